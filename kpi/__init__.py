@@ -1,0 +1,1 @@
+"""Domain logic of the sector indicators dashboard (no Streamlit imports here)."""

@@ -1,0 +1,277 @@
+"""Parquet snapshots: immutable folders written atomically, read through one DuckDB connection.
+
+A snapshot folder holds facts.parquet, units.parquet, indicators.parquet and manifest.json
+(DESIGN section 2). It is written to a hidden temporary folder, verified, then renamed into
+place, so a crash never leaves a half snapshot that looks complete and never touches an
+earlier one. The newest snapshot is current; any older one can be chosen "as of".
+"""
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import hashlib
+import json
+import os
+import re
+import shutil
+import socket
+import threading
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from kpi import geography
+from kpi.paths import data_dir as default_data_dir
+from kpi.periods import parse_period
+
+FACT_COLUMNS = ["indicator", "unit", "period", "actual", "plan", "numerator", "denominator", "source", "note"]
+FACT_SCHEMA = pa.schema([
+    ("indicator", pa.string()), ("unit", pa.string()), ("period", pa.string()),
+    ("actual", pa.float64()), ("plan", pa.float64()), ("numerator", pa.float64()),
+    ("denominator", pa.float64()), ("source", pa.string()), ("note", pa.string()),
+])
+TABLES = ("facts", "units", "indicators")
+_ID_RE = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{6}$")
+
+
+class SnapshotError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    id: str
+    path: Path
+    manifest: dict
+
+    @property
+    def created(self) -> str:
+        return self.manifest.get("created", "")
+
+    @property
+    def is_demo(self) -> bool:
+        return bool(self.manifest.get("demo"))
+
+
+def snapshots_dir(data_dir: Path | str | None = None) -> Path:
+    return default_data_dir(data_dir) / "snapshots"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def list_snapshots(data_dir: Path | str | None = None) -> list[Snapshot]:
+    """Complete snapshots, newest first. Temporary and unverifiable folders are ignored."""
+    root = snapshots_dir(data_dir)
+    if not root.is_dir():
+        return []
+    found = []
+    for folder in root.iterdir():
+        if not folder.is_dir() or not _ID_RE.match(folder.name):
+            continue
+        manifest_file = folder / "manifest.json"
+        try:
+            manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if manifest.get("id") != folder.name:
+            continue
+        found.append(Snapshot(folder.name, folder, manifest))
+    return sorted(found, key=lambda s: (s.created, s.id), reverse=True)
+
+
+def get_snapshot(snapshot_id: str | None = None, data_dir: Path | str | None = None) -> Snapshot | None:
+    """The snapshot with this id, or the newest one when `snapshot_id` is None."""
+    snapshots = list_snapshots(data_dir)
+    if snapshot_id is None:
+        return snapshots[0] if snapshots else None
+    for snapshot in snapshots:
+        if snapshot.id == snapshot_id:
+            return snapshot
+    raise SnapshotError(f"Không có bản dữ liệu (snapshot) '{snapshot_id}' trong {snapshots_dir(data_dir)}")
+
+
+def normalise_facts(facts: pd.DataFrame) -> pa.Table:
+    frame = facts.reindex(columns=FACT_COLUMNS)
+    for col in ("actual", "plan", "numerator", "denominator"):
+        frame[col] = pd.to_numeric(frame[col], errors="raise").astype("float64")
+    for col in ("indicator", "unit", "period", "source", "note"):
+        frame[col] = frame[col].astype("string")
+    # sorted by period and indicator so DuckDB's zone maps skip most row groups
+    frame = frame.sort_values(["period", "indicator", "unit"], kind="stable")
+    return pa.Table.from_pandas(frame, schema=FACT_SCHEMA, preserve_index=False)
+
+
+def _verify(folder: Path, manifest: dict) -> None:
+    for table in TABLES:
+        path = folder / f"{table}.parquet"
+        info = manifest["files"][f"{table}.parquet"]
+        if _sha256(path) != info["sha256"]:
+            raise SnapshotError(f"{path}: mã băm SHA-256 không khớp sau khi ghi")
+        if pq.ParquetFile(path).metadata.num_rows != info["rows"]:
+            raise SnapshotError(f"{path}: số dòng không khớp sau khi ghi")
+    facts = pq.read_table(folder / "facts.parquet", columns=["indicator", "unit", "period"]).to_pandas()
+    if facts.duplicated().any():
+        raise SnapshotError("facts.parquet có số liệu trùng (chỉ tiêu, đơn vị, kỳ)")
+
+
+def write_snapshot(
+    facts: pd.DataFrame,
+    units: pd.DataFrame,
+    indicators: pd.DataFrame,
+    *,
+    created_by: str,
+    note: str = "",
+    parent: str | None = None,
+    sources: list[dict] | None = None,
+    demo: bool = False,
+    data_dir: Path | str | None = None,
+    now: dt.datetime | None = None,
+) -> Snapshot:
+    """Write a new snapshot atomically and return it. Never modifies an existing snapshot."""
+    root = snapshots_dir(data_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    now = now or dt.datetime.now(dt.timezone.utc)
+    snapshot_id = f"{now:%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
+    tmp = root / f".tmp-{snapshot_id}"
+    tmp.mkdir()
+    try:
+        tables = {
+            "facts": normalise_facts(facts),
+            "units": pa.Table.from_pandas(units.reset_index(drop=True), preserve_index=False),
+            "indicators": pa.Table.from_pandas(indicators.reset_index(drop=True), preserve_index=False),
+        }
+        files = {}
+        for name, table in tables.items():
+            path = tmp / f"{name}.parquet"
+            pq.write_table(table, path, row_group_size=250_000)
+            files[f"{name}.parquet"] = {"sha256": _sha256(path), "rows": table.num_rows}
+        manifest = {
+            "id": snapshot_id,
+            "created": now.isoformat(timespec="seconds"),
+            "created_by": created_by,
+            "user": _user(),
+            "note": note,
+            "parent": parent,
+            "demo": demo,
+            "sources": sources or [],
+            "files": files,
+            "counts": {
+                "facts": tables["facts"].num_rows,
+                "units": tables["units"].num_rows,
+                "indicators": tables["indicators"].num_rows,
+            },
+        }
+        _verify(tmp, manifest)
+        manifest_path = tmp / "manifest.json"
+        manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        for path in tmp.iterdir():
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())
+        os.rename(tmp, root / snapshot_id)  # atomic on one filesystem: the snapshot appears whole
+        dir_fd = os.open(root, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return Snapshot(snapshot_id, root / snapshot_id, manifest)
+
+
+def _user() -> str:
+    try:
+        return f"{getpass.getuser()}@{socket.gethostname()}"
+    except Exception:  # noqa: BLE001 - best effort provenance only
+        return "unknown"
+
+
+def read_table(snapshot: Snapshot, table: str) -> pd.DataFrame:
+    return pq.read_table(snapshot.path / f"{table}.parquet").to_pandas()
+
+
+# --- DuckDB: one connection per process; each snapshot loaded once into its own schema -------
+
+_CONNECTION: duckdb.DuckDBPyConnection | None = None
+_LOCK = threading.Lock()
+_LOADED: dict[str, str] = {}  # snapshot path -> schema
+MAX_LOADED = 3
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    global _CONNECTION
+    with _LOCK:
+        if _CONNECTION is None:
+            _CONNECTION = duckdb.connect(":memory:")
+        return _CONNECTION
+
+
+def periods_table(periods: list[str]) -> pd.DataFrame:
+    parsed = [parse_period(p) for p in periods]
+    return pd.DataFrame({
+        "period": [p.code for p in parsed],
+        "year": [p.year for p in parsed],
+        "months": [p.months for p in parsed],
+        "end_date": [p.end_date for p in parsed],
+        "generation": [p.generation for p in parsed],
+    })
+
+
+def schema_for(snapshot: Snapshot, atom_map: tuple[pd.DataFrame, pd.DataFrame] | None = None) -> str:
+    """Load the snapshot into DuckDB once (tables facts, units, indicators, periods, unit_atoms,
+    target_cover in schema s_<id>) and return the schema name."""
+    key = str(snapshot.path.resolve())
+    con = connection()
+    with _LOCK:
+        if key in _LOADED:
+            schema = _LOADED.pop(key)
+            _LOADED[key] = schema  # most recently used last
+            return schema
+        schema = "s_" + hashlib.sha1(key.encode()).hexdigest()[:12]
+        cur = con.cursor()
+        cur.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+        for table in TABLES:
+            # internal path of a verified snapshot folder, not user input
+            path = str(snapshot.path / f"{table}.parquet").replace("'", "''")
+            cur.execute(f"CREATE OR REPLACE TABLE {schema}.{table} AS SELECT * FROM read_parquet('{path}')")
+        units = cur.execute(f"SELECT * FROM {schema}.units").df()
+        unit_atoms, target_cover = atom_map or geography.build_atom_map(units)
+        periods = periods_table([r[0] for r in cur.execute(f"SELECT DISTINCT period FROM {schema}.facts").fetchall()])
+        for name, frame in (("unit_atoms", unit_atoms), ("target_cover", target_cover), ("periods", periods)):
+            cur.register("_frame", frame)
+            cur.execute(f"CREATE OR REPLACE TABLE {schema}.{name} AS SELECT * FROM _frame")
+            cur.unregister("_frame")
+        cur.close()
+        _LOADED[key] = schema
+        while len(_LOADED) > MAX_LOADED:
+            old_key = next(iter(_LOADED))
+            con.execute(f"DROP SCHEMA IF EXISTS {_LOADED.pop(old_key)} CASCADE")
+        return schema
+
+
+def cursor(snapshot: Snapshot) -> duckdb.DuckDBPyConnection:
+    """A cursor (its own DuckDB connection, safe per thread) whose default schema is the snapshot's."""
+    schema = schema_for(snapshot)
+    cur = connection().cursor()
+    cur.execute(f"USE memory.{schema}")
+    return cur
+
+
+def get_snapshot_at(path: str, snapshot_id: str) -> Snapshot:
+    """A snapshot from its folder path (for caches keyed by path)."""
+    folder = Path(path)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    if manifest.get("id") != snapshot_id:
+        raise SnapshotError(f"{folder}: manifest id does not match {snapshot_id}")
+    return Snapshot(snapshot_id, folder, manifest)

@@ -1,0 +1,31 @@
+"""Entry point: page config, navigation and the shared sidebar filters (streamlit run dashboard.py)."""
+import streamlit as st
+
+from kpi.i18n import t
+from pages._shared import build_context
+
+st.set_page_config(page_title="Bảng chỉ tiêu ngành LĐ-TB&XH", page_icon="📊", layout="wide")
+st.markdown(
+    """<style>
+    html, body, [class*="css"] { font-size: 17px; }
+    @media print {
+      @page { size: A4 landscape; margin: 10mm; }
+      [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"] { display: none !important; }
+      .stPlotlyChart, .element-container { break-inside: avoid; }
+      .block-container { padding: 0 !important; max-width: 100% !important; }
+    }
+    </style>""",
+    unsafe_allow_html=True,
+)
+
+ctx = build_context()
+st.session_state["_ctx"] = ctx
+lang = ctx.lang
+
+PAGES = [
+    st.Page("pages/overview.py", title=t("page_overview", lang), icon=":material/dashboard:", default=True),
+    st.Page("pages/compare.py", title=t("page_compare", lang), icon=":material/leaderboard:", url_path="so-sanh"),
+    st.Page("pages/trends.py", title=t("page_trends", lang), icon=":material/show_chart:", url_path="xu-huong"),
+]
+st.sidebar.caption(t("app_title", lang))
+st.navigation(PAGES).run()

@@ -1,0 +1,47 @@
+"""Display names and lists for the interface (no Streamlit here)."""
+from __future__ import annotations
+
+import pandas as pd
+
+from kpi.units import NATION
+
+
+def unit_name(units: pd.DataFrame, unit: str, lang: str = "vi") -> str:
+    row = units.loc[units["unit"] == unit]
+    if row.empty:
+        return unit
+    row = row.iloc[0]
+    if row["level"] == "nation":
+        return "Cả nước" if lang == "vi" else "Whole country"
+    if row["level"] == "region":
+        return ("Vùng " if lang == "vi" else "") + row["name_vi"]
+    return row["name_vi"]
+
+
+def units_of_geography(units: pd.DataFrame, geography: int, levels=("nation", "region", "province")) -> list[str]:
+    """Nation, then the regions, then the provinces (alphabetical) of the 34- or 63-province map."""
+    gen = {str(geography), "both"}
+    ordered = []
+    if "nation" in levels:
+        ordered.append(NATION)
+    if "region" in levels:
+        regions = units[(units["level"] == "region") & units["generation"].isin(gen)]
+        ordered += list(regions["unit"])
+    if "province" in levels:
+        provinces = units[(units["level"] == "province") & units["generation"].isin(gen)].copy()
+        provinces["sort"] = provinces["name_vi"].map(_sort_key)
+        ordered += list(provinces.sort_values("sort")["unit"])
+    return ordered
+
+
+def _sort_key(name: str) -> str:
+    from kpi.units import fold
+    return fold(name)
+
+
+def region_of(units: pd.DataFrame, unit: str, geography: int) -> str | None:
+    row = units.loc[units["unit"] == unit]
+    if row.empty or row.iloc[0]["level"] != "province":
+        return None
+    code = row.iloc[0][f"region_{geography}"]
+    return f"R{geography}-{code}" if isinstance(code, str) else None

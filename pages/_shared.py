@@ -1,0 +1,147 @@
+"""Shared sidebar filters (kept in the URL), page header and empty state for every page."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from kpi import figures, fmt, store
+from kpi.i18n import t
+from kpi.labels import unit_name, units_of_geography
+from kpi.periods import period_label
+from kpi.units import NATION
+
+
+@dataclass
+class Context:
+    lang: str
+    snapshot: store.Snapshot | None
+    geography: int
+    unit: str
+    period: str | None
+    units: pd.DataFrame
+    catalogue: pd.DataFrame
+    periods: list[str]
+
+    def name(self, unit: str) -> str:
+        return unit_name(self.units, unit, self.lang)
+
+    def indicator_name(self, code: str) -> str:
+        row = self.catalogue.set_index("code").loc[code]
+        return row["name_vi"] if self.lang == "vi" else row["name_en"]
+
+
+def _from_url(key: str, options: list, default):
+    """Initial widget value: the URL's if valid, else the default."""
+    if key not in st.session_state:
+        value = st.query_params.get(key)
+        st.session_state[key] = value if value in options else default
+    elif st.session_state[key] not in options:
+        st.session_state[key] = default
+
+
+def synced_selectbox(label: str, options: list, key: str, default=None, container=st, **kwargs):
+    """A selectbox whose value is kept in the URL (?key=value), so a link reproduces the view."""
+    if not options:
+        return None
+    _from_url(key, options, default if default in options else options[0])
+    value = container.selectbox(label, options, key=key, **kwargs)
+    st.query_params[key] = value
+    return value
+
+
+def synced_multiselect(label: str, options: list, key: str, default: list, container=st, **kwargs):
+    if key not in st.session_state:
+        from_url = [v for v in st.query_params.get_all(key) if v in options]
+        st.session_state[key] = from_url or [d for d in default if d in options]
+    else:
+        st.session_state[key] = [v for v in st.session_state[key] if v in options]
+    values = container.multiselect(label, options, key=key, **kwargs)
+    st.query_params[key] = values
+    return values
+
+
+def build_context() -> Context:
+    """Render the sidebar filters and return the chosen context (called once per run)."""
+    side = st.sidebar
+    lang = synced_selectbox("Ngôn ngữ / Language", ["vi", "en"], "lang", "vi", container=side,
+                            format_func=lambda v: "Tiếng Việt" if v == "vi" else "English")
+    snapshots = store.list_snapshots()
+    if not snapshots:
+        return Context(lang, None, 34, NATION, None, pd.DataFrame(), pd.DataFrame(), [])
+    ids = [s.id for s in snapshots]
+    by_id = {s.id: s for s in snapshots}
+    snap_id = synced_selectbox(
+        t("snapshot", lang), ids, "snap", ids[0], container=side,
+        format_func=lambda i: f"{i} ({t('snapshot_latest', lang)})" if i == ids[0] else i)
+    snapshot = by_id[snap_id]
+    units = figures.units(snapshot)
+    catalogue = figures.indicators(snapshot)
+    periods = figures.available_periods(snapshot)
+    geography = int(synced_selectbox(t("geography", lang), ["34", "63"], "geo", "34", container=side,
+                                     format_func=lambda g: t(f"geo_{g}", lang)))
+    period = synced_selectbox(t("period", lang), periods, "period", periods[0] if periods else None,
+                              container=side, format_func=lambda p: period_label(p, lang))
+    options = units_of_geography(units, geography)
+    unit = synced_selectbox(t("unit", lang), options, "unit", NATION, container=side,
+                            format_func=lambda u: unit_name(units, u, lang))
+    return Context(lang, snapshot, geography, unit, period, units, catalogue, periods)
+
+
+def context() -> Context:
+    return st.session_state["_ctx"]
+
+
+def header(title: str) -> Context:
+    """Page title, the snapshot it reads and the demo notice; stops with an empty state if no data."""
+    ctx = context()
+    st.title(title)
+    if ctx.snapshot is None:
+        st.info(f"**{t('empty_title', ctx.lang)}** — " + t("empty_body", ctx.lang, dir=store.snapshots_dir()))
+        st.stop()
+    created = ctx.snapshot.created.replace("T", " ")[:16]
+    st.caption(t("snapshot_caption", ctx.lang, id=ctx.snapshot.id, created=created))
+    if ctx.snapshot.is_demo:
+        st.warning(t("demo_warning", ctx.lang), icon="ℹ️")
+    return ctx
+
+
+def status_badge(status: str, complete: bool, comparable: bool, has_actual: bool, lang: str) -> str:
+    colours = {"exceeded": ("#1a7f37", "#dafbe1"), "met": ("#0550ae", "#ddf4ff"), "below": ("#a40e26", "#ffebe9")}
+    if not comparable:
+        text, (fg, bg) = t("not_comparable", lang), ("#57606a", "#eaeef2")
+    elif not has_actual:
+        text, (fg, bg) = t("missing", lang), ("#57606a", "#eaeef2")
+    elif not complete:
+        text, (fg, bg) = t("incomplete", lang), ("#7d4e00", "#fff8c5")
+    elif status in colours:
+        text, (fg, bg) = t(status, lang), colours[status]
+    else:
+        text, (fg, bg) = t("no_plan", lang), ("#57606a", "#eaeef2")
+    return (f"<span style='background:{bg};color:{fg};padding:2px 10px;border-radius:12px;"
+            f"font-weight:600;font-size:0.95rem'>{text}</span>")
+
+
+def figure_table(frame: pd.DataFrame, ctx: Context, name_col: str | None = None) -> pd.DataFrame:
+    """Figures as display text in Vietnamese (or English) format, one row per figure."""
+    meta = ctx.catalogue.set_index("code")
+    rows = []
+    for _, r in frame.iterrows():
+        m = meta.loc[r["indicator"]]
+        decimals = int(m["decimals"])
+        row = {}
+        if name_col:
+            row[t("unit", ctx.lang)] = r[name_col]
+        row.update({
+            t("indicator", ctx.lang): ctx.indicator_name(r["indicator"]),
+            "ĐVT" if ctx.lang == "vi" else "Unit": m["unit_of_measure"],
+            t("actual", ctx.lang): fmt.number(r["actual"], decimals, ctx.lang),
+            t("plan", ctx.lang): fmt.number(r["plan"], decimals, ctx.lang),
+            t("achievement", ctx.lang): fmt.percent(r["achievement_pct"], 1, ctx.lang),
+            t("status", ctx.lang): t(r["status"], ctx.lang) if r["status"] else "",
+            t("change", ctx.lang): (fmt.signed_points(r["change_pp"], 2, ctx.lang) if m["aggregation"] == "ratio"
+                                    else fmt.signed_percent(r["change_pct"], 1, ctx.lang)),
+        })
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -1,0 +1,58 @@
+"""Tổng quan: every indicator of one unit and period, grouped by domain, against plan and last year."""
+import streamlit as st
+
+from kpi import fmt
+from kpi.catalogue import domains
+from kpi.figures import figures_cached
+from kpi.i18n import t
+from kpi.overview import best_and_worst, status_counts
+from kpi.periods import parse_period, period_label
+from pages._shared import context, figure_table, header, status_badge
+
+ctx = context()
+title = t("page_overview", ctx.lang)
+if ctx.snapshot is not None:
+    title += f" — {ctx.name(ctx.unit)} — {period_label(ctx.period, ctx.lang)}"
+header(title)
+
+frame = figures_cached(ctx.snapshot, [ctx.unit], [ctx.period])  # queries/facts_aggregate.sql
+if frame["actual"].notna().sum() == 0:
+    st.info(t("no_figures", ctx.lang))
+    st.stop()
+
+counts = status_counts(frame)
+best, worst = best_and_worst(frame, ctx.catalogue, ctx.lang)
+st.markdown(f"#### {t('summary_counts', ctx.lang, **counts)}")
+for sentence in (best, worst):
+    if sentence:
+        st.markdown(f"- {sentence}")
+if not parse_period(ctx.period).is_whole_year:
+    st.caption(t("progress_note", ctx.lang))
+
+meta = ctx.catalogue.set_index("code")
+for _, domain in domains().iterrows():
+    part = frame[frame["indicator"].map(meta["domain"]) == domain["domain"]]
+    if part.empty:
+        continue
+    st.subheader(domain["name_vi"] if ctx.lang == "vi" else domain["name_en"])
+    columns = st.columns(4)
+    for i, (_, row) in enumerate(part.iterrows()):
+        m = meta.loc[row["indicator"]]
+        decimals = int(m["decimals"])
+        with columns[i % 4].container(border=True):
+            st.markdown(f"**{ctx.indicator_name(row['indicator'])}**")
+            st.markdown(f"<div style='font-size:2rem;font-weight:700;line-height:1.2'>"
+                        f"{fmt.figure(row['actual'], m['unit_of_measure'], decimals, ctx.lang)}</div>",
+                        unsafe_allow_html=True)
+            st.markdown(status_badge(row["status"], bool(row["complete"]), bool(row["comparable"]),
+                                     row["actual"] == row["actual"], ctx.lang), unsafe_allow_html=True)
+            change = (fmt.signed_points(row["change_pp"], 2, ctx.lang) if m["aggregation"] == "ratio"
+                      else fmt.signed_percent(row["change_pct"], 1, ctx.lang))
+            st.caption(f"{t('plan', ctx.lang)}: {fmt.figure(row['plan'], m['unit_of_measure'], decimals, ctx.lang)}"
+                       f" · {t('achievement', ctx.lang)}: {fmt.percent(row['achievement_pct'], 1, ctx.lang)}"
+                       f"  \n{t('change', ctx.lang)}: {change}")
+
+with st.expander(t("source", ctx.lang)):
+    table = figure_table(frame, ctx)
+    table[t("source", ctx.lang)] = frame["sources"].fillna("")
+    st.dataframe(table, hide_index=True, use_container_width=True)

@@ -81,7 +81,9 @@ def aggregate_parts(parts: pd.DataFrame) -> pd.DataFrame:
     plan = np.where(single, out["one_plan"], np.where(is_sum & all_plan, out["sum_plan"], np.nan))
     numerator = np.where(all_ratio_parts | single, out["sum_num"], np.nan)
     denominator = np.where(all_ratio_parts | single, out["sum_den"], np.nan)
-    comparable = out["exact"].astype(bool)
+    # a rate over several units without numerator and denominator has no honest aggregate
+    ratio_unbuildable = is_ratio & ~single & ~all_ratio_parts & (out["n_actual"] > 0)
+    comparable = out["exact"].astype(bool) & ~ratio_unbuildable
     out["actual"] = pd.Series(actual, index=out.index, dtype="float64").where(comparable)
     out["plan"] = pd.Series(plan, index=out.index, dtype="float64").where(comparable)
     out["numerator"] = pd.Series(numerator, index=out.index, dtype="float64").where(comparable & (out["n_num"] > 0))

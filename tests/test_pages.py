@@ -1,0 +1,34 @@
+"""Every page renders under AppTest, on the demo data and on an empty data folder."""
+import pytest
+
+from conftest import run_page
+
+PAGES = [None, "pages/compare.py", "pages/trends.py"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_on_demo(page, demo_dir):
+    at = run_page(page, demo_dir)
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.title) == 1
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_empty_state(page, empty_dir):
+    at = run_page(page, empty_dir)
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Chưa có dữ liệu" in i.value for i in at.info)
+
+
+def test_overview_for_ben_tre_2020(demo_dir):
+    at = run_page(None, demo_dir, {"unit": "VN63-83", "period": "2020", "geo": "63"})
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "18.382 người" in text
+    assert "Vượt" in text
+
+
+def test_english_labels(demo_dir):
+    at = run_page("pages/compare.py", demo_dir, {"lang": "en"})
+    assert not at.exception
+    assert at.title[0].value == "Compare"

@@ -20,8 +20,8 @@ def _layout(fig: go.Figure, height: int, lang: str) -> go.Figure:
         paper_bgcolor="white", separators=",." if lang == "vi" else ".,",
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
     )
-    fig.update_xaxes(gridcolor="#e5e7eb", zerolinecolor="#9ca3af")
-    fig.update_yaxes(gridcolor="#e5e7eb")
+    fig.update_xaxes(gridcolor="#e5e7eb", zerolinecolor="#9ca3af", tickfont=dict(size=15, color="#1f2328"))
+    fig.update_yaxes(gridcolor="#e5e7eb", tickfont=dict(size=15, color="#1f2328"))
     return fig
 
 
@@ -39,12 +39,12 @@ def ranked_bars(frame: pd.DataFrame, *, name_col: str, highlight: str | None, de
                 hovertemplate="%{y}: %{text}<extra></extra>")
     if data["plan"].notna().any():
         fig.add_scatter(x=data["plan"], y=data[name_col], mode="markers", name=t("plan", lang),
-                        marker=dict(symbol="line-ns-open", size=22, line=dict(width=3, color=PLAN)),
+                        marker=dict(symbol="line-ns-open", size=22, color=PLAN, line=dict(width=3, color=PLAN)),
                         hovertemplate="KH %{y}: %{x}<extra></extra>" if lang == "vi" else None)
     height = max(420, 26 * len(data) + 80)
     _layout(fig, height, lang)
     fig.update_yaxes(tickfont=dict(size=15), automargin=True)
-    fig.update_xaxes(title=unit_of_measure, rangemode="tozero")
+    fig.update_xaxes(title=unit_of_measure, rangemode="tozero", tickformat=",~f")
     return fig
 
 
@@ -65,7 +65,7 @@ def trend_lines(frame: pd.DataFrame, *, name_col: str, decimals: int, unit_of_me
                             line=dict(color=colour, width=2, dash="dash"))
     _layout(fig, 460, lang)
     fig.update_xaxes(dtick=1, tickformat="d")
-    fig.update_yaxes(title=unit_of_measure)
+    fig.update_yaxes(title=unit_of_measure, tickformat=",~f")
     return fig
 
 

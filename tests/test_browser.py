@@ -1,0 +1,103 @@
+"""Headless Chromium against the running app: every page in the navigation, no exception box."""
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--disable-quic", "--no-first-run"]
+REPO = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(demo_dir):
+    port = _free_port()
+    env = dict(os.environ, KPI_DATA_DIR=str(demo_dir))
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
+                             "--server.headless", "true", "--server.address", "127.0.0.1"],
+                            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            pytest.fail("streamlit did not start")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _settle(page):
+    page.wait_for_selector("[data-testid='stMain']", timeout=30000)
+    page.wait_for_timeout(800)
+    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60000)
+    page.wait_for_timeout(500)
+
+
+def _assert_no_exception(page, where):
+    boxes = page.locator("[data-testid='stException']")
+    assert boxes.count() == 0, f"{where}: {boxes.first.inner_text()[:500]}"
+
+
+def test_every_page_renders(app_url, browser):
+    page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    page.goto(app_url)
+    _settle(page)
+    links = page.locator("[data-testid='stSidebarNav'] a")
+    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    assert len(hrefs) >= 3
+    for href in hrefs:
+        page.goto(href if href.startswith("http") else f"{app_url}/{href.lstrip('/')}")
+        _settle(page)
+        _assert_no_exception(page, href)
+        assert page.locator("h1").count() >= 1, href
+    page.close()
+
+
+def test_overview_link_reproduces_a_view(app_url, browser):
+    page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    page.goto(f"{app_url}/?unit=VN63-83&period=2020&geo=63")
+    _settle(page)
+    _assert_no_exception(page, "overview")
+    body = page.locator("[data-testid='stMain']").inner_text()
+    assert "Bến Tre" in body and "18.382 người" in body and "102,1%" in body
+    page.close()
+
+
+def test_compare_draws_a_chart(app_url, browser):
+    page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    page.goto(f"{app_url}/so-sanh?ind=poor_household_rate&period=2024&geo=63&unit=VN63-83")
+    _settle(page)
+    page.wait_for_selector(".js-plotly-plot", timeout=30000)
+    _assert_no_exception(page, "compare")
+    page.close()

@@ -64,6 +64,8 @@ def figures(snapshot: store.Snapshot, targets: list[str], periods: list[str],
     else:
         previous = None
     current = formulas.add_measures(current, previous)
+    order = catalogue.set_index("code")["code_order"]
+    current = current.assign(_order=current["indicator"].map(order)).sort_values(["_order", "unit", "period"])
     return current[OUTPUT_COLUMNS + ["aggregation", "direction"]].reset_index(drop=True)
 
 

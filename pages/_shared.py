@@ -107,7 +107,8 @@ def header(title: str) -> Context:
     return ctx
 
 
-def status_badge(status: str, complete: bool, comparable: bool, has_actual: bool, lang: str) -> str:
+def status_badge(status: str, complete: bool, comparable: bool, has_actual: bool, lang: str,
+                 direction: int = 1) -> str:
     colours = {"exceeded": ("#1a7f37", "#dafbe1"), "met": ("#0550ae", "#ddf4ff"), "below": ("#a40e26", "#ffebe9")}
     if not comparable:
         text, (fg, bg) = t("not_comparable", lang), ("#57606a", "#eaeef2")
@@ -115,6 +116,8 @@ def status_badge(status: str, complete: bool, comparable: bool, has_actual: bool
         text, (fg, bg) = t("missing", lang), ("#57606a", "#eaeef2")
     elif not complete:
         text, (fg, bg) = t("incomplete", lang), ("#7d4e00", "#fff8c5")
+    elif direction == 0:
+        text, (fg, bg) = t("context_only", lang), ("#57606a", "#eaeef2")
     elif status in colours:
         text, (fg, bg) = t(status, lang), colours[status]
     else:

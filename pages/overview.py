@@ -45,7 +45,8 @@ for _, domain in domains().iterrows():
                         f"{fmt.figure(row['actual'], m['unit_of_measure'], decimals, ctx.lang)}</div>",
                         unsafe_allow_html=True)
             st.markdown(status_badge(row["status"], bool(row["complete"]), bool(row["comparable"]),
-                                     row["actual"] == row["actual"], ctx.lang), unsafe_allow_html=True)
+                                     row["actual"] == row["actual"], ctx.lang, int(row["direction"])),
+                        unsafe_allow_html=True)
             change = (fmt.signed_points(row["change_pp"], 2, ctx.lang) if m["aggregation"] == "ratio"
                       else fmt.signed_percent(row["change_pct"], 1, ctx.lang))
             st.caption(f"{t('plan', ctx.lang)}: {fmt.figure(row['plan'], m['unit_of_measure'], decimals, ctx.lang)}"

@@ -88,12 +88,13 @@ def cmd_facts(args) -> int:
         raise CliError(str(exc)) from exc
     frame = figures_mod.figures(snapshot, [unit], [period.code])
     out = frame[["indicator", "actual", "plan", "achievement_pct", "status", "change_pct", "change_pp",
-                 "numerator", "denominator", "complete"]].copy()
+                 "numerator", "denominator", "complete", "comparable"]].copy()
     out.insert(0, "unit", unit)
     out.insert(1, "period", period.code)
-    out["complete"] = out["complete"].astype(bool)
-    if args.format == "csv":
-        out["complete"] = out["complete"].map({True: "true", False: "false"})
+    for flag in ("complete", "comparable"):
+        out[flag] = out[flag].astype(bool)
+        if args.format == "csv":
+            out[flag] = out[flag].map({True: "true", False: "false"})
     _emit(out, args.format)
     return 0
 

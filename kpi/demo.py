@@ -268,8 +268,8 @@ def build_demo_facts(units: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFra
             for code in meta.index:
                 values = [latent[p][period.code][code] for p in parts]
                 if isinstance(values[0], tuple):
-                    num = sum(v[0] for v in values) * rng.uniform(0.97, 1.03)
                     den = sum(v[1] for v in values)
+                    num = min(sum(v[0] for v in values) * rng.uniform(0.97, 1.03), den)  # a rate stays <= 100%
                     merged[code] = (float(np.round(num)), float(den))
                     part_plans = [plans[p][period.year][code] for p in parts]
                     weights = [v[1] for v in values]
@@ -346,9 +346,14 @@ def _apply_published(facts: pd.DataFrame) -> None:
 
 
 def build_demo(data_dir=None) -> store.Snapshot:
+    from kpi.demo_agencies import agency_facts, agency_units
+
     units = build_units()
     catalogue = load_indicators()
     facts = build_demo_facts(units, catalogue)
+    # the agencies of one department, for an internal emulation bloc (kpi/demo_agencies.py)
+    units = pd.concat([units, agency_units()], ignore_index=True)
+    facts = pd.concat([facts, agency_facts()], ignore_index=True)
     return store.write_snapshot(
         facts, units, catalogue, created_by="python -m kpi demo", note="Dữ liệu minh họa (demo)",
         demo=True, data_dir=data_dir,

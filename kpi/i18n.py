@@ -60,6 +60,55 @@ TEXTS: dict[str, tuple[str, str]] = {
     "value": ("Giá trị", "Value"),
     "highlight": ("Tỉnh được chọn", "Selected province"),
     "atoms_note": ("{n} / {total} đơn vị có số liệu", "{n} of {total} units reporting"),
+    # domain pages and maps (issue 4)
+    "dom_page_employment": ("Việc làm", "Employment"),
+    "dom_page_training": ("Giáo dục nghề nghiệp", "Vocational training"),
+    "dom_page_poverty": ("Giảm nghèo", "Poverty reduction"),
+    "dom_page_merit": ("Người có công", "People with meritorious service"),
+    "dom_page_social": ("Bảo trợ xã hội, trẻ em, CCHC", "Social protection, children, admin reform"),
+    "dom_focus": ("Những chỉ tiêu được hỏi nhiều nhất", "What is asked about most"),
+    "dom_all_indicators": ("Tất cả chỉ tiêu của lĩnh vực", "Every indicator of the domain"),
+    "dom_previous": ("Cùng kỳ năm trước", "Same period last year"),
+    "dom_rank_nation": ("Hạng cả nước", "National rank"),
+    "dom_rank_region": ("Hạng trong vùng", "Rank in region"),
+    "dom_note": ("Ghi chú", "Note"),
+    "dom_rank_note": ("Hạng xếp theo chiều tốt của chỉ tiêu trên các tỉnh có đủ số liệu so sánh được; "
+                      "hạng bằng nhau ghi dấu '='; chỉ tiêu theo dõi không xếp hạng.",
+                      "Ranks follow each indicator's better direction among provinces with complete, comparable "
+                      "figures; ties are marked '='; context indicators are not ranked."),
+    "dom_rank_regions_note": ("Với một vùng, hạng là thứ tự giữa các vùng.", "For a region, the rank is among regions."),
+    "dom_converted": ("Kỳ {period} báo cáo theo địa giới {source}; số liệu được quy đổi sang {target}: số tuyệt đối "
+                      "cộng từ các tỉnh cũ, tỷ lệ tính lại bằng tổng tử số / tổng mẫu số; chỉ tiêu không quy đổi được "
+                      "ghi 'Không so sánh được'.",
+                      "Period {period} was reported in the {source}; figures are re-expressed in the {target}: counts "
+                      "summed over the former provinces, rates recomputed as sum of numerators / sum of denominators; "
+                      "what cannot be re-expressed is marked 'Not comparable'."),
+    "dom_geo_34": ("34 tỉnh", "34 provinces"),
+    "dom_geo_63": ("63 tỉnh", "63 provinces"),
+    "dom_over_years": ("Diễn biến qua các năm", "Over the years"),
+    "dom_map": ("Bản đồ", "Map"),
+    "dom_map_kind": ("Kiểu bản đồ", "Map type"),
+    "dom_map_tiles": ("Lưới ô (mỗi tỉnh một ô)", "Tile grid (one tile per province)"),
+    "dom_map_bubbles": ("Bong bóng tại trung tâm tỉnh", "Bubbles at province centres"),
+    "dom_map_choropleth": ("Ranh giới tỉnh", "Province boundaries"),
+    "dom_map_note": ("Màu đậm hơn là kết quả tốt hơn (với chỉ tiêu càng thấp càng tốt, thang màu được đảo); "
+                     "ô xám: chưa có số liệu hoặc không so sánh được.",
+                     "Darker is better (the scale is reversed for lower-is-better indicators); grey: no figure or "
+                     "not comparable."),
+    "dom_no_boundaries": ("Chưa cấu hình tệp ranh giới cho {geo}: đặt biến môi trường KPI_BOUNDARIES_{n} "
+                          "(GeoJSON hoặc TopoJSON) hoặc chép tệp vào data/boundaries/vn{n}_provinces.topo.json.",
+                          "No boundary file configured for the {geo}: set KPI_BOUNDARIES_{n} (GeoJSON or TopoJSON) "
+                          "or put the file at data/boundaries/vn{n}_provinces.topo.json."),
+    "dom_boundary_source": ("Ranh giới: {file}", "Boundaries: {file}"),
+    "dom_unmatched": ("Không khớp tên", "Name not matched"),
+    "dom_unmatched_features": ("Tên trong tệp ranh giới không khớp tỉnh nào: {names}",
+                               "Names in the boundary file matching no province: {names}"),
+    "dom_unmatched_units": ("Tỉnh không có hình trong tệp ranh giới: {names}",
+                            "Provinces without a shape in the boundary file: {names}"),
+    "dom_trend": ("Xu hướng", "Trend"),
+    "dom_trend_with_aggregates": ("Tỷ lệ của đơn vị so với vùng và cả nước.", "The unit's rate beside its region and the country."),
+    "dom_context_only": ("Chỉ tiêu theo dõi, không đánh giá so với kế hoạch", "Context indicator, not rated against plan"),
+    "dom_not_comparable_periods": ("Không so sánh được ở các kỳ: {periods}.", "Not comparable in: {periods}."),
 }
 
 

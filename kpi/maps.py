@@ -1,0 +1,300 @@
+"""Maps of Vietnam that draw offline: plain Plotly cartesian figures, no tile server, no CDN.
+
+Three kinds, for the 34 and the 63 provinces:
+  tile grid   each province one equal tile at its approximate place (data/catalogue/tilegrid_*.csv),
+              so that small provinces are as visible as large ones;
+  bubbles     a circle at each province centroid (units.lat/lon from vietnamadminunits), area
+              proportional to the figure;
+  choropleth  the provinces' real shapes, when a boundary file is configured (kpi/boundaries.py).
+(go.Scattergeo / go.Choropleth would make plotly.js fetch world outlines from a CDN.)
+
+Colours: viridis (colour-blind safe), oriented so that the darker end is always the better one:
+reversed for lower-is-better indicators. A province without a figure is grey and labelled as
+missing, never drawn as zero; one whose figure cannot be re-expressed is 'not comparable'.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+import plotly.colors as pcolors
+import plotly.graph_objects as go
+
+from kpi import fmt
+from kpi.boundaries import BoundaryFeature, BoundaryMatch
+from kpi.i18n import t
+from kpi.paths import CATALOGUE_DIR
+
+VIRIDIS = list(pcolors.sequential.Viridis)  # dark purple (low) ... yellow (high)
+FONT = dict(family="Inter, 'Segoe UI', Arial, sans-serif", size=16, color="#1f2328")
+LEGEND_FONT_SIZE = 18   # read from the back of a meeting room
+HIGHLIGHT = "#e8590c"
+STATE_STYLE = {  # fill, pattern: the grey states must not look like any colour of the scale
+    "missing": ("#d9d9d9", ""),
+    "incomplete": ("#d9d9d9", "."),
+    "not_comparable": ("#bdbdbd", "/"),
+}
+STATE_TEXT = {"missing": "missing", "incomplete": "incomplete", "not_comparable": "not_comparable"}
+ISLANDS = {"48": ("QĐ. Hoàng Sa", 111.9, 16.5), "56": ("QĐ. Trường Sa", 114.2, 10.0)}  # gso code of the province
+
+
+@dataclass
+class MapValues:
+    """One row per province of the geography: unit, name, label, value, state, text, hover."""
+    frame: pd.DataFrame
+    direction: int
+    unit_of_measure: str
+    decimals: int
+    title: str
+
+
+def colour_scale(direction: int) -> list[str]:
+    """Viridis oriented so that 'better' is always the dark end (higher-is-better: high is dark)."""
+    return VIRIDIS if direction < 0 else VIRIDIS[::-1]
+
+
+def colour_of(value: float, low: float, high: float, direction: int) -> str:
+    position = 0.5 if high == low else (value - low) / (high - low)
+    return pcolors.sample_colorscale(colour_scale(direction), [min(max(position, 0.0), 1.0)])[0]
+
+
+def _text_colour(rgb: str) -> str:
+    r, g, b = (int(float(c)) for c in rgb[rgb.index("(") + 1:rgb.index(")")].split(","))
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return "#111111" if luminance > 140 else "#ffffff"
+
+
+@lru_cache(maxsize=2)
+def load_tilegrid(geography: int) -> pd.DataFrame:
+    """The hand-made tile layout: unit, row (0 = north), col (0 = west), label."""
+    return pd.read_csv(CATALOGUE_DIR / f"tilegrid_{geography}.csv", dtype={"unit": str, "label": str})
+
+
+def map_values(figures: pd.DataFrame, units: pd.DataFrame, geography: int, indicator: str,
+               catalogue: pd.DataFrame, lang: str = "vi") -> MapValues:
+    """The figures of one indicator for every province of the geography, with their map state."""
+    meta = catalogue.set_index("code").loc[indicator]
+    grid = load_tilegrid(geography)
+    part = figures[figures["indicator"] == indicator].set_index("unit")
+    names = units.set_index("unit")["name_vi"]
+    rows = []
+    for unit, label in zip(grid["unit"], grid["label"]):
+        row = part.loc[unit] if unit in part.index else None
+        value = float(row["actual"]) if row is not None and pd.notna(row["actual"]) else math.nan
+        if row is not None and not bool(row["comparable"]):
+            state = "not_comparable"
+        elif math.isnan(value):
+            state = "missing"
+        elif not bool(row["complete"]):
+            state = "incomplete"
+        else:
+            state = "ok"
+        shown = fmt.number(value, int(meta["decimals"]), lang) if state == "ok" else fmt.MISSING
+        full = (fmt.figure(value, meta["unit_of_measure"], int(meta["decimals"]), lang) if state == "ok"
+                else t(STATE_TEXT[state], lang))
+        rows.append({"unit": unit, "name": names.get(unit, unit), "label": label, "value": value if state == "ok"
+                     else math.nan, "state": state, "text": shown, "hover": f"{names.get(unit, unit)}: {full}"})
+    title = meta["name_vi"] if lang == "vi" else meta["name_en"]
+    return MapValues(pd.DataFrame(rows), int(meta["direction"]), str(meta["unit_of_measure"]),
+                     int(meta["decimals"]), title)
+
+
+def _colourbar_trace(values: MapValues, lang: str) -> go.Scatter | None:
+    shown = values.frame["value"].dropna()
+    if shown.empty:
+        return None
+    low, high = float(shown.min()), float(shown.max())
+    if values.direction == 0:
+        note = "đậm hơn = lớn hơn" if lang == "vi" else "darker = larger"
+    else:
+        note = "đậm hơn = tốt hơn" if lang == "vi" else "darker = better"
+    scale = colour_scale(values.direction)
+    stops = [[i / (len(scale) - 1), c] for i, c in enumerate(scale)]
+    return go.Scatter(
+        x=[None], y=[None], mode="markers", showlegend=False, hoverinfo="skip",
+        marker=dict(color=[low, high], cmin=low, cmax=high if high > low else low + 1, colorscale=stops,
+                    showscale=True, colorbar=dict(
+                        title=dict(text=f"{values.unit_of_measure}<br><sub>{note}</sub>", side="top",
+                                   font=dict(size=LEGEND_FONT_SIZE)),
+                        tickfont=dict(size=LEGEND_FONT_SIZE), thickness=26, len=0.55, y=0.5, x=1.0,
+                        tickformat=",." + str(min(values.decimals, 2)) + "f" if values.decimals else ",d")))
+
+
+def _fill(state: str, value: float, low: float, high: float, direction: int) -> tuple[str, str]:
+    if state == "ok":
+        return colour_of(value, low, high, direction), ""
+    return STATE_STYLE[state]
+
+
+def _layout(fig: go.Figure, height: int, lang: str) -> go.Figure:
+    fig.update_layout(
+        height=height, margin=dict(l=10, r=10, t=10, b=10), font=FONT, plot_bgcolor="white",
+        paper_bgcolor="white", separators=",." if lang == "vi" else ".,", hoverlabel=dict(font_size=16),
+        legend=dict(orientation="h", yanchor="top", y=-0.01, x=0, font=dict(size=LEGEND_FONT_SIZE)),
+    )
+    fig.update_xaxes(visible=False, showgrid=False, zeroline=False)
+    fig.update_yaxes(visible=False, showgrid=False, zeroline=False)
+    return fig
+
+
+def _legend_shown(fig: go.Figure, state: str, shown: set) -> bool:
+    if state == "ok" or state in shown:
+        return False
+    shown.add(state)
+    return True
+
+
+def tile_grid(values: MapValues, units: pd.DataFrame, geography: int, highlight: list[str] | None = None,
+              lang: str = "vi") -> go.Figure:
+    """Each province one equal tile at its approximate place; value written on the tile."""
+    grid = load_tilegrid(geography).set_index("unit")
+    frame = values.frame.join(grid[["row", "col"]], on="unit")
+    shown = frame["value"].dropna()
+    low, high = (float(shown.min()), float(shown.max())) if len(shown) else (0.0, 1.0)
+    highlight = set(highlight or [])
+    fig = go.Figure()
+    legend_done: set[str] = set()
+    half_w, half_h = 0.47, 0.45
+    for _, tile in frame.iterrows():
+        colour, pattern = _fill(tile["state"], tile["value"], low, high, values.direction)
+        x0, x1 = tile["col"] - half_w, tile["col"] + half_w
+        y0, y1 = tile["row"] - half_h, tile["row"] + half_h
+        outline = dict(color=HIGHLIGHT, width=5) if tile["unit"] in highlight else dict(color="white", width=1)
+        fig.add_scatter(x=[x0, x1, x1, x0, x0], y=[y0, y0, y1, y1, y0], mode="lines", fill="toself",
+                        fillcolor=colour, line=outline, hoverinfo="skip",
+                        fillpattern=dict(shape=pattern, fgcolor="#6e7781", bgcolor=colour) if pattern else None,
+                        name=t(STATE_TEXT.get(tile["state"], "missing"), lang),
+                        showlegend=_legend_shown(fig, tile["state"], legend_done), legendgroup=tile["state"])
+    text_colours = [_text_colour(_fill(s, v, low, high, values.direction)[0]) if s == "ok" else "#1f2328"
+                    for s, v in zip(frame["state"], frame["value"])]
+    fig.add_scatter(x=frame["col"], y=frame["row"], mode="text", showlegend=False,
+                    text=[f"<b>{label}</b><br>{text}" for label, text in zip(frame["label"], frame["text"])],
+                    textfont=dict(size=13 if geography == 63 else 15, color=text_colours),
+                    hovertext=frame["hover"], hoverinfo="text")
+    _island_notes(fig, units, grid, frame)
+    bar = _colourbar_trace(values, lang)
+    if bar is not None:
+        fig.add_trace(bar)
+    n_rows = int(grid["row"].max()) + 1
+    _layout(fig, 54 * n_rows + 90, lang)
+    fig.update_xaxes(range=[-0.6, grid["col"].max() + 2.6])
+    fig.update_yaxes(range=[n_rows - 0.4, -0.6])
+    return fig
+
+
+def _island_notes(fig: go.Figure, units: pd.DataFrame, grid: pd.DataFrame, frame: pd.DataFrame) -> None:
+    """Hoàng Sa and Trường Sa written beside the tile of the province they belong to."""
+    codes = units.set_index("unit")["gso_code"]
+    for _, tile in frame.iterrows():
+        note = ISLANDS.get(codes.get(tile["unit"]))
+        if note:
+            fig.add_annotation(x=grid["col"].max() + 0.75, y=tile["row"], text=f"<i>{note[0]}</i>", showarrow=False,
+                               xanchor="left", font=dict(size=13, color="#57606a"))
+
+
+def _outline_trace(features: list[BoundaryFeature], colour: str = "#c9ced6") -> go.Scatter:
+    xs: list = []
+    ys: list = []
+    for feature in features:
+        for polygon in feature.polygons:
+            for ring in polygon:
+                xs += list(ring[:, 0]) + [None]
+                ys += list(ring[:, 1]) + [None]
+    return go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=colour, width=0.8), fill="toself",
+                      fillcolor="#f4f5f7", hoverinfo="skip", showlegend=False)
+
+
+def _geo_axes(fig: go.Figure, lon_range: tuple[float, float], lat_range: tuple[float, float]) -> None:
+    # equirectangular with the longitude squeezed by cos(16°N), so shapes look right
+    fig.update_xaxes(range=list(lon_range))
+    fig.update_yaxes(range=list(lat_range), scaleanchor="x", scaleratio=1 / math.cos(math.radians(16)))
+
+
+def bubbles(values: MapValues, units: pd.DataFrame, highlight: list[str] | None = None, lang: str = "vi",
+            outline: list[BoundaryFeature] | None = None) -> go.Figure:
+    """A circle at each province centroid, area proportional to the figure, coloured by the same scale."""
+    position = units.set_index("unit")[["lat", "lon"]]
+    frame = values.frame.join(position, on="unit")
+    shown = frame["value"].dropna()
+    low, high = (float(shown.min()), float(shown.max())) if len(shown) else (0.0, 1.0)
+    largest = max(abs(high), abs(low), 1e-12)
+    max_size = 46 if len(frame) <= 40 else 34
+    fig = go.Figure()
+    if outline:
+        fig.add_trace(_outline_trace(outline))
+    ok = frame[frame["state"] == "ok"].sort_values("value", key=lambda s: -s.abs())
+    sizes = [max(8.0, max_size * math.sqrt(abs(v) / largest)) for v in ok["value"]]
+    highlight = set(highlight or [])
+    fig.add_scatter(x=ok["lon"], y=ok["lat"], mode="markers", showlegend=False,
+                    marker=dict(size=sizes, color=[colour_of(v, low, high, values.direction) for v in ok["value"]],
+                                line=dict(color=[HIGHLIGHT if u in highlight else "white" for u in ok["unit"]],
+                                          width=[4 if u in highlight else 1 for u in ok["unit"]]), opacity=0.9),
+                    hovertext=ok["hover"], hoverinfo="text")
+    for state in ("incomplete", "not_comparable", "missing"):
+        part = frame[frame["state"] == state]
+        if len(part):
+            fig.add_scatter(x=part["lon"], y=part["lat"], mode="markers", name=t(STATE_TEXT[state], lang),
+                            marker=dict(size=12, symbol="x-thin-open" if state == "not_comparable" else "circle-open",
+                                        color="#6e7781", line=dict(width=2)), hovertext=part["hover"], hoverinfo="text")
+    fig.add_scatter(x=frame["lon"], y=frame["lat"] - 0.22, mode="text", text=frame["label"], showlegend=False,
+                    textfont=dict(size=11 if len(frame) > 40 else 13, color="#1f2328"), hoverinfo="skip")
+    for name, lon, lat in ISLANDS.values():
+        fig.add_annotation(x=lon, y=lat, text=f"<i>{name}</i>", showarrow=False, font=dict(size=13, color="#57606a"))
+    bar = _colourbar_trace(values, lang)
+    if bar is not None:
+        fig.add_trace(bar)
+    _layout(fig, 900, lang)
+    _geo_axes(fig, (102.0, 116.0), (8.2, 23.6))
+    return fig
+
+
+def choropleth(values: MapValues, features: list[BoundaryFeature], match: BoundaryMatch,
+               highlight: list[str] | None = None, lang: str = "vi") -> go.Figure:
+    """The provinces' real shapes, filled by the figure; shapes whose name fit no province are hatched."""
+    by_unit = values.frame.set_index("unit")
+    shown = values.frame["value"].dropna()
+    low, high = (float(shown.min()), float(shown.max())) if len(shown) else (0.0, 1.0)
+    highlight = set(highlight or [])
+    fig = go.Figure()
+    legend_done: set[str] = set()
+    order = sorted(range(len(features)), key=lambda i: -features[i].area)  # small enclaves drawn last, on top
+    for i in order:
+        feature, unit = features[i], match.units[i]
+        if unit is None or unit not in by_unit.index:
+            state, value, hover = "unmatched", math.nan, f"{feature.name}: {t('dom_unmatched', lang)}"
+            colour, pattern = "#ffffff", "x"
+        else:
+            row = by_unit.loc[unit]
+            state, value, hover = row["state"], row["value"], row["hover"]
+            colour, pattern = _fill(state, value, low, high, values.direction)
+        xs: list = []
+        ys: list = []
+        for polygon in feature.polygons:
+            for ring in polygon[:1]:  # outer rings; enclaves are drawn over their surroundings
+                xs += list(ring[:, 0]) + [None]
+                ys += list(ring[:, 1]) + [None]
+        line = dict(color=HIGHLIGHT, width=3) if unit in highlight else dict(color="white", width=0.7)
+        legend_state = "dom_unmatched" if state == "unmatched" else STATE_TEXT.get(state, "missing")
+        fig.add_scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=colour, line=line,
+                        fillpattern=dict(shape=pattern, fgcolor="#6e7781", bgcolor=colour) if pattern else None,
+                        name=t(legend_state, lang), legendgroup=state,
+                        showlegend=_legend_shown(fig, state, legend_done),
+                        hoveron="fills", hoverinfo="text", text=hover)
+    bar = _colourbar_trace(values, lang)
+    if bar is not None:
+        fig.add_trace(bar)
+    _layout(fig, 900, lang)
+    lons = np.concatenate([r[:, 0] for f in features for p in f.polygons for r in p[:1]])
+    lats = np.concatenate([r[:, 1] for f in features for p in f.polygons for r in p[:1]])
+    _geo_axes(fig, (float(lons.min()) - 0.3, float(lons.max()) + 0.3), (float(lats.min()) - 0.3, float(lats.max()) + 0.3))
+    return fig
+
+
+def tile_overlaps(geography: int) -> list[tuple[int, int]]:
+    """(row, col) positions used by more than one tile (an empty list means a valid layout)."""
+    grid = load_tilegrid(geography)
+    counts = grid.groupby(["row", "col"]).size()
+    return [tuple(map(int, k)) for k in counts[counts > 1].index]

@@ -1,0 +1,4 @@
+"""Việc làm: the employment domain page (layout shared in pages/_domain.py)."""
+from pages._domain import render
+
+render("employment")

@@ -1,0 +1,4 @@
+"""Giảm nghèo: the poverty domain page (layout shared in pages/_domain.py)."""
+from pages._domain import render
+
+render("poverty")

@@ -1,0 +1,320 @@
+"""The briefing deck of one unit and period: what the presentation mode, the PowerPoint deck and the
+Word report say, slide by slide (no Streamlit here).
+
+Slides, in order:
+  1. headline   — how many indicators beat, meet or miss the plan, per domain
+  2. domain:*   — one per domain with figures: each indicator's % of the whole-year plan
+  3. provinces  — the province among all provinces: indicators that met or beat the plan, ranked
+  4. emulation  — its emulation rank, when a scorecard for the bloc and period exists (kpi.scoring)
+
+All figures come from kpi.figures.figures_cached (queries/facts_aggregate.sql); the deck only
+formats them (kpi.fmt) and counts statuses.
+"""
+from __future__ import annotations
+
+import math
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from kpi import fmt, store
+from kpi.catalogue import domains
+from kpi.compare import rank_labels
+from kpi.figures import figures_cached, indicators, units as units_of
+from kpi.i18n import t
+from kpi.labels import unit_name, units_of_geography
+from kpi.periods import parse_period
+
+STATUS_ORDER = ["exceeded", "met", "below", "none"]
+RATED_STATUSES = ("exceeded", "met")
+
+
+@dataclass
+class Slide:
+    key: str                 # 'headline', 'domain:<code>', 'provinces', 'emulation'
+    kind: str                # 'headline' | 'domain' | 'provinces' | 'emulation'
+    title: str
+    subtitle: str
+    data: pd.DataFrame       # what the slide's chart draws (see kpi.static_charts)
+    summary: str = ""        # one line under the chart
+    notes: list[str] = field(default_factory=list)  # speaker notes: the figures in sentences
+
+
+@dataclass
+class Deck:
+    unit: str
+    unit_name: str
+    unit_full_name: str      # as a sentence says it: 'tỉnh Vĩnh Long', 'cả nước'
+    period: str
+    period_label: str
+    geography: int
+    lang: str
+    snapshot_id: str
+    snapshot_created: str
+    is_demo: bool
+    figures: pd.DataFrame    # one row per indicator, catalogue order, with names and display texts
+    slides: list[Slide]
+
+    @property
+    def titles(self) -> list[str]:
+        return [s.title for s in self.slides]
+
+    def footer(self) -> str:
+        return t("exp_footer", self.lang, id=self.snapshot_id)
+
+
+class DeckError(ValueError):
+    pass
+
+
+def full_name(units: pd.DataFrame, unit: str, lang: str = "vi") -> str:
+    """The unit as a sentence names it: 'tỉnh Vĩnh Long', 'thành phố Hà Nội', 'cả nước'."""
+    row = units.loc[units["unit"] == unit]
+    if row.empty:
+        return unit
+    text = str(row.iloc[0]["name_full_vi"] or row.iloc[0]["name_vi"]) if lang == "vi" else unit_name(units, unit, lang)
+    return text[:1].lower() + text[1:] if lang == "vi" else text
+
+
+def _geography_for(units: pd.DataFrame, unit: str, period: str, geography: int | None) -> int:
+    row = units.loc[units["unit"] == unit]
+    generation = str(row.iloc[0]["generation"]) if len(row) else "both"
+    if generation in ("63", "34"):
+        return int(generation)
+    return int(geography) if geography else parse_period(period).generation
+
+
+def change_text(row, lang: str = "vi") -> str:
+    """Change on the same period last year: percent for counts, percentage points for rates."""
+    if row["aggregation"] == "ratio":
+        return fmt.signed_points(row["change_pp"], 2, lang)
+    return fmt.signed_percent(row["change_pct"], 1, lang)
+
+
+def change_words(row, lang: str = "vi") -> str:
+    """'tăng 2,5% so với cùng kỳ', 'giảm 0,35 điểm % so với cùng kỳ'; empty when unknown."""
+    ratio = row["aggregation"] == "ratio"
+    value = row["change_pp"] if ratio else row["change_pct"]
+    if value != value or value is None:
+        return ""
+    if value == 0:
+        return t("exp_change_same", lang)
+    amount = (fmt.signed_points(abs(value), 2, lang) if ratio else fmt.signed_percent(abs(value), 1, lang))[1:]
+    return t("exp_change_up" if value > 0 else "exp_change_down", lang, change=amount)
+
+
+def indicator_figures(snapshot: store.Snapshot, unit: str, period: str, lang: str = "vi") -> pd.DataFrame:
+    """The unit's figures in catalogue order, with names, units of measure and display texts."""
+    catalogue = indicators(snapshot)
+    frame = figures_cached(snapshot, [unit], [period])  # queries/facts_aggregate.sql
+    meta = catalogue.set_index("code")
+    frame = frame.join(meta[["name_vi", "name_en", "domain", "unit_of_measure", "decimals", "code_order"]],
+                       on="indicator")
+    frame = frame.sort_values("code_order").reset_index(drop=True)
+    frame["name"] = frame["name_vi"] if lang == "vi" else frame["name_en"]
+    frame["decimals"] = frame["decimals"].astype(int)
+    frame["actual_text"] = [fmt.number(v, d, lang) for v, d in zip(frame["actual"], frame["decimals"])]
+    frame["plan_text"] = [fmt.number(v, d, lang) for v, d in zip(frame["plan"], frame["decimals"])]
+    frame["achievement_text"] = [fmt.percent(v, 1, lang) for v in frame["achievement_pct"]]
+    frame["change_text"] = [change_text(r, lang) for _, r in frame.iterrows()]
+    frame["status_key"] = [_status_key(r) for _, r in frame.iterrows()]
+    return frame
+
+
+def _status_key(row) -> str:
+    """exceeded / met / below for rated figures; 'none' for no plan, no data or context-only."""
+    if row["direction"] == 0 or row["actual"] != row["actual"] or not row["comparable"]:
+        return "none"
+    return row["status"] if row["status"] in ("exceeded", "met", "below") else "none"
+
+
+def indicator_sentence(row, lang: str = "vi", cumulative: bool = False) -> str:
+    """One figure in words, as the report and the speaker notes say it."""
+    name = row["name"]
+    if not row["comparable"]:
+        return t("exp_not_comparable_sentence", lang, name=name)
+    if row["actual"] != row["actual"]:
+        return t("exp_missing_sentence", lang, name=name)
+    uom = row["unit_of_measure"]
+    actual = fmt.figure(row["actual"], uom, int(row["decimals"]), lang)
+    parts = [f"{name}: {actual}"]
+    if row["plan"] == row["plan"]:
+        plan = fmt.figure(row["plan"], uom, int(row["decimals"]), lang)
+        key = "exp_sentence_plan_cumulative" if cumulative else "exp_sentence_plan"
+        parts.append(t(key, lang, plan=plan, pct=row["achievement_text"]))
+        if row["status"]:
+            parts[-1] += f" ({t(row['status'], lang).lower()})"
+    change = change_words(row, lang)
+    if change:
+        parts.append(change)
+    if not row["complete"]:
+        parts.append(t("incomplete", lang).lower())
+    return "; ".join(parts) + "."
+
+
+def wrap(text: str, width: int = 34) -> str:
+    """Break a long label into lines of similar length (no lonely last word)."""
+    text = str(text)
+    lines = math.ceil(len(text) / width)
+    if lines <= 1:
+        return text
+    return "\n".join(textwrap.wrap(text, math.ceil(len(text) / lines) + 4))
+
+
+def _headline(frame: pd.DataFrame, deck_head: str, lang: str) -> Slide:
+    rows = []
+    for _, domain in domains().iterrows():
+        part = frame[frame["domain"] == domain["domain"]]
+        if part.empty:
+            continue
+        label = domain["name_vi"] if lang == "vi" else domain["name_en"]
+        for order, status in enumerate(STATUS_ORDER):
+            count = int((part["status_key"] == status).sum())
+            if count:
+                rows.append({"domain": label, "domain_order": int(domain["order"]), "status": status,
+                             "status_label": t(status if status != "none" else "exp_no_rating", lang),
+                             "status_order": order, "count": count})
+    data = pd.DataFrame(rows, columns=["domain", "domain_order", "status", "status_label", "status_order", "count"])
+    rated = frame[frame["status_key"] != "none"]
+    good = int(rated["status_key"].isin(RATED_STATUSES).sum())
+    summary = t("exp_headline_summary", lang, good=good, rated=len(rated),
+                exceeded=int((rated["status_key"] == "exceeded").sum()),
+                met=int((rated["status_key"] == "met").sum()), below=int((rated["status_key"] == "below").sum()))
+    return Slide("headline", "headline", t("exp_slide_headline", lang), deck_head, data, summary)
+
+
+def _domain_slides(frame: pd.DataFrame, deck_head: str, lang: str, cumulative: bool) -> list[Slide]:
+    slides = []
+    for _, domain in domains().iterrows():
+        part = frame[frame["domain"] == domain["domain"]]
+        if part.empty or part["actual"].notna().sum() == 0:
+            continue
+        data = part[["indicator", "name", "unit_of_measure", "actual", "plan", "achievement_pct", "status",
+                     "status_key", "actual_text", "achievement_text", "change_text"]].copy()
+        data["label"] = [wrap(n) for n in data["name"]]
+        data["figure_text"] = [fmt.figure(a, u, d, lang) for a, u, d in
+                               zip(part["actual"], part["unit_of_measure"], part["decimals"])]
+        data["bar_text"] = [
+            (t("exp_bar_text", lang, figure=f, pct=p) if p != fmt.MISSING
+             else t("exp_bar_text_no_plan", lang, figure=f)) if f != fmt.MISSING else t("missing", lang)
+            for p, f in zip(data["achievement_text"], data["figure_text"])]
+        title = domain["name_vi"] if lang == "vi" else domain["name_en"]
+        counts = {s: int((part["status_key"] == s).sum()) for s in STATUS_ORDER}
+        summary = t("exp_domain_summary", lang, exceeded=counts["exceeded"], met=counts["met"],
+                    below=counts["below"], none=counts["none"])
+        notes = [indicator_sentence(r, lang, cumulative) for _, r in part.iterrows()]
+        slides.append(Slide(f"domain:{domain['domain']}", "domain", title, deck_head,
+                            data.reset_index(drop=True), summary, notes))
+    return slides
+
+
+def provinces_frame(snapshot: store.Snapshot, units: pd.DataFrame, geography: int, period: str,
+                    lang: str = "vi") -> pd.DataFrame:
+    """Per province: rated indicators with figures, how many met or beat the plan, and the rank on that."""
+    provinces = units_of_geography(units, geography, levels=("province",))
+    frame = figures_cached(snapshot, provinces, [period])  # queries/facts_aggregate.sql
+    frame["status_key"] = [_status_key(r) for _, r in frame.iterrows()]
+    rated = frame[frame["status_key"] != "none"]
+    counts = rated.groupby("unit")["status_key"].agg(
+        good=lambda s: int(s.isin(RATED_STATUSES).sum()), rated="size")
+    out = pd.DataFrame({"unit": provinces})
+    out = out.join(counts, on="unit")
+    out["name"] = [unit_name(units, u, lang) for u in out["unit"]]
+    out["rank"], out["rank_label"] = rank_labels(out["good"].astype("float64"), 1)
+    return out
+
+
+def _provinces_slide(snapshot, units, unit: str, geography: int, period: str, deck_head: str,
+                     lang: str) -> Slide | None:
+    if unit not in units_of_geography(units, geography, levels=("province",)):
+        return None
+    data = provinces_frame(snapshot, units, geography, period, lang)
+    if data["good"].notna().sum() == 0:
+        return None
+    data["highlight"] = data["unit"] == unit
+    data = data.sort_values(["rank", "name"], na_position="last").reset_index(drop=True)
+    mine = data[data["highlight"]].iloc[0]
+    reporting = data["good"].notna()
+    name = unit_name(units, unit, lang)
+    if mine["good"] == mine["good"]:
+        summary = t("exp_provinces_summary", lang, name=name, good=int(mine["good"]), rated=int(mine["rated"]),
+                    rank=mine["rank_label"], n=int(reporting.sum()))
+    else:
+        summary = t("exp_provinces_missing", lang, name=name)
+    uneven = data.loc[reporting, "rated"].nunique() > 1
+    notes = [t("exp_provinces_uneven", lang)] if uneven else []
+    missing = data.loc[~reporting, "name"].tolist()
+    if missing:
+        notes.append(f"{t('missing', lang)}: {', '.join(missing)}")
+    title = t("exp_slide_provinces", lang, name=name, n=len(data))
+    return Slide("provinces", "provinces", title, deck_head, data, summary, notes)
+
+
+def _emulation_slide(snapshot, units, unit: str, period: str, deck_head: str, lang: str,
+                     data_dir) -> Slide | None:
+    """The unit's rank on a scorecard of its bloc for this period, if kpi.scoring and one exist."""
+    try:
+        from kpi import scoring
+    except ImportError:
+        return None
+    try:
+        result = _score_unit(scoring, snapshot, unit, period, data_dir)
+    except Exception:  # noqa: BLE001 - the scoring module is optional and written elsewhere
+        return None
+    if result is None:
+        return None
+    card_name, table = result
+    table = table.copy()
+    table["name"] = [unit_name(units, u, lang) for u in table["unit"]]
+    table["highlight"] = table["unit"] == unit
+    table["total_text"] = [fmt.number(v, 1, lang) for v in table["total"]]
+    mine = table[table["highlight"]].iloc[0]
+    summary = t("exp_emulation_summary", lang, name=unit_name(units, unit, lang), rank=mine["rank_label"],
+                n=len(table), total=mine["total_text"], tier=mine.get("tier", "") or "")
+    return Slide("emulation", "emulation", t("exp_slide_emulation", lang), f"{deck_head} · {card_name}",
+                 table.reset_index(drop=True), summary)
+
+
+def _score_unit(scoring, snapshot, unit: str, period: str, data_dir) -> tuple[str, pd.DataFrame] | None:
+    """Find a scorecard of this period whose bloc holds the unit; return (name, rank table) or None."""
+    folder = Path(data_dir) if data_dir else None
+    candidates = []
+    for base in [folder, Path(__file__).resolve().parent.parent / "data"]:
+        if base is not None and (base / "scorecards").is_dir():
+            candidates += sorted((base / "scorecards").glob("*.toml"))
+    for path in candidates:
+        card = scoring.load_scorecard(path)
+        if str(getattr(card, "period", "")) != period:
+            continue
+        result = scoring.score(card, snapshot)
+        table = getattr(result, "ranking", result)
+        if not isinstance(table, pd.DataFrame) or unit not in set(table["unit"]):
+            continue
+        table = table[["unit", "total", "rank"] + [c for c in ("tier",) if c in table.columns]].copy()
+        _, table["rank_label"] = rank_labels(table["total"].astype("float64"), 1)
+        return str(getattr(card, "name", None) or getattr(card, "title", None) or path.stem), table
+    return None
+
+
+def build_deck(snapshot: store.Snapshot, unit: str, period: str, lang: str = "vi",
+               geography: int | None = None, data_dir=None) -> Deck:
+    """Every slide of the briefing for `unit` in `period` (raise DeckError if it has no figures)."""
+    units = units_of(snapshot)
+    label = parse_period(period).label(lang)
+    name = unit_name(units, unit, lang)
+    frame = indicator_figures(snapshot, unit, period, lang)
+    if frame["actual"].notna().sum() == 0:
+        raise DeckError(t("exp_no_actuals", lang, name=name, period=label))
+    geography = _geography_for(units, unit, period, geography)
+    cumulative = not parse_period(period).is_whole_year
+    deck_head = f"{name} · {label}"
+    slides = [_headline(frame, deck_head, lang)]
+    slides += _domain_slides(frame, deck_head, lang, cumulative)
+    for extra in (_provinces_slide(snapshot, units, unit, geography, period, deck_head, lang),
+                  _emulation_slide(snapshot, units, unit, period, deck_head, lang, data_dir)):
+        if extra is not None:
+            slides.append(extra)
+    return Deck(unit, name, full_name(units, unit, lang), period, label, geography, lang, snapshot.id, snapshot.created, snapshot.is_demo,
+                frame, slides)

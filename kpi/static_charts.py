@@ -1,0 +1,138 @@
+"""Slide charts as Altair specifications, rendered to PNG without a browser (vl-convert-python).
+
+The same PNG is shown by the presentation mode and placed in the PowerPoint deck, so both show
+identical charts. Every label is at least 24 px at the chart's natural size (width x height), and
+all numbers drawn as text are preformatted by kpi.fmt (Vietnamese separators); axes show only
+small integers or percentages without thousands separators.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import altair as alt
+import pandas as pd
+import vl_convert as vlc
+
+from kpi.i18n import t
+from kpi.slides import STATUS_ORDER, Slide
+
+WIDTH, HEIGHT = 1760, 760          # natural size in px; the PowerPoint image keeps this aspect
+LABEL_PX, TITLE_PX, MARK_PX = 26, 26, 26
+MIN_LABEL_PX = 24
+FONT = "DejaVu Sans"  # full Vietnamese coverage on Debian (the old Liberation 1.x there lacks ư, ơ, ạ...)
+INK = "#111111"
+STATUS_COLOURS = {"exceeded": "#1a7f37", "met": "#0550ae", "below": "#c21f30", "none": "#6e7781"}
+HIGHLIGHT, BASE = "#b7791f", "#2f5d8a"
+
+
+def _configure(chart: alt.TopLevelMixin, width: int, height: int) -> alt.TopLevelMixin:
+    return (chart.properties(width=width, height=height, background="white",
+                             autosize=alt.AutoSizeParams(type="fit", contains="padding"), padding=16)
+            .configure(font=FONT)
+            .configure_axis(labelFontSize=LABEL_PX, titleFontSize=TITLE_PX, labelColor=INK, titleColor=INK,
+                            titleFontWeight="bold", domainColor=INK, tickColor=INK, gridColor="#d0d7de",
+                            labelLimit=700, titlePadding=14)
+            .configure_legend(labelFontSize=LABEL_PX, titleFontSize=TITLE_PX, labelColor=INK, symbolSize=420,
+                              labelLimit=500)
+            .configure_view(stroke=None))
+
+
+def headline_chart(slide: Slide, lang: str = "vi", width: int = WIDTH, height: int = HEIGHT):
+    """Per domain, indicators beating, meeting and missing the plan (stacked, counts inside)."""
+    data = slide.data.sort_values(["domain_order", "status_order"]).copy()
+    data["end"] = data.groupby("domain")["count"].cumsum()
+    data["start"] = data["end"] - data["count"]
+    data["mid"] = (data["start"] + data["end"]) / 2
+    order = list(dict.fromkeys(data["domain"]))
+    labels = [t(s if s != "none" else "exp_no_rating", lang) for s in STATUS_ORDER]
+    colour = alt.Color("status_label:N", scale=alt.Scale(domain=labels, range=[STATUS_COLOURS[s] for s in STATUS_ORDER]),
+                       legend=alt.Legend(orient="top", title=None, direction="horizontal"))
+    y = alt.Y("domain:N", sort=order, title=None)
+    bars = alt.Chart(data).mark_bar(stroke="white", strokeWidth=2).encode(
+        y=y, x=alt.X("start:Q", title=t("exp_axis_count", lang), axis=alt.Axis(format="d", tickMinStep=1)),
+        x2="end:Q", color=colour)
+    text = alt.Chart(data).mark_text(color="white", fontSize=MARK_PX, fontWeight="bold").encode(
+        y=y, x="mid:Q", text="count:Q")
+    return _configure(alt.layer(bars, text), width, height)
+
+
+def domain_chart(slide: Slide, lang: str = "vi", width: int = WIDTH, height: int = HEIGHT):
+    """Each indicator's % of the whole-year plan, 100% marked; the figure written on the bar."""
+    data = slide.data.copy()
+    pct = data["achievement_pct"]
+    top = max(110.0, float(pct.max()) + 8 if pct.notna().any() else 110.0)
+    data["inside"] = pct.fillna(0) >= 45
+    data["text_x"] = pct.where(data["inside"], pct.fillna(0))
+    order = list(data["label"])
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelExpr="split(datum.label, '\\n')"))
+    x_scale = alt.Scale(domain=[0, top], nice=False)
+    colour = alt.Color("status_key:N", scale=alt.Scale(domain=STATUS_ORDER,
+                                                       range=[STATUS_COLOURS[s] for s in STATUS_ORDER]), legend=None)
+    bars = alt.Chart(data).mark_bar(height={"band": 0.72}).encode(
+        y=y, x=alt.X("achievement_pct:Q", scale=x_scale, title=t("exp_axis_pct_plan", lang),
+                     axis=alt.Axis(format="d", values=list(range(0, int(top) + 1, 20)))),
+        color=colour)
+    plan = alt.Chart(pd.DataFrame({"x": [100.0], "label": [t("exp_plan_line", lang)]})).mark_rule(
+        color=INK, strokeWidth=4, strokeDash=[12, 6]).encode(x=alt.X("x:Q", scale=x_scale))
+    inside = alt.Chart(data[data["inside"]]).mark_text(
+        align="right", dx=-12, color="white", fontSize=MARK_PX, fontWeight="bold").encode(
+        y=y, x=alt.X("text_x:Q", scale=x_scale), text="bar_text:N")
+    outside = alt.Chart(data[~data["inside"]]).mark_text(
+        align="left", dx=10, color=INK, fontSize=MARK_PX, fontWeight="bold").encode(
+        y=y, x=alt.X("text_x:Q", scale=x_scale), text="bar_text:N")
+    return _configure(alt.layer(bars, plan, inside, outside), width, height)
+
+
+def provinces_chart(slide: Slide, lang: str = "vi", width: int = WIDTH, height: int = HEIGHT):
+    """Provinces ranked by indicators meeting or beating the plan; the selected one highlighted."""
+    data = slide.data.copy()
+    data["colour"] = data["highlight"].map({True: "highlight", False: "other"})
+    data["good_text"] = [("" if v != v else str(int(v))) for v in data["good"]]
+    order = list(data["name"])
+    x = alt.X("name:N", sort=order, title=None, axis=alt.Axis(labelAngle=-90, labelFontSize=MIN_LABEL_PX))
+    colour = alt.Color("colour:N", scale=alt.Scale(domain=["highlight", "other"], range=[HIGHLIGHT, BASE]),
+                       legend=None)
+    bars = alt.Chart(data).mark_bar().encode(
+        x=x, y=alt.Y("good:Q", title=t("exp_axis_good", lang), axis=alt.Axis(format="d", tickMinStep=1, tickCount=6)),
+        color=colour)
+    labelled = data if len(data) <= 40 else data[data["highlight"]]
+    text = alt.Chart(labelled).mark_text(dy=-16, color=INK, fontSize=MIN_LABEL_PX, fontWeight="bold").encode(
+        x=x, y="good:Q", text="good_text:N")
+    return _configure(alt.layer(bars, text), width, height)
+
+
+def emulation_chart(slide: Slide, lang: str = "vi", width: int = WIDTH, height: int = HEIGHT):
+    """Units of the emulation bloc by total points, rank in the label; the selected one highlighted."""
+    data = slide.data.sort_values(["rank", "name"]).copy()
+    data["label"] = [f"{r}. {n}" for r, n in zip(data["rank_label"], data["name"])]
+    data["colour"] = data["highlight"].map({True: "highlight", False: "other"})
+    y = alt.Y("label:N", sort=list(data["label"]), title=None)
+    colour = alt.Color("colour:N", scale=alt.Scale(domain=["highlight", "other"], range=[HIGHLIGHT, BASE]),
+                       legend=None)
+    bars = alt.Chart(data).mark_bar().encode(
+        y=y, x=alt.X("total:Q", title=t("exp_axis_points", lang), axis=alt.Axis(format="d")), color=colour)
+    text = alt.Chart(data).mark_text(align="left", dx=10, color=INK, fontSize=MARK_PX, fontWeight="bold").encode(
+        y=y, x="total:Q", text="total_text:N")
+    return _configure(alt.layer(bars, text), width, height)
+
+
+BUILDERS = {"headline": headline_chart, "domain": domain_chart, "provinces": provinces_chart,
+            "emulation": emulation_chart}
+
+
+def slide_chart(slide: Slide, lang: str = "vi", width: int = WIDTH, height: int = HEIGHT):
+    return BUILDERS[slide.kind](slide, lang, width, height)
+
+
+@lru_cache(maxsize=128)
+def _png(spec_json: str, scale: float) -> bytes:
+    return vlc.vegalite_to_png(spec_json, scale=scale)
+
+
+def chart_png(chart, scale: float = 2.0) -> bytes:
+    """PNG bytes of an Altair chart, rendered by vl-convert (no browser); memoised by specification."""
+    return _png(chart.to_json(), scale)
+
+
+def slide_png(slide: Slide, lang: str = "vi", scale: float = 2.0, width: int = WIDTH, height: int = HEIGHT) -> bytes:
+    return chart_png(slide_chart(slide, lang, width, height), scale)

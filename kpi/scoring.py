@@ -51,6 +51,7 @@ METHOD_NAMES = {
 }
 TIE_DECIMALS = 9  # totals equal to 1e-9 points are ties (floating-point noise, not display rounding)
 NO_TIER = ""
+ROBUST_SHARE = 0.9  # the leader is robustly the leader when first in at least 90% of the draws
 
 
 class ScorecardError(ValueError):
@@ -227,6 +228,14 @@ def list_scorecards(data_dir=None) -> list[Path]:
     if user.resolve() != SCORECARDS_DIR.resolve():
         paths += sorted(user.glob("*.toml"))
     return paths
+
+
+def scorecard_title(path: Path) -> str:
+    """The title for a list of scorecards; a file that does not load says so instead."""
+    try:
+        return load_scorecard(path).title
+    except ScorecardError:
+        return "(bảng điểm không hợp lệ)"
 
 
 def file_sha256(path: Path) -> str:
@@ -412,7 +421,7 @@ def achievement(actual: np.ndarray, plan: np.ndarray, direction: np.ndarray) -> 
     (an actual of 0 on a lower-is-better indicator cannot be beaten: +inf, full points)."""
     a, p = np.asarray(actual, dtype=float), np.asarray(plan, dtype=float)
     d = np.broadcast_to(np.asarray(direction, dtype=float), a.shape)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(all="ignore"):  # huge or zero figures: inf/NaN handled below
         up = np.where(p > 0, np.maximum(a, 0) / p * 100, np.nan)
         down = np.where(a > 0, np.maximum(p, 0) / a * 100, np.where(p >= 0, np.inf, np.nan))
     out = np.where(d > 0, up, down)
@@ -616,6 +625,12 @@ class Sensitivity:
     spread: float
     switch: float
 
+    @property
+    def robust(self) -> bool:
+        """One leader on the scorecard, first in at least 90% of the draws."""
+        leaders = self.table[self.table["base_rank"] == 1]
+        return len(leaders) == 1 and float(leaders["p_first"].iloc[0]) >= ROBUST_SHARE
+
 
 def method_matrix(card: Scorecard, inputs: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Fractions under every method (methods × criteria × units, missing = 0), the base method of
@@ -712,7 +727,7 @@ def leader_sentence(table: pd.DataFrame, draws: int) -> str:
              if len(rivals) else "")
     head = (f"{leader['name']} đứng đầu trong {fmt.percent(share * 100, 1)} của {n} phương án trọng số và cách "
             f"tính điểm được thử{rival}")
-    if share >= 0.9:
+    if share >= ROBUST_SHARE:
         return head + ": vị trí dẫn đầu là vững chắc."
     if share >= 0.5:
         return head + ": vị trí dẫn đầu tương đối vững nhưng phụ thuộc một phần vào trọng số và cách tính điểm."

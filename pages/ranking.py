@@ -1,0 +1,115 @@
+"""Xếp hạng thi đua: score an emulation bloc on a scorecard, explain every point, test robustness."""
+import streamlit as st
+
+from kpi import fmt, scoring, scoring_view as view
+from kpi.i18n import t
+from kpi.periods import period_label
+from kpi.scoring_export import workbook_bytes
+from pages._shared import context, header, synced_selectbox
+
+ctx = context()
+header(t("page_ranking", ctx.lang))
+lang = ctx.lang
+
+paths = {p.name: p for p in scoring.list_scorecards()}
+if not paths:
+    st.info(t("rank_no_scorecards", lang))
+    st.stop()
+if "rank_pending_sc" in st.session_state:  # a version saved in the last run becomes the choice
+    st.session_state["sc"] = st.session_state.pop("rank_pending_sc")
+names = list(paths)
+chosen = synced_selectbox(t("rank_scorecard", lang), names, "sc", names[0],
+                          format_func=lambda n: f"{n} — {scoring.scorecard_title(paths[n])}")
+try:
+    card, inputs = scoring.load_inputs(scoring.load_scorecard(paths[chosen]), ctx.snapshot)  # facts_aggregate.sql
+except scoring.ScorecardError as exc:
+    st.error(str(exc))
+    st.stop()
+st.caption(t("rank_caption", lang, bloc=card.bloc, period=period_label(card.period, lang), version=card.version,
+             issued=card.issued))
+if inputs["actual"].isna().all():
+    st.info(t("rank_no_data", lang, id=ctx.snapshot.id, period=period_label(card.period, lang)))
+    st.stop()
+if "saved_msg" in st.session_state:
+    st.success(st.session_state.pop("saved_msg"))
+
+result = scoring.score(card, inputs)
+units = list(result.ranking["unit"])
+unit_names = result.ranking.set_index("unit")["name"].to_dict()
+
+# ---- ranking
+st.subheader(t("rank_result", lang))
+st.dataframe(view.ranking_table(result, lang), hide_index=True, width="stretch",
+             height=min(36 * len(units) + 40, 720))
+for sentence in view.summary_sentences(result, lang):
+    st.warning(sentence)
+
+# ---- breakdown of one unit
+st.subheader(t("rank_breakdown", lang))
+focus = st.selectbox(t("unit", lang), units, format_func=unit_names.get, key="rank_focus")
+st.plotly_chart(view.breakdown_chart(result, focus, lang), width="stretch", config={"displaylogo": False})
+st.table(view.breakdown_table(result, focus, lang).set_index(t("rank_criterion", lang)))
+
+# ---- two units side by side
+st.subheader(t("rank_two_units", lang))
+left, right = st.columns(2)
+unit_a = left.selectbox("A", units, index=0, format_func=unit_names.get, key="rank_a")
+unit_b = right.selectbox("B", units, index=min(1, len(units) - 1), format_func=unit_names.get, key="rank_b")
+st.plotly_chart(view.two_units_chart(result, unit_a, unit_b, lang), width="stretch",
+                config={"displaylogo": False})
+st.dataframe(view.side_by_side_table(result, unit_a, unit_b, lang), hide_index=True, width="stretch")
+
+# ---- weights adjustable live
+st.subheader(t("rank_weights", lang))
+st.caption(t("rank_weights_help", lang, sheet=f"{card.sheet_points:g}"))
+columns = st.columns(4)
+trial_points = {}
+for i, c in enumerate(card.criteria):
+    value = columns[i % 4].slider(f"{c.id}. {c.label}", 0, int(round(c.points * 2)), int(round(c.points)),
+                                  step=1, key=f"rank_w_{c.id}")
+    if value != int(round(c.points)):  # untouched sliders keep the scorecard's exact points
+        trial_points[c.id] = value
+trial = scoring.score(scoring.with_points(card, trial_points), inputs)
+changes = scoring.rank_changes(result, trial)
+st.info(view.changes_sentence(changes, lang))
+st.dataframe(view.changes_table(changes, lang), hide_index=True, width="stretch")
+
+# ---- bonus and penalty items, saved as a new version of the scorecard
+st.subheader(t("rank_adjustments", lang))
+if len(result.adjustments):
+    shown = result.adjustments.assign(unit=result.adjustments["unit"].map(unit_names))
+    st.dataframe(shown.rename(columns={"unit": t("unit", lang), "points": t("rank_points", lang),
+                                       "reason": t("rank_adjust_reason", lang), "kind": ""}),
+                 hide_index=True, width="stretch")
+else:
+    st.caption(t("rank_adjust_none", lang))
+with st.form("rank_adjust_form", clear_on_submit=True):
+    a, b, c = st.columns([2, 1, 3])
+    adj_unit = a.selectbox(t("unit", lang), units, format_func=unit_names.get)
+    adj_points = b.number_input(t("rank_adjust_points", lang), -10.0, 10.0, 1.0, step=0.5)
+    adj_reason = c.text_input(t("rank_adjust_reason", lang))
+    if st.form_submit_button(t("rank_adjust_save", lang)):
+        if not adj_reason.strip() or adj_points == 0:
+            st.error(t("rank_adjust_need_reason", lang))
+        else:
+            items = list(card.adjustments) + [scoring.Adjustment(adj_unit, float(adj_points), adj_reason.strip())]
+            saved = scoring.save_version(card, items)
+            st.session_state["rank_pending_sc"] = saved.name
+            st.session_state["saved_msg"] = t("rank_adjust_saved", lang, name=saved.name)
+            st.rerun()
+
+# ---- robustness: Monte Carlo over weights and methods
+st.subheader(t("rank_robustness", lang))
+s1, s2 = st.columns(2)
+spread = s1.slider(t("rank_spread", lang), 0, 50, 25, step=5, key="rank_spread")
+switch = s2.slider(t("rank_switch", lang), 0, 50, 25, step=5, key="rank_switch")
+sens = scoring.sensitivity(result, inputs, spread=spread / 100, switch=switch / 100)
+st.caption(t("rank_robustness_help", lang, draws=fmt.number(sens.draws, 0, lang), spread=spread,
+             switch=switch, seed=sens.seed))
+(st.success if sens.robust else st.warning)(sens.sentence)
+st.plotly_chart(view.rank_band_chart(sens, lang), width="stretch", config={"displaylogo": False})
+st.dataframe(view.sensitivity_table(sens, lang), hide_index=True, width="stretch")
+
+st.download_button(t("rank_download", lang), workbook_bytes(result, ctx.snapshot, sens),
+                   file_name=f"xep-hang-{chosen.removesuffix('.toml')}-{ctx.snapshot.id}.xlsx",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

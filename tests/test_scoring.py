@@ -1,0 +1,368 @@
+"""Emulation scoring: a hand-worked example, ties, missing figures, properties, CLI, export, page."""
+from __future__ import annotations
+
+import dataclasses
+import io
+import shutil
+import tomllib
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from conftest import REPO, run_page
+from kpi import scoring, scoring_export
+from kpi.cli import main as cli_main
+
+CATALOGUE = pd.DataFrame({
+    "code": ["jobs_created", "poor_household_rate", "procedures_on_time_rate", "gratitude_fund"],
+    "direction": [1, -1, 1, 1],
+    "unit_of_measure": ["người", "%", "%", "tỷ đồng"],
+    "decimals": [0, 2, 2, 1],
+}).set_index("code")
+
+HAND_CARD = {
+    "scorecard": {"title": "Ví dụ tính tay", "bloc": "Khối thử", "period": "2024", "units": ["A", "B", "C", "D"]},
+    "criteria": [
+        {"id": "K1", "label": "Việc làm", "indicator": "jobs_created", "points": 40, "method": "plan_ratio",
+         "cap_pct": 110},
+        {"id": "K2", "label": "Hộ nghèo", "indicator": "poor_household_rate", "points": 30, "method": "goalposts",
+         "worst": 5.0, "best": 1.0},
+        {"id": "K3", "label": "Hồ sơ đúng hạn", "indicator": "procedures_on_time_rate", "points": 20, "method": "rank"},
+        {"id": "K4", "label": "Quỹ Đền ơn đáp nghĩa", "indicator": "gratitude_fund", "points": 10, "method": "leader"},
+    ],
+    "tiers": [{"min": 91, "name": "Tập thể lao động xuất sắc"}, {"min": 70, "name": "Tập thể lao động tiên tiến"}],
+}
+# unit -> indicator -> (actual, plan)
+HAND_FIGURES = {
+    "A": {"jobs_created": (1100, 1000), "poor_household_rate": (3.0, 3.5), "procedures_on_time_rate": (99.0, 98.0),
+          "gratitude_fund": (5.0, 5.0)},
+    "B": {"jobs_created": (990, 1000), "poor_household_rate": (1.0, 1.2), "procedures_on_time_rate": (97.0, 98.0),
+          "gratitude_fund": (10.0, 9.0)},
+    "C": {"jobs_created": (550, 1000), "poor_household_rate": (6.0, 5.5), "procedures_on_time_rate": (99.0, 98.0),
+          "gratitude_fund": (8.0, 8.0)},
+    "D": {"jobs_created": (1210, 1000), "poor_household_rate": (4.2, 4.0), "procedures_on_time_rate": (95.0, 98.0),
+          "gratitude_fund": (2.0, 3.0)},
+}
+
+
+def make(card_dict: dict, figures: dict) -> tuple[scoring.Scorecard, pd.DataFrame]:
+    """A scorecard whose units are already keys, and its inputs built from plain figures."""
+    card = scoring.parse_scorecard(card_dict, "thử")
+    rows = [{"unit": u, "indicator": code, "actual": a, "plan": p, "comparable": True, "complete": not np.isnan(a)}
+            for u, codes in figures.items() for code, (a, p) in codes.items()]
+    inputs = scoring.build_inputs(card, pd.DataFrame(rows), CATALOGUE, {u: f"Đơn vị {u}" for u in card.units})
+    return card, inputs
+
+
+def points_of(result: scoring.ScoreResult) -> dict:
+    return {(r["unit"], r["criterion"]): r["points"] for _, r in result.breakdown.iterrows()}
+
+
+def test_hand_worked_example():
+    card, inputs = make(HAND_CARD, HAND_FIGURES)
+    result = scoring.score(card, inputs)
+    p = points_of(result)
+    # K1 jobs, plan_ratio capped at 110%, 40 points: points = 40 × min(TH/KH×100, 110) / 110
+    #   A 1100/1000 = 110%  -> 40 × 110/110 = 40
+    #   B  990/1000 =  99%  -> 40 ×  99/110 = 36
+    #   C  550/1000 =  55%  -> 40 ×  55/110 = 20
+    #   D 1210/1000 = 121%  -> capped at 110% -> 40
+    assert p[("A", "K1")] == pytest.approx(40) and p[("B", "K1")] == pytest.approx(36)
+    assert p[("C", "K1")] == pytest.approx(20) and p[("D", "K1")] == pytest.approx(40)
+    # K2 poor-household rate (lower is better), goalposts worst 5%, best 1%, 30 points:
+    #   points = 30 × (TH − 5) / (1 − 5), clipped to 0..30
+    #   A 3,0% -> 30 × (−2)/(−4) = 15;  B 1,0% -> 30 × 1 = 30
+    #   C 6,0% -> 30 × (1)/(−4) = −7,5 -> clipped to 0;  D 4,2% -> 30 × (−0,8)/(−4) = 6
+    assert p[("A", "K2")] == pytest.approx(15) and p[("B", "K2")] == pytest.approx(30)
+    assert p[("C", "K2")] == 0 and p[("D", "K2")] == pytest.approx(6)
+    # K3 procedures on time (higher is better), rank-based, 20 points, n = 4:
+    #   A 99 and C 99 tie for rank 1, B 97 is rank 3, D 95 rank 4; points = 20 × (4 − rank)/(4 − 1)
+    #   A 20, C 20, B 20 × 1/3 = 6,6667, D 0
+    assert p[("A", "K3")] == pytest.approx(20) and p[("C", "K3")] == pytest.approx(20)
+    assert p[("B", "K3")] == pytest.approx(20 / 3) and p[("D", "K3")] == 0
+    # K4 Gratitude Fund, relative to the leader (B, 10 tỷ đồng), 10 points: points = 10 × TH / 10
+    #   A 5 -> 5;  B 10 -> 10;  C 8 -> 8;  D 2 -> 2
+    assert [p[(u, "K4")] for u in "ABCD"] == pytest.approx([5, 10, 8, 2])
+    # totals: A 40 + 15 + 20 + 5 = 80;  B 36 + 30 + 6,6667 + 10 = 82,6667
+    #         C 20 + 0 + 20 + 8 = 48;   D 40 + 6 + 0 + 2 = 48 (6 is 6.000000000000005 in floating point)
+    # ranks: B 1, A 2, C and D tie for 3 (competition ranking: no rank 4)
+    # tiers: B and A >= 70 -> tiên tiến; C and D below 70 -> no tier
+    ranking = result.ranking.set_index("unit")
+    assert ranking.loc[["A", "B", "C", "D"], "total"].tolist() == pytest.approx([80, 82 + 2 / 3, 48, 48])
+    assert ranking.loc[["B", "A", "C", "D"], "rank"].tolist() == [1, 2, 3, 3]
+    assert ranking.loc[["C", "D"], "tied"].all() and not ranking.loc[["A", "B"], "tied"].any()
+    assert ranking.loc["B", "tier"] == "Tập thể lao động tiên tiến" and ranking.loc["C", "tier"] == ""
+    assert list(result.ranking["unit"]) == ["B", "A", "C", "D"]  # tied units by name
+    formula = result.breakdown.set_index(["unit", "criterion"]).loc[("B", "K1"), "formula"]
+    assert "990 / 1.000 × 100 = 99,0%" in formula and "= 36,00" in formula
+
+
+def test_bonus_penalty_with_cap_and_reason():
+    data = dict(HAND_CARD, adjustments=[{"unit": "C", "points": 4.0, "reason": "Mô hình hay"},
+                                        {"unit": "C", "points": 3.0, "reason": "Sáng kiến"},
+                                        {"unit": "A", "points": -2.5, "reason": "Báo cáo chậm"}])
+    data["scorecard"] = dict(data["scorecard"], max_bonus=5)
+    card, inputs = make(data, HAND_FIGURES)
+    ranking = scoring.score(card, inputs).ranking.set_index("unit")
+    assert ranking.loc["C", "bonus"] == 5 and ranking.loc["C", "total"] == pytest.approx(53)  # 4 + 3 capped at 5
+    assert ranking.loc["A", "penalty"] == -2.5 and ranking.loc["A", "total"] == pytest.approx(77.5)
+    with pytest.raises(scoring.ScorecardError, match="lý do"):
+        scoring.parse_scorecard(dict(HAND_CARD, adjustments=[{"unit": "A", "points": 1.0, "reason": " "}]))
+
+
+def test_missing_figure_is_flagged_not_zero():
+    figures = {u: dict(v) for u, v in HAND_FIGURES.items()}
+    figures["C"]["gratitude_fund"] = (np.nan, 8.0)
+    card, inputs = make(HAND_CARD, figures)
+    result = scoring.score(card, inputs)
+    row = result.ranking.set_index("unit").loc["C"]
+    assert not row["complete"] and "K4" in row["missing"] and row["tier"] == ""
+    assert np.isnan(row["K4"])  # not 0
+    detail = result.breakdown.set_index(["unit", "criterion"]).loc[("C", "K4")]
+    assert np.isnan(detail["points"]) and detail["missing"] and detail["formula"].startswith("Không chấm")
+    assert result.ranking.set_index("unit")["complete"].drop("C").all()
+    # the leader is still B (10), so the other units' points do not move
+    assert points_of(result)[("A", "K4")] == pytest.approx(5)
+
+
+def test_missing_plan_flagged_for_plan_ratio():
+    figures = {u: dict(v) for u, v in HAND_FIGURES.items()}
+    figures["D"]["jobs_created"] = (1210, np.nan)
+    card, inputs = make(HAND_CARD, figures)
+    row = scoring.score(card, inputs).breakdown.set_index(["unit", "criterion"]).loc[("D", "K1")]
+    assert np.isnan(row["points"]) and row["missing"] == "thiếu kế hoạch"
+
+
+def test_competition_ranks_vectorised():
+    totals = np.array([[3.0, 5.0, 5.0, 1.0], [2.0, 2.0, 2.0, 2.0]])
+    assert scoring.competition_ranks(totals).tolist() == [[3, 1, 1, 4], [1, 1, 1, 1]]
+
+
+# --------------------------------------------------------------------------- properties
+
+values = st.floats(min_value=0.0, max_value=1e6, allow_nan=False, allow_infinity=False)
+positive = st.floats(min_value=0.01, max_value=1e6, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def blocs(draw):
+    n = draw(st.integers(min_value=2, max_value=8))
+    actual = np.array(draw(st.lists(values, min_size=n, max_size=n)))
+    plan = np.array(draw(st.lists(positive, min_size=n, max_size=n)))
+    worst, best = sorted(draw(st.lists(values, min_size=2, max_size=2, unique=True)))
+    cap = draw(st.sampled_from([90.0, 100.0, 110.0, 150.0]))
+    return actual, plan, worst, best, cap
+
+
+def _criterion(method, direction, worst, best, cap):
+    if direction < 0:
+        worst, best = best, worst
+    return scoring.Criterion(id="X", label="X", points=17.0, method=method, indicator="x", cap_pct=cap,
+                             worst=worst, best=best)
+
+
+@settings(max_examples=150, deadline=None)
+@given(blocs(), st.sampled_from(scoring.METHODS), st.sampled_from([1, -1]), st.integers(0, 7), positive)
+def test_raising_actual_moves_score_by_direction(bloc, method, direction, index, delta):
+    actual, plan, worst, best, cap = bloc
+    i = index % len(actual)
+    crit = _criterion(method, direction, worst, best, cap)
+    before = scoring.method_fraction(method, actual, plan, np.full(len(actual), direction), crit)[i]
+    raised = actual.copy()
+    raised[i] += delta
+    after = scoring.method_fraction(method, raised, plan, np.full(len(actual), direction), crit)[i]
+    if direction > 0:
+        assert after >= before
+    else:
+        assert after <= before
+
+
+@settings(max_examples=150, deadline=None)
+@given(blocs(), st.sampled_from(scoring.METHODS), st.sampled_from([1, -1]))
+def test_points_between_zero_and_maximum(bloc, method, direction):
+    actual, plan, worst, best, cap = bloc
+    crit = _criterion(method, direction, worst, best, cap)
+    points = scoring.method_fraction(method, actual, plan, np.full(len(actual), direction), crit) * crit.points
+    assert np.all((points >= 0) & (points <= crit.points))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.permutations(list("ABCD")), st.lists(st.floats(0.5, 2.0), min_size=16, max_size=16))
+def test_reordering_units_changes_nothing(order, factors):
+    figures = {}
+    k = iter(factors)
+    for u in "ABCD":
+        figures[u] = {code: (a * next(k), p) for code, (a, p) in HAND_FIGURES[u].items()}
+    card, inputs = make(HAND_CARD, figures)
+    shuffled = dict(HAND_CARD, scorecard=dict(HAND_CARD["scorecard"], units=list(order)))
+    card2, inputs2 = make(shuffled, {u: figures[u] for u in order})
+    first, second = scoring.score(card, inputs), scoring.score(card2, inputs2.iloc[::-1])
+    cols = ["unit", "rank", "tied", "total", "complete", "tier", "K1", "K2", "K3", "K4"]
+    a = first.ranking[cols].set_index("unit").sort_index()
+    b = second.ranking[cols].set_index("unit").sort_index()
+    pd.testing.assert_frame_equal(a, b)
+    sa = scoring.sensitivity(first, inputs, draws=300, seed=7).table.set_index("unit").sort_index()
+    sb = scoring.sensitivity(second, inputs2, draws=300, seed=7).table.set_index("unit").sort_index()
+    pd.testing.assert_frame_equal(sa, sb)
+
+
+def test_same_seed_same_sensitivity():
+    card, inputs = make(HAND_CARD, HAND_FIGURES)
+    result = scoring.score(card, inputs)
+    one = scoring.sensitivity(result, inputs, draws=2000, seed=11)
+    two = scoring.sensitivity(result, inputs, draws=2000, seed=11)
+    pd.testing.assert_frame_equal(one.table, two.table)
+    assert one.sentence == two.sentence
+    table = one.table.set_index("unit")
+    assert (table["p5_rank"] <= table["median_rank"]).all() and (table["median_rank"] <= table["p95_rank"]).all()
+    assert table["p_first"].between(0, 1).all()
+    # no perturbation at all: every draw reproduces the scorecard's ranking
+    still = scoring.sensitivity(result, inputs, draws=200, seed=3, spread=0.0, switch=0.0).table.set_index("unit")
+    assert (still["p5_rank"] == still["base_rank"]).all() and (still["p95_rank"] == still["base_rank"]).all()
+    assert still.loc["B", "p_first"] == 1.0
+
+
+def test_leader_sentence_says_robust_or_not():
+    robust = pd.DataFrame({"unit": ["X", "Y"], "name": ["An Giang", "Cần Thơ"], "base_rank": [1, 2],
+                           "p_first": [0.95, 0.05]})
+    assert "vững chắc" in scoring.leader_sentence(robust, 10000)
+    assert "95,0%" in scoring.leader_sentence(robust, 10000) and "10.000" in scoring.leader_sentence(robust, 10000)
+    shaky = robust.assign(p_first=[0.4, 0.6])
+    assert "không vững" in scoring.leader_sentence(shaky, 10000)
+
+
+def test_weights_trial_rescales_to_sheet():
+    card, inputs = make(HAND_CARD, HAND_FIGURES)
+    trial = scoring.with_points(card, {"K3": 60})  # K3 from 20 to 60, sheet rescaled to 100
+    assert trial.sheet_points == pytest.approx(100)
+    changes = scoring.rank_changes(scoring.score(card, inputs), scoring.score(trial, inputs))
+    assert set(changes["unit"]) == set("ABCD") and changes["rank_change"].abs().sum() > 0
+
+
+# --------------------------------------------------------------------------- files, demo, CLI, export, page
+
+def test_save_version_never_overwrites(tmp_path):
+    source = tmp_path / "card.toml"
+    shutil.copy(REPO / "data" / "scorecards" / "dbscl-2024.toml", source)
+    original = source.read_bytes()
+    card = scoring.load_scorecard(source)
+    items = list(card.adjustments) + [scoring.Adjustment("Cà Mau", -1.5, "=Lý do có dấu bằng")]
+    v2 = scoring.save_version(card, items, folder=tmp_path)
+    v3 = scoring.save_version(card, items, folder=tmp_path)  # v2 exists: the next free version
+    assert (v2.name, v3.name) == ("card.v2.toml", "card.v3.toml")
+    assert source.read_bytes() == original
+    loaded = scoring.load_scorecard(v2)
+    assert loaded.version == 2 and loaded.adjustments[-1].reason == "=Lý do có dấu bằng"
+    assert tomllib.loads(v2.read_text(encoding="utf-8"))["scorecard"]["based_on"] == "card.toml"
+
+
+@pytest.mark.parametrize("name,units", [("dbscl-2024.toml", 13), ("dbscl-2025.toml", 5),
+                                        ("so-vinh-long-don-vi-2024.toml", 6)])
+def test_shipped_scorecards_on_demo(demo_snapshot, name, units):
+    card, inputs = scoring.load_inputs(scoring.load_scorecard(REPO / "data" / "scorecards" / name), demo_snapshot)
+    result = scoring.score(card, inputs)
+    assert len(result.ranking) == units and card.sheet_points == 100
+    assert result.ranking["total"].notna().all()
+    if name.startswith("so-"):  # the demo's deliberate gap: one school's online procedures for 2024
+        row = result.ranking.set_index("unit").loc["AG-86-TCN"]
+        assert not row["complete"] and "C3" in row["missing"]
+    else:
+        assert result.ranking["complete"].all()
+
+
+def test_demo_has_agencies(demo_snapshot):
+    from kpi import figures
+
+    units = figures.units(demo_snapshot)
+    agencies = units[units["level"] == "agency"]
+    assert len(agencies) >= 5 and set(agencies["parent"]) == {"VN34-86"}
+    frame = figures.figures(demo_snapshot, ["AG-86-TTDVVL"], ["2024"], ["jobs_created"], with_previous=False)
+    assert frame["actual"].iloc[0] > 0 and frame["plan"].iloc[0] > 0
+
+
+def test_cli_rank(demo_dir, capsys, tmp_path):
+    card = str(REPO / "data" / "scorecards" / "dbscl-2025.toml")
+    assert cli_main(["--data-dir", str(demo_dir), "rank", "--scorecard", card, "--format", "csv"]) == 0
+    out = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert list(out.columns[:5]) == ["rank", "unit", "name", "total", "tier"] and "C11" in out.columns
+    assert len(out) == 5 and out["rank"].min() == 1
+    bad = tmp_path / "bad.toml"
+    bad.write_text((REPO / "data" / "scorecards" / "dbscl-2025.toml").read_text(encoding="utf-8")
+                   .replace('method = "rank"', 'method = "average"'), encoding="utf-8")
+    assert cli_main(["--data-dir", str(demo_dir), "rank", "--scorecard", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "bad.toml" in err and "average" in err
+    unknown = tmp_path / "unknown.toml"
+    unknown.write_text((REPO / "data" / "scorecards" / "dbscl-2025.toml").read_text(encoding="utf-8")
+                       .replace('"Cà Mau"]', '"Cà Mâu Xanh"]'), encoding="utf-8")
+    assert cli_main(["--data-dir", str(demo_dir), "rank", "--scorecard", str(unknown)]) == 1
+    assert "Cà Mâu Xanh" in capsys.readouterr().err
+    assert cli_main(["--data-dir", str(demo_dir), "rank", "--scorecard", str(tmp_path / "none.toml")]) == 1
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[scorecard\ntitle = 1", encoding="utf-8")
+    assert cli_main(["--data-dir", str(demo_dir), "rank", "--scorecard", str(broken)]) == 1
+    assert "broken.toml" in capsys.readouterr().err
+
+
+def test_cli_rank_json_incomplete(demo_dir, capsys):
+    card = str(REPO / "data" / "scorecards" / "so-vinh-long-don-vi-2024.toml")
+    assert cli_main(["--data-dir", str(demo_dir), "rank", "--scorecard", card, "--format", "json"]) == 0
+    import json
+    rows = {r["unit"]: r for r in json.loads(capsys.readouterr().out)}
+    assert rows["AG-86-TCN"]["complete"] is False and rows["AG-86-TCN"]["C3"] is None
+
+
+def test_excel_export(demo_snapshot):
+    card, inputs = scoring.load_inputs(scoring.load_scorecard(REPO / "data" / "scorecards" / "dbscl-2024.toml"),
+                                       demo_snapshot)
+    card = dataclasses.replace(card, adjustments=card.adjustments + (
+        scoring.Adjustment("VN63-96", -1.0, "=HYPERLINK(\"http://x\")"), scoring.Adjustment("VN63-96", 1.0, "@cmd")))
+    result = scoring.score(card, inputs)
+    sens = scoring.sensitivity(result, inputs, draws=300)
+    book = openpyxl.load_workbook(io.BytesIO(scoring_export.workbook_bytes(result, demo_snapshot, sens)))
+    assert book.sheetnames == ["Xếp hạng", "Chi tiết điểm", "Điểm cộng, trừ", "Độ vững", "Bảng điểm", "Nguồn"]
+    cells = [c for row in book["Điểm cộng, trừ"].iter_rows() for c in row if isinstance(c.value, str)]
+    risky = [c for c in cells if c.value.startswith(("=", "@"))]
+    assert len(risky) == 2 and all(c.data_type == "s" for c in risky)
+    for ws in book.worksheets:
+        assert not any(c.data_type == "f" for row in ws.iter_rows() for c in row)
+    source = {r[0]: r[1] for r in book["Nguồn"].iter_rows(values_only=True)}
+    assert source["Bản dữ liệu (snapshot)"] == demo_snapshot.id
+    assert book["Xếp hạng"].max_row == 14
+
+
+def test_page_on_demo(demo_dir):
+    at = run_page("pages/ranking.py", demo_dir)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Xếp hạng thi đua"
+    assert len(at.dataframe) >= 4 and len(at.table) == 1
+    assert any("phương án" in m.value for m in list(at.warning) + list(at.success))
+
+
+def test_page_agency_bloc_shows_incomplete(demo_dir):
+    at = run_page("pages/ranking.py", demo_dir, {"sc": "so-vinh-long-don-vi-2024.toml"})
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Trường Trung cấp nghề Vĩnh Long" in w.value and "Thiếu số liệu" in w.value for w in at.warning)
+
+
+def test_page_saves_adjustment_as_new_version(demo_dir, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(demo_dir, data)
+    at = run_page("pages/ranking.py", data, {"sc": "dbscl-2025.toml"})
+    at.number_input[0].set_value(-2.0)
+    at.text_input[0].input("Chậm nộp báo cáo")
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    saved = list((data / "scorecards").glob("*.toml"))
+    assert [p.name for p in saved] == ["dbscl-2025.v2.toml"]
+    assert scoring.load_scorecard(saved[0]).adjustments[-1].points == -2.0
+    assert any("dbscl-2025.v2.toml" in s.value for s in at.success)
+
+
+def test_page_empty_state(empty_dir):
+    at = run_page("pages/ranking.py", empty_dir)
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Chưa có dữ liệu" in i.value for i in at.info)

@@ -1,0 +1,462 @@
+"""Scale benchmark of the pages' queries (DESIGN section 9).
+
+    .venv/bin/python benchmarks/bench_queries.py [--scale 10] [--runs 30] [--cold-runs 30] [--json OUT]
+
+1. Generates the commune-scale dataset (benchmarks/commune_data.py) and writes it as a snapshot
+   in a temporary data folder (a child process, killed if the machine runs short of memory).
+2. In a fresh child process: loads the snapshot into DuckDB (kpi.store.schema_for with the
+   commune atom map), reads resident memory, then times each page's query set through
+   kpi.figures.figures() (not the cached variant) and the same questions in plain pandas over
+   the whole facts frame, interleaved in the same run: warm (after a first run) and cold (first
+   run after loading: the snapshot is loaded again under another path for every cold sample).
+3. Starts `streamlit run dashboard.py` on port 8515 on the demo data: process start to the first
+   page served (/_stcore/health), and URL to the first chart drawn in headless Chromium; then
+   the app's resident memory with the benchmark snapshot.
+Prints a table and, with --json, writes the figures for benchmarks/run_all.py.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path[:0] = [str(REPO), str(HERE)]
+
+PAGES = ("overview", "compare", "trends")
+PORT = 8515
+MIN_AVAILABLE_MB = 2048          # the generator is killed below this much free memory
+TARGET_P95_MS = {1: 50.0, 10: 300.0}
+TARGET_RATIO = 10.0
+TARGET_START_S = 3.0
+TARGET_CHART_S = 2.0
+TARGET_RSS_MB = 400.0
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
+
+
+# --- small measuring tools ---------------------------------------------------------------------
+
+def memory_mb(pid: int | str = "self") -> dict[str, float]:
+    """VmRSS (resident now) and VmHWM (peak resident) of a process, in MB."""
+    out = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            out[key] = int(value.split()[0]) / 1024
+    return out
+
+
+def available_mb() -> float:
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemAvailable:"):
+            return int(line.split()[1]) / 1024
+    return float("inf")
+
+
+def summary(samples_s: list[float]) -> dict[str, float]:
+    import numpy as np
+
+    ms = np.asarray(samples_s) * 1000
+    return {"median_ms": float(np.median(ms)), "p95_ms": float(np.percentile(ms, 95)), "n": len(ms)}
+
+
+def timed(fn, *args):
+    start = time.perf_counter()
+    result = fn(*args)
+    return time.perf_counter() - start, result
+
+
+# --- the questions each page asks ---------------------------------------------------------------
+
+def questions(communes, catalogue, periods: list[str], i: int) -> dict[str, tuple[list, list, list | None]]:
+    """Each page's (targets, periods, indicators) for run i; provinces, periods and indicators
+    rotate so no run repeats the previous one."""
+    provinces = sorted(communes["province"].unique())
+    regions = sorted(communes["region"].unique())
+    codes = list(catalogue["code"])
+    whole_years = [p for p in periods if "-" not in p]
+    with_previous = periods[3:]          # the first year has no same period last year
+    period = with_previous[(7 * i) % len(with_previous)]
+    return {
+        "overview": ([provinces[i % len(provinces)]], [period], None),
+        "compare": (provinces + regions + ["VN"], [period], [codes[i % len(codes)]]),
+        "trends": ([provinces[(i + k * 11) % len(provinces)] for k in range(3)], whole_years,
+                   [codes[(i * 5) % len(codes)]]),
+    }
+
+
+# --- child process: generate ---------------------------------------------------------------------
+
+def worker_generate(args) -> dict:
+    import commune_data
+
+    start = time.perf_counter()
+    snapshot, communes = commune_data.write_benchmark_snapshot(args.data_dir, scale=args.scale, limit=args.limit,
+                                                               n_years=args.years)
+    return {"snapshot": str(snapshot.path), "snapshot_id": snapshot.id, "seconds": time.perf_counter() - start,
+            "facts": snapshot.manifest["counts"]["facts"], "units": len(communes),
+            "parquet_mb": sum(f.stat().st_size for f in snapshot.path.iterdir()) / 2**20,
+            "peak_rss_mb": memory_mb()["VmHWM"]}
+
+
+# --- child process: measure ------------------------------------------------------------------------
+
+def _reload_copy(snapshot, root: Path, k: int):
+    """The same snapshot under another path (hard links), so kpi.store loads it afresh."""
+    from kpi import store
+
+    folder = root / f"cold-{k}" / snapshot.id
+    folder.mkdir(parents=True)
+    for path in snapshot.path.iterdir():
+        os.link(path, folder / path.name)
+    return store.get_snapshot_at(str(folder), snapshot.id)
+
+
+def worker_measure(args) -> dict:
+    import numpy as np
+    import pandas as pd
+
+    loadavg_start = os.getloadavg()
+    memory = {"after_imports": memory_mb()}
+    import commune_data
+    from kpi import figures, store
+
+    snapshot = store.get_snapshot_at(args.snapshot, args.snapshot_id)
+    communes = commune_data.load_communes(snapshot)
+    atoms = commune_data.atom_map(communes)
+    load_s, _ = timed(lambda: store.schema_for(snapshot, atom_map=atoms))
+    memory["after_load"] = memory_mb()
+    catalogue = figures.indicators(snapshot)
+    periods = sorted(figures.available_periods(snapshot), key=lambda p: (p[:4], len(p) == 4, p))
+    all_codes = list(catalogue["code"])
+
+    def duck(snap, page, i):
+        targets, pers, codes = questions(communes, catalogue, periods, i)[page]
+        return figures.figures(snap, targets, pers, codes)
+
+    first_in_process = {page: timed(duck, snapshot, page, 0)[0] for page in PAGES}
+    memory["after_first_pages"] = memory_mb()
+
+    read_s, facts = timed(pd.read_parquet, snapshot.path / "facts.parquet")
+    frame_mb = facts.memory_usage(deep=True).sum() / 2**20
+    memory["after_pandas_frame"] = memory_mb()
+    cmap = commune_data.commune_map(communes)
+
+    def plain(frame, page, i):
+        targets, pers, codes = questions(communes, catalogue, periods, i)[page]
+        return commune_data.pandas_figures(frame, cmap, catalogue, targets, pers, codes or all_codes)
+
+    # the two answers agree (same numbers, same rows) before anything is timed
+    agreement = {}
+    for page in PAGES:
+        a, b = duck(snapshot, page, 1), plain(facts, page, 1)
+        both = a.merge(b, on=["unit", "period", "indicator"], suffixes=("", "_pd"))
+        agreement[page] = bool(len(a) == len(b) == len(both)
+                               and np.allclose(both["actual"], both["actual_pd"], equal_nan=True, rtol=1e-9)
+                               and np.allclose(both["plan"], both["plan_pd"], equal_nan=True, rtol=1e-9))
+
+    warm = {page: {"duckdb": [], "pandas": []} for page in PAGES}
+    for i in range(2, 2 + args.runs):
+        for page in PAGES:
+            warm[page]["duckdb"].append(timed(duck, snapshot, page, i)[0])
+            warm[page]["pandas"].append(timed(plain, facts, page, i)[0])
+    del facts
+
+    cold = {page: {"duckdb": [], "pandas": []} for page in PAGES}
+    cold_load_s = []
+    root = Path(tempfile.mkdtemp(prefix="cold-", dir=Path(args.snapshot).parent.parent))
+    try:
+        for k in range(args.cold_runs):
+            copy = _reload_copy(snapshot, root, k)
+            cold_load_s.append(timed(lambda: store.schema_for(copy, atom_map=atoms))[0])
+            order = PAGES[k % 3:] + PAGES[:k % 3]   # each page is the very first query in turn
+            for page in order:
+                cold[page]["duckdb"].append(timed(duck, copy, page, 100 + k)[0])
+            frame = pd.read_parquet(copy.path / "facts.parquet")
+            for page in order:
+                cold[page]["pandas"].append(timed(plain, frame, page, 100 + k)[0])
+            del frame
+            shutil.rmtree(root / f"cold-{k}")
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+    return {
+        "loadavg": [loadavg_start, os.getloadavg()],
+        "load_s": load_s, "cold_load_s": summary(cold_load_s), "pandas_read_s": read_s, "pandas_frame_mb": frame_mb,
+        "memory": memory, "agreement": agreement,
+        "first_in_process_ms": {p: s * 1000 for p, s in first_in_process.items()},
+        "warm": {p: {e: summary(v) for e, v in d.items()} for p, d in warm.items()},
+        "cold": {p: {e: summary(v) for e, v in d.items()} for p, d in cold.items()},
+    }
+
+
+# --- the running app ---------------------------------------------------------------------------------
+
+def _start_app(data_dir: str) -> tuple[subprocess.Popen, float]:
+    env = dict(os.environ, KPI_DATA_DIR=str(data_dir))
+    start = time.perf_counter()
+    server = subprocess.Popen(
+        [str(REPO / ".venv" / "bin" / "streamlit"), "run", "dashboard.py", "--server.port", str(PORT),
+         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = start + 60
+    while time.perf_counter() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"streamlit exited with status {server.returncode}")
+        try:
+            with urllib.request.urlopen(f"http://localhost:{PORT}/_stcore/health", timeout=1) as response:
+                if response.read().strip() == b"ok":
+                    return server, time.perf_counter() - start
+        except OSError:
+            pass
+        time.sleep(0.05)
+    _stop_app(server)
+    raise RuntimeError(f"streamlit did not answer on port {PORT} within 60 s")
+
+
+def _stop_app(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGTERM)   # the server we started (its own session)
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+def _port_free() -> bool:
+    import socket
+
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", PORT)) != 0
+
+
+def measure_app(benchmark_data_dir: str | None) -> dict:
+    """Start to first page served, URL to first chart (demo data), app memory (benchmark data)."""
+    from kpi.demo import build_demo
+
+    if not _port_free():
+        return {"error": f"port {PORT} is in use"}
+    out: dict = {}
+    demo_dir = tempfile.mkdtemp(prefix="bench-demo-")
+    try:
+        build_demo(demo_dir)
+        server, out["start_s"] = _start_app(demo_dir)
+        try:
+            out.update(_first_chart())
+            out["app_memory_demo"] = memory_mb(server.pid)
+        finally:
+            _stop_app(server)
+        if benchmark_data_dir:
+            server, out["start_benchmark_s"] = _start_app(benchmark_data_dir)
+            try:
+                out["first_page_benchmark_s"] = _page_rendered("/")
+                out["app_memory_benchmark"] = memory_mb(server.pid)
+            finally:
+                _stop_app(server)
+    finally:
+        shutil.rmtree(demo_dir, ignore_errors=True)
+    return out
+
+
+CHART = ".js-plotly-plot, [data-testid='stPlotlyChart']"
+
+
+def _first_chart() -> dict:
+    from playwright.sync_api import sync_playwright
+
+    out = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            for label in ("chart_first_visit_s", "chart_second_visit_s"):
+                page = browser.new_page(viewport={"width": 1600, "height": 1000})
+                start = time.perf_counter()
+                page.goto(f"http://localhost:{PORT}/so-sanh")
+                page.wait_for_selector(CHART, state="visible", timeout=60000)
+                out[label] = time.perf_counter() - start
+                out["exception_boxes"] = page.locator("[data-testid='stException']").count()
+                page.close()
+        finally:
+            browser.close()
+    return out
+
+
+def _page_rendered(path: str) -> float:
+    """Seconds until the page has run (main block shown, no running indicator)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            start = time.perf_counter()
+            page.goto(f"http://localhost:{PORT}{path}")
+            page.wait_for_selector("[data-testid='stMain']", timeout=120000)
+            page.wait_for_timeout(500)
+            page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120000)
+            return time.perf_counter() - start
+        finally:
+            browser.close()
+
+
+# --- orchestration ---------------------------------------------------------------------------------
+
+def run_child(mode: str, extra: list[str], watch_memory: bool = False) -> dict:
+    out_file = Path(tempfile.mkstemp(prefix=f"bench-{mode}-", suffix=".json")[1])
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", mode, "--worker-out", str(out_file), *extra]
+    child = subprocess.Popen(cmd, cwd=REPO)
+    try:
+        while child.poll() is None:
+            if watch_memory and available_mb() < MIN_AVAILABLE_MB:
+                child.kill()
+                child.wait()
+                raise RuntimeError(f"{mode}: stopped, the machine had less than {MIN_AVAILABLE_MB} MB available")
+            time.sleep(0.25)
+        if child.returncode != 0:
+            raise RuntimeError(f"{mode}: child process failed with status {child.returncode}")
+        return json.loads(out_file.read_text())
+    finally:
+        if child.poll() is None:
+            child.kill()
+        out_file.unlink(missing_ok=True)
+
+
+def figures_list(scale: int, gen: dict, meas: dict, app: dict) -> list[dict]:
+    """Figures against DESIGN section 9, for the summary table (met: True/False/None = no target)."""
+    rows = []
+
+    def add(key, what, value, unit, target=None, better="lower"):
+        met = None if target is None or value is None else (value <= target if better == "lower" else value >= target)
+        rows.append({"key": key, "what": what, "value": value, "unit": unit, "target": target,
+                     "better": better, "met": met, "source": "bench_queries.py"})
+
+    facts = f"{gen['facts'] / 1e6:.1f}M facts"
+    target_p95 = TARGET_P95_MS.get(scale)
+    for page in PAGES:
+        w, c = meas["warm"][page], meas["cold"][page]
+        add(f"query_p95_warm_{page}_x{scale}", f"{page}: query set p95, warm ({facts})", w["duckdb"]["p95_ms"], "ms",
+            target_p95)
+        add(f"query_median_warm_{page}_x{scale}", f"{page}: query set median, warm", w["duckdb"]["median_ms"], "ms")
+        add(f"query_p95_cold_{page}_x{scale}", f"{page}: query set p95, cold", c["duckdb"]["p95_ms"], "ms")
+        add(f"pandas_ratio_{page}_x{scale}", f"{page}: pandas / DuckDB, warm medians",
+            w["pandas"]["median_ms"] / w["duckdb"]["median_ms"], "x", TARGET_RATIO, better="higher")
+    if scale == 1:
+        add("rss_after_load_x1", f"resident memory after loading {facts} (VmRSS)",
+            meas["memory"]["after_load"]["VmRSS"], "MB", TARGET_RSS_MB)
+        add("hwm_after_pages_x1", "peak resident memory after loading and serving the pages (VmHWM)",
+            meas["memory"]["after_first_pages"]["VmHWM"], "MB", TARGET_RSS_MB)
+        if "app_memory_benchmark" in app:
+            add("app_rss_benchmark_x1", f"streamlit app process with {facts}, first page served (VmRSS)",
+                app["app_memory_benchmark"]["VmRSS"], "MB", TARGET_RSS_MB)
+    if "start_s" in app:
+        add("start_to_health", "process start to first page served (demo data)", app["start_s"], "s", TARGET_START_S)
+    if "chart_first_visit_s" in app:
+        add("url_to_chart", "URL to first chart drawn, headless Chromium (demo, first visit)",
+            app["chart_first_visit_s"], "s", TARGET_CHART_S)
+        add("url_to_chart_second", "URL to first chart drawn (second visit)", app["chart_second_visit_s"], "s",
+            TARGET_CHART_S)
+    return rows
+
+
+def print_report(scale: int, gen: dict, meas: dict, app: dict) -> None:
+    print(f"\n== Scale benchmark x{scale}: {gen['facts']:,} facts, {gen['units']:,} reporting units "
+          f"(generated and written in {gen['seconds']:.1f} s, Parquet {gen['parquet_mb']:.0f} MB, "
+          f"generator peak {gen['peak_rss_mb']:.0f} MB)")
+    print(f"Load into DuckDB: {meas['load_s']:.2f} s (cold reloads: median {meas['cold_load_s']['median_ms'] / 1000:.2f} s); "
+          f"pandas read_parquet: {meas['pandas_read_s']:.2f} s, frame {meas['pandas_frame_mb']:.0f} MB")
+    print("Load average (1/5/15 min) at start and end of the measurements, 2 shared cores: " +
+          " -> ".join("/".join(f"{x:.1f}" for x in la) for la in meas["loadavg"]))
+    print("Answers agree (DuckDB vs pandas): " + ", ".join(f"{p} {'yes' if ok else 'NO'}" for p, ok in meas["agreement"].items()))
+    print(f"\n{'page':9} {'':5} {'DuckDB median':>13} {'p95':>9} {'pandas median':>14} {'p95':>9} {'ratio med':>10} {'ratio p95':>10}  n")
+    for mode in ("warm", "cold"):
+        for page in PAGES:
+            d, p = meas[mode][page]["duckdb"], meas[mode][page]["pandas"]
+            print(f"{page:9} {mode:5} {d['median_ms']:10.1f} ms {d['p95_ms']:6.1f} ms {p['median_ms']:11.1f} ms "
+                  f"{p['p95_ms']:6.1f} ms {p['median_ms'] / d['median_ms']:9.1f}x {p['p95_ms'] / d['p95_ms']:9.1f}x  {d['n']}")
+    print("First call of each page in a fresh process: " +
+          ", ".join(f"{p} {v:.0f} ms" for p, v in meas["first_in_process_ms"].items()))
+    mem = meas["memory"]
+    print("\nMemory of the measuring process (MB, VmRSS / VmHWM): " + "; ".join(
+        f"{k.replace('_', ' ')} {v['VmRSS']:.0f} / {v['VmHWM']:.0f}" for k, v in mem.items()))
+    print(f"DESIGN target: resident memory with 2.5M facts <= {TARGET_RSS_MB:.0f} MB")
+    if app.get("error"):
+        print(f"\nApp: {app['error']}")
+    elif app:
+        print(f"\nApp (port {PORT}): process start to first page served {app.get('start_s', float('nan')):.2f} s; "
+              f"URL to first chart {app.get('chart_first_visit_s', float('nan')):.2f} s (second visit "
+              f"{app.get('chart_second_visit_s', float('nan')):.2f} s), exception boxes {app.get('exception_boxes')}; "
+              f"app memory on demo data {app.get('app_memory_demo', {}).get('VmRSS', float('nan')):.0f} MB")
+        if "app_memory_benchmark" in app:
+            print(f"App on the benchmark snapshot: started in {app['start_benchmark_s']:.2f} s, first page rendered in "
+                  f"{app['first_page_benchmark_s']:.2f} s, resident {app['app_memory_benchmark']['VmRSS']:.0f} MB "
+                  f"(peak {app['app_memory_benchmark']['VmHWM']:.0f} MB)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=1, help="reporting units per commune (10: ~24M facts)")
+    parser.add_argument("--runs", type=int, default=30, help="warm runs per page")
+    parser.add_argument("--cold-runs", type=int, default=None, help="cold samples per page (default 30, 5 at scale>1)")
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--limit", type=int, default=None, help="only the first N communes (quick check)")
+    parser.add_argument("--skip-app", action="store_true", help="do not start streamlit")
+    parser.add_argument("--keep", metavar="DIR", help="write the dataset into DIR and keep it")
+    parser.add_argument("--json", metavar="OUT", help="write the figures as JSON (for run_all.py)")
+    parser.add_argument("--worker", choices=["generate", "measure"], help=argparse.SUPPRESS)
+    parser.add_argument("--worker-out", help=argparse.SUPPRESS)
+    parser.add_argument("--data-dir", help=argparse.SUPPRESS)
+    parser.add_argument("--snapshot", help=argparse.SUPPRESS)
+    parser.add_argument("--snapshot-id", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.cold_runs is None:
+        args.cold_runs = 30 if args.scale == 1 else 5
+
+    if args.worker:
+        result = worker_generate(args) if args.worker == "generate" else worker_measure(args)
+        Path(args.worker_out).write_text(json.dumps(result))
+        return 0
+
+    data_dir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-data-"))
+    try:
+        common = ["--scale", str(args.scale), "--years", str(args.years)] + \
+            (["--limit", str(args.limit)] if args.limit else [])
+        print(f"Generating the dataset (scale {args.scale}) in {data_dir} ...", flush=True)
+        gen = run_child("generate", common + ["--data-dir", str(data_dir)], watch_memory=True)
+        print(f"Measuring queries ({args.runs} warm runs, {args.cold_runs} cold samples per page) ...", flush=True)
+        meas = run_child("measure", ["--snapshot", gen["snapshot"], "--snapshot-id", gen["snapshot_id"],
+                                     "--runs", str(args.runs), "--cold-runs", str(args.cold_runs)],
+                         watch_memory=True)
+        app = {}
+        if not args.skip_app:
+            print("Measuring the app (streamlit on port 8515, headless Chromium) ...", flush=True)
+            try:
+                app = measure_app(str(data_dir) if args.scale == 1 else None)
+            except Exception as exc:  # noqa: BLE001 - reported, not hidden
+                app = {"error": f"{type(exc).__name__}: {exc}"}
+        print_report(args.scale, gen, meas, app)
+        rows = figures_list(args.scale, gen, meas, app)
+        if app.get("error"):
+            rows.append({"key": "app", "what": f"app measurements failed: {app['error']}", "value": None,
+                         "unit": "", "target": None, "better": "lower", "met": None, "source": "bench_queries.py"})
+        if args.json:
+            Path(args.json).write_text(json.dumps({"scale": args.scale, "figures": rows, "generate": gen,
+                                                   "measure": meas, "app": app}, indent=2))
+    finally:
+        if not args.keep:
+            shutil.rmtree(data_dir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -450,7 +450,7 @@ def competition_ranks(totals: np.ndarray) -> np.ndarray:
     values = np.round(np.asarray(totals, dtype=float), TIE_DECIMALS)
     single = values.ndim == 1
     values = np.atleast_2d(values)
-    order = np.argsort(-values, axis=1, kind="stable")
+    order = np.argsort(-values, axis=1)  # the order among equal totals does not change their rank
     ordered = np.take_along_axis(values, order, axis=1)
     positions = np.broadcast_to(np.arange(values.shape[1]), values.shape)
     starts = np.ones(values.shape, dtype=bool)
@@ -683,12 +683,10 @@ def simulate_ranks(fractions: np.ndarray, weights: np.ndarray, base: np.ndarray,
     pick = np.floor(rng.random((draws, n_crit)) * np.maximum(n_alt, 1)).astype(int)
     chosen = np.where(switching, table[np.arange(n_crit), pick], base)
 
-    totals = np.broadcast_to(np.asarray(adjustments, dtype=float), (draws, fractions.shape[2])).copy()
-    for m in range(n_methods):
-        mask = chosen == m
-        if mask.any():
-            totals += (drawn * mask) @ fractions[m]
-    return competition_ranks(totals)
+    # one matrix product: each draw's points sit in the column block of the method it chose
+    spread_points = (chosen[:, None, :] == np.arange(n_methods)[None, :, None]) * drawn[:, None, :]
+    totals = spread_points.reshape(draws, n_methods * n_crit) @ fractions.reshape(n_methods * n_crit, -1)
+    return competition_ranks(totals + np.asarray(adjustments, dtype=float))
 
 
 def sensitivity(result: ScoreResult, inputs: pd.DataFrame, draws: int = 10_000, seed: int = 20250701,

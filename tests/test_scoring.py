@@ -342,6 +342,19 @@ def test_page_on_demo(demo_dir):
     assert any("phương án" in m.value for m in list(at.warning) + list(at.success))
 
 
+def test_page_weights_trial(demo_dir, demo_snapshot):
+    from kpi import scoring_view
+
+    at = run_page("pages/ranking.py", demo_dir, {"sc": "dbscl-2025.toml"})
+    at.slider(key="rank_w_C7").set_value(10).run()  # unemployment (rank-based) from 5 to 10 points
+    assert not at.exception, [e.value for e in at.exception]
+    card, inputs = scoring.load_inputs(scoring.load_scorecard(REPO / "data" / "scorecards" / "dbscl-2025.toml"),
+                                       demo_snapshot)
+    expected = scoring.rank_changes(scoring.score(card, inputs),
+                                    scoring.score(scoring.with_points(card, {"C7": 10}), inputs))
+    assert any(i.value == scoring_view.changes_sentence(expected) for i in at.info)
+
+
 def test_page_agency_bloc_shows_incomplete(demo_dir):
     at = run_page("pages/ranking.py", demo_dir, {"sc": "so-vinh-long-don-vi-2024.toml"})
     assert not at.exception, [e.value for e in at.exception]

@@ -26,6 +26,7 @@ PAGES = [
     st.Page("pages/overview.py", title=t("page_overview", lang), icon=":material/dashboard:", default=True),
     st.Page("pages/compare.py", title=t("page_compare", lang), icon=":material/leaderboard:", url_path="so-sanh"),
     st.Page("pages/trends.py", title=t("page_trends", lang), icon=":material/show_chart:", url_path="xu-huong"),
+    st.Page("pages/present.py", title=t("page_present", lang), icon=":material/slideshow:", url_path="trinh-chieu"),
     st.Page("pages/ranking.py", title=t("page_ranking", lang), icon=":material/emoji_events:", url_path="xep-hang"),
     st.Page("pages/domain_employment.py", title=t("dom_page_employment", lang), icon=":material/work:", url_path="viec-lam"),
     st.Page("pages/domain_training.py", title=t("dom_page_training", lang), icon=":material/school:", url_path="giao-duc-nghe-nghiep"),

@@ -124,6 +124,13 @@ def table_to_xlsx_bytes(frame: pd.DataFrame, sheet_name: str, title: str,
     return buffer.getvalue()
 
 
+def download_name(*parts: str, ext: str = "xlsx") -> str:
+    """An ASCII file name from display texts: ('Tổng quan', 'Vĩnh Long', '2025') -> 'tong-quan-vinh-long-2025.xlsx'."""
+    from kpi.units import fold
+
+    return "-".join(fold(p).replace(" ", "-") for p in parts if p) + f".{ext}"
+
+
 def excel_format(decimals: int) -> str:
     return "#,##0" + ("." + "0" * int(decimals) if int(decimals) > 0 else "")
 
@@ -251,7 +258,7 @@ def build_pptx(deck: Deck, settings: Settings) -> bytes:
 
 DOC_FONT = "Times New Roman"
 BODY_PT = 14
-MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
+MARGINS_MM = {"top": 22, "bottom": 22, "left": 32, "right": 17}  # mid-range: Word stores twips, so no edge rounding
 
 
 def _font(run, size: float, bold: bool = False, italic: bool = False, underline: bool = False) -> None:
@@ -376,7 +383,7 @@ def annex_rows(deck: Deck) -> list[dict]:
 
 ANNEX_HEADERS = ["TT", "Chỉ tiêu", "Đơn vị tính", "Kế hoạch năm", "Thực hiện", "% so với kế hoạch",
                  "So với cùng kỳ"]
-ANNEX_WIDTHS_MM = [9, 47, 17, 21, 21, 18, 32]  # 165 mm: the text width of A4 with 30 + 15 mm margins
+ANNEX_WIDTHS_MM = [9, 45, 17, 20, 20, 18, 32]  # 161 mm: the text width of A4 with 32 + 17 mm margins
 HEADER_LEFT_MM = 64
 
 
@@ -533,6 +540,14 @@ BUILDERS = {"pptx": build_pptx, "docx": build_docx, "xlsx": build_xlsx}
 
 def export_bytes(kind: str, deck: Deck, settings: Settings) -> bytes:
     return BUILDERS[kind](deck, settings)
+
+
+def export_file_name(deck: Deck, kind: str) -> str:
+    """An ASCII file name: 'bao-cao-vinh-long-2025-m06.docx'."""
+    from kpi.units import fold
+
+    stem = {"pptx": "trinh-chieu", "docx": "bao-cao", "xlsx": "so-lieu"}[kind]
+    return f"{stem}-{fold(deck.unit_name).replace(' ', '-')}-{deck.period.lower()}.{kind}"
 
 
 def _write_atomically(path: Path, payload: bytes) -> None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import math
 import textwrap
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
@@ -260,42 +259,53 @@ def _emulation_slide(snapshot, units, unit: str, period: str, deck_head: str, la
     except ImportError:
         return None
     try:
-        result = _score_unit(scoring, snapshot, unit, period, data_dir)
-    except Exception:  # noqa: BLE001 - the scoring module is optional and written elsewhere
+        found = _score_unit(scoring, snapshot, unit, period, data_dir)
+    except AttributeError:  # kpi.scoring is optional; an incompatible version means no slide
         return None
-    if result is None:
+    if found is None:
         return None
-    card_name, table = result
-    table = table.copy()
+    card, ranking = found
+    table = ranking[["unit", "rank", "tied", "total", "tier", "complete"]].copy()
     table["name"] = [unit_name(units, u, lang) for u in table["unit"]]
     table["highlight"] = table["unit"] == unit
+    table["rank_label"] = [f"{int(r)}" + ("=" if tied else "") for r, tied in zip(table["rank"], table["tied"])]
     table["total_text"] = [fmt.number(v, 1, lang) for v in table["total"]]
     mine = table[table["highlight"]].iloc[0]
     summary = t("exp_emulation_summary", lang, name=unit_name(units, unit, lang), rank=mine["rank_label"],
-                n=len(table), total=mine["total_text"], tier=mine.get("tier", "") or "")
-    return Slide("emulation", "emulation", t("exp_slide_emulation", lang), f"{deck_head} · {card_name}",
-                 table.reset_index(drop=True), summary)
+                n=len(table), total=mine["total_text"], tier=mine["tier"] or "")
+    notes = [card.title, card.bloc] + ([card.issued] if card.issued else [])
+    return Slide("emulation", "emulation", t("exp_slide_emulation", lang), deck_head,
+                 table.reset_index(drop=True), summary, notes)
 
 
-def _score_unit(scoring, snapshot, unit: str, period: str, data_dir) -> tuple[str, pd.DataFrame] | None:
-    """Find a scorecard of this period whose bloc holds the unit; return (name, rank table) or None."""
-    folder = Path(data_dir) if data_dir else None
-    candidates = []
-    for base in [folder, Path(__file__).resolve().parent.parent / "data"]:
-        if base is not None and (base / "scorecards").is_dir():
-            candidates += sorted((base / "scorecards").glob("*.toml"))
-    for path in candidates:
-        card = scoring.load_scorecard(path)
-        if str(getattr(card, "period", "")) != period:
+def _score_unit(scoring, snapshot, unit: str, period: str, data_dir):
+    """The newest-version scorecard of this period whose bloc holds the unit, scored; or None."""
+    best = None
+    for path in scoring.list_scorecards(data_dir):
+        try:
+            card = scoring.load_scorecard(path)
+            if str(card.period) != period:
+                continue
+            card, inputs = scoring.load_inputs(card, snapshot)
+        except scoring.ScorecardError:
             continue
-        result = scoring.score(card, snapshot)
-        table = getattr(result, "ranking", result)
-        if not isinstance(table, pd.DataFrame) or unit not in set(table["unit"]):
+        if unit not in card.units or inputs["actual"].isna().all():
             continue
-        table = table[["unit", "total", "rank"] + [c for c in ("tier",) if c in table.columns]].copy()
-        _, table["rank_label"] = rank_labels(table["total"].astype("float64"), 1)
-        return str(getattr(card, "name", None) or getattr(card, "title", None) or path.stem), table
-    return None
+        if best is None or card.version >= best[0].version:
+            best = (card, inputs)
+    if best is None:
+        return None
+    card, inputs = best
+    return card, scoring.score(card, inputs).ranking
+
+
+def presentation_unit(units: pd.DataFrame, unit: str, geography: int, default_unit: str | None) -> str:
+    """The province to present: the chosen unit if it is a province of this geography, otherwise
+    the agency's own province from the settings (when it belongs to this geography), else the unit."""
+    provinces = set(units_of_geography(units, geography, levels=("province",)))
+    if unit in provinces:
+        return unit
+    return default_unit if default_unit in provinces else unit
 
 
 def build_deck(snapshot: store.Snapshot, unit: str, period: str, lang: str = "vi",

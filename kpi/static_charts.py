@@ -7,6 +7,7 @@ small integers or percentages without thousands separators.
 """
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
 import altair as alt
@@ -109,10 +110,14 @@ def emulation_chart(slide: Slide, lang: str = "vi", width: int = WIDTH, height: 
     y = alt.Y("label:N", sort=list(data["label"]), title=None)
     colour = alt.Color("colour:N", scale=alt.Scale(domain=["highlight", "other"], range=[HIGHLIGHT, BASE]),
                        legend=None)
+    top = float(data["total"].max()) if data["total"].notna().any() else 100.0
+    top = 10 * math.ceil(top * 1.12 / 10)  # room for the label after the longest bar
+    x_scale = alt.Scale(domain=[0, top], nice=False)
     bars = alt.Chart(data).mark_bar().encode(
-        y=y, x=alt.X("total:Q", title=t("exp_axis_points", lang), axis=alt.Axis(format="d")), color=colour)
+        y=y, x=alt.X("total:Q", scale=x_scale, title=t("exp_axis_points", lang),
+                     axis=alt.Axis(format="d", values=list(range(0, top + 1, 10)))), color=colour)
     text = alt.Chart(data).mark_text(align="left", dx=10, color=INK, fontSize=MARK_PX, fontWeight="bold").encode(
-        y=y, x="total:Q", text="total_text:N")
+        y=y, x=alt.X("total:Q", scale=x_scale), text="total_text:N")
     return _configure(alt.layer(bars, text), width, height)
 
 

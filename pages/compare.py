@@ -3,6 +3,7 @@ import streamlit as st
 
 from kpi import charts, fmt
 from kpi.compare import compare_frame
+from kpi.exports import XLSX_MIME, download_name, figures_sheet, table_to_xlsx_bytes
 from kpi.i18n import t
 from kpi.labels import region_of, units_of_geography
 from kpi.periods import period_label
@@ -47,6 +48,13 @@ table = figure_table(result.provinces.sort_values("rank"), ctx, name_col="name")
 table.insert(0, t("rank", ctx.lang), result.provinces.sort_values("rank")["rank_label"].values)
 table = table.drop(columns=[t("indicator", ctx.lang)])
 st.dataframe(table, hide_index=True, use_container_width=True, height=min(38 * len(table) + 40, 900))
+ranked = result.provinces.sort_values("rank")
+st.download_button(t("download_xlsx", ctx.lang), lambda: table_to_xlsx_bytes(
+    figures_sheet(ranked, ctx.catalogue, ctx.lang, {t("rank", ctx.lang): ranked["rank_label"],
+                                                    t("unit", ctx.lang): ranked["name"]}),
+    t("page_compare", ctx.lang), f"{ctx.indicator_name(indicator)} — {period_label(ctx.period, ctx.lang)}"),
+    file_name=download_name(t("page_compare", ctx.lang), indicator, ctx.period), mime=XLSX_MIME,
+    on_click="ignore", icon=":material/download:")
 if highlight:
     region = region_of(ctx.units, highlight, ctx.geography)
     st.caption(f"{t('highlight', ctx.lang)}: {ctx.name(highlight)}" + (f" ({ctx.name(region)})" if region else ""))

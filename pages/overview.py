@@ -3,6 +3,7 @@ import streamlit as st
 
 from kpi import fmt
 from kpi.catalogue import domains
+from kpi.exports import XLSX_MIME, download_name, figures_sheet, table_to_xlsx_bytes
 from kpi.figures import figures_cached
 from kpi.i18n import t
 from kpi.overview import best_and_worst, status_counts
@@ -57,3 +58,7 @@ with st.expander(t("source", ctx.lang)):
     table = figure_table(frame, ctx)
     table[t("source", ctx.lang)] = frame["sources"].fillna("")
     st.dataframe(table, hide_index=True, use_container_width=True)
+    st.download_button(t("download_xlsx", ctx.lang), lambda: table_to_xlsx_bytes(
+        figures_sheet(frame, ctx.catalogue, ctx.lang), t("page_overview", ctx.lang), title),
+        file_name=download_name(t("page_overview", ctx.lang), ctx.name(ctx.unit), ctx.period),
+        mime=XLSX_MIME, on_click="ignore", icon=":material/download:")

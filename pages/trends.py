@@ -2,6 +2,7 @@
 import streamlit as st
 
 from kpi import charts
+from kpi.exports import XLSX_MIME, download_name, figures_sheet, table_to_xlsx_bytes
 from kpi.i18n import t
 from kpi.labels import units_of_geography
 from kpi.trends import periods_for_months, predecessor_notes, trend_frame
@@ -44,3 +45,8 @@ st.plotly_chart(charts.change_bars(frame, name_col="name", lang=ctx.lang), use_c
 table = figure_table(frame, ctx, name_col="name").drop(columns=[t("indicator", ctx.lang)])
 table.insert(1, t("year", ctx.lang), frame["year"].values)
 st.dataframe(table, hide_index=True, use_container_width=True)
+st.download_button(t("download_xlsx", ctx.lang), lambda: table_to_xlsx_bytes(
+    figures_sheet(frame, ctx.catalogue, ctx.lang, {t("unit", ctx.lang): frame["name"], t("year", ctx.lang): frame["year"]}),
+    t("page_trends", ctx.lang), ctx.indicator_name(indicator)),
+    file_name=download_name(t("page_trends", ctx.lang), indicator), mime=XLSX_MIME, on_click="ignore",
+    icon=":material/download:")

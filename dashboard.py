@@ -33,6 +33,7 @@ PAGES = [
     st.Page("pages/domain_poverty.py", title=t("dom_page_poverty", lang), icon=":material/home:", url_path="giam-ngheo"),
     st.Page("pages/domain_merit.py", title=t("dom_page_merit", lang), icon=":material/military_tech:", url_path="nguoi-co-cong"),
     st.Page("pages/domain_social.py", title=t("dom_page_social", lang), icon=":material/diversity_3:", url_path="bao-tro-xa-hoi"),
+    st.Page("pages/data.py", title=t("page_data", lang), icon=":material/database:", url_path="du-lieu"),
 ]
 st.sidebar.caption(t("app_title", lang))
 st.navigation(PAGES).run()

@@ -134,6 +134,8 @@ class ImportReport:
     new_facts: pd.DataFrame | None = None    # parent facts with the rows upserted
     changes: pd.DataFrame | None = None      # diff of the parent and new facts (added/changed rows)
     counts: dict = field(default_factory=dict)
+    units: pd.DataFrame | None = None        # units and catalogue the new snapshot carries (the parent's)
+    catalogue: pd.DataFrame | None = None
 
     @property
     def errors(self) -> list[Issue]:
@@ -929,7 +931,7 @@ def prepare_import(files: list[tuple[str, bytes]], *, indicator: str | None = No
     report.facts = facts
     parent_facts = store.read_table(parent, "facts") if parent else _empty_facts()
     report.new_facts, report.counts, report.changes = upsert(parent_facts, facts)
-    report._units, report._catalogue = units, catalogue  # what the new snapshot carries
+    report.units, report.catalogue = units, catalogue
     return report
 
 
@@ -954,7 +956,7 @@ def commit_import(report: ImportReport, *, note: str = "", created_by: str = "py
         raise ImportFailed(report)
     sources = [dict(entry, **{"counts": report.counts}) for entry in report.files]
     return store.write_snapshot(
-        report.new_facts, report._units, report._catalogue, created_by=created_by, note=note,
+        report.new_facts, report.units, report.catalogue, created_by=created_by, note=note,
         parent=parent_id, sources=sources, demo=bool(report.parent and report.parent.is_demo), data_dir=data_dir)
 
 

@@ -32,7 +32,16 @@ TARGETS = [
     ("rank sensitivity: 100 units x 20 criteria x 10,000 draws", "<= 1 s", r"sensitivity"),
     ("import: 1M-row CSV validated and written as a snapshot", "<= 10 s", r"import"),
 ]
-PAGES = ("overview", "compare", "trends")
+# Benchmarks without --json: figures read from their printed lines (key, what, unit, target)
+PRINTED = {
+    "bench_import.py": [
+        (r"total import:\s*([\d.]+) s", "import_total", "import of a 1M-row CSV, validated and written", "s", 10.0),
+    ],
+    "bench_sensitivity.py": [
+        (r"median ([\d.]+) s", "sensitivity_median", "rank sensitivity, median of runs", "s", 1.0),
+        (r"slowest ([\d.]+) s", "sensitivity_slowest", "rank sensitivity, slowest run", "s", 1.0),
+    ],
+}
 
 
 def accepts_json(script: Path) -> bool:
@@ -47,8 +56,10 @@ def accepts_json(script: Path) -> bool:
 def run(script: Path, extra: list[str]) -> tuple[int, list[dict]]:
     print(f"\n########## {script.name} {' '.join(extra)}", flush=True)
     if not accepts_json(script):
-        status = subprocess.run([sys.executable, str(script), *extra], cwd=HERE.parent).returncode
-        return status, []
+        done = subprocess.run([sys.executable, str(script), *extra], cwd=HERE.parent, capture_output=True, text=True)
+        print(done.stdout, end="")
+        print(done.stderr, end="", file=sys.stderr)
+        return done.returncode, printed_figures(script.name, done.stdout)
     fd, out = tempfile.mkstemp(prefix=f"{script.stem}-", suffix=".json")
     os.close(fd)
     try:
@@ -62,6 +73,16 @@ def run(script: Path, extra: list[str]) -> tuple[int, list[dict]]:
         return status, figures
     finally:
         Path(out).unlink(missing_ok=True)
+
+
+def printed_figures(name: str, output: str) -> list[dict]:
+    rows = []
+    for pattern, key, what, unit, target in PRINTED.get(name, []):
+        match = re.search(pattern, output)
+        if match:
+            rows.append({"key": key, "what": what, "value": float(match.group(1)), "unit": unit, "target": target,
+                         "better": "lower", "met": None, "source": name})
+    return rows
 
 
 def fmt_value(row: dict) -> str:

@@ -42,7 +42,7 @@ def combo(frame: pd.DataFrame, catalogue: pd.DataFrame, codes: list[str], lang: 
                     cliponaxis=False, secondary_y=False)
         if part["plan"].notna().any():
             fig.add_scatter(x=part["year"], y=part["plan"], mode="markers", name=f"{t('plan', lang)}: {_name(m, lang)}",
-                            marker=dict(symbol="line-ew-open", size=26, line=dict(width=3, color=PLAN)),
+                            marker=dict(symbol="line-ew-open", size=26, color=PLAN, line=dict(width=3, color=PLAN)),
                             secondary_y=False)
     for i, code in enumerate(rates):
         part = frame[frame["indicator"] == code].sort_values("year")
@@ -55,7 +55,8 @@ def combo(frame: pd.DataFrame, catalogue: pd.DataFrame, codes: list[str], lang: 
         units_of_counts = sorted({meta.loc[c, "unit_of_measure"] for c in counts})
         fig.update_yaxes(title_text=", ".join(units_of_counts), secondary_y=False)
     if rates:
-        fig.update_yaxes(title_text="%", secondary_y=bool(counts), showgrid=not counts)
+        fig.update_yaxes(title_text="%", secondary_y=bool(counts), showgrid=not counts, tickmode="auto",
+                         rangemode="tozero")
     return _finish(fig, 460, lang)
 
 
@@ -78,7 +79,7 @@ def multiples(frame: pd.DataFrame, catalogue: pd.DataFrame, codes: list[str], la
         if part["plan"].notna().any():
             fig.add_scatter(x=part["year"], y=part["plan"], mode="markers", name=t("plan", lang),
                             showlegend=not plan_in_legend,
-                            marker=dict(symbol="line-ew-open", size=20, line=dict(width=3, color=PLAN)),
+                            marker=dict(symbol="line-ew-open", size=20, color=PLAN, line=dict(width=3, color=PLAN)),
                             row=row, col=col)
             plan_in_legend = True
     fig.update_annotations(font_size=15)

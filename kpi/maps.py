@@ -129,9 +129,9 @@ def _fill(state: str, value: float, low: float, high: float, direction: int) -> 
     return STATE_STYLE[state]
 
 
-def _layout(fig: go.Figure, height: int, lang: str) -> go.Figure:
+def _layout(fig: go.Figure, height: int, lang: str, width: int | None = None) -> go.Figure:
     fig.update_layout(
-        height=height, margin=dict(l=10, r=10, t=10, b=10), font=FONT, plot_bgcolor="white",
+        height=height, width=width, margin=dict(l=10, r=10, t=10, b=10), font=FONT, plot_bgcolor="white",
         paper_bgcolor="white", separators=",." if lang == "vi" else ".,", hoverlabel=dict(font_size=16),
         legend=dict(orientation="h", yanchor="top", y=-0.01, x=0, font=dict(size=LEGEND_FONT_SIZE)),
     )
@@ -178,9 +178,10 @@ def tile_grid(values: MapValues, units: pd.DataFrame, geography: int, highlight:
     bar = _colourbar_trace(values, lang)
     if bar is not None:
         fig.add_trace(bar)
-    n_rows = int(grid["row"].max()) + 1
-    _layout(fig, 54 * n_rows + 90, lang)
-    fig.update_xaxes(range=[-0.6, grid["col"].max() + 2.6])
+    n_rows, n_cols = int(grid["row"].max()) + 1, int(grid["col"].max()) + 1
+    tile_width, tile_height = (88, 50) if geography == 63 else (100, 56)
+    _layout(fig, tile_height * n_rows + 90, lang, width=int(tile_width * (n_cols + 1.6)) + 190)
+    fig.update_xaxes(range=[-0.6, n_cols + 1.0])
     fig.update_yaxes(range=[n_rows - 0.4, -0.6])
     return fig
 
@@ -191,7 +192,7 @@ def _island_notes(fig: go.Figure, units: pd.DataFrame, grid: pd.DataFrame, frame
     for _, tile in frame.iterrows():
         note = ISLANDS.get(codes.get(tile["unit"]))
         if note:
-            fig.add_annotation(x=grid["col"].max() + 0.75, y=tile["row"], text=f"<i>{note[0]}</i>", showarrow=False,
+            fig.add_annotation(x=grid["col"].max() + 0.6, y=tile["row"], text=f"<i>{note[0]}</i>", showarrow=False,
                                xanchor="left", font=dict(size=13, color="#57606a"))
 
 
@@ -239,16 +240,29 @@ def bubbles(values: MapValues, units: pd.DataFrame, highlight: list[str] | None 
             fig.add_scatter(x=part["lon"], y=part["lat"], mode="markers", name=t(STATE_TEXT[state], lang),
                             marker=dict(size=12, symbol="x-thin-open" if state == "not_comparable" else "circle-open",
                                         color="#6e7781", line=dict(width=2)), hovertext=part["hover"], hoverinfo="text")
-    fig.add_scatter(x=frame["lon"], y=frame["lat"] - 0.22, mode="text", text=frame["label"], showlegend=False,
-                    textfont=dict(size=11 if len(frame) > 40 else 13, color="#1f2328"), hoverinfo="skip")
+    priority = frame.assign(first=frame["unit"].isin(highlight), size=frame["value"].abs().fillna(0))
+    labelled = _uncluttered(priority.sort_values(["first", "size"], ascending=False))
+    fig.add_scatter(x=labelled["lon"], y=labelled["lat"] - 0.25, mode="text", text=labelled["label"], showlegend=False,
+                    textfont=dict(size=12 if len(frame) > 40 else 14, color="#1f2328"), hoverinfo="skip")
     for name, lon, lat in ISLANDS.values():
         fig.add_annotation(x=lon, y=lat, text=f"<i>{name}</i>", showarrow=False, font=dict(size=13, color="#57606a"))
     bar = _colourbar_trace(values, lang)
     if bar is not None:
         fig.add_trace(bar)
-    _layout(fig, 900, lang)
+    _layout(fig, 920, lang, width=960)
     _geo_axes(fig, (102.0, 116.0), (8.2, 23.6))
     return fig
+
+
+def _uncluttered(frame: pd.DataFrame, dx: float = 0.95, dy: float = 0.32) -> pd.DataFrame:
+    """The rows whose label does not overlap a label placed before it (rows in priority order)."""
+    placed: list[tuple[float, float]] = []
+    keep = []
+    for index, lon, lat in zip(frame.index, frame["lon"], frame["lat"]):
+        if all(abs(lon - x) > dx or abs(lat - y) > dy for x, y in placed):
+            placed.append((lon, lat))
+            keep.append(index)
+    return frame.loc[keep]
 
 
 def choropleth(values: MapValues, features: list[BoundaryFeature], match: BoundaryMatch,
@@ -286,7 +300,7 @@ def choropleth(values: MapValues, features: list[BoundaryFeature], match: Bounda
     bar = _colourbar_trace(values, lang)
     if bar is not None:
         fig.add_trace(bar)
-    _layout(fig, 900, lang)
+    _layout(fig, 920, lang, width=960)
     lons = np.concatenate([r[:, 0] for f in features for p in f.polygons for r in p[:1]])
     lats = np.concatenate([r[:, 1] for f in features for p in f.polygons for r in p[:1]])
     _geo_axes(fig, (float(lons.min()) - 0.3, float(lons.max()) + 0.3), (float(lats.min()) - 0.3, float(lats.max()) + 0.3))

@@ -56,11 +56,8 @@ def render(page_key: str) -> None:
     kinds = ["tiles", "bubbles", "choropleth"]
     kind = synced_selectbox(t("dom_map_kind", ctx.lang), kinds, "map", "tiles", container=right,
                             format_func=lambda k: t(f"dom_map_{k}", ctx.lang))
-    map_col, trend_col = st.columns([1, 1])
-    with map_col:
-        _map(ctx, view, indicator, kind, boundary_path)
-    with trend_col:
-        _trend(ctx, indicator)
+    _map(ctx, view, indicator, kind, boundary_path)
+    _trend(ctx, indicator)
 
 
 def _focus_cards(ctx, view) -> None:
@@ -106,7 +103,7 @@ def _map(ctx, view, indicator: str, kind: str, boundary_path) -> None:
     else:
         fig = maps.tile_grid(values, ctx.units, ctx.geography, highlight, ctx.lang)
     st.markdown(f"**{values.title}** ({values.unit_of_measure})")
-    st.plotly_chart(fig, width="stretch", config=PLOT_CONFIG)
+    st.plotly_chart(fig, width="content", config=PLOT_CONFIG)
     st.caption(t("dom_map_note", ctx.lang))
     if kind == "choropleth":
         credit = boundaries.attribution()
@@ -132,7 +129,7 @@ def _trend(ctx, indicator: str) -> None:
     rate = meta["aggregation"] == "ratio"
     trend = domain_trend(ctx.snapshot, ctx.units, ctx.unit, ctx.periods, ctx.period, [indicator],
                          with_aggregates=rate, geography=ctx.geography, lang=ctx.lang)
-    st.markdown(f"**{t('dom_trend', ctx.lang)}: {ctx.indicator_name(indicator)}** ({meta['unit_of_measure']})")
+    st.subheader(f"{t('dom_trend', ctx.lang)}: {ctx.indicator_name(indicator)} ({meta['unit_of_measure']})")
     if trend.frame["actual"].notna().sum() == 0:
         st.info(t("no_figures", ctx.lang))
     else:

@@ -18,6 +18,7 @@ import hashlib
 import io
 import re
 import sys
+import warnings
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -43,6 +44,8 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024      # the page (matches server.maxUploadSiz
 MAX_FILE_BYTES = 512 * 1024 * 1024       # the command line (a 1M-row CSV is about 60 MB)
 MAX_XLSX_UNCOMPRESSED = 256 * 1024 * 1024
 MAX_XLSX_MEMBERS = 2000
+MAX_XLSX_ROWS = 200_000
+MAX_XLSX_COLUMNS = 60
 MAX_ZIP_RATIO = 100                      # real sheets compress 5-20x; zip bombs 1000x and more
 MAX_ISSUES_PER_KIND = 50
 HEADER_SCAN_LINES = 50
@@ -243,6 +246,10 @@ def _not_utf8(name: str, exc: UnicodeDecodeError) -> "_Refused":
 class _Refused(Exception):
     """The whole file is refused (not a workbook, too large, not UTF-8, no header...)."""
 
+    def __init__(self, message: str, row: int | None = None):
+        super().__init__(message)
+        self.row = row
+
 
 def _find_header(lines: list[str]) -> tuple[int, str, list[str], str] | None:
     """(line index, delimiter, header cells, 'long'|'wide') of the first header line."""
@@ -273,7 +280,7 @@ def _title_line(lines: list[str], header_index: int) -> str:
 
 def _read_csv(data: bytes, name: str) -> tuple[pd.DataFrame, list[str], str, str]:
     """(body as text cells with a `row` column, header cells, kind, title)."""
-    head_lines = _decode_head(data, name).splitlines()
+    head_lines = re.split(r"\r\n|\r|\n", _decode_head(data, name))  # the line breaks pandas counts
     found = _find_header(head_lines)
     if found is None:
         raise _Refused(f"tệp {name}: không tìm thấy dòng tiêu đề trong {HEADER_SCAN_LINES} dòng đầu. Cần các cột "
@@ -283,15 +290,24 @@ def _read_csv(data: bytes, name: str) -> tuple[pd.DataFrame, list[str], str, str
     body = _read_csv_arrow(data, index, delimiter, len(header))
     if body is not None:
         return body, header, kind, _title_line(head_lines, index)
+    width = len(header)
     try:
-        body = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", sep=delimiter, header=None, skiprows=index + 1,
-                           names=list(range(len(header))), dtype=str, keep_default_na=False, na_filter=False,
-                           skip_blank_lines=False, index_col=False, quotechar='"', engine="c")
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)  # pandas would drop the surplus cells
+            # one column more than the header: a trailing delimiter is harmless, a surplus value is reported
+            body = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", sep=delimiter, header=None,
+                               skiprows=index + 1, names=list(range(width + 1)), dtype=str, keep_default_na=False,
+                               na_filter=False, skip_blank_lines=False, index_col=False, quotechar='"', engine="c")
+    except pd.errors.ParserWarning as exc:
+        raise _Refused(f"tệp {name}: có dòng nhiều ô hơn dòng tiêu đề ({width} cột); kiểm tra dấu phân cách "
+                       f"'{delimiter}' và dấu ngoặc kép") from exc
     except pd.errors.ParserError as exc:
         match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
         if match:
-            raise _Refused(f"tệp {name}, dòng {match[2]}: có {match[3]} ô nhưng dòng tiêu đề có {match[1]} cột "
-                           f"(kiểm tra dấu phân cách '{delimiter}' và dấu ngoặc kép)") from exc
+            raise _Refused(f"tệp {name}: có {match[3]} ô nhưng dòng tiêu đề có {width} cột "
+                           f"(kiểm tra dấu phân cách '{delimiter}' và dấu ngoặc kép)", int(match[2])) from exc
+        if "EOF inside string" in str(exc):
+            raise _Refused(f"tệp {name}: có dấu ngoặc kép (\") mở mà không đóng; kiểm tra các ô có dấu ngoặc kép") from exc
         raise _Refused(f"tệp {name}: không đọc được bảng CSV ({str(exc).splitlines()[0][:200]})") from exc
     except UnicodeDecodeError as exc:
         raise _not_utf8(name, exc) from exc
@@ -299,6 +315,11 @@ def _read_csv(data: bytes, name: str) -> tuple[pd.DataFrame, list[str], str, str
         raise _Refused(f"tệp {name}: không đọc được bảng CSV ({str(exc)[:200]})") from exc
     body = body.fillna("")
     body.insert(0, "row", np.arange(index + 2, index + 2 + len(body)))
+    surplus = body[width].ne("")
+    if surplus.any():
+        raise _Refused(f"tệp {name}: có ô nằm ngoài {width} cột của dòng tiêu đề (kiểm tra dấu phân cách "
+                       f"'{delimiter}' và dấu ngoặc kép)", int(body.loc[surplus, "row"].iloc[0]))
+    body = body.drop(columns=width)
     return body, header, kind, _title_line(head_lines, index)
 
 
@@ -333,8 +354,8 @@ def check_workbook_zip(data: bytes, name: str) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-        raise _Refused(f"tệp {name} không phải sổ tính Excel hợp lệ (tệp nén bị hỏng: {exc})") from exc
+    except Exception as exc:  # noqa: BLE001 - whatever the zip reader trips on, it is not a workbook
+        raise _Refused(f"tệp {name} không phải sổ tính Excel hợp lệ (tệp nén bị hỏng: {type(exc).__name__})") from exc
     names = {m.filename for m in members}
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise _Refused(f"tệp {name} không phải sổ tính Excel hợp lệ (thiếu xl/workbook.xml)")
@@ -360,7 +381,13 @@ def _read_xlsx(data: bytes, name: str) -> tuple[pd.DataFrame, list[str], str, st
         raise _Refused(f"tệp {name} không phải sổ tính Excel hợp lệ ({type(exc).__name__})") from exc
     try:
         sheet = workbook[FIGURES_SHEET] if FIGURES_SHEET in workbook.sheetnames else workbook.worksheets[0]
-        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+        rows = []
+        for row in sheet.iter_rows(values_only=True, max_col=MAX_XLSX_COLUMNS):
+            rows.append(list(row))
+            if len(rows) > MAX_XLSX_ROWS:  # a tiny file can declare a million empty rows
+                raise _Refused(f"tệp {name}: trang tính có hơn {MAX_XLSX_ROWS:,} dòng; hãy dùng CSV".replace(",", "."))
+    except _Refused:
+        raise
     except Exception as exc:  # noqa: BLE001 - malformed sheet XML
         raise _Refused(f"tệp {name}: không đọc được trang tính ({type(exc).__name__})") from exc
     finally:
@@ -372,15 +399,15 @@ def _read_xlsx(data: bytes, name: str) -> tuple[pd.DataFrame, list[str], str, st
             header_index = index
             break
     if header_index is None:
-        raise _Refused(f"tệp {name}, trang '{sheet.title}': không tìm thấy dòng tiêu đề (Đơn vị, Kỳ báo cáo, "
+        raise _Refused(f"tệp {name}: trang '{sheet.title}': không tìm thấy dòng tiêu đề (Đơn vị, Kỳ báo cáo, "
                        "Chỉ tiêu, Thực hiện...) trong 50 dòng đầu")
     header = [_cell_text(c) for c in rows[header_index]]
     width = len(header)
     body_rows = rows[header_index + 1:]
     too_wide = [i for i, r in enumerate(body_rows) if any(_cell_text(c) for c in r[width:])]
     if too_wide:
-        raise _Refused(f"tệp {name}, trang '{sheet.title}', dòng {header_index + 2 + too_wide[0]}: có ô nằm ngoài "
-                       "các cột có tiêu đề")
+        raise _Refused(f"tệp {name}: trang '{sheet.title}' có ô nằm ngoài các cột có tiêu đề",
+                       header_index + 2 + too_wide[0])
     body = pd.DataFrame([(r + [None] * width)[:width] for r in body_rows], columns=list(range(width)),
                         dtype=object)
     body.insert(0, "row", np.arange(header_index + 2, header_index + 2 + len(body)))
@@ -393,7 +420,7 @@ def read_upload(data: bytes, name: str, max_bytes: int = MAX_UPLOAD_BYTES, sha25
     if len(data) > max_bytes:
         raise _Refused(f"tệp {name} có {len(data) / 2**20:.1f} MB, vượt giới hạn {max_bytes / 2**20:.0f} MB")
     if not data or data.isspace():
-        raise _Refused(f"tệp {name} rỗng")
+        raise _Refused(f"tệp {name} rỗng: không có dòng số liệu nào")
     is_zip = data.startswith(b"PK\x03\x04")
     if is_zip or name.lower().endswith((".xlsx", ".xlsm", ".xls")):
         body, header, kind, title = _read_xlsx(data, name)
@@ -448,7 +475,7 @@ def _melt_wide(body: pd.DataFrame, header: list[str], name: str) -> tuple[pd.Dat
         parsed = _year_header(cell)
         if parsed is None:
             if str(cell).strip() or body[position].map(_cell_text).ne("").any():
-                raise _Refused(f"tệp {name}, cột '{cell}': tiêu đề cột của bảng theo tỉnh và năm phải là năm "
+                raise _Refused(f"tệp {name}: cột '{cell}': tiêu đề cột của bảng theo tỉnh và năm phải là năm "
                                "(2015, Prel. 2016)")
             continue
         years[position] = (parsed, str(cell).strip())
@@ -470,7 +497,7 @@ def _melt_wide(body: pd.DataFrame, header: list[str], name: str) -> tuple[pd.Dat
 
 # --- resolving and checking --------------------------------------------------------------------
 
-def _per_distinct(values: pd.Series, resolve, first_of=None) -> list[pd.Series]:
+def _per_distinct(values: pd.Series, resolve, width: int, first_of=None) -> list[pd.Series]:
     """Apply `resolve` (returning a tuple) once per distinct value and spread the results over all
     rows: a million rows with a few hundred distinct units or periods cost a few hundred calls.
 
@@ -483,7 +510,6 @@ def _per_distinct(values: pd.Series, resolve, first_of=None) -> list[pd.Series]:
         if group not in shared:
             shared[group] = resolve(value)
         results.append(shared[group])
-    width = len(results[0]) if results else 1
     columns = []
     for position in range(width):
         table = pd.Series([r[position] for r in results] + [None], dtype=object)
@@ -539,6 +565,10 @@ def resolve_indicator(text: str, catalogue: pd.DataFrame, lookup: dict[str, str]
         return lookup[key], None
     names = catalogue.set_index("code")["name_vi"]
     close = difflib.get_close_matches(key, list(lookup), n=6, cutoff=0.55)
+    if not close:  # else the names sharing most words: 'viec lam moi' -> 'giai quyet viec lam'
+        words = set(key.split())
+        shared = sorted(((len(words & set(name.split())), name) for name in lookup), reverse=True)
+        close = [name for n, name in shared if n and n == shared[0][0]][:6]
     codes = list(dict.fromkeys(lookup[c] for c in close))[:3]
     hint = "; gần giống: " + ", ".join(f"{names[c]} ({c})" for c in codes) if codes else ""
     return None, f"không có chỉ tiêu '{text}' trong danh mục{hint}"
@@ -686,14 +716,14 @@ def _validate_upload(upload: Upload, units: pd.DataFrame, catalogue: pd.DataFram
 
     # indicators: each distinct text resolved once
     lookup = _indicator_lookup(catalogue)
-    indicator = _per_distinct(frame["indicator"], lambda text: resolve_indicator(text, catalogue, lookup))
+    indicator = _per_distinct(frame["indicator"], lambda text: resolve_indicator(text, catalogue, lookup), 2)
     unknown = ~bad & indicator[1].notna()
     problems.rows(frame.loc[unknown, ["file", "row"]], label("indicator"), indicator[1][unknown])
     frame["indicator_code"] = indicator[0]
     bad |= unknown
 
     # periods: each distinct text parsed once
-    period = _per_distinct(frame["period"], lambda text: _period_parts(text) if text else (None, None, None))
+    period = _per_distinct(frame["period"], lambda text: _period_parts(text) if text else (None, None, None), 3)
     period_error = ~bad & period[2].notna()
     period_label = value_label if (value_label is not None and upload.kind == "gso") else label("period")
     problems.rows(frame.loc[period_error, ["file", "row"]], period_label, period[2][period_error])
@@ -706,11 +736,11 @@ def _validate_upload(upload: Upload, units: pd.DataFrame, catalogue: pd.DataFram
     unit_key = frame["unit"] + "|" + frame["generation"].fillna(0).astype(int).astype(str) \
         + "|" + frame["period_code"].fillna("")
     resolved = _per_distinct(unit_key.where(~bad, ""), lambda key: _unit_status_of_key(key, units, levels, names)
-                             if key else ("", None, ""), first_of=lambda key: key.rsplit("|", 1)[0])
+                             if key else ("", None, ""), 3, first_of=lambda key: key.rsplit("|", 1)[0])
     kinds, frame["unit_key"], unit_messages = resolved
     errors = ~bad & kinds.eq("error")
     if errors.any():  # the message names the period: say it for each row's own period
-        own = _per_distinct(unit_key[errors], lambda key: _unit_status_of_key(key, units, levels, names))
+        own = _per_distinct(unit_key[errors], lambda key: _unit_status_of_key(key, units, levels, names), 3)
         unit_messages = unit_messages.astype(object)
         unit_messages[errors] = own[2].astype(object)
     problems.rows(frame.loc[errors, ["file", "row"]], label("unit"), unit_messages[errors])
@@ -915,7 +945,7 @@ def prepare_import(files: list[tuple[str, bytes]], *, indicator: str | None = No
         try:
             upload = read_upload(data, name, max_bytes, report.files[-1]["sha256"])
         except _Refused as exc:
-            report.issues.append(Issue(name, None, None, _strip_file(str(exc), name)))
+            report.issues.append(Issue(name, exc.row, None, _strip_file(str(exc), name)))
             continue
         report.files[-1]["kind"] = upload.kind
         uploads.append(upload)

@@ -87,7 +87,8 @@ def list_snapshots(data_dir: Path | str | None = None) -> list[Snapshot]:
         if manifest.get("id") != folder.name:
             continue
         found.append(Snapshot(folder.name, folder, manifest))
-    return sorted(found, key=lambda s: (s.created, s.id), reverse=True)
+    # created_precise (microseconds) orders snapshots written within the same second
+    return sorted(found, key=lambda s: (s.manifest.get("created_precise", s.created), s.id), reverse=True)
 
 
 def get_snapshot(snapshot_id: str | None = None, data_dir: Path | str | None = None) -> Snapshot | None:
@@ -159,6 +160,7 @@ def write_snapshot(
         manifest = {
             "id": snapshot_id,
             "created": now.isoformat(timespec="seconds"),
+            "created_precise": now.isoformat(timespec="microseconds"),
             "created_by": created_by,
             "user": _user(),
             "note": note,

@@ -1,0 +1,537 @@
+"""Importing figures: readers, resolution, validation, snapshots, diff, safety, CLI and the Dữ liệu page."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import REPO, run_page
+from kpi import importer, store
+from kpi.catalogue import load_indicators
+from kpi.cli import main as cli_main
+from kpi.template import build_template
+from kpi.units import build_units
+
+BASE_FACTS = pd.DataFrame([
+    {"indicator": "jobs_created", "unit": "VN63-83", "period": "2020", "actual": 18382.0, "plan": 18000.0,
+     "numerator": None, "denominator": None, "source": "Báo Dân sinh", "note": ""},
+    {"indicator": "poor_household_rate", "unit": "VN-01", "period": "2015", "actual": 1.5, "plan": 2.0,
+     "numerator": 30.0, "denominator": 2000.0, "source": "test", "note": ""},
+    {"indicator": "jobs_created", "unit": "VN-01", "period": "2020", "actual": 150000.0, "plan": 160000.0,
+     "numerator": None, "denominator": None, "source": "test", "note": ""},
+])
+
+
+def _write_base(folder: Path) -> store.Snapshot:
+    return store.write_snapshot(BASE_FACTS, build_units(), load_indicators(), created_by="tests", note="base",
+                                data_dir=folder)
+
+
+@pytest.fixture(scope="module")
+def base_template_dir(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("base")
+    _write_base(folder)
+    return folder
+
+
+@pytest.fixture
+def base_dir(base_template_dir, tmp_path) -> Path:
+    """A small data folder with one snapshot of three facts (a copy per test: tests write into it)."""
+    folder = tmp_path / "data"
+    shutil.copytree(base_template_dir, folder)
+    return folder
+
+
+def _csv(rows: list[list], header=importer.CANONICAL, delimiter=",") -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _ids(folder: Path) -> list[str]:
+    return [s.id for s in store.list_snapshots(folder)]
+
+
+def _facts(folder: Path) -> pd.DataFrame:
+    return store.read_table(store.get_snapshot(None, folder), "facts").set_index(importer.KEY)
+
+
+# --- periods, numbers, indicators --------------------------------------------------------------
+
+@pytest.mark.parametrize("text, code", [
+    ("2020", "2020"), ("Năm 2020", "2020"), ("2023-M06", "2023-M06"), ("2023-M6", "2023-M06"),
+    ("6 tháng đầu năm 2023", "2023-M06"), ("6T/2023", "2023-M06"), ("6t/2023", "2023-M06"),
+    ("9 tháng 2023", "2023-M09"), ("9 tháng năm 2023", "2023-M09"), ("12 tháng 2021", "2021"),
+])
+def test_period_spellings(text, code):
+    period, message = importer.parse_period_text(text)
+    assert message is None and period.code == code
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("2023-M13", "không tồn tại"), ("13 tháng 2023", "không tồn tại"), ("0 tháng 2023", "không tồn tại"),
+    ("1800", "không tồn tại"), ("quý 5", "không hiểu kỳ"),
+])
+def test_periods_that_do_not_exist(text, fragment):
+    period, message = importer.parse_period_text(text)
+    assert period is None and fragment in message
+
+
+def test_number_spellings():
+    values = pd.Series(["60.6", "60,6", "18382", "1.234.567", "1,234.5", "3,34%", "..", "", "abc", "1e400", "nan"],
+                       dtype="str")
+    numbers, bad = importer.parse_numbers(values)
+    assert list(numbers[:6]) == [60.6, 60.6, 18382.0, 1234567.0, 1234.5, 3.34]
+    assert numbers[6:8].isna().all() and not bad[6:8].any()  # '..' and '' are missing, not errors
+    assert list(bad[8:]) == [True, True, True]
+
+
+def test_indicator_by_code_name_and_without_diacritics():
+    catalogue = load_indicators()
+    assert importer.resolve_indicator("poor_household_rate", catalogue) == ("poor_household_rate", None)
+    assert importer.resolve_indicator("Tỷ lệ hộ nghèo", catalogue)[0] == "poor_household_rate"
+    assert importer.resolve_indicator("ty le ho ngheo", catalogue)[0] == "poor_household_rate"
+    code, message = importer.resolve_indicator("Tỷ lệ hộ nghèoo", catalogue)
+    assert code is None and "gần giống: Tỷ lệ hộ nghèo (poor_household_rate)" in message
+
+
+# --- GSO province-by-year tables ----------------------------------------------------------------
+
+def _gso(reference_dir, name, indicator, folder):
+    path = reference_dir / "gso" / name
+    report = importer.prepare_import([(name, path.read_bytes())], indicator=indicator, data_dir=folder)
+    assert report.ok, [i.text() for i in report.errors]
+    return report
+
+
+def test_gso_poverty_table(reference_dir, base_dir):
+    report = _gso(reference_dir, "poverty_rate_by_province.csv", "poor_household_rate", base_dir)
+    facts = report.facts.set_index(["unit", "period"])["actual"]
+    # spot checks against the file
+    assert facts[("VN63-02", "2010")] == 50.0          # Ha Giang
+    assert facts[("VN-01", "2006")] == 3.0             # Ha Noi
+    assert facts[("VN63-74", "2014")] == 0.0           # Binh Duong: a real zero stays a zero
+    assert facts[("VN63-96", "2016")] == 4.0           # Ca Mau, "Pre. 2016"
+    assert ("VN63-79", "2016") not in facts.index      # Ho Chi Minh city: '..' is missing, not zero
+    assert facts[("VN63-79", "2015")] == 0.0
+    # every one of the 63 provinces has its value for every year present in the table
+    provinces = set(build_units().query("level == 'province' and generation in ['63', 'both']")["unit"])
+    per_year = report.facts.groupby("period")["unit"].apply(set)
+    assert list(per_year.index) == ["2006", "2008", "2010", "2012", "2013", "2014", "2015", "2016"]
+    for year, units in per_year.items():
+        assert units == (provinces - {"VN63-79"} if year == "2016" else provinces), year
+    assert len(report.facts) == 63 * 8 - 1
+    assert set(report.facts.loc[report.facts["period"] == "2016", "note"]) == {"Số liệu sơ bộ"}
+    notices = " | ".join(i.message for i in report.notices)
+    assert "Hà Tây" in notices and "WHOLE COUNTRY" in notices
+    for region in ("Red River Delta", "Northern midlands and mountain areas", "Central Highlands",
+                   "Northern Central area and Central coastal area", "South East", "Mekong River Delta"):
+        assert f"vùng '{region}'" in notices
+    source = report.facts.set_index(["unit", "period"]).loc[("VN63-02", "2010"), "source"]
+    assert "poverty_rate_by_province.csv dòng 19" in source and "cột 2010" in source
+
+
+def test_gso_trained_workers_table_writes_a_snapshot(reference_dir, base_dir):
+    before = _ids(base_dir)
+    report = _gso(reference_dir, "trained_employed_workers_pct_by_province.csv", "trained_labour_rate", base_dir)
+    assert len(report.facts) == 63 * 9
+    snapshot = importer.commit_import(report, note="GSO", data_dir=base_dir)
+    facts = store.read_table(snapshot, "facts").set_index(["indicator", "unit", "period"])["actual"]
+    expected = {("VN63-19", "2016"): 29.4,   # "Thai  Nguyen" (two spaces), Prel. 2016
+                ("VN63-79", "2008"): 31.1,   # Ho Chi Minh city
+                ("VN-46", "2013"): 19.6,     # Thua Thien-Hue
+                ("VN63-67", "2010"): 6.2,    # Dak Nong
+                ("VN63-77", "2012"): 21.4,   # Ba Ria - Vung Tau
+                ("VN63-66", "2015"): 12.9}   # Dak Lak
+    for (unit, period), value in expected.items():
+        assert facts[("trained_labour_rate", unit, period)] == value
+    assert facts[("jobs_created", "VN63-83", "2020")] == 18382  # the parent's facts are carried over
+    assert snapshot.manifest["parent"] == before[0]
+    assert snapshot.manifest["sources"][0]["file"] == "trained_employed_workers_pct_by_province.csv"
+    assert len(snapshot.manifest["sources"][0]["sha256"]) == 64
+    assert _ids(base_dir) == [snapshot.id] + before
+
+
+def test_gso_table_needs_an_indicator(reference_dir, base_dir):
+    path = reference_dir / "gso" / "poverty_rate_by_province.csv"
+    report = importer.prepare_import([(path.name, path.read_bytes())], data_dir=base_dir)
+    assert not report.ok and "--indicator" in report.errors[0].message
+
+
+# --- the long format: CSV and the Excel template ------------------------------------------------
+
+def test_vietnamese_headers_semicolons_decimal_comma(base_dir):
+    header = ["Đơn vị", "Kỳ báo cáo", "Chỉ tiêu", "Thực hiện", "Kế hoạch năm", "Nguồn"]
+    data = ("\ufeff" + ";".join(header) + "\n"
+            "Tỉnh Bến Tre;6 tháng đầu năm 2023;Giải quyết việc làm;9500;20000;Báo cáo 6 tháng\n"
+            "\n"
+            "83;9T/2023;giai quyet viec lam;14200;20000;\n"
+            "TP. Hồ Chí Minh;2024;Tỷ lệ hộ nghèo;0,12;;\n").encode("utf-8")
+    report = importer.prepare_import([("so_lieu.csv", data)], data_dir=base_dir)
+    assert report.ok, [i.text() for i in report.errors]
+    facts = report.facts.set_index(["unit", "period", "indicator"])
+    assert facts.loc[("VN63-83", "2023-M06", "jobs_created"), "actual"] == 9500
+    assert facts.loc[("VN63-83", "2023-M09", "jobs_created"), "actual"] == 14200
+    assert facts.loc[("VN63-79", "2024", "poor_household_rate"), "actual"] == 0.12
+    assert facts.loc[("VN63-83", "2023-M09", "jobs_created"), "source"] == "so_lieu.csv dòng 4"  # blank line 3 counts
+    assert report.counts == {"added": 3, "changed": 0, "unchanged": 0, "facts_before": 3, "facts_after": 6}
+
+
+def test_every_kind_of_error_named_by_file_row_and_column(base_dir):
+    rows = [
+        ["Bến Tre", "2020", "jobs_created", "18382", "", "", "", "", ""],           # 2: fine
+        ["Bến Trê x", "2020", "jobs_created", "1", "", "", "", "", ""],             # 3: unknown unit
+        ["83", "2021", "viec lam moi", "1", "", "", "", "", ""],                     # 4: unknown indicator
+        ["83", "2021", "jobs_created", "nhiều", "", "", "", "", ""],                 # 5: text in a number
+        ["83", "2021", "poor_household_rate", "120", "", "", "", "", ""],           # 6: rate above 100
+        ["83", "2021", "trained_labour_rate", "", "", "700", "600", "", ""],        # 7: numerator > denominator
+        ["Ben Tre", "2020", "Giải quyết việc làm", "5", "", "", "", "", ""],       # 8: duplicate of row 2
+        ["83", "2021-M13", "jobs_created", "5", "", "", "", "", ""],                 # 9: no such period
+        ["Bến Tre", "2026", "jobs_created", "5", "", "", "", "", ""],               # 10: merged on 1/7/2025
+        ["VN34-86", "2024", "jobs_created", "5", "", "", "", "", ""],               # 11: did not exist yet
+        ["83", "2022", "jobs_created", "18.382", "", "", "", "", ""],               # 12: ambiguous separator
+    ]
+    report = importer.prepare_import([("loi.csv", _csv(rows))], data_dir=base_dir)
+    assert not report.ok and report.facts is None
+    found = {(i.row, i.column): i.message for i in report.errors}
+    assert all(i.file == "loi.csv" for i in report.errors)
+    assert "Không tìm thấy đơn vị 'Bến Trê x'" in found[(3, "unit")] and "gần giống: Bến Tre" in found[(3, "unit")]
+    assert "gần giống" in found[(4, "indicator")]
+    assert "'nhiều' không phải là số" in found[(5, "actual")]
+    assert "0-100" in found[(6, "actual")]
+    assert "tử số lớn hơn mẫu số (700 > 600)" in found[(7, "numerator")]
+    assert "trùng với loi.csv dòng 2" in found[(8, None)]
+    assert "không tồn tại" in found[(9, "period")]
+    assert "hợp nhất vào tỉnh/thành phố Vĩnh Long" in found[(10, "unit")]
+    assert "chưa tồn tại" in found[(11, "unit")]
+    assert "phân cách nghìn" in found[(12, "actual")]
+    assert len(report.errors) == 10  # one per faulty row; row 2 is fine
+
+
+def test_template_has_headers_reference_and_drop_downs(base_dir):
+    book = openpyxl.load_workbook(io.BytesIO(build_template(store.get_snapshot(None, base_dir))))
+    figures, reference = book["Số liệu"], book["Danh mục"]
+    assert [c.value for c in figures[1]] == [importer.TEMPLATE_HEADERS[c] for c in importer.CANONICAL]
+    assert reference["A1"].value == "Mã chỉ tiêu" and reference["B1"].value == "Tên chỉ tiêu"
+    codes = {reference.cell(row=r, column=1).value for r in range(2, 26)}
+    assert codes == set(load_indicators()["code"])
+    assert "Bến Tre" in {reference.cell(row=r, column=6).value for r in range(2, 100)}
+    lists = {str(v.sqref): v.formula1 for v in figures.data_validations.dataValidation if v.type == "list"}
+    assert lists["A2:A5000"].startswith("='Danh mục'!$F$2")
+    assert lists["C2:C5000"].startswith("='Danh mục'!$B$2")
+
+
+def test_filled_template_imports_and_formulas_stay_text(base_dir):
+    book = openpyxl.load_workbook(io.BytesIO(build_template(store.get_snapshot(None, base_dir))))
+    sheet = book["Số liệu"]
+    sheet.append(["Bến Tre", "6 tháng đầu năm 2023", "Giải quyết việc làm", 9000, 20000, None, None,
+                  "=HYPERLINK(\"http://x\")", "@SUM(1)"])
+    sheet.append(["Hà Nội", "2015", "Tỷ lệ hộ nghèo", 1.4, None, 28, 2000, None, None])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    report = importer.prepare_import([("mau.xlsx", buffer.getvalue())], data_dir=base_dir)
+    assert report.ok, [i.text() for i in report.errors]
+    assert report.counts["added"] == 1 and report.counts["changed"] == 1
+    changed = report.changes.set_index("change").loc["changed"]
+    assert (changed["actual_old"], changed["actual_new"], changed["plan_old"], changed["plan_new"]) == (1.5, 1.4, 2.0, 2.0)
+    snapshot = importer.commit_import(report, data_dir=base_dir)
+    facts = store.read_table(snapshot, "facts")
+    assert facts.loc[facts["unit"] == "VN63-83", "note"].iloc[-1] == "@SUM(1)"
+    # exports: the diff CSV and any cell written by the template writer never start a formula
+    diff = importer.diff_facts(BASE_FACTS, facts).assign(note="=1+1", source="+cmd")
+    exported = importer.diff_csv(diff).decode("utf-8-sig")
+    assert "'=1+1" in exported and "'+cmd" in exported and ",=1+1" not in exported
+    from kpi.template import write_text
+    sheet = openpyxl.Workbook().active
+    cell = write_text(sheet, 1, 1, "=HYPERLINK(\"http://x\")")
+    assert cell.data_type == "s" and cell.value.startswith("'=")
+
+
+def test_plan_only_file_keeps_actuals(base_dir):
+    data = _csv([["VN63-83", "2020", "jobs_created", "19000"]], header=["unit", "period", "indicator", "plan"])
+    report, snapshot = importer.import_file(_to_file(base_dir, "plan.csv", data), data_dir=base_dir)
+    assert report.ok and snapshot is not None
+    row = _facts(base_dir).loc[("jobs_created", "VN63-83", "2020")]
+    assert (row["actual"], row["plan"]) == (18382, 19000)
+
+
+def test_diff_between_snapshots(base_dir):
+    first = store.get_snapshot(None, base_dir)
+    changed = BASE_FACTS.copy()
+    changed.loc[0, "actual"] = 18400.0
+    changed = pd.concat([changed.iloc[[0, 1]], pd.DataFrame([{
+        "indicator": "gratitude_houses", "unit": "VN63-92", "period": "2023-M06", "actual": 94.0}])])
+    second = store.write_snapshot(changed, build_units(), load_indicators(), created_by="tests", data_dir=base_dir,
+                                  parent=first.id)
+    diff = importer.diff_snapshots(first.id, second.id, base_dir)
+    assert importer.diff_counts(diff) == {"added": 1, "changed": 1, "removed": 1}
+    row = diff.set_index("change").loc["changed"]
+    assert (row["unit"], row["actual_old"], row["actual_new"]) == ("VN63-83", 18382.0, 18400.0)
+    assert diff.set_index("change").loc["removed", "unit"] == "VN-01"
+    history = importer.snapshot_history(base_dir)
+    assert list(history["id"]) == [second.id, first.id] and history.iloc[1]["note"] == "base"
+
+
+# --- safety: size, non-workbooks, zip bombs ------------------------------------------------------
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("name, data, fragment", [
+    ("bom.xlsx", _zip({"[Content_Types].xml": b"<x/>", "xl/workbook.xml": b"<x/>",
+                       "xl/worksheets/sheet1.xml": b"\0" * 30_000_000}), "bom nén"),
+    ("khong_phai.xlsx", _zip({"hello.txt": b"hello"}), "không phải sổ tính Excel hợp lệ"),
+    ("cu.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "không phải sổ tính Excel .xlsx"),
+    ("hong.xlsx", b"PK\x03\x04" + b"garbage" * 50, "không phải sổ tính Excel hợp lệ"),
+    ("gia.xlsx", _zip({"[Content_Types].xml": b"<x/>", "xl/workbook.xml": b"<not-xml"}), "không phải sổ tính"),
+    ("anh.csv", b"\x89PNG\r\n\x1a\n\0\0\0", "nhị phân"),
+    ("latin.csv", "unit,period\nĐà Nẵng,2020\n".encode("cp1258", errors="replace") + b"\xe0\xe1,2020\n", "UTF-8"),
+    ("rong.csv", b"   \n", "rỗng"),
+])
+def test_refused_files(base_dir, name, data, fragment):
+    report = importer.prepare_import([(name, data)], data_dir=base_dir)
+    assert not report.ok and fragment in report.errors[0].message, report.errors[0].message
+    assert report.errors[0].file == name
+
+
+def test_size_limit(base_dir):
+    data = _csv([["83", "2021", "jobs_created", "1", "", "", "", "", ""]] * 50)
+    report = importer.prepare_import([("lon.csv", data)], data_dir=base_dir, max_bytes=1000)
+    assert not report.ok and "vượt giới hạn" in report.errors[0].message
+
+
+# --- malformed files, property-based ------------------------------------------------------------
+
+TOKENS = ["Bến Tre", "83", "VN63-83", "VN34-86", "Ha Tay", "Red River Delta", "Cả nước", "Hà Nội", "", " ",
+          "2020", "2023-M06", "6T/2023", "2023-M13", "9 tháng 2023", "2026", "jobs_created", "Tỷ lệ hộ nghèo",
+          "poor_household_rate", "trained_labour_rate", "12", "60,6", "18.382", "-5", "120", "1e309", "nan",
+          "=1+1", "..", '"', ";", ",", "\n", "\r", "abc", "0", "1.234.567", "Prel. 2016", "2015"]
+HEADERS = importer.CANONICAL + list(importer.TEMPLATE_HEADERS.values()) + ["Cities, provincies", "2015",
+                                                                          "Prel. 2016", "xyz", ""]
+GSO_TEXT = ('\ufeff"Poverty rate by province"\r\n\r\n"Cities, provincies";"2014";"2015";"Prel. 2016"\r\n'
+            '" WHOLE COUNTRY";8.4;7.0;5.8\r\n"Red River Delta";4.0;3.2;2.4\r\n"Ha Noi";2.3;1.8;1.3\r\n'
+            '"Ha Tay";..;..;..\r\n"Thai  Nguyen";11.1;9.1;7.1\r\n"Ho Chi Minh city";0.0;0.0;..\r\n')
+
+
+@st.composite
+def malformed_files(draw):
+    kind = draw(st.sampled_from(["long", "gso", "bytes", "xlsx"]))
+    if kind == "long":
+        header = draw(st.lists(st.sampled_from(HEADERS), min_size=1, max_size=10))
+        cell = st.one_of(st.sampled_from(TOKENS), st.text(max_size=6))
+        rows = draw(st.lists(st.lists(cell, max_size=11), max_size=6))
+        delimiter = draw(st.sampled_from([",", ";", "\t"]))
+        if draw(st.booleans()):
+            buffer = io.StringIO()
+            csv.writer(buffer, delimiter=delimiter).writerows([header] + rows)
+            text = buffer.getvalue()
+        else:
+            text = "\n".join(delimiter.join(r) for r in [header] + rows)
+        encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1258"]))
+        return "tep.csv", text.encode(encoding, errors="replace")
+    if kind == "gso":
+        text = GSO_TEXT
+        for _ in range(draw(st.integers(0, 4))):
+            at = draw(st.integers(0, len(text)))
+            text = text[:at] + draw(st.sampled_from(['"', ";", "\n", "..", "x", "", "-3", "200", "Ha Tay"])) \
+                + text[at + draw(st.integers(0, 3)):]
+        return "gso.csv", text.encode("utf-8")
+    if kind == "bytes":
+        prefix = draw(st.sampled_from([b"", b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"\xef\xbb\xbf"]))
+        return draw(st.sampled_from(["x.csv", "x.xlsx", "x"])), prefix + draw(st.binary(max_size=300))
+    data = bytearray(VALID_XLSX)
+    if draw(st.booleans()):
+        data = data[:draw(st.integers(0, len(data)))]
+    for _ in range(draw(st.integers(0, 3))):
+        if data:
+            at = draw(st.integers(0, len(data) - 1))
+            data[at] = draw(st.integers(0, 255))
+    return "mau.xlsx", bytes(data)
+
+
+def _valid_xlsx() -> bytes:
+    book = openpyxl.load_workbook(io.BytesIO(build_template()))
+    book["Số liệu"].append(["Bến Tre", "2019", "jobs_created", 17000, 18000])
+    book["Số liệu"].append(["Hà Nội", "6T/2024", "Tỷ lệ hộ nghèo", 0.5, None, 10, 2000])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+VALID_XLSX = _valid_xlsx()
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                   HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(malformed_files())
+def test_malformed_files_end_in_a_clear_error_or_a_correct_import(base_dir, upload):
+    name, data = upload
+    before = _ids(base_dir)
+    report = importer.prepare_import([(name, data)], indicator="poor_household_rate", data_dir=base_dir)
+    if not report.ok:
+        for issue in report.errors:
+            assert issue.file == name and len(issue.message) > 10 and "Traceback" not in issue.message
+        assert report.new_facts is None
+        assert _ids(base_dir) == before  # never a new snapshot after an error
+        return
+    if not (report.counts["added"] or report.counts["changed"]):
+        return
+    snapshot = importer.commit_import(report, data_dir=base_dir)
+    assert _ids(base_dir) == [snapshot.id] + before
+    facts = store.read_table(snapshot, "facts").set_index(importer.KEY)
+    assert len(facts) == report.counts["facts_after"]
+    for _, row in report.facts.iterrows():
+        stored = facts.loc[(row["indicator"], row["unit"], row["period"])]
+        if not math.isnan(row["actual"]):
+            assert stored["actual"] == row["actual"]
+
+
+# --- a crash or a kill during the write ---------------------------------------------------------
+
+CHILD = """
+import os, sys, time
+sys.path.insert(0, sys.argv[4])
+from kpi import importer, store
+point = sys.argv[1]
+real_write, real_rename = store.pq.write_table, os.rename
+def hold():
+    print("READY", flush=True)
+    time.sleep(120)
+def write_table(table, path, **kwargs):
+    real_write(table, path, **kwargs)
+    if point == "after_" + os.path.basename(str(path)).split(".")[0]:
+        hold()
+def rename(a, b):
+    if point == "before_rename":
+        hold()
+    real_rename(a, b)
+store.pq.write_table = write_table
+os.rename = rename
+importer.import_file(sys.argv[2], data_dir=sys.argv[3])
+print("DONE", flush=True)
+"""
+
+
+def _snapshot_intact(snapshot: store.Snapshot) -> bool:
+    for name, info in snapshot.manifest["files"].items():
+        if store._sha256(snapshot.path / name) != info["sha256"]:
+            return False
+    return True
+
+
+@pytest.mark.parametrize("point", ["after_facts", "after_units", "after_indicators", "before_rename"])
+def test_killed_import_leaves_previous_snapshots_and_no_half_snapshot(base_dir, tmp_path, point):
+    data = _csv([["83", "2021", "jobs_created", "20000", "", "", "", "", ""]])
+    file = _to_file(tmp_path, "kill.csv", data)
+    before = store.list_snapshots(base_dir)
+    child = subprocess.Popen([sys.executable, "-c", CHILD, point, str(file), str(base_dir), str(REPO)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = child.stdout.readline()
+        assert line.strip() == "READY", child.stderr.read()
+        os.kill(child.pid, signal.SIGKILL)
+    finally:
+        child.wait(timeout=30)
+        child.stdout.close()
+        child.stderr.close()
+    assert child.returncode == -signal.SIGKILL
+    assert [s.id for s in store.list_snapshots(base_dir)] == [s.id for s in before]
+    assert all(_snapshot_intact(s) for s in store.list_snapshots(base_dir))
+    leftovers = [p.name for p in store.snapshots_dir(base_dir).iterdir() if p.name.startswith(".tmp-")]
+    assert len(leftovers) == 1  # the half-written folder is hidden and never listed
+    # the next import works and builds on the intact snapshot
+    report, snapshot = importer.import_file(file, data_dir=base_dir)
+    assert snapshot.manifest["parent"] == before[0].id
+
+
+# --- command line -------------------------------------------------------------------------------
+
+def _to_file(folder: Path, name: str, data: bytes) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_bytes(data)
+    return path
+
+
+def test_cli_exit_codes(base_dir, tmp_path, capsys):
+    good = _to_file(tmp_path, "tot.csv", _csv([["Bến Tre", "6T/2023", "jobs_created", "9000", "", "", "", "", ""]]))
+    bad = _to_file(tmp_path, "xau.csv", _csv([["Bến Tre", "2023", "jobs_created", "abc", "", "", "", "", ""]]))
+    before = _ids(base_dir)
+    assert cli_main(["--data-dir", str(base_dir), "import", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "tệp xau.csv, dòng 2, cột 'actual': 'abc' không phải là số" in err and "không ghi gì" in err
+    assert cli_main(["--data-dir", str(base_dir), "import", str(tmp_path / "missing.csv")]) == 1
+    assert cli_main(["--data-dir", str(base_dir), "import", str(good), "--dry-run"]) == 0
+    assert "--dry-run" in capsys.readouterr().out
+    assert _ids(base_dir) == before
+    assert cli_main(["--data-dir", str(base_dir), "import", str(good), "--note", "6 tháng"]) == 0
+    out = capsys.readouterr().out
+    after = store.list_snapshots(base_dir)
+    assert len(after) == 2 and after[0].id in out and after[0].manifest["note"] == "6 tháng"
+    assert cli_main(["--data-dir", str(base_dir), "import", str(good)]) == 0  # same figures again: nothing to write
+    assert "không tạo bản dữ liệu mới" in capsys.readouterr().out and len(_ids(base_dir)) == 2
+
+
+def test_cli_in_a_subprocess(base_dir, tmp_path):
+    bad = _to_file(tmp_path, "xau.csv", _csv([["Hà Nội", "2015", "poor_household_rate", "150", "", "", "", "", ""]]))
+    result = subprocess.run([sys.executable, "-m", "kpi", "--data-dir", str(base_dir), "import", str(bad)],
+                            cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "dòng 2, cột 'actual': tỷ lệ (%) phải nằm trong khoảng 0-100" in result.stderr
+
+
+# --- the Dữ liệu page ---------------------------------------------------------------------------
+
+def test_page_upload_check_confirm_and_view(base_dir):
+    at = run_page("pages/data.py", base_dir)
+    assert not at.exception, [e.value for e in at.exception]
+    first = _ids(base_dir)[0]
+    bad = _csv([["Bến Tre", "2026", "jobs_created", "1", "", "", "", "", ""]])
+    at.file_uploader[0].set_value(("xau.csv", bad, "text/csv")).run()
+    assert not at.exception
+    assert any("Chưa thể nhập" in e.value for e in at.error)
+    assert "imp_confirm" not in [b.key for b in at.button]
+    good = _csv([["Bến Tre", "2020", "jobs_created", "18500", "", "", "", "", ""],
+                 ["Cần Thơ", "6 tháng đầu năm 2023", "Nhà tình nghĩa xây mới, sửa chữa", "94", "", "", "", "", ""]])
+    at.file_uploader[0].set_value(("tot.csv", good, "text/csv")).run()
+    assert not at.exception and not at.error
+    preview = next(d.value for d in at.dataframe if "Thay đổi" in d.value.columns)  # the import tab comes first
+    assert "Thêm mới" in set(preview.iloc[:, 0]) and "Thay đổi" in set(preview.iloc[:, 0])
+    assert _ids(base_dir) == [first]  # nothing written before the confirmation
+    at.button(key="imp_confirm").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    ids = _ids(base_dir)
+    assert len(ids) == 2 and at.session_state["snap"] == ids[0]
+    assert any(ids[0] in s.value for s in at.success)
+    # choose the older snapshot as the view: nothing is deleted
+    at.selectbox(key="imp_view_choice").set_value(first).run()
+    at.button(key="imp_view").click().run()
+    assert not at.exception and at.session_state["snap"] == first and _ids(base_dir) == ids
+    assert any(first in c.value for c in at.caption)
+
+
+def test_page_on_empty_folder(empty_dir):
+    at = run_page("pages/data.py", empty_dir)
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Chưa có bản dữ liệu" in i.value for i in at.info)

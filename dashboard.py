@@ -10,9 +10,18 @@ st.markdown(
     html, body, [class*="css"] { font-size: 17px; }
     @media print {
       @page { size: A4 landscape; margin: 10mm; }
-      [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"] { display: none !important; }
-      .stPlotlyChart, .element-container { break-inside: avoid; }
+      [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
+      [data-testid="stDecoration"], [data-testid="stStatusWidget"], [data-testid="stElementToolbar"],
+      .stDownloadButton, .stButton, [data-testid="stPageLink"], .modebar-container,
+      [data-testid="stExpander"]:has(details:not([open])) { display: none !important; }
+      /* block flow instead of flex columns: Chromium keeps blocks whole and headings with what follows */
+      [data-testid="stMain"] [data-testid="stVerticalBlock"] { display: block !important; }
+      [data-testid="stMain"] [data-testid="stVerticalBlock"] > * { margin-bottom: 0.6rem; }
+      .stPlotlyChart, .stVegaLiteChart, .element-container, [data-testid="stHorizontalBlock"],
+      [data-testid="stColumn"] [data-testid="stVerticalBlockBorderWrapper"] { break-inside: avoid; }
+      .element-container:has([data-testid="stHeading"]) + * { break-before: avoid; }
       .block-container { padding: 0 !important; max-width: 100% !important; }
+      * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
     }
     </style>""",
     unsafe_allow_html=True,

@@ -383,7 +383,7 @@ def annex_rows(deck: Deck) -> list[dict]:
 
 ANNEX_HEADERS = ["TT", "Chỉ tiêu", "Đơn vị tính", "Kế hoạch năm", "Thực hiện", "% so với kế hoạch",
                  "So với cùng kỳ"]
-ANNEX_WIDTHS_MM = [9, 45, 17, 20, 20, 18, 32]  # 161 mm: the text width of A4 with 32 + 17 mm margins
+ANNEX_WIDTHS_MM = [11, 43, 17, 20, 20, 18, 32]  # 161 mm: the text width of A4 with 32 + 17 mm margins
 HEADER_LEFT_MM = 64
 
 
@@ -450,6 +450,8 @@ def build_docx(deck: Deck, settings: Settings, issued: dt.date | None = None) ->
                align=justify, first_line_mm=12.7, after_pt=6)
     _paragraph(document, "I. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU", bold=True, align=justify, after_pt=6)
     _paragraph(document, headline.summary, align=justify, first_line_mm=12.7, after_pt=6)
+    for note in headline.notes:
+        _paragraph(document, note, italic=True, align=justify, first_line_mm=12.7, after_pt=6)
     domain_slides = [s for s in deck.slides if s.kind == "domain"]
     for number, slide in enumerate(domain_slides, start=1):
         _paragraph(document, f"{number}. {slide.title}", bold=True, align=justify, first_line_mm=12.7, after_pt=3)

@@ -70,6 +70,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "exp_no_rating": ("Không đánh giá", "Not rated"),
     "exp_headline_summary": ("{good}/{rated} chỉ tiêu đạt và vượt kế hoạch: {exceeded} vượt, {met} đạt, {below} chưa đạt.",
                              "{good} of {rated} indicators met or beat the plan: {exceeded} above, {met} met, {below} below."),
+    "exp_headline_summary_cumulative": ("Tiến độ lũy kế: {good}/{rated} chỉ tiêu đã đạt kế hoạch cả năm, {below} chỉ tiêu chưa đạt.",
+                                        "Cumulative progress: {good} of {rated} indicators have reached the annual plan, {below} not yet."),
     "exp_domain_summary": ("{exceeded} vượt, {met} đạt, {below} chưa đạt kế hoạch; {none} không đánh giá.",
                            "{exceeded} above plan, {met} met, {below} below; {none} not rated."),
     "exp_bar_text": ("{figure} ({pct} KH)", "{figure} ({pct} of plan)"),

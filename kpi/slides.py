@@ -143,7 +143,7 @@ def indicator_sentence(row, lang: str = "vi", cumulative: bool = False) -> str:
         plan = fmt.figure(row["plan"], uom, int(row["decimals"]), lang)
         key = "exp_sentence_plan_cumulative" if cumulative else "exp_sentence_plan"
         parts.append(t(key, lang, plan=plan, pct=row["achievement_text"]))
-        if row["status"]:
+        if row["status"] and not cumulative:  # mid-year progress is not a verdict on the year
             parts[-1] += f" ({t(row['status'], lang).lower()})"
     change = change_words(row, lang)
     if change:
@@ -162,7 +162,7 @@ def wrap(text: str, width: int = 34) -> str:
     return "\n".join(textwrap.wrap(text, math.ceil(len(text) / lines) + 4))
 
 
-def _headline(frame: pd.DataFrame, deck_head: str, lang: str) -> Slide:
+def _headline(frame: pd.DataFrame, deck_head: str, lang: str, cumulative: bool) -> Slide:
     rows = []
     for _, domain in domains().iterrows():
         part = frame[frame["domain"] == domain["domain"]]
@@ -181,7 +181,11 @@ def _headline(frame: pd.DataFrame, deck_head: str, lang: str) -> Slide:
     summary = t("exp_headline_summary", lang, good=good, rated=len(rated),
                 exceeded=int((rated["status_key"] == "exceeded").sum()),
                 met=int((rated["status_key"] == "met").sum()), below=int((rated["status_key"] == "below").sum()))
-    return Slide("headline", "headline", t("exp_slide_headline", lang), deck_head, data, summary)
+    notes = [t("progress_note", lang)] if cumulative else []
+    if cumulative:  # mid-year, "below" only means the annual plan is not reached yet
+        summary = t("exp_headline_summary_cumulative", lang, good=good, rated=len(rated),
+                    below=int((rated["status_key"] == "below").sum()))
+    return Slide("headline", "headline", t("exp_slide_headline", lang), deck_head, data, summary, notes)
 
 
 def _domain_slides(frame: pd.DataFrame, deck_head: str, lang: str, cumulative: bool) -> list[Slide]:
@@ -320,7 +324,7 @@ def build_deck(snapshot: store.Snapshot, unit: str, period: str, lang: str = "vi
     geography = _geography_for(units, unit, period, geography)
     cumulative = not parse_period(period).is_whole_year
     deck_head = f"{name} · {label}"
-    slides = [_headline(frame, deck_head, lang)]
+    slides = [_headline(frame, deck_head, lang, cumulative)]
     slides += _domain_slides(frame, deck_head, lang, cumulative)
     for extra in (_provinces_slide(snapshot, units, unit, geography, period, deck_head, lang),
                   _emulation_slide(snapshot, units, unit, period, deck_head, lang, data_dir)):

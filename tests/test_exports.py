@@ -65,6 +65,15 @@ def test_deck_slides_follow_the_facts(deck, facts):
     assert int(head["count"].sum()) == len(facts)
 
 
+def test_cumulative_period_speaks_of_progress(demo_snapshot, demo_dir):
+    deck = build_deck(demo_snapshot, UNIT, "2025-M09", "vi", data_dir=demo_dir)
+    assert deck.slides[0].summary.startswith("Tiến độ lũy kế: ")
+    jobs = deck.figures.set_index("indicator").loc["jobs_created"]
+    sentence = next(n for n in deck.slides[1].notes if n.startswith("Giải quyết việc làm"))
+    assert f"bằng {fmt.percent(jobs['achievement_pct'], 1)} kế hoạch năm" in sentence
+    assert "chưa đạt" not in sentence and "vượt" not in sentence
+
+
 def test_emulation_slide_when_a_scorecard_exists(deck):
     scoring = pytest.importorskip("kpi.scoring")
     paths = scoring.list_scorecards()

@@ -20,7 +20,6 @@ import re
 import sys
 import warnings
 import zipfile
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,7 +36,6 @@ from kpi.units import build_units, fold, name_key
 
 KEY = ["indicator", "unit", "period"]
 VALUE_COLUMNS = ["actual", "plan", "numerator", "denominator"]
-TEXT_COLUMNS = ["unit", "period", "indicator", "source", "note"]
 CANONICAL = ["unit", "period", "indicator", "actual", "plan", "numerator", "denominator", "source", "note"]
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024      # the page (matches server.maxUploadSize in .streamlit/config.toml)
@@ -1100,7 +1098,3 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 def diff_csv(diff: pd.DataFrame) -> bytes:
     return safe_frame(diff).to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
-
-
-def issue_counts(report: ImportReport) -> Counter:
-    return Counter(i.severity for i in report.issues)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 
-import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -138,9 +137,3 @@ def build_template(snapshot: store.Snapshot | None = None) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-def template_frame(snapshot: store.Snapshot | None = None) -> pd.DataFrame:
-    """The indicators listed in the template (for the page's help text)."""
-    catalogue = store.read_table(snapshot, "indicators") if snapshot else load_indicators()
-    return catalogue[["code", "name_vi", "unit_of_measure"]]

@@ -75,12 +75,12 @@ with tab_import:
             n_errors, n_notices = len(report.errors), len(report.notices)
             st.subheader(t("imp_report", lang, errors=n_errors, notices=n_notices))
             st.dataframe(view.issues_table(report, lang), hide_index=True, width="stretch",
-                         height=min(36 * len(report.issues) + 40, 520))
+                         height=min(36 * len(report.issues) + 40, 520),
+                         column_config={t("imp_col_message", lang): st.column_config.TextColumn(width="large")})
         if not report.ok:
             st.error(t("imp_blocked", lang, n=len(report.errors)))
         elif report.changes is not None and len(report.changes):
             st.subheader(t("imp_preview", lang))
-            st.caption(view.counts_sentence(report.counts, lang, "imp_counts_import"))
             table = view.changes_table(report.changes, report.units, report.catalogue, lang)
             st.dataframe(table, hide_index=True, width="stretch", height=min(36 * len(table) + 40, 520))
             if len(report.changes) > len(table):

@@ -4,7 +4,7 @@ import streamlit as st
 from kpi import data_view as view
 from kpi import importer, store
 from kpi.i18n import t
-from kpi.template import build_template
+from kpi.template import template_cached
 from pages._shared import context
 
 ctx = context()
@@ -50,7 +50,7 @@ with tab_import:
     for message in st.session_state.pop("imp_failed", []):
         st.error(message)
     st.markdown(t("imp_intro", lang, mb=importer.MAX_UPLOAD_BYTES // 2**20))
-    st.download_button(t("imp_template", lang), data=build_template(newest), file_name="mau_nhap_so_lieu.xlsx",
+    st.download_button(t("imp_template", lang), data=template_cached(newest), file_name="mau_nhap_so_lieu.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        icon=":material/download:", key="imp_template_download")
     uploads = st.file_uploader(t("imp_upload", lang), type=["csv", "xlsx"], accept_multiple_files=True,

@@ -39,11 +39,13 @@ def combo(frame: pd.DataFrame, catalogue: pd.DataFrame, codes: list[str], lang: 
         m = meta.loc[code]
         fig.add_bar(x=part["year"], y=part["actual"], name=_name(m, lang), marker_color=BAR_COLOURS[i % 3],
                     text=[fmt.number(v, int(m["decimals"]), lang) for v in part["actual"]], textposition="outside",
-                    cliponaxis=False, secondary_y=False)
+                    textfont=dict(size=14), cliponaxis=False, secondary_y=False, offsetgroup=code)
         if part["plan"].notna().any():
-            fig.add_scatter(x=part["year"], y=part["plan"], mode="markers", name=f"{t('plan', lang)}: {_name(m, lang)}",
-                            marker=dict(symbol="line-ew-open", size=26, color=PLAN, line=dict(width=3, color=PLAN)),
-                            secondary_y=False)
+            # the plan as an empty black box over its own bar (same offset group), not between bars
+            fig.add_bar(x=part["year"], y=part["plan"], name=f"{t('plan', lang)}: {_name(m, lang)}",
+                        marker=dict(color="rgba(0,0,0,0)", line=dict(color=PLAN, width=2)), secondary_y=False,
+                        offsetgroup=code, hovertemplate="%{x}: %{y:,." + str(int(m["decimals"])) + "f}<extra>"
+                        + t("plan", lang) + "</extra>")
     for i, code in enumerate(rates):
         part = frame[frame["indicator"] == code].sort_values("year")
         m = meta.loc[code]
@@ -53,7 +55,8 @@ def combo(frame: pd.DataFrame, catalogue: pd.DataFrame, codes: list[str], lang: 
                         hovertemplate="%{x}: %{text}<extra></extra>", secondary_y=bool(counts))
     if counts:
         units_of_counts = sorted({meta.loc[c, "unit_of_measure"] for c in counts})
-        fig.update_yaxes(title_text=", ".join(units_of_counts), secondary_y=False)
+        whole = all(int(meta.loc[c, "decimals"]) == 0 for c in counts)
+        fig.update_yaxes(title_text=", ".join(units_of_counts), secondary_y=False, tickformat=",d" if whole else ",.1f")
     if rates:
         fig.update_yaxes(title_text="%", secondary_y=bool(counts), showgrid=not counts, tickmode="auto",
                          rangemode="tozero")
@@ -73,7 +76,7 @@ def multiples(frame: pd.DataFrame, catalogue: pd.DataFrame, codes: list[str], la
         row, col = i // columns + 1, i % columns + 1
         part = frame[frame["indicator"] == code].sort_values("year")
         m = meta.loc[code]
-        fig.add_bar(x=part["year"], y=part["actual"], marker_color=BAR_COLOURS[0], showlegend=False,
+        fig.add_bar(x=part["year"], y=part["actual"], marker_color=BAR_COLOURS[0], showlegend=False, textangle=0,
                     text=[fmt.number(v, int(m["decimals"]), lang) for v in part["actual"]],
                     hovertemplate="%{x}: %{text}<extra></extra>", row=row, col=col)
         if part["plan"].notna().any():
@@ -83,6 +86,8 @@ def multiples(frame: pd.DataFrame, catalogue: pd.DataFrame, codes: list[str], la
                             row=row, col=col)
             plan_in_legend = True
     fig.update_annotations(font_size=15)
+    fig.update_yaxes(tickformat=",~f")  # Vietnamese separators, no '5k'-style suffixes
+    fig.update_layout(legend=dict(yanchor="top", y=-0.06, x=0))  # below the panels, clear of their titles
     return _finish(fig, 300 * rows + 60, lang)
 
 

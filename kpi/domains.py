@@ -56,6 +56,11 @@ class DomainView:
     region: str | None            # the unit's region in this geography (provinces only)
     converted: bool               # the period belongs to the other province generation
 
+    @property
+    def has_figures(self) -> bool:
+        """Anything to show: a figure, or an indicator that must be shown as not comparable."""
+        return bool(self.own["actual"].notna().any() or (~self.own["comparable"].fillna(True).astype(bool)).any())
+
 
 def domain_codes(page: DomainPage, catalogue: pd.DataFrame) -> list[str]:
     ordered = catalogue.sort_values(["domain_order", "code_order"]) if "domain_order" in catalogue else catalogue
@@ -109,6 +114,14 @@ def domain_view(snapshot: store.Snapshot, units: pd.DataFrame, catalogue: pd.Dat
     focus = [c for c in page.focus if c in codes]
     converted = parse_period(period).generation != geography
     return DomainView(page, codes, focus, own, peers, region, converted)
+
+
+def map_highlight(units: pd.DataFrame, unit: str, geography: int) -> list[str]:
+    """The tiles to outline on a map: the selected province, or every province of the selected region."""
+    provinces = units_of_geography(units, geography, levels=("province",))
+    if unit in provinces:
+        return [unit]
+    return [p for p in provinces if region_of(units, p, geography) == unit]
 
 
 def state_note(row: pd.Series, lang: str = "vi") -> str:

@@ -6,9 +6,9 @@ from __future__ import annotations
 import streamlit as st
 
 from kpi import boundaries, charts, domain_charts, maps
-from kpi.domains import DOMAIN_PAGES, card_text, domain_trend, domain_view, indicator_table, state_note
+from kpi.domains import (DOMAIN_PAGES, card_text, domain_trend, domain_view, indicator_table, map_highlight,
+                         state_note)
 from kpi.i18n import t
-from kpi.labels import units_of_geography
 from kpi.periods import parse_period, period_label
 from pages._shared import context, header, status_badge, synced_selectbox
 
@@ -28,7 +28,7 @@ def render(page_key: str) -> None:
         source = parse_period(ctx.period).generation
         st.info(t("dom_converted", ctx.lang, period=period_label(ctx.period, ctx.lang),
                   source=t(f"dom_geo_{source}", ctx.lang), target=t(f"dom_geo_{ctx.geography}", ctx.lang)))
-    if view.own["actual"].notna().sum() == 0 and not (~view.own["comparable"].fillna(True).astype(bool)).any():
+    if not view.has_figures:
         st.info(t("no_figures", ctx.lang))
         st.stop()
     if not parse_period(ctx.period).is_whole_year:
@@ -89,7 +89,7 @@ def _trend_notes(ctx, trend) -> None:
 
 def _map(ctx, view, indicator: str, kind: str, boundary_path) -> None:
     values = maps.map_values(view.peers, ctx.units, ctx.geography, indicator, ctx.catalogue, ctx.lang)
-    highlight = _highlight(ctx)
+    highlight = map_highlight(ctx.units, ctx.unit, ctx.geography)
     if kind == "choropleth" and boundary_path is None:
         st.info(t("dom_no_boundaries", ctx.lang, geo=t(f"dom_geo_{ctx.geography}", ctx.lang), n=ctx.geography))
         kind = "tiles"
@@ -112,16 +112,6 @@ def _map(ctx, view, indicator: str, kind: str, boundary_path) -> None:
             st.warning(t("dom_unmatched_features", ctx.lang, names=", ".join(match.unmatched_features)))
         if match.unmatched_units:
             st.warning(t("dom_unmatched_units", ctx.lang, names=", ".join(ctx.name(u) for u in match.unmatched_units)))
-
-
-def _highlight(ctx) -> list[str]:
-    """The selected province, or every province of the selected region."""
-    if ctx.unit in set(units_of_geography(ctx.units, ctx.geography, levels=("province",))):
-        return [ctx.unit]
-    if ctx.unit.startswith("R"):
-        members = ctx.units[(ctx.units["parent"] == ctx.unit)]
-        return list(members["unit"])
-    return []
 
 
 def _trend(ctx, indicator: str) -> None:

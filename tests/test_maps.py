@@ -262,3 +262,12 @@ def test_ben_tre_2020_on_the_employment_page(demo_dir):
     assert table.loc["Tỷ lệ thất nghiệp khu vực thành thị", "Đánh giá"] == "Đạt"
     assert table.loc["Giải quyết việc làm", "Hạng cả nước"].endswith("/ 63")
     assert table.loc["Giải quyết việc làm", "Hạng trong vùng"].endswith("/ 13")
+
+
+def test_map_highlight_of_a_province_and_a_region():
+    from kpi.domains import map_highlight
+    units = build_units()
+    assert map_highlight(units, "VN34-92", 34) == ["VN34-92"]
+    assert set(map_highlight(units, "R34-MRD", 34)) == {"VN34-82", "VN34-86", "VN34-91", "VN34-92", "VN34-96"}
+    assert len(map_highlight(units, "R63-MRD", 63)) == 13
+    assert map_highlight(units, "VN", 34) == []

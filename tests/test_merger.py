@@ -223,3 +223,30 @@ def test_region_aggregates_follow_the_generation(demo_snapshot):
     parts = figures(demo_snapshot, list(members_34), ["2023"], ["jobs_created"])["actual"]
     assert by_unit["R34-MRD"] == pytest.approx(parts.sum(), rel=1e-12)
     assert by_unit["R63-MRD"] == pytest.approx(by_unit["R34-MRD"] + by_unit["VN63-80"], rel=1e-12)
+
+
+# --- ranks on the domain pages ----------------------------------------------------------------
+
+def test_ranks_share_ties_and_skip_figures_that_cannot_be_ranked():
+    from kpi.domains import rank_in
+    peers = pd.DataFrame({
+        "unit": ["A", "B", "C", "D", "E"], "indicator": "x", "actual": [5.0, 7.0, 7.0, 3.0, 9.0],
+        "comparable": [True, True, True, True, True], "complete": [True, True, True, True, False]})
+    members = ["A", "B", "C", "D", "E"]
+    assert rank_in(peers, "x", "B", members, +1)[2] == "1= / 4"   # E's partial sum is not ranked
+    assert rank_in(peers, "x", "C", members, +1)[:2] == (1.0, 4)
+    assert rank_in(peers, "x", "A", members, +1)[2] == "3 / 4"
+    assert rank_in(peers, "x", "D", members, -1)[2] == "1 / 4"
+    assert rank_in(peers, "x", "E", members, +1)[2] == "–"
+    assert rank_in(peers, "x", "A", members, 0)[2] == "–"         # context indicators are not ranked
+    assert rank_in(peers, "x", "A", ["A", "D"], +1)[2] == "1 / 2"  # within a region
+
+
+def test_rank_in_region_on_the_demo(demo_snapshot):
+    units, catalogue = build_units(), load_indicators()
+    view = domain_view(demo_snapshot, units, catalogue, "employment", "VN34-86", "2025", 34)
+    row = view.own.set_index("indicator").loc["jobs_created"]
+    assert row["rank_nation"].endswith("/ 34") and row["rank_region"].endswith("/ 5")
+    peers = view.peers[view.peers["indicator"] == "jobs_created"]
+    better = (peers["actual"] > peers.set_index("unit").loc["VN34-86", "actual"]).sum()
+    assert row["rank_nation"].split(" ")[0].rstrip("=") == str(better + 1)

@@ -100,8 +100,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "exp_prev": ("◀ Trước", "◀ Previous"),
     "exp_next": ("Tiếp ▶", "Next ▶"),
     "exp_exit": ("Thoát trình chiếu", "Leave presentation"),
-    "exp_download_pptx": ("Tải bài trình chiếu (PowerPoint)", "Download slides (PowerPoint)"),
-    "exp_download_docx": ("Tải báo cáo (Word)", "Download report (Word)"),
+    "exp_download_pptx": ("Tải PowerPoint", "PowerPoint"),
+    "exp_download_docx": ("Tải báo cáo Word", "Word report"),
     # domain pages and maps (issue 4)
     "dom_page_employment": ("Việc làm", "Employment"),
     "dom_page_training": ("Giáo dục nghề nghiệp", "Vocational training"),

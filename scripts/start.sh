@@ -6,4 +6,4 @@ bash scripts/setup.sh
 if [ -z "$(.venv/bin/python -m kpi snapshots --format csv 2>/dev/null)" ]; then
   .venv/bin/python -m kpi demo
 fi
-exec .venv/bin/streamlit run dashboard.py --server.port "${PORT:-8501}" --server.headless true
+exec .venv/bin/python scripts/serve.py run dashboard.py --server.port "${PORT:-8501}" --server.headless true

@@ -66,6 +66,8 @@ def available_mb() -> float:
 def summary(samples_s: list[float]) -> dict[str, float]:
     import numpy as np
 
+    if not samples_s:
+        return {"median_ms": float("nan"), "p95_ms": float("nan"), "n": 0}
     ms = np.asarray(samples_s) * 1000
     return {"median_ms": float(np.median(ms)), "p95_ms": float(np.percentile(ms, 95)), "n": len(ms)}
 
@@ -175,6 +177,8 @@ def worker_measure(args) -> dict:
     cold = {page: {"duckdb": [], "pandas": []} for page in PAGES}
     cold_load_s = []
     root = Path(tempfile.mkdtemp(prefix="cold-", dir=Path(args.snapshot).parent.parent))
+    # keep one loaded snapshot at a time (the store keeps 3): at scale 10 each one is gigabytes
+    store.MAX_LOADED = 1
     try:
         for k in range(args.cold_runs):
             copy = _reload_copy(snapshot, root, k)
@@ -182,7 +186,7 @@ def worker_measure(args) -> dict:
             order = PAGES[k % 3:] + PAGES[:k % 3]   # each page is the very first query in turn
             for page in order:
                 cold[page]["duckdb"].append(timed(duck, copy, page, 100 + k)[0])
-            frame = pd.read_parquet(copy.path / "facts.parquet")
+            frame = pd.read_parquet(copy.path / "facts.parquet")  # one frame at a time
             for page in order:
                 cold[page]["pandas"].append(timed(plain, frame, page, 100 + k)[0])
             del frame
@@ -412,7 +416,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=1, help="reporting units per commune (10: ~24M facts)")
     parser.add_argument("--runs", type=int, default=30, help="warm runs per page")
-    parser.add_argument("--cold-runs", type=int, default=None, help="cold samples per page (default 30, 5 at scale>1)")
+    parser.add_argument("--cold-runs", type=int, default=None, help="cold samples per page (default 30; 0 at scale>1, where each reload is gigabytes)")
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--limit", type=int, default=None, help="only the first N communes (quick check)")
     parser.add_argument("--skip-app", action="store_true", help="do not start streamlit")
@@ -425,7 +429,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--snapshot-id", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.cold_runs is None:
-        args.cold_runs = 30 if args.scale == 1 else 5
+        args.cold_runs = 30 if args.scale == 1 else 0
 
     if args.worker:
         result = worker_generate(args) if args.worker == "generate" else worker_measure(args)

@@ -27,22 +27,31 @@ st.markdown(
     unsafe_allow_html=True,
 )
 
-ctx = build_context()
-st.session_state["_ctx"] = ctx
-lang = ctx.lang
+# the language is read before the navigation so that page titles follow it; the sidebar filters
+# are built after st.navigation so that a page's URL is resolved before any widget syncs the URL
+lang = st.session_state.get("lang") or st.query_params.get("lang", "vi")
+lang = lang if lang in ("vi", "en") else "vi"
 
-PAGES = [
-    st.Page("pages/overview.py", title=t("page_overview", lang), icon=":material/dashboard:", default=True),
-    st.Page("pages/compare.py", title=t("page_compare", lang), icon=":material/leaderboard:", url_path="so-sanh"),
-    st.Page("pages/trends.py", title=t("page_trends", lang), icon=":material/show_chart:", url_path="xu-huong"),
-    st.Page("pages/present.py", title=t("page_present", lang), icon=":material/slideshow:", url_path="trinh-chieu"),
-    st.Page("pages/ranking.py", title=t("page_ranking", lang), icon=":material/emoji_events:", url_path="xep-hang"),
-    st.Page("pages/domain_employment.py", title=t("dom_page_employment", lang), icon=":material/work:", url_path="viec-lam"),
-    st.Page("pages/domain_training.py", title=t("dom_page_training", lang), icon=":material/school:", url_path="giao-duc-nghe-nghiep"),
-    st.Page("pages/domain_poverty.py", title=t("dom_page_poverty", lang), icon=":material/home:", url_path="giam-ngheo"),
-    st.Page("pages/domain_merit.py", title=t("dom_page_merit", lang), icon=":material/military_tech:", url_path="nguoi-co-cong"),
-    st.Page("pages/domain_social.py", title=t("dom_page_social", lang), icon=":material/diversity_3:", url_path="bao-tro-xa-hoi"),
-    st.Page("pages/data.py", title=t("page_data", lang), icon=":material/database:", url_path="du-lieu"),
-]
+PAGES = {
+    t("nav_summary", lang): [
+        st.Page("pages/overview.py", title=t("page_overview", lang), icon=":material/dashboard:", default=True),
+        st.Page("pages/compare.py", title=t("page_compare", lang), icon=":material/leaderboard:", url_path="so-sanh"),
+        st.Page("pages/trends.py", title=t("page_trends", lang), icon=":material/show_chart:", url_path="xu-huong"),
+    ],
+    t("nav_domains", lang): [
+        st.Page("pages/domain_employment.py", title=t("dom_page_employment", lang), icon=":material/work:", url_path="viec-lam"),
+        st.Page("pages/domain_training.py", title=t("dom_page_training", lang), icon=":material/school:", url_path="giao-duc-nghe-nghiep"),
+        st.Page("pages/domain_poverty.py", title=t("dom_page_poverty", lang), icon=":material/home:", url_path="giam-ngheo"),
+        st.Page("pages/domain_merit.py", title=t("dom_page_merit", lang), icon=":material/military_tech:", url_path="nguoi-co-cong"),
+        st.Page("pages/domain_social.py", title=t("dom_page_social", lang), icon=":material/diversity_3:", url_path="bao-tro-xa-hoi"),
+    ],
+    t("nav_tools", lang): [
+        st.Page("pages/ranking.py", title=t("page_ranking", lang), icon=":material/emoji_events:", url_path="xep-hang"),
+        st.Page("pages/present.py", title=t("page_present", lang), icon=":material/slideshow:", url_path="trinh-chieu"),
+        st.Page("pages/data.py", title=t("page_data", lang), icon=":material/database:", url_path="du-lieu"),
+    ],
+}
+navigation = st.navigation(PAGES)
+st.session_state["_ctx"] = build_context()
 st.sidebar.caption(t("app_title", lang))
-st.navigation(PAGES).run()
+navigation.run()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from kpi import formulas, queries, store
@@ -47,26 +48,30 @@ def figures(snapshot: store.Snapshot, targets: list[str], periods: list[str],
     """One row per (unit, period, indicator): figures, achievement, status, change on last year."""
     catalogue = indicators(snapshot)
     codes = list(indicator_codes) if indicator_codes is not None else list(catalogue["code"])
-    previous_periods = [parse_period(p).same_period_last_year().code for p in periods] if with_previous else []
-    wanted = sorted(set(periods) | set(previous_periods))
-    parts = queries.run("facts_aggregate", snapshot, targets=list(targets), periods=wanted, indicators=codes)
-    parts = formulas.aggregate_parts(parts) if len(parts) else parts.assign(
-        actual=[], plan=[], numerator=[], denominator=[], comparable=[], complete=[])
-    meta = catalogue.set_index("code")[["direction"]]
-    parts = parts.join(meta, on="indicator")
-    current = parts[parts["period"].isin(periods)].copy()
-    if with_previous and len(current):
-        prev = parts.assign(next_period=[parse_period(p).year + 1 for p in parts["period"]])
-        prev["period_key"] = [f"{y}{p[4:]}" for y, p in zip(prev["next_period"], prev["period"])]
-        prev = prev[prev["complete"]].set_index(["unit", "period_key", "indicator"])["actual"]
-        keys = list(zip(current["unit"], current["period"], current["indicator"]))
-        previous = pd.Series([prev.get(k, float("nan")) for k in keys], index=current.index, dtype="float64")
-    else:
-        previous = None
-    current = formulas.add_measures(current, previous)
-    order = catalogue.set_index("code")["code_order"]
-    current = current.assign(_order=current["indicator"].map(order)).sort_values(["_order", "unit", "period"])
-    return current[OUTPUT_COLUMNS + ["aggregation", "direction"]].reset_index(drop=True)
+    previous_of = {p: parse_period(p).same_period_last_year().code for p in periods}
+    wanted = sorted(set(periods) | (set(previous_of.values()) if with_previous else set()))
+    parts = queries.run_arrays("facts_aggregate", snapshot, targets=list(targets), periods=wanted,
+                               indicators=codes)
+    figures_ = formulas.aggregate_arrays(parts)
+    unit, period, indicator = parts["unit"], parts["period"], parts["indicator"]
+    # last year's figure, compared only when complete
+    last_year = {(u, p, i): a for u, p, i, a, c in zip(unit, period, indicator, figures_["actual"],
+                                                         figures_["complete"]) if c}
+    current = np.isin(period, list(periods))
+    previous = np.array([last_year.get((u, previous_of[p], i), np.nan) if cur and with_previous else np.nan
+                         for u, p, i, cur in zip(unit, period, indicator, current)], dtype="float64")
+    meta = catalogue.set_index("code")
+    direction = meta["direction"].reindex(indicator).to_numpy()
+    order = meta["code_order"].reindex(indicator).to_numpy()
+    measures = formulas.measures_arrays(figures_["actual"], figures_["plan"], direction, figures_["complete"],
+                                        previous, parts["aggregation"] == "ratio")
+    frame = pd.DataFrame({
+        "unit": unit, "period": period, "indicator": indicator, **figures_, **measures,
+        "n_actual": parts["n_actual"], "n_atoms": parts["n_atoms"], "sources": parts["sources"],
+        "aggregation": parts["aggregation"], "direction": direction, "_order": order,
+    })[current]
+    frame = frame.sort_values(["_order", "unit", "period"], kind="stable")
+    return frame[OUTPUT_COLUMNS + ["aggregation", "direction"]].reset_index(drop=True)
 
 
 @lru_cache(maxsize=256)

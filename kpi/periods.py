@@ -8,6 +8,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 MERGER_DATE = dt.date(2025, 7, 1)  # Resolution 202/2025/QH15: 63 provinces become 34
 _PERIOD_RE = re.compile(r"^(\d{4})(?:-M(\d{2}))?$")
@@ -55,6 +56,7 @@ class Period:
         return self.code
 
 
+@lru_cache(maxsize=4096)
 def parse_period(text: str) -> Period:
     """Parse the canonical form `2020` or `2023-M06`."""
     match = _PERIOD_RE.match(str(text).strip())

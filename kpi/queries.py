@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from kpi import store
@@ -28,3 +29,15 @@ def run(name: str, snapshot: store.Snapshot, **params) -> pd.DataFrame:
         return cur.execute(load_sql(name), params).df()
     finally:
         cur.close()
+
+
+def run_arrays(name: str, snapshot: store.Snapshot, **params) -> dict[str, np.ndarray]:
+    """Like run(), as NumPy arrays per column (NULL as NaN or None): no DataFrame overhead."""
+    cur = store.cursor(snapshot)
+    try:
+        arrays = cur.execute(load_sql(name), params).fetchnumpy()
+    finally:
+        cur.close()
+    return {column: (values.filled(np.nan) if np.ma.isMaskedArray(values) and values.dtype.kind == "f"
+                     else np.ma.filled(values, None) if np.ma.isMaskedArray(values) else np.asarray(values))
+            for column, values in arrays.items()}

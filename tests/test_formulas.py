@@ -118,3 +118,28 @@ def test_vietnamese_number_format():
     assert fmt.number(18382, lang="en") == "18,382"
     assert fmt.number(float("nan")) == fmt.MISSING
     assert fmt.signed_points(-0.28) == "−0,28 điểm %"
+
+
+@given(rows=st.lists(st.tuples(
+    st.one_of(st.none(), st.floats(0, 1e6)), st.one_of(st.none(), st.floats(0, 1e6)),
+    st.sampled_from([-1, 0, 1]), st.one_of(st.none(), st.floats(0, 1e6)), st.booleans()), min_size=1, max_size=20))
+def test_vectorised_measures_agree_with_the_scalar_rules(rows):
+    import numpy as np
+
+    from kpi.formulas import measures_arrays
+
+    nan = float("nan")
+    actual = np.array([nan if r[0] is None else r[0] for r in rows])
+    plan = np.array([nan if r[1] is None else r[1] for r in rows])
+    previous = np.array([nan if r[3] is None else r[3] for r in rows])
+    direction = np.array([r[2] for r in rows])
+    complete = np.array([r[0] is not None for r in rows])
+    out = measures_arrays(actual, plan, direction, complete, previous, np.array([r[4] for r in rows]))
+    for i, (a, p, d, prev, is_rate) in enumerate(rows):
+        a = nan if a is None else a
+        assert out["status"][i] == status(a, p, d)
+        expected = achievement_pct(a, p, d)
+        assert (math.isnan(expected) and math.isnan(out["achievement_pct"][i])) or out["achievement_pct"][i] == expected
+        expected_change = change_pct(a, prev)
+        assert (math.isnan(expected_change) and math.isnan(out["change_pct"][i])) or \
+            out["change_pct"][i] == pytest.approx(expected_change)

@@ -1,0 +1,20 @@
+-- Run once when a snapshot is loaded (kpi/store.py): the sums behind every unit made of several
+-- atoms (a region, the nation, a post-merger province before 1 July 2025), per period and indicator.
+-- An atom counts only in periods of its own generation (periods.generation).
+CREATE TABLE target_sums AS
+SELECT a.target, a.generation, f.period, f.indicator,
+       count(f.actual)       AS n_actual,
+       count(f.plan)         AS n_plan,
+       count(f.numerator)    AS n_num,
+       count(f.denominator)  AS n_den,
+       sum(f.actual)         AS sum_actual,
+       sum(f.plan)           AS sum_plan,
+       sum(f.numerator)      AS sum_num,
+       sum(f.denominator)    AS sum_den,
+       string_agg(DISTINCT f.source, '; ' ORDER BY f.source) AS sources
+FROM unit_atoms AS a
+JOIN target_cover AS c ON c.target = a.target AND c.generation = a.generation AND c.n_atoms > 1
+JOIN periods AS p ON p.generation = a.generation
+JOIN facts AS f ON f.unit = a.atom AND f.period = p.period
+GROUP BY ALL
+ORDER BY a.target, f.period, f.indicator

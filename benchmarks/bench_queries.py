@@ -210,7 +210,7 @@ def _start_app(data_dir: str) -> tuple[subprocess.Popen, float]:
     env = dict(os.environ, KPI_DATA_DIR=str(data_dir))
     start = time.perf_counter()
     server = subprocess.Popen(
-        [str(REPO / ".venv" / "bin" / "streamlit"), "run", "dashboard.py", "--server.port", str(PORT),
+        [sys.executable, "scripts/serve.py", "run", "dashboard.py", "--server.port", str(PORT),
          "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = start + 60

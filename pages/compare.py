@@ -39,7 +39,7 @@ for col, (_, row) in zip(cols, aggregates.iterrows()):
 highlight = ctx.unit if ctx.unit in set(result.provinces["unit"]) else None
 fig = charts.ranked_bars(result.provinces, name_col="name", highlight=highlight, decimals=int(meta["decimals"]),
                          unit_of_measure=meta["unit_of_measure"], direction=int(meta["direction"]), lang=ctx.lang)
-st.plotly_chart(fig, use_container_width=True, config={"displaylogo": False})
+st.plotly_chart(fig, width="stretch", config={"displaylogo": False})
 missing = result.provinces.loc[result.provinces["actual"].isna(), "name"].tolist()
 if missing:
     st.caption(f"{t('missing', ctx.lang)}: {', '.join(missing)}")
@@ -47,7 +47,7 @@ if missing:
 table = figure_table(result.provinces.sort_values("rank"), ctx, name_col="name")
 table.insert(0, t("rank", ctx.lang), result.provinces.sort_values("rank")["rank_label"].values)
 table = table.drop(columns=[t("indicator", ctx.lang)])
-st.dataframe(table, hide_index=True, use_container_width=True, height=min(38 * len(table) + 40, 900))
+st.dataframe(table, hide_index=True, width="stretch", height=min(38 * len(table) + 40, 900))
 ranked = result.provinces.sort_values("rank")
 st.download_button(t("download_xlsx", ctx.lang), lambda: table_to_xlsx_bytes(
     figures_sheet(ranked, ctx.catalogue, ctx.lang, {t("rank", ctx.lang): ranked["rank_label"],

@@ -57,7 +57,7 @@ for _, domain in domains().iterrows():
 with st.expander(t("source", ctx.lang)):
     table = figure_table(frame, ctx)
     table[t("source", ctx.lang)] = frame["sources"].fillna("")
-    st.dataframe(table, hide_index=True, use_container_width=True)
+    st.dataframe(table, hide_index=True, width="stretch")
     st.download_button(t("download_xlsx", ctx.lang), lambda: table_to_xlsx_bytes(
         figures_sheet(frame, ctx.catalogue, ctx.lang), t("page_overview", ctx.lang), title),
         file_name=download_name(t("page_overview", ctx.lang), ctx.name(ctx.unit), ctx.period),

@@ -35,16 +35,16 @@ if frame["actual"].notna().sum() == 0:
 
 st.plotly_chart(charts.trend_lines(frame, name_col="name", decimals=int(meta["decimals"]),
                                    unit_of_measure=meta["unit_of_measure"], lang=ctx.lang),
-                use_container_width=True, config={"displaylogo": False})
+                width="stretch", config={"displaylogo": False})
 for name, parts in predecessor_notes(ctx.units, targets, ctx.lang):
     st.caption(t("predecessor_note", ctx.lang, name=name, parts=", ".join(parts)))
 
 st.markdown(f"**{t('change', ctx.lang)}**")
-st.plotly_chart(charts.change_bars(frame, name_col="name", lang=ctx.lang), use_container_width=True,
+st.plotly_chart(charts.change_bars(frame, name_col="name", lang=ctx.lang), width="stretch",
                 config={"displaylogo": False})
 table = figure_table(frame, ctx, name_col="name").drop(columns=[t("indicator", ctx.lang)])
 table.insert(1, t("year", ctx.lang), frame["year"].values)
-st.dataframe(table, hide_index=True, use_container_width=True)
+st.dataframe(table, hide_index=True, width="stretch")
 st.download_button(t("download_xlsx", ctx.lang), lambda: table_to_xlsx_bytes(
     figures_sheet(frame, ctx.catalogue, ctx.lang, {t("unit", ctx.lang): frame["name"], t("year", ctx.lang): frame["year"]}),
     t("page_trends", ctx.lang), ctx.indicator_name(indicator)),

@@ -1,11 +1,27 @@
 """Xếp hạng thi đua: score an emulation bloc on a scorecard, explain every point, test robustness."""
+from pathlib import Path
+
 import streamlit as st
 
-from kpi import fmt, scoring, scoring_view as view
+from kpi import fmt, scoring, scoring_view as view, store
 from kpi.i18n import t
 from kpi.periods import period_label
 from kpi.scoring_export import workbook_bytes
 from pages._shared import context, header, synced_selectbox
+
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def robustness_and_workbook(scorecard_path: str, modified: float, snapshot_path: str, snapshot_id: str,
+                            spread: int, switch: int):
+    """The Monte Carlo analysis and the Excel workbook, once per scorecard version, snapshot and
+    settings: moving a weight slider reruns the page without drawing 10,000 rankings again."""
+    snapshot = store.get_snapshot_at(snapshot_path, snapshot_id)
+    card, inputs = scoring.load_inputs(scoring.load_scorecard(Path(scorecard_path)), snapshot)
+    result = scoring.score(card, inputs)
+    sens = scoring.sensitivity(result, inputs, spread=spread / 100, switch=switch / 100)
+    return sens, workbook_bytes(result, snapshot, sens)
+
 
 ctx = context()
 header(t("page_ranking", ctx.lang))
@@ -103,13 +119,14 @@ st.subheader(t("rank_robustness", lang))
 s1, s2 = st.columns(2)
 spread = s1.slider(t("rank_spread", lang), 0, 50, 25, step=5, key="rank_spread")
 switch = s2.slider(t("rank_switch", lang), 0, 50, 25, step=5, key="rank_switch")
-sens = scoring.sensitivity(result, inputs, spread=spread / 100, switch=switch / 100)
+sens, workbook = robustness_and_workbook(str(paths[chosen]), paths[chosen].stat().st_mtime, str(ctx.snapshot.path),
+                                         ctx.snapshot.id, spread, switch)
 st.caption(t("rank_robustness_help", lang, draws=fmt.number(sens.draws, 0, lang), spread=spread,
              switch=switch, seed=sens.seed))
 (st.success if sens.robust else st.warning)(sens.sentence)
 st.plotly_chart(view.rank_band_chart(sens, lang), width="stretch", config={"displaylogo": False})
 st.dataframe(view.sensitivity_table(sens, lang), hide_index=True, width="stretch")
 
-st.download_button(t("rank_download", lang), workbook_bytes(result, ctx.snapshot, sens),
+st.download_button(t("rank_download", lang), workbook,
                    file_name=f"xep-hang-{chosen.removesuffix('.toml')}-{ctx.snapshot.id}.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

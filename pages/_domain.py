@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from kpi import boundaries, charts, domain_charts, maps
+from kpi.exports import XLSX_MIME, download_name, table_to_xlsx_bytes
 from kpi.domains import (DOMAIN_PAGES, card_text, domain_trend, domain_view, indicator_table, map_highlight,
                          state_note)
 from kpi.i18n import t
@@ -36,7 +37,11 @@ def render(page_key: str) -> None:
 
     _focus_cards(ctx, view)
     st.subheader(t("dom_all_indicators", ctx.lang))
-    st.dataframe(indicator_table(view, ctx.catalogue, ctx.lang), hide_index=True, width="stretch")
+    table = indicator_table(view, ctx.catalogue, ctx.lang)
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.download_button(t("download_xlsx", ctx.lang), lambda: table_to_xlsx_bytes(table, "Chi tieu", title),
+                       file_name=download_name(t(page.title_key, ctx.lang), ctx.name(ctx.unit), ctx.period),
+                       mime=XLSX_MIME, on_click="ignore", icon=":material/download:")
     st.caption(t("dom_rank_note", ctx.lang)
                + (" " + t("dom_rank_regions_note", ctx.lang) if view.region is None and ctx.unit != "VN" else ""))
 

@@ -31,6 +31,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "below": ("Chưa đạt", "Below"),
     "no_plan": ("Không có KH", "No plan"),
     "context_only": ("Chỉ tiêu theo dõi", "Context indicator"),
+    "in_progress": ("Đang thực hiện (lũy kế)", "In progress (year to date)"),
     "missing": ("Chưa có số liệu", "No data"),
     "not_comparable": ("Không so sánh được", "Not comparable"),
     "incomplete": ("Chưa đủ số liệu", "Incomplete"),
@@ -47,6 +48,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "worst": ("Thấp nhất so với kế hoạch", "Furthest below plan"),
     "summary_counts": ("{exceeded} chỉ tiêu vượt, {met} đạt, {below} chưa đạt kế hoạch; {noplan} chỉ tiêu không có kế hoạch.",
                        "{exceeded} indicators above plan, {met} met, {below} below; {noplan} without a plan."),
+    "summary_counts_cumulative": ("Lũy kế: {done} chỉ tiêu đã đạt hoặc vượt kế hoạch cả năm, {pending} chỉ tiêu chưa đạt "
+                                  "kế hoạch cả năm; {noplan} chỉ tiêu không có kế hoạch.",
+                                  "Year to date: {done} indicators have reached the whole-year plan, {pending} have not "
+                                  "yet; {noplan} without a plan."),
     "progress_note": ("Kỳ lũy kế: % so với KH là tiến độ so với kế hoạch cả năm.",
                       "Cumulative period: % of plan is progress against the whole-year plan."),
     "nation": ("Cả nước", "Whole country"),

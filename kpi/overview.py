@@ -5,6 +5,7 @@ import pandas as pd
 
 from kpi import fmt
 from kpi.i18n import t
+from kpi.periods import parse_period
 
 
 def status_counts(frame: pd.DataFrame) -> dict[str, int]:
@@ -35,3 +36,9 @@ def best_and_worst(frame: pd.DataFrame, catalogue: pd.DataFrame, lang: str = "vi
     best_text = f"{t('best', lang)}: {sentence(best)}."
     worst_text = f"{t('worst', lang)}: {sentence(worst)}." if worst["indicator"] != best["indicator"] else None
     return best_text, worst_text
+
+
+def in_progress(status: str, aggregation: str, period: str) -> bool:
+    """A count of a cumulative period (6 or 9 months) still short of the whole-year plan is work in
+    progress, not a failure: the screen says so instead of 'chưa đạt' (machine output keeps 'below')."""
+    return status == "below" and aggregation == "sum" and not parse_period(period).is_whole_year

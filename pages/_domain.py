@@ -10,6 +10,7 @@ from kpi.exports import XLSX_MIME, download_name, table_to_xlsx_bytes
 from kpi.domains import (DOMAIN_PAGES, card_text, domain_trend, domain_view, indicator_table, map_highlight,
                          state_note)
 from kpi.i18n import t
+from kpi.overview import in_progress
 from kpi.periods import parse_period, period_label
 from pages._shared import context, header, status_badge, synced_selectbox
 
@@ -81,7 +82,9 @@ def _focus_cards(ctx, view) -> None:
                 st.caption(t("dom_context_only", ctx.lang))
             else:
                 st.markdown(status_badge(row["status"] or "", bool(row["complete"]), bool(row["comparable"]),
-                                         row["actual"] == row["actual"], ctx.lang), unsafe_allow_html=True)
+                                         row["actual"] == row["actual"], ctx.lang,
+                                         in_progress=in_progress(row["status"] or "", meta.loc[code, "aggregation"],
+                                                                 ctx.period)), unsafe_allow_html=True)
             st.caption(caption)
 
 

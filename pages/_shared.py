@@ -108,7 +108,7 @@ def header(title: str) -> Context:
 
 
 def status_badge(status: str, complete: bool, comparable: bool, has_actual: bool, lang: str,
-                 direction: int = 1) -> str:
+                 direction: int = 1, in_progress: bool = False) -> str:
     colours = {"exceeded": ("#1a7f37", "#dafbe1"), "met": ("#0550ae", "#ddf4ff"), "below": ("#a40e26", "#ffebe9")}
     if not comparable:
         text, (fg, bg) = t("not_comparable", lang), ("#57606a", "#eaeef2")
@@ -118,6 +118,8 @@ def status_badge(status: str, complete: bool, comparable: bool, has_actual: bool
         text, (fg, bg) = t("incomplete", lang), ("#7d4e00", "#fff8c5")
     elif direction == 0:
         text, (fg, bg) = t("context_only", lang), ("#57606a", "#eaeef2")
+    elif in_progress:
+        text, (fg, bg) = t("in_progress", lang), ("#7d4e00", "#fff8c5")
     elif status in colours:
         text, (fg, bg) = t(status, lang), colours[status]
     else:

@@ -6,7 +6,7 @@ from kpi.catalogue import domains
 from kpi.exports import XLSX_MIME, download_name, figures_sheet, table_to_xlsx_bytes
 from kpi.figures import figures_cached
 from kpi.i18n import t
-from kpi.overview import best_and_worst, status_counts
+from kpi.overview import best_and_worst, in_progress, status_counts
 from kpi.periods import parse_period, period_label
 from pages._shared import context, figure_table, header, status_badge
 
@@ -23,7 +23,12 @@ if frame["actual"].notna().sum() == 0:
 
 counts = status_counts(frame)
 best, worst = best_and_worst(frame, ctx.catalogue, ctx.lang)
-st.markdown(f"#### {t('summary_counts', ctx.lang, **counts)}")
+if parse_period(ctx.period).is_whole_year:
+    st.markdown(f"#### {t('summary_counts', ctx.lang, **counts)}")
+else:
+    summary = t("summary_counts_cumulative", ctx.lang, done=counts["exceeded"] + counts["met"],
+                pending=counts["below"], noplan=counts["noplan"])
+    st.markdown(f"#### {summary}")
 for sentence in (best, worst):
     if sentence:
         st.markdown(f"- {sentence}")
@@ -46,7 +51,8 @@ for _, domain in domains().iterrows():
                         f"{fmt.figure(row['actual'], m['unit_of_measure'], decimals, ctx.lang)}</div>",
                         unsafe_allow_html=True)
             st.markdown(status_badge(row["status"], bool(row["complete"]), bool(row["comparable"]),
-                                     row["actual"] == row["actual"], ctx.lang, int(row["direction"])),
+                                     row["actual"] == row["actual"], ctx.lang, int(row["direction"]),
+                                     in_progress(row["status"], row["aggregation"], ctx.period)),
                         unsafe_allow_html=True)
             change = (fmt.signed_points(row["change_pp"], 2, ctx.lang) if m["aggregation"] == "ratio"
                       else fmt.signed_percent(row["change_pct"], 1, ctx.lang))

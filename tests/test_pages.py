@@ -32,3 +32,11 @@ def test_english_labels(demo_dir):
     at = run_page("pages/compare.py", demo_dir, {"lang": "en"})
     assert not at.exception
     assert at.title[0].value == "Compare"
+
+
+def test_cumulative_period_counts_are_progress_not_failure(demo_dir):
+    at = run_page(None, demo_dir, {"unit": "VN34-86", "period": "2026-M06", "geo": "34"})
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "Lũy kế:" in text and "kế hoạch cả năm" in text
+    assert "Đang thực hiện (lũy kế)" in text  # a count at 6 months short of the whole-year plan

@@ -14,7 +14,11 @@ def unit_name(units: pd.DataFrame, unit: str, lang: str = "vi") -> str:
     if row["level"] == "nation":
         return "Cả nước" if lang == "vi" else "Whole country"
     if row["level"] == "region":
-        return ("Vùng " if lang == "vi" else "") + row["name_vi"]
+        if lang == "vi":
+            return "Vùng " + row["name_vi"]
+        from kpi.units import regions_catalogue
+        code = row["region_63"] if isinstance(row["region_63"], str) else row["region_34"]
+        return regions_catalogue().set_index("region")["name_en"].get(code, row["name_vi"])
     return row["name_vi"]
 
 

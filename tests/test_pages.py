@@ -40,3 +40,13 @@ def test_cumulative_period_counts_are_progress_not_failure(demo_dir):
     text = " ".join(m.value for m in at.markdown)
     assert "Lũy kế:" in text and "kế hoạch cả năm" in text
     assert "Đang thực hiện (lũy kế)" in text  # a count at 6 months short of the whole-year plan
+
+
+def test_region_names_follow_the_language(demo_snapshot):
+    from kpi.figures import units
+    from kpi.labels import unit_name
+
+    table = units(demo_snapshot)
+    assert unit_name(table, "R34-MRD", "vi") == "Vùng Đồng bằng sông Cửu Long"
+    assert unit_name(table, "R34-MRD", "en") == "Mekong River Delta"
+    assert unit_name(table, "VN", "en") == "Whole country"

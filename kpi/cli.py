@@ -79,7 +79,7 @@ def cmd_facts(args) -> int:
         period = parse_period(args.period)
     except PeriodError as exc:
         raise CliError(str(exc)) from exc
-    if period.code not in figures_mod.available_periods(snapshot) and not _has_period(snapshot, period.code):
+    if not _has_period(snapshot, period.code):
         raise CliError(f"Kỳ {period.code} ({period.label()}) không có trong bản dữ liệu {snapshot.id}")
     geography = int(args.geography) if args.geography else None
     try:

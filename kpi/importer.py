@@ -30,7 +30,7 @@ import pyarrow.compute as pc
 
 from kpi import fmt, store
 from kpi.catalogue import load_indicators
-from kpi.periods import Period
+from kpi.periods import Period, PeriodError, make_period
 from kpi.resolve import UnitError, resolve_unit
 from kpi.units import build_units, fold, name_key
 
@@ -536,12 +536,10 @@ def parse_period_text(text: str) -> tuple[Period | None, str | None]:
     for pattern, parts in _PERIOD_PATTERNS:
         match = pattern.match(folded)
         if match:
-            year, months = parts(match)
-            if not 1 <= months <= 12:
-                return None, f"kỳ '{text}' không tồn tại: số tháng phải từ 1 đến 12"
-            if not 1945 <= year <= 2100:
-                return None, f"kỳ '{text}' không tồn tại: năm {year} ngoài khoảng 1945-2100"
-            return Period(year, months), None
+            try:
+                return make_period(*parts(match)), None
+            except PeriodError as exc:
+                return None, f"kỳ '{text}' không tồn tại: {exc}"
     return None, (f"không hiểu kỳ báo cáo '{text}' (viết 2020, 2023-M06, '6 tháng đầu năm 2023', '6T/2023' "
                   "hoặc '9 tháng 2023')")
 

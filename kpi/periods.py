@@ -56,19 +56,25 @@ class Period:
         return self.code
 
 
+def make_period(year: int, months: int) -> Period:
+    """The period of `months` cumulated months of `year`, or PeriodError saying why it cannot exist."""
+    if not 1 <= months <= 12:
+        raise PeriodError(f"số tháng phải từ 1 đến 12 (không có {months} tháng)")
+    if not 1945 <= year <= 2100:
+        raise PeriodError(f"năm {year} ngoài khoảng 1945-2100")
+    return Period(year, months)
+
+
 @lru_cache(maxsize=4096)
 def parse_period(text: str) -> Period:
     """Parse the canonical form `2020` or `2023-M06`."""
     match = _PERIOD_RE.match(str(text).strip())
     if not match:
         raise PeriodError(f"Kỳ báo cáo không hợp lệ: {text!r} (dạng đúng: 2020 hoặc 2023-M06)")
-    year = int(match.group(1))
-    months = int(match.group(2)) if match.group(2) else 12
-    if not 1 <= months <= 12:
-        raise PeriodError(f"Kỳ báo cáo không hợp lệ: {text!r} (tháng phải từ 01 đến 12)")
-    if not 1945 <= year <= 2100:
-        raise PeriodError(f"Kỳ báo cáo không hợp lệ: {text!r} (năm ngoài khoảng cho phép)")
-    return Period(year, months)
+    try:
+        return make_period(int(match.group(1)), int(match.group(2)) if match.group(2) else 12)
+    except PeriodError as exc:
+        raise PeriodError(f"Kỳ báo cáo không hợp lệ: {text!r} ({exc})") from None
 
 
 def period_label(code: str, lang: str = "vi") -> str:

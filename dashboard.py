@@ -1,7 +1,7 @@
 """Entry point: page config, navigation and the shared sidebar filters (streamlit run dashboard.py)."""
 import streamlit as st
 
-from kpi.i18n import t
+from kpi.text.i18n import t
 from pages._shared import build_context
 
 st.set_page_config(page_title="Bảng chỉ tiêu ngành LĐ-TB&XH", page_icon="📊", layout="wide")

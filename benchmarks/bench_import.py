@@ -19,9 +19,9 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kpi import importer  # noqa: E402
-from kpi.catalogue import load_indicators  # noqa: E402
-from kpi.units import build_units  # noqa: E402
+from kpi.importing import importer  # noqa: E402
+from kpi.store.indicators import load_indicators  # noqa: E402
+from kpi.units.table import build_units  # noqa: E402
 
 
 def make_csv(path: Path, rows: int, seed: int = 7) -> None:

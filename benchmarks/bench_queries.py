@@ -247,7 +247,7 @@ def _port_free() -> bool:
 
 def measure_app(benchmark_data_dir: str | None) -> dict:
     """Start to first page served, URL to first chart (demo data), app memory (benchmark data)."""
-    from kpi.demo import build_demo
+    from kpi.demo.provinces import build_demo
 
     if not _port_free():
         return {"error": f"port {PORT} is in use"}

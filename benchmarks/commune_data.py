@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 
 from kpi import store
-from kpi.catalogue import load_indicators
+from kpi.store.indicators import load_indicators
 from kpi.periods import MERGER_DATE, parse_period
-from kpi.units import NATION, UNIT_COLUMNS, build_units
+from kpi.units.table import NATION, UNIT_COLUMNS, build_units
 
 FIRST_YEAR, N_YEARS = 2016, 10
 PERIOD_MONTHS = (6, 9, 12)

@@ -12,7 +12,7 @@ import pandas as pd
 from kpi import figures as figures_mod
 from kpi import store
 from kpi.periods import PeriodError, parse_period
-from kpi.resolve import UnitError, resolve_unit
+from kpi.units.resolve import UnitError, resolve_unit
 
 
 class CliError(Exception):
@@ -42,7 +42,7 @@ def _snapshot(args) -> store.Snapshot:
 
 
 def cmd_demo(args) -> int:
-    from kpi.demo import build_demo
+    from kpi.demo.provinces import build_demo
 
     snapshot = build_demo(args.data_dir)
     print(f"Đã tạo bản dữ liệu minh họa {snapshot.id}: {snapshot.manifest['counts']['facts']:,} số liệu "
@@ -66,7 +66,7 @@ def cmd_indicators(args) -> int:
     if snapshot is not None:
         catalogue = figures_mod.indicators(snapshot)
     else:
-        from kpi.catalogue import load_indicators
+        from kpi.store.indicators import load_indicators
         catalogue = load_indicators()
     _emit(catalogue[["code", "name_vi", "name_en", "domain", "unit_of_measure", "direction", "aggregation",
                      "decimals"]], args.format)
@@ -100,24 +100,24 @@ def cmd_facts(args) -> int:
 
 
 def _has_period(snapshot: store.Snapshot, code: str) -> bool:
-    from kpi import queries
+    from kpi.store import queries
     return code in set(queries.run("periods_all", snapshot)["period"])
 
 
 def cmd_import(args) -> int:
-    from kpi import importer
+    from kpi.importing import importer
 
     return importer.cli_import(args)
 
 
 def cmd_rank(args) -> int:
-    from kpi import scoring_cli
+    from kpi.scoring import cli_tmp as scoring_cli
 
     return scoring_cli.cli_rank(args)
 
 
 def cmd_export(args) -> int:
-    from kpi import exports
+    from kpi.reports import exports
 
     return exports.cli_export(args)
 

@@ -11,7 +11,9 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from kpi import formulas, queries, store
+from kpi import formulas, store
+
+from kpi.store import queries
 from kpi.periods import parse_period
 
 OUTPUT_COLUMNS = [

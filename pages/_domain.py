@@ -5,12 +5,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kpi import boundaries, charts, domain_charts, maps
-from kpi.exports import XLSX_MIME, download_name, table_to_xlsx_bytes
-from kpi.domains import (DOMAIN_PAGES, card_text, domain_trend, domain_view, indicator_table, map_highlight,
+from kpi.units import boundaries
+
+from kpi.charts import screen as charts
+
+from kpi.charts import domain as domain_charts
+
+from kpi.charts import maps
+from kpi.reports.exports import XLSX_MIME, download_name, table_to_xlsx_bytes
+from kpi.screens.domains import (DOMAIN_PAGES, card_text, domain_trend, domain_view, indicator_table, map_highlight,
                          state_note)
-from kpi.i18n import t
-from kpi.overview import in_progress
+from kpi.text.i18n import t
+from kpi.screens.overview import in_progress
 from kpi.periods import parse_period, period_label
 from pages._shared import context, header, status_badge, synced_selectbox
 

@@ -6,11 +6,13 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from kpi import figures, fmt, store
-from kpi.i18n import t
-from kpi.labels import unit_name, units_of_geography
+from kpi import figures, store
+
+from kpi.text import fmt
+from kpi.text.i18n import t
+from kpi.units.names import unit_name, units_of_geography
 from kpi.periods import period_label
-from kpi.units import NATION
+from kpi.units.table import NATION
 
 
 @dataclass

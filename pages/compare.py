@@ -1,11 +1,13 @@
 """So sánh: one indicator, one period, all provinces or one region, ranked, with plan markers."""
 import streamlit as st
 
-from kpi import charts, fmt
-from kpi.compare import compare_frame
-from kpi.exports import XLSX_MIME, download_name, figures_sheet, table_to_xlsx_bytes
-from kpi.i18n import t
-from kpi.labels import region_of, units_of_geography
+from kpi.charts import screen as charts
+
+from kpi.text import fmt
+from kpi.screens.compare import compare_frame
+from kpi.reports.exports import XLSX_MIME, download_name, figures_sheet, table_to_xlsx_bytes
+from kpi.text.i18n import t
+from kpi.units.names import region_of, units_of_geography
 from kpi.periods import period_label
 from pages._shared import context, figure_table, header, synced_selectbox
 

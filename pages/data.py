@@ -1,10 +1,11 @@
 """Dữ liệu: the import template, upload and check a file, confirm a new snapshot; snapshot history and diff."""
 import streamlit as st
 
-from kpi import data_view as view
-from kpi import importer, store
-from kpi.i18n import t
-from kpi.template import template_cached
+from kpi.screens import data as view
+from kpi import store
+from kpi.importing import importer
+from kpi.text.i18n import t
+from kpi.importing.template import template_cached
 from pages._shared import context
 
 ctx = context()

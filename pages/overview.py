@@ -1,12 +1,12 @@
 """Tổng quan: every indicator of one unit and period, grouped by domain, against plan and last year."""
 import streamlit as st
 
-from kpi import fmt
-from kpi.catalogue import domains
-from kpi.exports import XLSX_MIME, download_name, figures_sheet, table_to_xlsx_bytes
+from kpi.text import fmt
+from kpi.store.indicators import domains
+from kpi.reports.exports import XLSX_MIME, download_name, figures_sheet, table_to_xlsx_bytes
 from kpi.figures import figures_cached
-from kpi.i18n import t
-from kpi.overview import best_and_worst, in_progress, status_counts
+from kpi.text.i18n import t
+from kpi.screens.overview import best_and_worst, in_progress, status_counts
 from kpi.periods import parse_period, period_label
 from pages._shared import context, figure_table, header, status_badge
 

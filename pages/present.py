@@ -4,11 +4,11 @@ import base64
 
 import streamlit as st
 
-from kpi.exports import DOCX_MIME, PPTX_MIME, build_docx, build_pptx, export_file_name
-from kpi.i18n import t
-from kpi.settings import SettingsError, load_settings
-from kpi.slides import DeckError, build_deck, presentation_unit
-from kpi.static_charts import slide_png
+from kpi.reports.exports import DOCX_MIME, PPTX_MIME, build_docx, build_pptx, export_file_name
+from kpi.text.i18n import t
+from kpi.reports.settings import SettingsError, load_settings
+from kpi.reports.deck import DeckError, build_deck, presentation_unit
+from kpi.charts.static import slide_png
 from pages._shared import context, header
 
 st.markdown(

@@ -3,10 +3,14 @@ from pathlib import Path
 
 import streamlit as st
 
-from kpi import fmt, scoring, scoring_view as view, store
-from kpi.i18n import t
+from kpi import scoring, store
+
+from kpi.text import fmt
+
+from kpi.screens import ranking as view
+from kpi.text.i18n import t
 from kpi.periods import period_label
-from kpi.scoring_export import workbook_bytes
+from kpi.reports.scoring_workbook import workbook_bytes
 from pages._shared import context, header, synced_selectbox
 
 

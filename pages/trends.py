@@ -1,11 +1,11 @@
 """Xu hướng: one indicator over the years for one or several units, actual against plan."""
 import streamlit as st
 
-from kpi import charts
-from kpi.exports import XLSX_MIME, download_name, figures_sheet, table_to_xlsx_bytes
-from kpi.i18n import t
-from kpi.labels import units_of_geography
-from kpi.trends import periods_for_months, predecessor_notes, trend_frame
+from kpi.charts import screen as charts
+from kpi.reports.exports import XLSX_MIME, download_name, figures_sheet, table_to_xlsx_bytes
+from kpi.text.i18n import t
+from kpi.units.names import units_of_geography
+from kpi.screens.trends import periods_for_months, predecessor_notes, trend_frame
 from pages._shared import context, figure_table, header, synced_multiselect, synced_selectbox
 
 ctx = context()

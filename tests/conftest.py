@@ -18,7 +18,7 @@ REFERENCE = REPO.parent / "shared" / "reference"
 @pytest.fixture(scope="session")
 def demo_dir(tmp_path_factory) -> Path:
     """A data folder holding the demo snapshot (built once; tests must not write into it)."""
-    from kpi.demo import build_demo
+    from kpi.demo.provinces import build_demo
 
     folder = tmp_path_factory.mktemp("demo_data")
     build_demo(folder)

@@ -64,6 +64,6 @@ def test_generated_figures_are_plausible():
 
 
 def figures_catalogue() -> pd.DataFrame:
-    from kpi.catalogue import load_indicators
+    from kpi.store.indicators import load_indicators
 
     return load_indicators()

@@ -53,7 +53,9 @@ def _fill(template: bytes) -> bytes:
 def test_template_fill_upload_confirm_history_diff(app_url, data_copy, tmp_path):
     from playwright.sync_api import sync_playwright
 
-    from kpi import importer, store
+    from kpi import store
+
+    from kpi.importing import importer
 
     before = [s.id for s in store.list_snapshots(data_copy)]
     with sync_playwright() as p:

@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 
 from kpi import store
-from kpi.demo import PUBLISHED, build_demo_facts
-from kpi.catalogue import load_indicators
+from kpi.demo.provinces import PUBLISHED, build_demo_facts
+from kpi.store.indicators import load_indicators
 from kpi.figures import figures
-from kpi.units import build_units
+from kpi.units.table import build_units
 
 REPO = __import__("pathlib").Path(__file__).resolve().parent.parent
 

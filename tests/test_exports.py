@@ -12,13 +12,14 @@ import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
 from conftest import run_page
-from kpi import cli, fmt
-from kpi.catalogue import domains
-from kpi.exports import (ANNEX_HEADERS, build_docx, build_pptx, build_xlsx, figures_sheet,
+from kpi import cli
+from kpi.text import fmt
+from kpi.store.indicators import domains
+from kpi.reports.exports import (ANNEX_HEADERS, build_docx, build_pptx, build_xlsx, figures_sheet,
                          table_to_xlsx_bytes)
 from kpi.figures import figures, indicators
-from kpi.settings import SettingsError, load_settings
-from kpi.slides import build_deck, presentation_unit, wrap
+from kpi.reports.settings import SettingsError, load_settings
+from kpi.reports.deck import build_deck, presentation_unit, wrap
 
 UNIT, PERIOD = "VN34-86", "2025"  # Vĩnh Long, the settings' province
 EMU_PER_MM = 36000

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kpi import fmt
+from kpi.text import fmt
 from kpi.formulas import (BELOW, EXCEEDED, MET, NO_STATUS, achievement_pct, aggregate_parts, change_pct,
                           change_pp, status)
 

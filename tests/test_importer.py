@@ -19,11 +19,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO, run_page
-from kpi import importer, store
-from kpi.catalogue import load_indicators
+from kpi import store
+from kpi.store import snapshots
+from kpi.importing import importer
+from kpi.store.indicators import load_indicators
 from kpi.cli import main as cli_main
-from kpi.template import build_template
-from kpi.units import build_units
+from kpi.importing.template import build_template
+from kpi.units.table import build_units
 
 BASE_FACTS = pd.DataFrame([
     {"indicator": "jobs_created", "unit": "VN63-83", "period": "2020", "actual": 18382.0, "plan": 18000.0,
@@ -256,7 +258,7 @@ def test_filled_template_imports_and_formulas_stay_text(base_dir):
     diff = importer.diff_facts(BASE_FACTS, facts).assign(note="=1+1", source="+cmd")
     exported = importer.diff_csv(diff).decode("utf-8-sig")
     assert "'=1+1" in exported and "'+cmd" in exported and ",=1+1" not in exported
-    from kpi.template import write_text
+    from kpi.importing.template import write_text
     sheet = openpyxl.Workbook().active
     cell = write_text(sheet, 1, 1, "=HYPERLINK(\"http://x\")")
     assert cell.data_type == "s" and cell.value.startswith("'=")
@@ -411,7 +413,8 @@ def test_malformed_files_end_in_a_clear_error_or_a_correct_import(base_dir, uplo
 CHILD = """
 import os, sys, time
 sys.path.insert(0, sys.argv[4])
-from kpi import importer, store
+from kpi.store import snapshots as store
+from kpi.importing import importer
 point = sys.argv[1]
 real_write, real_rename = store.pq.write_table, os.rename
 def hold():
@@ -434,7 +437,7 @@ print("DONE", flush=True)
 
 def _snapshot_intact(snapshot: store.Snapshot) -> bool:
     for name, info in snapshot.manifest["files"].items():
-        if store._sha256(snapshot.path / name) != info["sha256"]:
+        if snapshots._sha256(snapshot.path / name) != info["sha256"]:
             return False
     return True
 

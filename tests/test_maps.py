@@ -7,11 +7,12 @@ import pandas as pd
 import pytest
 
 from conftest import run_page
-from kpi import boundaries, maps
-from kpi.catalogue import load_indicators
+from kpi.units import boundaries
+from kpi.charts import maps
+from kpi.store.indicators import load_indicators
 from kpi.figures import figures
-from kpi.labels import units_of_geography
-from kpi.units import build_units
+from kpi.units.names import units_of_geography
+from kpi.units.table import build_units
 
 DOMAIN_PAGES = ["pages/domain_employment.py", "pages/domain_training.py", "pages/domain_poverty.py",
                 "pages/domain_merit.py", "pages/domain_social.py"]
@@ -265,7 +266,7 @@ def test_ben_tre_2020_on_the_employment_page(demo_dir):
 
 
 def test_map_highlight_of_a_province_and_a_region():
-    from kpi.domains import map_highlight
+    from kpi.screens.domains import map_highlight
     units = build_units()
     assert map_highlight(units, "VN34-92", 34) == ["VN34-92"]
     assert set(map_highlight(units, "R34-MRD", 34)) == {"VN34-82", "VN34-86", "VN34-91", "VN34-92", "VN34-96"}

@@ -7,12 +7,12 @@ import pytest
 
 from conftest import run_page
 from kpi import store
-from kpi.catalogue import load_indicators
-from kpi.domains import domain_trend, domain_view, indicator_table
+from kpi.store.indicators import load_indicators
+from kpi.screens.domains import domain_trend, domain_view, indicator_table
 from kpi.figures import figures
 from kpi.periods import parse_period
-from kpi.resolve import UnitError, resolve_unit
-from kpi.units import build_units, name_key
+from kpi.units.resolve import UnitError, resolve_unit
+from kpi.units.table import build_units, name_key
 
 CAN_THO_PARTS = {"VN63-92": "Cần Thơ", "VN63-93": "Hậu Giang", "VN63-94": "Sóc Trăng"}
 REUSED_CODES = ["15", "24", "44", "52", "80", "82", "91"]  # new GSO code = old code of another province
@@ -228,7 +228,7 @@ def test_region_aggregates_follow_the_generation(demo_snapshot):
 # --- ranks on the domain pages ----------------------------------------------------------------
 
 def test_ranks_share_ties_and_skip_figures_that_cannot_be_ranked():
-    from kpi.domains import rank_in
+    from kpi.screens.domains import rank_in
     peers = pd.DataFrame({
         "unit": ["A", "B", "C", "D", "E"], "indicator": "x", "actual": [5.0, 7.0, 7.0, 3.0, 9.0],
         "comparable": [True, True, True, True, True], "complete": [True, True, True, True, False]})

@@ -44,7 +44,7 @@ def test_cumulative_period_counts_are_progress_not_failure(demo_dir):
 
 def test_region_names_follow_the_language(demo_snapshot):
     from kpi.figures import units
-    from kpi.labels import unit_name
+    from kpi.units.names import unit_name
 
     table = units(demo_snapshot)
     assert unit_name(table, "R34-MRD", "vi") == "Vùng Đồng bằng sông Cửu Long"

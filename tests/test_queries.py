@@ -4,10 +4,12 @@ import math
 import pandas as pd
 import pytest
 
-from kpi import queries, store
-from kpi.catalogue import load_indicators
+from kpi import store
+
+from kpi.store import queries
+from kpi.store.indicators import load_indicators
 from kpi.figures import figures
-from kpi.units import build_units
+from kpi.units.table import build_units
 
 # Cần Thơ (92), Hậu Giang (93), Sóc Trăng (94) became the new Cần Thơ (VN34-92) on 1 July 2025.
 ROWS = [

@@ -13,7 +13,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from conftest import REPO, run_page
-from kpi import scoring, scoring_export
+from kpi import scoring
+from kpi.reports import scoring_workbook as scoring_export
 from kpi.cli import main as cli_main
 
 CATALOGUE = pd.DataFrame({
@@ -343,7 +344,7 @@ def test_page_on_demo(demo_dir):
 
 
 def test_page_weights_trial(demo_dir, demo_snapshot):
-    from kpi import scoring_view
+    from kpi.screens import ranking as scoring_view
 
     at = run_page("pages/ranking.py", demo_dir, {"sc": "dbscl-2025.toml"})
     at.slider(key="rank_w_C7").set_value(10).run()  # unemployment (rank-based) from 5 to 10 points

@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 
 from kpi import store
-from kpi.catalogue import load_indicators
-from kpi.units import build_units
+from kpi.store import snapshots
+from kpi.store.indicators import load_indicators
+from kpi.units.table import build_units
 
 
 def _facts(n=3):
@@ -50,7 +51,7 @@ def test_failed_write_leaves_nothing(tmp_path, monkeypatch):
     def boom(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(store, "_verify", boom)
+    monkeypatch.setattr(snapshots, "_verify", boom)
     with pytest.raises(OSError):
         store.write_snapshot(_facts(), build_units(), load_indicators(), created_by="test", data_dir=tmp_path)
     assert sorted(os.listdir(store.snapshots_dir(tmp_path))) == before

@@ -25,7 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from kpi import geography
+from kpi.units import geography
 from kpi.paths import data_dir as default_data_dir
 from kpi.periods import parse_period
 
@@ -272,7 +272,7 @@ def schema_for(snapshot: Snapshot, atom_map: tuple[pd.DataFrame, pd.DataFrame] |
                 cur.register("_frame", frame)
                 cur.execute(f"CREATE TABLE {name} AS SELECT * FROM _frame")
                 cur.unregister("_frame")
-            from kpi.queries import load_sql  # queries imports store: import here to avoid a cycle
+            from kpi.store.queries import load_sql  # queries imports store: import here to avoid a cycle
 
             cur.execute(load_sql("build_target_sums"))
             cur.execute(f"CHECKPOINT {database}")

@@ -4,9 +4,11 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from kpi import fmt, scoring
-from kpi.charts import FONT
-from kpi.i18n import t
+from kpi import scoring
+
+from kpi.text import fmt
+from kpi.charts.screen import FONT
+from kpi.text.i18n import t
 
 BAR = "#4c78a8"
 OTHER = "#f58518"

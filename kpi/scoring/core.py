@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 import tomli_w
 
-from kpi import fmt
+from kpi.text import fmt
 from kpi.paths import REPO_DIR, data_dir as default_data_dir
 from kpi.periods import PeriodError, parse_period
 
@@ -286,7 +286,7 @@ INPUT_COLUMNS = ["unit", "name", "criterion", "indicator", "direction", "uom", "
 
 def resolve_units(scorecard: Scorecard, units: pd.DataFrame) -> dict[str, str]:
     """Scorecard spelling -> unit key, resolved at the scorecard's period."""
-    from kpi.resolve import UnitError, resolve_unit
+    from kpi.units.resolve import UnitError, resolve_unit
 
     period = parse_period(scorecard.period)
     out = {}

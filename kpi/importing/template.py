@@ -16,10 +16,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from kpi import store
-from kpi.catalogue import load_indicators
-from kpi.importer import CANONICAL, FIGURES_SHEET, TEMPLATE_HEADERS, safe_cell
+from kpi.store.indicators import load_indicators
+from kpi.importing.importer import CANONICAL, FIGURES_SHEET, TEMPLATE_HEADERS, safe_cell
 from kpi.periods import Period
-from kpi.units import build_units
+from kpi.units.table import build_units
 
 REFERENCE_SHEET = "Danh mục"
 GUIDE_SHEET = "Hướng dẫn"

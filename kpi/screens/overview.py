@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kpi import fmt
-from kpi.i18n import t
+from kpi.text import fmt
+from kpi.text.i18n import t
 from kpi.periods import parse_period
 
 

@@ -7,7 +7,7 @@ import difflib
 import pandas as pd
 
 from kpi.periods import Period
-from kpi.units import NATION, fold, name_key
+from kpi.units.table import NATION, fold, name_key
 
 NATION_NAMES = {"canuoc", "toanquoc", "vietnam", "wholecountry", "vn", "nation"}
 ALIASES = {  # spellings in common use that the package's names do not cover

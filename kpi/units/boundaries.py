@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from kpi.paths import data_dir as default_data_dir
-from kpi.resolve import UnitError, resolve_unit
+from kpi.units.resolve import UnitError, resolve_unit
 
 NAME_PROPERTIES = ("ten_tinh", "name_vi", "ten", "tinh", "name", "NAME_1", "province", "Province")
 SUFFIXES = (".topo.json", ".topojson", ".geojson", ".json")

@@ -18,12 +18,14 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from kpi import fmt, store
-from kpi.catalogue import domains
-from kpi.compare import rank_labels
+from kpi import store
+
+from kpi.text import fmt
+from kpi.store.indicators import domains
+from kpi.screens.compare import rank_labels
 from kpi.figures import figures_cached, indicators, units as units_of
-from kpi.i18n import t
-from kpi.labels import unit_name, units_of_geography
+from kpi.text.i18n import t
+from kpi.units.names import unit_name, units_of_geography
 from kpi.periods import parse_period
 
 STATUS_ORDER = ["exceeded", "met", "below", "none"]

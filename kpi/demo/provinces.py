@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 
 from kpi import store
-from kpi.catalogue import load_indicators
+from kpi.store.indicators import load_indicators
 from kpi.periods import Period
-from kpi.units import build_units
+from kpi.units.table import build_units
 
 SEED = 20250701
 FIRST_YEAR, LAST_YEAR = 2016, 2026
@@ -346,7 +346,7 @@ def _apply_published(facts: pd.DataFrame) -> None:
 
 
 def build_demo(data_dir=None) -> store.Snapshot:
-    from kpi.demo_agencies import agency_facts, agency_units
+    from kpi.demo.agencies import agency_facts, agency_units
 
     units = build_units()
     catalogue = load_indicators()

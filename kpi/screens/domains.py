@@ -11,14 +11,16 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kpi import fmt, store
-from kpi.compare import rank_labels
+from kpi import store
+
+from kpi.text import fmt
+from kpi.screens.compare import rank_labels
 from kpi.figures import figures_cached
-from kpi.i18n import t
-from kpi.labels import region_of, unit_name, units_of_geography
+from kpi.text.i18n import t
+from kpi.units.names import region_of, unit_name, units_of_geography
 from kpi.periods import parse_period
-from kpi.trends import periods_for_months, predecessor_notes
-from kpi.units import NATION
+from kpi.screens.trends import periods_for_months, predecessor_notes
+from kpi.units.table import NATION
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ import pandas as pd
 
 from kpi import store
 from kpi.figures import figures_cached
-from kpi.geography import predecessors
-from kpi.labels import unit_name
+from kpi.units.geography import predecessors
+from kpi.units.names import unit_name
 from kpi.periods import parse_period
 
 

@@ -23,9 +23,9 @@ import pandas as pd
 import plotly.colors as pcolors
 import plotly.graph_objects as go
 
-from kpi import fmt
-from kpi.boundaries import BoundaryFeature, BoundaryMatch
-from kpi.i18n import t
+from kpi.text import fmt
+from kpi.units.boundaries import BoundaryFeature, BoundaryMatch
+from kpi.text.i18n import t
 from kpi.paths import CATALOGUE_DIR
 
 VIRIDIS = list(pcolors.sequential.Viridis)  # dark purple (low) ... yellow (high)

@@ -16,14 +16,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from kpi import fmt, store
-from kpi.catalogue import domains
+from kpi import store
+
+from kpi.text import fmt
+from kpi.store.indicators import domains
 from kpi.figures import available_periods, units as units_of
-from kpi.i18n import t
+from kpi.text.i18n import t
 from kpi.periods import PeriodError, parse_period
-from kpi.resolve import UnitError, resolve_unit
-from kpi.settings import Settings, SettingsError, load_settings
-from kpi.slides import Deck, DeckError, build_deck, indicator_sentence
+from kpi.units.resolve import UnitError, resolve_unit
+from kpi.reports.settings import Settings, SettingsError, load_settings
+from kpi.reports.deck import Deck, DeckError, build_deck, indicator_sentence
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -126,7 +128,7 @@ def table_to_xlsx_bytes(frame: pd.DataFrame, sheet_name: str, title: str,
 
 def download_name(*parts: str, ext: str = "xlsx") -> str:
     """An ASCII file name from display texts: ('Tổng quan', 'Vĩnh Long', '2025') -> 'tong-quan-vinh-long-2025.xlsx'."""
-    from kpi.units import fold
+    from kpi.units.table import fold
 
     return "-".join(fold(p).replace(" ", "-") for p in parts if p) + f".{ext}"
 
@@ -209,7 +211,7 @@ def build_pptx(deck: Deck, settings: Settings) -> bytes:
     from pptx.enum.text import PP_ALIGN
     from pptx.util import Inches, Pt
 
-    from kpi.static_charts import HEIGHT, WIDTH, slide_png
+    from kpi.charts.static import HEIGHT, WIDTH, slide_png
 
     prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
@@ -546,7 +548,7 @@ def export_bytes(kind: str, deck: Deck, settings: Settings) -> bytes:
 
 def export_file_name(deck: Deck, kind: str) -> str:
     """An ASCII file name: 'bao-cao-vinh-long-2025-m06.docx'."""
-    from kpi.units import fold
+    from kpi.units.table import fold
 
     stem = {"pptx": "trinh-chieu", "docx": "bao-cao", "xlsx": "so-lieu"}[kind]
     return f"{stem}-{fold(deck.unit_name).replace(' ', '-')}-{deck.period.lower()}.{kind}"

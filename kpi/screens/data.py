@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kpi import fmt
-from kpi.i18n import t
-from kpi.importer import ImportReport
-from kpi.labels import unit_name
+from kpi.text import fmt
+from kpi.text.i18n import t
+from kpi.importing.importer import ImportReport
+from kpi.units.names import unit_name
 from kpi.periods import period_label
 
 MAX_ROWS_SHOWN = 1000

@@ -28,11 +28,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kpi import fmt, store
-from kpi.catalogue import load_indicators
+from kpi import store
+
+from kpi.text import fmt
+from kpi.store.indicators import load_indicators
 from kpi.periods import Period, PeriodError, make_period
-from kpi.resolve import UnitError, resolve_unit
-from kpi.units import build_units, fold, name_key
+from kpi.units.resolve import UnitError, resolve_unit
+from kpi.units.table import build_units, fold, name_key
 
 KEY = ["indicator", "unit", "period"]
 VALUE_COLUMNS = ["actual", "plan", "numerator", "denominator"]

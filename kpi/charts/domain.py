@@ -7,9 +7,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from kpi import fmt
-from kpi.charts import FONT, PLAN
-from kpi.i18n import t
+from kpi.text import fmt
+from kpi.charts.screen import FONT, PLAN
+from kpi.text.i18n import t
 
 BAR_COLOURS = ["#4c78a8", "#72b7b2", "#9d755d"]
 LINE_COLOURS = ["#e45756", "#f58518", "#b279a2"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kpi.units import NATION
+from kpi.units.table import NATION
 
 
 def unit_name(units: pd.DataFrame, unit: str, lang: str = "vi") -> str:
@@ -16,7 +16,7 @@ def unit_name(units: pd.DataFrame, unit: str, lang: str = "vi") -> str:
     if row["level"] == "region":
         if lang == "vi":
             return "Vùng " + row["name_vi"]
-        from kpi.units import regions_catalogue
+        from kpi.units.table import regions_catalogue
         code = row["region_63"] if isinstance(row["region_63"], str) else row["region_34"]
         return regions_catalogue().set_index("region")["name_en"].get(code, row["name_vi"])
     return row["name_vi"]
@@ -39,7 +39,7 @@ def units_of_geography(units: pd.DataFrame, geography: int, levels=("nation", "r
 
 
 def _sort_key(name: str) -> str:
-    from kpi.units import fold
+    from kpi.units.table import fold
     return fold(name)
 
 

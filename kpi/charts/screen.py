@@ -4,8 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from kpi import fmt
-from kpi.i18n import t
+from kpi.text import fmt
+from kpi.text.i18n import t
 
 STATUS_COLOURS = {"exceeded": "#1a7f37", "met": "#0969da", "below": "#cf222e", "": "#6e7781"}
 HIGHLIGHT = "#d4a017"

@@ -14,8 +14,8 @@ import altair as alt
 import pandas as pd
 import vl_convert as vlc
 
-from kpi.i18n import t
-from kpi.slides import STATUS_ORDER, Slide
+from kpi.text.i18n import t
+from kpi.reports.deck import STATUS_ORDER, Slide
 
 WIDTH, HEIGHT = 1760, 760          # natural size in px; the PowerPoint image keeps this aspect
 LABEL_PX, TITLE_PX, MARK_PX = 26, 26, 26

@@ -7,8 +7,8 @@ import pandas as pd
 
 from kpi import store
 from kpi.figures import figures_cached
-from kpi.labels import region_of, unit_name, units_of_geography
-from kpi.units import NATION
+from kpi.units.names import region_of, unit_name, units_of_geography
+from kpi.units.table import NATION
 
 
 @dataclass

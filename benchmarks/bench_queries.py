@@ -132,11 +132,12 @@ def worker_measure(args) -> dict:
     memory = {"after_imports": memory_mb()}
     import commune_data
     from kpi import figures, store
+    from kpi.store import database
 
     snapshot = store.get_snapshot_at(args.snapshot, args.snapshot_id)
     communes = commune_data.load_communes(snapshot)
     atoms = commune_data.atom_map(communes)
-    load_s, _ = timed(lambda: store.schema_for(snapshot, atom_map=atoms))
+    load_s, _ = timed(lambda: database.load(snapshot, atom_map=atoms))
     memory["after_load"] = memory_mb()
     catalogue = figures.indicators(snapshot)
     periods = sorted(figures.available_periods(snapshot), key=lambda p: (p[:4], len(p) == 4, p))
@@ -178,11 +179,11 @@ def worker_measure(args) -> dict:
     cold_load_s = []
     root = Path(tempfile.mkdtemp(prefix="cold-", dir=Path(args.snapshot).parent.parent))
     # keep one loaded snapshot at a time (the store keeps 3): at scale 10 each one is gigabytes
-    store.MAX_LOADED = 1
+    database.MAX_LOADED = 1
     try:
         for k in range(args.cold_runs):
             copy = _reload_copy(snapshot, root, k)
-            cold_load_s.append(timed(lambda: store.schema_for(copy, atom_map=atoms))[0])
+            cold_load_s.append(timed(lambda: database.load(copy, atom_map=atoms))[0])
             order = PAGES[k % 3:] + PAGES[:k % 3]   # each page is the very first query in turn
             for page in order:
                 cold[page]["duckdb"].append(timed(duck, copy, page, 100 + k)[0])

@@ -1,8 +1,9 @@
-"""Figures with their measures, as every page and the command line show them.
+"""Figures with their measures, as every page, export and the command line show them.
 
-`figures()` runs the named query `facts_aggregate` for the chosen period and the same period
-last year, turns the sums into figures (kpi.formulas.aggregate_parts) and adds achievement,
-status and change (kpi.formulas.add_measures).
+`figures()` runs the named query `facts_aggregate` (queries/facts_aggregate.sql, columns
+actual, plan, numerator, denominator of facts.parquet) for the chosen periods and the same
+periods last year, turns the sums into figures (kpi.formulas.aggregate_arrays) and adds
+achievement, status, verdict and change (kpi.formulas). Nothing downstream re-decides them.
 """
 from __future__ import annotations
 
@@ -11,43 +12,47 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from kpi import formulas, store
-
-from kpi.store import queries
+from kpi import formulas
 from kpi.periods import parse_period
+from kpi.store import queries
+from kpi.store.snapshots import Snapshot
 
 OUTPUT_COLUMNS = [
-    "unit", "period", "indicator", "actual", "plan", "achievement_pct", "status", "previous",
+    "unit", "period", "indicator", "actual", "plan", "achievement_pct", "status", "verdict", "previous",
     "change_pct", "change_pp", "numerator", "denominator", "complete", "comparable",
-    "n_actual", "n_atoms", "sources",
+    "n_actual", "n_atoms", "sources", "aggregation", "direction",
 ]
 
 
-def indicators(snapshot: store.Snapshot) -> pd.DataFrame:
-    return _cached_table(snapshot, "indicators_all")
-
-
-def units(snapshot: store.Snapshot) -> pd.DataFrame:
-    return _cached_table(snapshot, "units_all")
-
-
-def available_periods(snapshot: store.Snapshot) -> list[str]:
-    return list(_cached_table(snapshot, "periods_available")["period"])
-
-
 @lru_cache(maxsize=32)
-def _cached_table_by_path(path: str, snapshot_id: str, name: str) -> pd.DataFrame:
-    return queries.run(name, store.get_snapshot_at(path, snapshot_id))
+def _table(snapshot: Snapshot, name: str) -> pd.DataFrame:
+    # snapshots are immutable, so their catalogue, units and periods are cached per snapshot
+    return queries.run(name, snapshot)
 
 
-def _cached_table(snapshot: store.Snapshot, name: str) -> pd.DataFrame:
-    # snapshots are immutable, so their catalogue, units and periods can be cached by id
-    return _cached_table_by_path(str(snapshot.path), snapshot.id, name).copy()
+def indicators(snapshot: Snapshot) -> pd.DataFrame:
+    """The indicator catalogue of the snapshot (queries/indicators_all.sql), domain order."""
+    return _table(snapshot, "indicators_all").copy()
 
 
-def figures(snapshot: store.Snapshot, targets: list[str], periods: list[str],
+def units(snapshot: Snapshot) -> pd.DataFrame:
+    """The units of the snapshot (queries/units_all.sql)."""
+    return _table(snapshot, "units_all").copy()
+
+
+def available_periods(snapshot: Snapshot) -> list[str]:
+    """Periods with at least one actual figure, newest first (queries/periods_available.sql)."""
+    return list(_table(snapshot, "periods_available")["period"])
+
+
+def all_periods(snapshot: Snapshot) -> list[str]:
+    """Every period present in the snapshot, with or without actual figures (queries/periods_all.sql)."""
+    return list(_table(snapshot, "periods_all")["period"])
+
+
+def figures(snapshot: Snapshot, targets: list[str], periods: list[str],
             indicator_codes: list[str] | None = None, with_previous: bool = True) -> pd.DataFrame:
-    """One row per (unit, period, indicator): figures, achievement, status, change on last year."""
+    """One row per (unit, period, indicator): figures, achievement, status, verdict, change on last year."""
     catalogue = indicators(snapshot)
     codes = list(indicator_codes) if indicator_codes is not None else list(catalogue["code"])
     previous_of = {p: parse_period(p).same_period_last_year().code for p in periods}
@@ -65,27 +70,29 @@ def figures(snapshot: store.Snapshot, targets: list[str], periods: list[str],
     meta = catalogue.set_index("code")
     direction = meta["direction"].reindex(indicator).to_numpy()
     order = meta["code_order"].reindex(indicator).to_numpy()
+    aggregation = parts["aggregation"]
     measures = formulas.measures_arrays(figures_["actual"], figures_["plan"], direction, figures_["complete"],
-                                        previous, parts["aggregation"] == "ratio")
+                                        previous, aggregation == "ratio")
+    whole_year = np.array([parse_period(p).is_whole_year for p in period], dtype=bool)
+    verdict = formulas.verdict_array(measures["status"], figures_["actual"], figures_["complete"],
+                                     figures_["comparable"], direction, aggregation, whole_year)
     frame = pd.DataFrame({
-        "unit": unit, "period": period, "indicator": indicator, **figures_, **measures,
+        "unit": unit, "period": period, "indicator": indicator, **figures_, **measures, "verdict": verdict,
         "n_actual": parts["n_actual"], "n_atoms": parts["n_atoms"], "sources": parts["sources"],
-        "aggregation": parts["aggregation"], "direction": direction, "_order": order,
+        "aggregation": aggregation, "direction": direction, "_order": order,
     })[current]
     frame = frame.sort_values(["_order", "unit", "period"], kind="stable")
-    return frame[OUTPUT_COLUMNS + ["aggregation", "direction"]].reset_index(drop=True)
+    return frame[OUTPUT_COLUMNS].reset_index(drop=True)
 
 
 @lru_cache(maxsize=256)
-def _figures_cached(path: str, snapshot_id: str, targets: tuple, periods: tuple, codes: tuple | None,
+def _figures_cached(snapshot: Snapshot, targets: tuple, periods: tuple, codes: tuple | None,
                     with_previous: bool) -> pd.DataFrame:
-    snapshot = store.get_snapshot_at(path, snapshot_id)
     return figures(snapshot, list(targets), list(periods), list(codes) if codes is not None else None, with_previous)
 
 
-def figures_cached(snapshot: store.Snapshot, targets, periods, indicator_codes=None,
+def figures_cached(snapshot: Snapshot, targets, periods, indicator_codes=None,
                    with_previous: bool = True) -> pd.DataFrame:
-    """figures() memoised per immutable snapshot: Streamlit reruns do not query again."""
+    """figures() memoised per immutable snapshot: Streamlit reruns and other sessions do not query again."""
     codes = tuple(indicator_codes) if indicator_codes is not None else None
-    return _figures_cached(str(snapshot.path), snapshot.id, tuple(targets), tuple(periods), codes,
-                           with_previous).copy()
+    return _figures_cached(snapshot, tuple(targets), tuple(periods), codes, with_previous).copy()

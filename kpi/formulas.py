@@ -1,7 +1,17 @@
-"""The numbers a director will quote (DESIGN section 4). Full precision; rounding is for display.
+"""Every rule a director quotes (DESIGN section 4), in one place. Full precision; rounding is for display.
 
-Status codes (machine output): 'exceeded' (vượt), 'met' (đạt), 'below' (chưa đạt), '' (no plan
-or a context-only indicator).
+Cards, tables, charts, slides, Word, Excel, the ranking and the command line all call these:
+
+- achievement of plan          `achievement_array` / `achievement_pct`
+- status against plan          `status_array` / `status`       ('exceeded', 'met', 'below', '')
+- what a screen calls a figure `verdict_array`                 (the status, or the figure's state)
+- change on the same period    `change_kind`, `change_pct`, `change_pp`
+- rank with ties               `competition_ranks`, `tied`
+- aggregates over units        `aggregate_arrays`
+
+Status codes are machine output (`python -m kpi facts`); verdicts add the states a screen must
+tell apart: a figure that is missing, incomplete, not comparable, context only, without a plan,
+or a count of a 6- or 9-month period still short of the whole-year plan (in progress, not failed).
 """
 from __future__ import annotations
 
@@ -11,35 +21,99 @@ import numpy as np
 import pandas as pd
 
 EXCEEDED, MET, BELOW, NO_STATUS = "exceeded", "met", "below", ""
+STATUSES = (EXCEEDED, MET, BELOW)
+
+# verdicts: what every surface calls a figure (text key = the verdict, kpi.text.i18n)
+IN_PROGRESS, NO_PLAN, CONTEXT_ONLY = "in_progress", "no_plan", "context_only"
+MISSING, INCOMPLETE, NOT_COMPARABLE = "missing", "incomplete", "not_comparable"
+VERDICTS = (EXCEEDED, MET, IN_PROGRESS, BELOW, NO_PLAN, CONTEXT_ONLY, INCOMPLETE, MISSING, NOT_COMPARABLE)
+RATED_VERDICTS = (EXCEEDED, MET, IN_PROGRESS, BELOW)  # a figure measured against a plan
+GOOD_VERDICTS = (EXCEEDED, MET)
+
+CHANGE_PERCENT, CHANGE_POINTS = "pct", "pp"
+TIE_DECIMALS = 9  # values equal to 1e-9 are ties (floating-point noise, not display rounding)
 
 
 def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def _floats(value) -> np.ndarray:
+    return np.asarray(value, dtype="float64")
+
+
+# --------------------------------------------------------------------------- achievement of plan
+
+def achievement_array(actual, plan, direction) -> np.ndarray:
+    """Tỷ lệ đạt kế hoạch (%), vectorised.
+
+    Higher is better (+1): actual / plan × 100 (plan > 0). Lower is better (-1), the standard
+    "minimise" form: plan / actual × 100 (actual > 0); an actual of 0 against a positive plan cannot
+    be beaten and is unbounded (+inf: shown as such, full points in a ranking); 0 against 0 is 100.
+    Context-only indicators (0) follow +1 here; they have no status. NaN when a figure is missing
+    or the ratio is undefined (a plan of 0 for +1, a negative figure).
+    """
+    a, p = _floats(actual), _floats(plan)
+    d = np.broadcast_to(np.asarray(direction, dtype="float64"), np.broadcast(a, p).shape)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        up = np.where((p > 0) & (a >= 0), a / p * 100, np.nan)
+        down = np.where((a > 0) & (p >= 0), p / a * 100,
+                        np.where(a == 0, np.where(p > 0, np.inf, np.where(p == 0, 100.0, np.nan)), np.nan))
+    out = np.where(d < 0, down, up)
+    return np.where(np.isnan(a) | np.isnan(p), np.nan, out)
 
 
 def achievement_pct(actual, plan, direction: int) -> float:
-    """Tỷ lệ đạt kế hoạch: actual/plan×100 (higher is better), plan/actual×100 (lower is better).
-
-    For a cumulative period the plan is the whole-year plan, so this is progress against it.
-    NaN when either figure is missing or the division is undefined.
-    """
+    """achievement_array() for one figure."""
     if _missing(actual) or _missing(plan):
         return float("nan")
-    actual, plan = float(actual), float(plan)
-    if direction < 0:
-        return plan / actual * 100 if actual != 0 else float("nan")
-    return actual / plan * 100 if plan != 0 else float("nan")
+    return float(achievement_array(float(actual), float(plan), direction))
+
+
+# --------------------------------------------------------------------------- status
+
+def status_array(actual, plan, direction, rated=True) -> np.ndarray:
+    """vượt / đạt / chưa đạt against the plan by direction (exact comparison), '' where not rated."""
+    a, p = _floats(actual), _floats(plan)
+    d = np.broadcast_to(np.asarray(direction, dtype="int64"), np.broadcast(a, p).shape)
+    ok = np.broadcast_to(np.asarray(rated, dtype=bool), a.shape) & ~np.isnan(a) & ~np.isnan(p) & (d != 0)
+    better = np.where(d > 0, a > p, a < p)
+    return np.select([~ok, a == p, better], [NO_STATUS, MET, EXCEEDED], default=BELOW).astype(object)
 
 
 def status(actual, plan, direction: int) -> str:
-    """vượt / đạt / chưa đạt against the plan, by the indicator's direction (exact comparison)."""
+    """status_array() for one figure: a poverty rate of 3,6% against 4% is 'exceeded'."""
     if direction == 0 or _missing(actual) or _missing(plan):
         return NO_STATUS
-    actual, plan = float(actual), float(plan)
-    if actual == plan:
-        return MET
-    better = actual > plan if direction > 0 else actual < plan
-    return EXCEEDED if better else BELOW
+    return str(status_array(float(actual), float(plan), direction)[()])
+
+
+# --------------------------------------------------------------------------- verdict
+
+def verdict_array(status_codes, actual, complete, comparable, direction, aggregation, whole_year) -> np.ndarray:
+    """What a screen calls each figure, in this order of precedence: not comparable, missing,
+    incomplete, context only, in progress (a count of a 6- or 9-month period below the whole-year
+    plan: the year is not over), the status, else no plan."""
+    codes = np.asarray(status_codes, dtype=object)
+    actual = _floats(actual)
+    shape = codes.shape
+    comparable = np.broadcast_to(np.asarray(comparable, dtype=bool), shape)
+    complete = np.broadcast_to(np.asarray(complete, dtype=bool), shape)
+    direction = np.broadcast_to(np.asarray(direction, dtype="int64"), shape)
+    counts = np.broadcast_to(np.asarray(aggregation, dtype=object) == "sum", shape)
+    cumulative = ~np.broadcast_to(np.asarray(whole_year, dtype=bool), shape)
+    return np.select(
+        [~comparable, np.isnan(actual), ~complete, direction == 0, (codes == BELOW) & counts & cumulative,
+         np.isin(codes, STATUSES)],
+        [NOT_COMPARABLE, MISSING, INCOMPLETE, CONTEXT_ONLY, IN_PROGRESS, codes],
+        default=NO_PLAN).astype(object)
+
+
+# --------------------------------------------------------------------------- change on last year
+
+def change_kind(aggregation: str) -> str:
+    """Counts change in percent, rates in percentage points ('ratio' aggregation), everywhere."""
+    return CHANGE_POINTS if aggregation == "ratio" else CHANGE_PERCENT
 
 
 def change_pct(actual, previous) -> float:
@@ -56,6 +130,48 @@ def change_pp(actual, previous) -> float:
     return float(actual) - float(previous)
 
 
+def change_value(row) -> float:
+    """The change a surface shows for a figure (change_pct for counts, change_pp for rates)."""
+    return row["change_pp"] if change_kind(row["aggregation"]) == CHANGE_POINTS else row["change_pct"]
+
+
+# --------------------------------------------------------------------------- ranks
+
+def competition_ranks(values, direction=1) -> np.ndarray:
+    """Competition ranking ('1, 2, 2, 4') along the last axis, best first by direction.
+
+    Equal values (to TIE_DECIMALS) share the better rank; a missing value has no rank (NaN).
+    Vectorised for a (draws, units) matrix: sort each row once, mark where a new value starts,
+    carry the start position forward, and scatter back to the units' places.
+    """
+    raw = np.asarray(values, dtype="float64")
+    signed = np.round(raw if np.all(np.asarray(direction) >= 0) else -raw, TIE_DECIMALS)
+    single = signed.ndim == 1
+    signed = np.atleast_2d(signed)
+    missing = np.isnan(signed)
+    keyed = np.where(missing, -np.inf, signed)
+    order = np.argsort(-keyed, axis=1)  # the order among equal values does not change their rank
+    ordered = np.take_along_axis(keyed, order, axis=1)
+    positions = np.broadcast_to(np.arange(signed.shape[1]), signed.shape)
+    starts = np.ones(signed.shape, dtype=bool)
+    starts[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    first = np.maximum.accumulate(np.where(starts, positions, 0), axis=1)
+    ranks = np.empty(signed.shape, dtype="float64")
+    np.put_along_axis(ranks, order, first + 1.0, axis=1)
+    ranks[missing] = np.nan
+    return ranks[0] if single else ranks
+
+
+def tied(ranks) -> np.ndarray:
+    """True where another unit shares the rank."""
+    ranks = np.asarray(ranks, dtype="float64")
+    values, counts = np.unique(ranks[~np.isnan(ranks)], return_counts=True)
+    shared = set(values[counts > 1].tolist())
+    return np.array([r in shared for r in ranks], dtype=bool)
+
+
+# --------------------------------------------------------------------------- aggregates
+
 def aggregate_arrays(parts: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Turn the sums of `queries/facts_aggregate.sql` into figures (DESIGN section 4), vectorised.
 
@@ -64,7 +180,9 @@ def aggregate_arrays(parts: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     not comparable) when any part lacks them; plans of rates have no honest aggregate and stay
     missing. Targets whose territory the period's units do not cover are `comparable = False`.
     """
-    f = lambda name: np.asarray(parts[name], dtype="float64")  # noqa: E731 - NULL becomes NaN
+    def f(name):  # NULL becomes NaN
+        return _floats(parts[name])
+
     n_atoms, n_actual, n_plan = f("n_atoms"), f("n_actual"), f("n_plan")
     n_num, n_den = f("n_num"), f("n_den")
     sum_actual, sum_plan, sum_num, sum_den = f("sum_actual"), f("sum_plan"), f("sum_num"), f("sum_den")
@@ -104,34 +222,16 @@ def aggregate_parts(parts: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def measures_arrays(actual: np.ndarray, plan: np.ndarray, direction: np.ndarray, complete: np.ndarray,
-                    previous: np.ndarray, is_ratio: np.ndarray) -> dict[str, np.ndarray]:
-    """achievement_pct, status, change_pct and change_pp (rates only), vectorised; the same rules as
-    the scalar functions above (tests/test_formulas.py checks that they agree)."""
-    actual, plan, previous = (np.asarray(a, dtype="float64") for a in (actual, plan, previous))
-    direction = np.asarray(direction, dtype="int64")
+def measures_arrays(actual, plan, direction, complete, previous, is_ratio) -> dict[str, np.ndarray]:
+    """achievement_pct, status, change_pct and change_pp (rates only) of figures, vectorised.
+
+    Only complete figures are rated (a partial sum against a whole plan would read as a failure).
+    """
+    actual, plan, previous = _floats(actual), _floats(plan), _floats(previous)
     rated = np.asarray(complete, dtype=bool) & ~np.isnan(actual) & ~np.isnan(plan)
+    achievement = np.where(rated, achievement_array(actual, plan, direction), np.nan)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        up = np.where(plan != 0, actual / plan * 100, np.nan)
-        down = np.where(actual != 0, plan / actual * 100, np.nan)
-        achievement = np.where(rated, np.where(direction < 0, down, up), np.nan)
         change = np.where(~np.isnan(previous) & (previous != 0), (actual / previous - 1) * 100, np.nan)
-    better = np.where(direction > 0, actual > plan, actual < plan)
-    status_codes = np.select(
-        [~rated | (direction == 0), actual == plan, better],
-        [NO_STATUS, MET, EXCEEDED], default=BELOW).astype(object)
     change_points = np.where(np.asarray(is_ratio, dtype=bool), actual - previous, np.nan)
-    return {"achievement_pct": achievement, "status": status_codes, "previous": previous,
-            "change_pct": change, "change_pp": change_points}
-
-
-def add_measures(frame: pd.DataFrame, previous: pd.Series | None = None) -> pd.DataFrame:
-    """Add achievement_pct, status, change_pct and change_pp to figures (`frame` needs actual, plan,
-    direction, aggregation, complete; `previous` is last year's complete actual on the same index)."""
-    out = frame.copy()
-    prev = np.full(len(out), np.nan) if previous is None else previous.to_numpy(dtype="float64")
-    measures = measures_arrays(out["actual"].to_numpy(), out["plan"].to_numpy(), out["direction"].to_numpy(),
-                               out["complete"].to_numpy(), prev, (out["aggregation"] == "ratio").to_numpy())
-    for name, values in measures.items():
-        out[name] = values
-    return out
+    return {"achievement_pct": achievement, "status": status_array(actual, plan, direction, rated),
+            "previous": previous, "change_pct": change, "change_pp": change_points}

@@ -13,6 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import commune_data  # noqa: E402
 
 from kpi import figures, store  # noqa: E402
+from kpi.store import database  # noqa: E402
 
 
 def test_tiny_dataset_aggregates_match_pandas(tmp_path):
@@ -25,7 +26,7 @@ def test_tiny_dataset_aggregates_match_pandas(tmp_path):
     assert cover["VN"] == 50
     assert all(cover[p] == n for p, n in per_province.items())
 
-    store.schema_for(snapshot, atom_map=(unit_atoms, target_cover))  # before any other query loads it
+    database.load(snapshot, atom_map=(unit_atoms, target_cover))  # before any other query loads it
     catalogue = figures.indicators(snapshot)
     province = per_province.index[0]
     got = figures.figures(snapshot, [province, "VN"], ["2017"], ["jobs_created", "poor_household_rate"])

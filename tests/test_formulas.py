@@ -41,7 +41,8 @@ def test_no_plan_or_context_only():
     assert status(100, None, +1) == NO_STATUS
     assert status(100, 90, 0) == NO_STATUS
     assert math.isnan(achievement_pct(100, None, +1))
-    assert math.isnan(achievement_pct(0, 2.0, -1))  # a 0% rate: the "minimise" ratio is undefined
+    assert achievement_pct(0, 2.0, -1) == math.inf  # a 0% rate against 2%: unbounded, nothing left to reduce
+    assert achievement_pct(0, 0, -1) == 100  # 0% against 0%: met exactly
     assert status(0, 2.0, -1) == EXCEEDED
 
 

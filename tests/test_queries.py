@@ -47,7 +47,7 @@ def _one(frame, unit, period, indicator):
 
 
 def test_every_query_file_is_loadable():
-    assert {"facts_aggregate", "periods_available", "units_all", "indicators_all", "fact_sources"} <= set(queries.names())
+    assert {"facts_aggregate", "periods_available", "units_all", "indicators_all"} <= set(queries.names())
 
 
 def test_single_province_keeps_its_figures(fixture_snapshot):
@@ -92,12 +92,3 @@ def test_missing_figure_is_missing_not_zero(fixture_snapshot):
     frame = figures(fixture_snapshot, ["VN-01"], ["2023"], ["workers_abroad"])
     row = _one(frame, "VN-01", "2023", "workers_abroad")
     assert math.isnan(row.actual) and not row.complete and row.status == ""
-
-
-def test_fact_sources_query_binds_parameters(fixture_snapshot):
-    rows = queries.run("fact_sources", fixture_snapshot, units=["VN63-92", "VN63-93"], period="2023",
-                       indicators=["jobs_created"])
-    assert list(rows.unit) == ["VN63-92", "VN63-93"]
-    # a hostile value is just a value, never SQL
-    assert queries.run("fact_sources", fixture_snapshot, units=["x' OR 1=1 --"], period="2023",
-                       indicators=["jobs_created"]).empty

@@ -141,10 +141,6 @@ def build_template(snapshot: store.Snapshot | None = None) -> bytes:
 
 
 @lru_cache(maxsize=4)
-def _template_of(path: str | None, snapshot_id: str | None) -> bytes:
-    return build_template(store.get_snapshot_at(path, snapshot_id) if path else None)
-
-
 def template_cached(snapshot: store.Snapshot | None) -> bytes:
     """build_template memoised per immutable snapshot (the page offers it on every run)."""
-    return _template_of(str(snapshot.path) if snapshot else None, snapshot.id if snapshot else None)
+    return build_template(snapshot)

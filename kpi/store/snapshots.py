@@ -1,4 +1,4 @@
-"""Parquet snapshots: immutable folders written atomically, read through one DuckDB connection.
+"""Parquet snapshots: immutable folders written atomically (loaded into DuckDB by kpi.store.database).
 
 A snapshot folder holds facts.parquet, units.parquet, indicators.parquet and manifest.json
 (DESIGN section 2). It is written to a hidden temporary folder, verified, then renamed into
@@ -15,19 +15,15 @@ import os
 import re
 import shutil
 import socket
-import threading
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from kpi.units import geography
 from kpi.paths import data_dir as default_data_dir
-from kpi.periods import parse_period
 
 FACT_COLUMNS = ["indicator", "unit", "period", "actual", "plan", "numerator", "denominator", "source", "note"]
 FACT_SCHEMA = pa.schema([
@@ -45,9 +41,11 @@ class SnapshotError(RuntimeError):
 
 @dataclass(frozen=True)
 class Snapshot:
+    """One immutable snapshot folder. Identity (equality, hash) is its id and path, so caches are
+    keyed by the snapshot itself; the manifest is what the folder says of itself."""
     id: str
     path: Path
-    manifest: dict
+    manifest: dict = field(compare=False, hash=False, repr=False)
 
     @property
     def created(self) -> str:
@@ -201,100 +199,6 @@ def _user() -> str:
 
 def read_table(snapshot: Snapshot, table: str) -> pd.DataFrame:
     return pq.read_table(snapshot.path / f"{table}.parquet").to_pandas()
-
-
-# --- DuckDB: one connection per process; each snapshot loaded once into its own schema -------
-
-_CONNECTION: duckdb.DuckDBPyConnection | None = None
-_LOCK = threading.Lock()
-_LOADED: dict[str, str] = {}  # snapshot path -> attached database
-MAX_LOADED = 3
-
-
-def connection() -> duckdb.DuckDBPyConnection:
-    global _CONNECTION
-    with _LOCK:
-        if _CONNECTION is None:
-            _CONNECTION = duckdb.connect(":memory:")
-        return _CONNECTION
-
-
-def periods_table(periods: list[str]) -> pd.DataFrame:
-    parsed = [parse_period(p) for p in periods]
-    return pd.DataFrame({
-        "period": [p.code for p in parsed],
-        "year": [p.year for p in parsed],
-        "months": [p.months for p in parsed],
-        "end_date": [p.end_date for p in parsed],
-        "generation": [p.generation for p in parsed],
-    })
-
-
-def schema_for(snapshot: Snapshot, atom_map: tuple[pd.DataFrame, pd.DataFrame] | None = None) -> str:
-    """Load the snapshot into DuckDB once and return the name of its database.
-
-    Each snapshot gets its own compressed in-memory database (tables facts, units, indicators,
-    periods, unit_atoms, target_cover, target_sums). Facts are inserted a year at a time with a
-    checkpoint in between, so they are held compressed (a few bytes a figure, not the ~160 of an
-    uncompressed in-memory table). `target_sums` holds, once, the sums behind every unit made of
-    several atoms (regions, the nation, a new province before the merger), so that a page's
-    query reads a few rows whatever the number of reporting units.
-    `atom_map` replaces the province atom map (the benchmark's communes); it counts only on the
-    snapshot's first load.
-    """
-    key = str(snapshot.path.resolve())
-    con = connection()
-    with _LOCK:
-        if key in _LOADED:
-            database = _LOADED.pop(key)
-            _LOADED[key] = database  # most recently used last
-            return database
-        database = "s_" + hashlib.sha1(key.encode()).hexdigest()[:12]
-        cur = con.cursor()
-        try:
-            cur.execute(f"ATTACH ':memory:' AS {database} (COMPRESS)")
-            cur.execute(f"USE {database}")
-            # internal paths of a verified snapshot folder, not user input
-            paths = {t: str(snapshot.path / f"{t}.parquet").replace("'", "''") for t in TABLES}
-            for table in ("units", "indicators"):
-                cur.execute(f"CREATE TABLE {table} AS SELECT * FROM read_parquet('{paths[table]}')")
-            cur.execute(f"CREATE TABLE facts AS SELECT * FROM read_parquet('{paths['facts']}') LIMIT 0")
-            years = [r[0] for r in cur.execute(
-                f"SELECT DISTINCT left(period, 4) FROM read_parquet('{paths['facts']}') ORDER BY 1").fetchall()]
-            for year in years:
-                cur.execute(f"INSERT INTO facts SELECT * FROM read_parquet('{paths['facts']}') "
-                            "WHERE left(period, 4) = $year ORDER BY period, indicator, unit", {"year": year})
-                cur.execute(f"CHECKPOINT {database}")
-            units = cur.execute("SELECT * FROM units").df()
-            unit_atoms, target_cover = atom_map or geography.build_atom_map(units)
-            periods = periods_table([r[0] for r in cur.execute("SELECT DISTINCT period FROM facts").fetchall()])
-            for name, frame in (("unit_atoms", unit_atoms), ("target_cover", target_cover), ("periods", periods)):
-                cur.register("_frame", frame)
-                cur.execute(f"CREATE TABLE {name} AS SELECT * FROM _frame")
-                cur.unregister("_frame")
-            from kpi.store.queries import load_sql  # queries imports store: import here to avoid a cycle
-
-            cur.execute(load_sql("build_target_sums"))
-            cur.execute(f"CHECKPOINT {database}")
-        except BaseException:
-            cur.execute("USE memory")
-            cur.execute(f"DETACH DATABASE IF EXISTS {database}")
-            raise
-        finally:
-            cur.close()
-        _LOADED[key] = database
-        while len(_LOADED) > MAX_LOADED:
-            old_key = next(iter(_LOADED))
-            con.execute(f"DETACH DATABASE IF EXISTS {_LOADED.pop(old_key)}")
-        return database
-
-
-def cursor(snapshot: Snapshot) -> duckdb.DuckDBPyConnection:
-    """A cursor (its own DuckDB connection, safe per thread) whose default schema is the snapshot's."""
-    database = schema_for(snapshot)
-    cur = connection().cursor()
-    cur.execute(f"USE {database}")
-    return cur
 
 
 def get_snapshot_at(path: str, snapshot_id: str) -> Snapshot:

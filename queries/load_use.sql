@@ -1,0 +1,2 @@
+-- Every query of a loaded snapshot reads its database.
+USE snap

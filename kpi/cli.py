@@ -1,29 +1,36 @@
-"""Command line: python -m kpi (DESIGN section 7). The same engine the pages use."""
+"""Command line: python -m kpi (DESIGN section 7). Every command lives here: its arguments, its
+output and its exit status (0 only when it did what it said, 1 with a message otherwise). The
+work itself is the same engine the pages use."""
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import math
 import sys
+from pathlib import Path
 
 import pandas as pd
 
 from kpi import figures as figures_mod
-from kpi import store
+from kpi import scoring, store
+from kpi.demo.provinces import build_demo
+from kpi.importing import importer
 from kpi.periods import PeriodError, parse_period
+from kpi.reports import exports
+from kpi.reports.deck import DeckError, build_deck
+from kpi.reports.settings import SettingsError, load_settings
+from kpi.reports.spreadsheet import csv_text
+from kpi.store.indicators import load_indicators
 from kpi.units.resolve import UnitError, resolve_unit
 
 
 class CliError(Exception):
-    pass
+    """A refusal with a message for the user (exit status 1)."""
 
 
 def _emit(frame: pd.DataFrame, fmt: str) -> None:
     if fmt == "csv":
-        buffer = io.StringIO()
-        frame.to_csv(buffer, index=False, lineterminator="\n")
-        sys.stdout.write(buffer.getvalue())
+        sys.stdout.write(csv_text(frame))
     elif fmt == "json":
         records = [{k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
                    for row in frame.to_dict(orient="records")]
@@ -31,6 +38,15 @@ def _emit(frame: pd.DataFrame, fmt: str) -> None:
     else:
         with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200):
             sys.stdout.write(frame.to_string(index=False) + "\n")
+
+
+def _booleans_for(frame: pd.DataFrame, columns: list[str], fmt: str) -> pd.DataFrame:
+    """Flags as true/false in CSV (pandas would write True/False)."""
+    for column in columns:
+        frame[column] = frame[column].astype(bool)
+        if fmt == "csv":
+            frame[column] = frame[column].map({True: "true", False: "false"})
+    return frame
 
 
 def _snapshot(args) -> store.Snapshot:
@@ -41,9 +57,23 @@ def _snapshot(args) -> store.Snapshot:
     return snapshot
 
 
-def cmd_demo(args) -> int:
-    from kpi.demo.provinces import build_demo
+def _period(text: str):
+    try:
+        return parse_period(text)
+    except PeriodError as exc:
+        raise CliError(str(exc)) from exc
 
+
+def _unit(text: str, snapshot: store.Snapshot, period, geography: int | None = None) -> str:
+    try:
+        return resolve_unit(text, figures_mod.units(snapshot), period, geography)
+    except UnitError as exc:
+        raise CliError(str(exc)) from exc
+
+
+# --------------------------------------------------------------------------- commands
+
+def cmd_demo(args) -> int:
     snapshot = build_demo(args.data_dir)
     print(f"Đã tạo bản dữ liệu minh họa {snapshot.id}: {snapshot.manifest['counts']['facts']:,} số liệu "
           f"tại {snapshot.path}")
@@ -63,11 +93,7 @@ def cmd_snapshots(args) -> int:
 
 def cmd_indicators(args) -> int:
     snapshot = store.get_snapshot(None, args.data_dir)
-    if snapshot is not None:
-        catalogue = figures_mod.indicators(snapshot)
-    else:
-        from kpi.store.indicators import load_indicators
-        catalogue = load_indicators()
+    catalogue = figures_mod.indicators(snapshot) if snapshot is not None else load_indicators()
     _emit(catalogue[["code", "name_vi", "name_en", "domain", "unit_of_measure", "direction", "aggregation",
                      "decimals"]], args.format)
     return 0
@@ -75,52 +101,93 @@ def cmd_indicators(args) -> int:
 
 def cmd_facts(args) -> int:
     snapshot = _snapshot(args)
-    try:
-        period = parse_period(args.period)
-    except PeriodError as exc:
-        raise CliError(str(exc)) from exc
-    if not _has_period(snapshot, period.code):
+    period = _period(args.period)
+    if period.code not in set(figures_mod.all_periods(snapshot)):
         raise CliError(f"Kỳ {period.code} ({period.label()}) không có trong bản dữ liệu {snapshot.id}")
     geography = int(args.geography) if args.geography else None
-    try:
-        unit = resolve_unit(args.unit, figures_mod.units(snapshot), period, geography)
-    except UnitError as exc:
-        raise CliError(str(exc)) from exc
+    unit = _unit(args.unit, snapshot, period, geography)
     frame = figures_mod.figures(snapshot, [unit], [period.code])
     out = frame[["indicator", "actual", "plan", "achievement_pct", "status", "change_pct", "change_pp",
                  "numerator", "denominator", "complete", "comparable"]].copy()
     out.insert(0, "unit", unit)
     out.insert(1, "period", period.code)
-    for flag in ("complete", "comparable"):
-        out[flag] = out[flag].astype(bool)
-        if args.format == "csv":
-            out[flag] = out[flag].map({True: "true", False: "false"})
-    _emit(out, args.format)
+    _emit(_booleans_for(out, ["complete", "comparable"], args.format), args.format)
     return 0
 
 
-def _has_period(snapshot: store.Snapshot, code: str) -> bool:
-    from kpi.store import queries
-    return code in set(queries.run("periods_all", snapshot)["period"])
-
-
 def cmd_import(args) -> int:
-    from kpi.importing import importer
-
-    return importer.cli_import(args)
+    """Validate a file and write a new snapshot; nothing is written when anything is wrong."""
+    report, snapshot = importer.import_file(args.file, indicator=args.indicator, note=args.note or "",
+                                            dry_run=args.dry_run, data_dir=args.data_dir)
+    for issue in report.notices:
+        print(f"Lưu ý: {issue.text()}")
+    if not report.ok:
+        for issue in report.errors:
+            print(f"Lỗi: {issue.text()}", file=sys.stderr)
+        print(f"Không nhập: {len(report.errors)} lỗi; không ghi gì.", file=sys.stderr)
+        return 1
+    for line in importer.summary_lines(report):
+        print(line)
+    if args.dry_run:
+        print("Chạy thử (--dry-run): không ghi bản dữ liệu nào.")
+    elif snapshot is None:
+        print("Không có số liệu nào thay đổi: không tạo bản dữ liệu mới.")
+    else:
+        print(f"Đã ghi bản dữ liệu {snapshot.id} (bản trước: {snapshot.manifest.get('parent') or 'không có'}).")
+    return 0
 
 
 def cmd_rank(args) -> int:
-    from kpi.scoring import cli_tmp as scoring_cli
-
-    return scoring_cli.cli_rank(args)
+    """Per unit: rank, unit, name, total, tier, complete, tied, bonus, penalty, then the points of
+    each criterion; unrounded in csv and json, a missing figure empty (csv) or null (json)."""
+    try:
+        card = scoring.load_scorecard(args.scorecard)
+        snapshot = _snapshot(args)
+        card, inputs = scoring.load_inputs(card, snapshot)
+    except scoring.ScorecardError as exc:
+        raise CliError(f"bảng điểm: {exc}") from exc
+    if inputs["actual"].isna().all():
+        raise CliError(f"bản dữ liệu {snapshot.id} không có số liệu kỳ {card.period} cho các đơn vị của bảng điểm "
+                       f"{args.scorecard}")
+    result = scoring.score(card, inputs)
+    columns = ["rank", "unit", "name", "total", "tier", "complete", "tied", "bonus", "penalty"]
+    frame = result.ranking[columns + [c.id for c in result.scorecard.criteria]].copy()
+    incomplete = frame.loc[~frame["complete"].astype(bool), "name"].tolist()
+    _emit(_booleans_for(frame, ["complete", "tied"], args.format), args.format)
+    if incomplete:
+        print(f"Lưu ý: thiếu số liệu, tổng điểm chưa đầy đủ: {', '.join(incomplete)}", file=sys.stderr)
+    return 0
 
 
 def cmd_export(args) -> int:
-    from kpi.reports import exports
+    """A PowerPoint deck, a Word report or an Excel workbook of one unit and period, written atomically."""
+    output = Path(args.output)
+    if output.suffix.lower() != f".{args.kind}":
+        raise CliError(f"Tệp đầu ra {output} phải có đuôi .{args.kind}")
+    if not output.parent.is_dir():
+        raise CliError(f"Thư mục {output.parent} không tồn tại")
+    if output.is_dir():
+        raise CliError(f"{output} là một thư mục, không phải tệp")
+    snapshot = _snapshot(args)
+    period = _period(args.period)
+    if period.code not in figures_mod.available_periods(snapshot):
+        raise CliError(f"Kỳ {period.code} ({period.label()}) không có số liệu trong bản dữ liệu {snapshot.id}")
+    unit = _unit(args.unit, snapshot, period)
+    try:
+        settings = load_settings(args.data_dir)
+        deck = build_deck(snapshot, unit, period.code, "vi", data_dir=args.data_dir)
+    except (SettingsError, DeckError) as exc:
+        raise CliError(str(exc)) from exc
+    try:
+        exports.write_atomically(output, exports.export_bytes(args.kind, deck, settings))
+    except OSError as exc:
+        raise CliError(f"không ghi được tệp {args.output}: {exc.strerror or exc}") from exc
+    slides = f", {len(deck.slides)} trang chiếu" if args.kind == "pptx" else ""
+    print(f"Đã ghi {output} ({deck.unit_name}, {deck.period_label}{slides}; bản dữ liệu {deck.snapshot_id})")
+    return 0
 
-    return exports.cli_export(args)
 
+# --------------------------------------------------------------------------- arguments
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m kpi", description="Bảng chỉ tiêu ngành LĐ-TB&XH")
@@ -159,7 +226,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_rank)
 
     p = sub.add_parser("export", help="export a report for one unit and period")
-    p.add_argument("kind", choices=["pptx", "docx", "xlsx"])
+    p.add_argument("kind", choices=sorted(exports.BUILDERS))
     p.add_argument("--unit", required=True)
     p.add_argument("--period", required=True)
     p.add_argument("--snapshot")

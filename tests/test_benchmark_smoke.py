@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
 import commune_data  # noqa: E402
 
-from kpi import figures, store  # noqa: E402
+from kpi import figures  # noqa: E402
 from kpi.store import database  # noqa: E402
 
 

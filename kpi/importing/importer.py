@@ -17,7 +17,6 @@ import difflib
 import hashlib
 import io
 import re
-import sys
 import warnings
 import zipfile
 from dataclasses import dataclass, field
@@ -1026,29 +1025,6 @@ def summary_lines(report: ImportReport) -> list[str]:
         lines.append(f"Thêm mới {n['added']}, thay đổi {n['changed']}, giữ nguyên {n['unchanged']} số liệu; "
                      f"bản dữ liệu mới có {n['facts_after']} số liệu (trước {n['facts_before']})")
     return lines
-
-
-def cli_import(args) -> int:
-    """python -m kpi import FILE [--indicator CODE] [--note TEXT] [--dry-run]; exit 0 ok, 1 on any error."""
-    report, snapshot = import_file(args.file, indicator=getattr(args, "indicator", None),
-                                   note=getattr(args, "note", "") or "", dry_run=getattr(args, "dry_run", False),
-                                   data_dir=getattr(args, "data_dir", None))
-    for issue in report.notices:
-        print(f"Lưu ý: {issue.text()}")
-    if not report.ok:
-        for issue in report.errors:
-            print(f"Lỗi: {issue.text()}", file=sys.stderr)
-        print(f"Không nhập: {len(report.errors)} lỗi; không ghi gì.", file=sys.stderr)
-        return 1
-    for line in summary_lines(report):
-        print(line)
-    if getattr(args, "dry_run", False):
-        print("Chạy thử (--dry-run): không ghi bản dữ liệu nào.")
-    elif snapshot is None:
-        print("Không có số liệu nào thay đổi: không tạo bản dữ liệu mới.")
-    else:
-        print(f"Đã ghi bản dữ liệu {snapshot.id} (bản trước: {snapshot.manifest.get('parent') or 'không có'}).")
-    return 0
 
 
 # --- history, diff between snapshots, safe export cells ----------------------------------------

@@ -10,22 +10,17 @@ import datetime as dt
 import io
 import os
 import re
-import sys
 import tempfile
 from pathlib import Path
 
 import pandas as pd
 
-from kpi import store
 
-from kpi.text import fmt
 from kpi.store.indicators import domains
-from kpi.figures import available_periods, units as units_of
 from kpi.text.i18n import t
-from kpi.periods import PeriodError, parse_period
-from kpi.units.resolve import UnitError, resolve_unit
-from kpi.reports.settings import Settings, SettingsError, load_settings
-from kpi.reports.deck import Deck, DeckError, build_deck, indicator_sentence
+from kpi.periods import parse_period
+from kpi.reports.settings import Settings
+from kpi.reports.deck import Deck, indicator_sentence
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -554,7 +549,7 @@ def export_file_name(deck: Deck, kind: str) -> str:
     return f"{stem}-{fold(deck.unit_name).replace(' ', '-')}-{deck.period.lower()}.{kind}"
 
 
-def _write_atomically(path: Path, payload: bytes) -> None:
+def write_atomically(path: Path, payload: bytes) -> None:
     """Write next to the target and rename, so a failure never leaves a partial file."""
     handle, temporary = tempfile.mkstemp(prefix=".export-", suffix=path.suffix, dir=path.parent)
     try:
@@ -567,43 +562,3 @@ def _write_atomically(path: Path, payload: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-
-
-def _prepare(args) -> tuple[Deck, Settings, Path]:
-    kind = args.kind
-    if kind not in BUILDERS:
-        raise ExportError(f"Loại tệp xuất '{kind}' không hỗ trợ (chọn pptx, docx hoặc xlsx)")
-    output = Path(args.output)
-    if output.suffix.lower() != f".{kind}":
-        raise ExportError(f"Tệp đầu ra {output} phải có đuôi .{kind}")
-    if not output.parent.is_dir():
-        raise ExportError(f"Thư mục {output.parent} không tồn tại")
-    if output.is_dir():
-        raise ExportError(f"{output} là một thư mục, không phải tệp")
-    snapshot = store.get_snapshot(getattr(args, "snapshot", None), args.data_dir)
-    if snapshot is None:
-        raise ExportError(f"Chưa có bản dữ liệu nào trong {store.snapshots_dir(args.data_dir)}; "
-                          "chạy 'python -m kpi demo' hoặc 'python -m kpi import TỆP'")
-    period = parse_period(args.period)
-    if period.code not in available_periods(snapshot):
-        raise ExportError(f"Kỳ {period.code} ({period.label()}) không có số liệu trong bản dữ liệu {snapshot.id}")
-    unit = resolve_unit(args.unit, units_of(snapshot), period)
-    settings = load_settings(args.data_dir)
-    deck = build_deck(snapshot, unit, period.code, "vi", data_dir=args.data_dir)
-    return deck, settings, output
-
-
-def cli_export(args) -> int:
-    try:
-        deck, settings, output = _prepare(args)
-        payload = export_bytes(args.kind, deck, settings)
-        _write_atomically(output, payload)
-    except (ExportError, PeriodError, UnitError, SettingsError, DeckError, store.SnapshotError) as exc:
-        print(f"Lỗi: {exc}", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"Lỗi: không ghi được tệp {args.output}: {exc.strerror or exc}", file=sys.stderr)
-        return 1
-    slides = f", {len(deck.slides)} trang chiếu" if args.kind == "pptx" else ""
-    print(f"Đã ghi {output} ({deck.unit_name}, {deck.period_label}{slides}; bản dữ liệu {deck.snapshot_id})")
-    return 0

@@ -1,7 +1,11 @@
-"""Interface texts: Vietnamese by default, English selectable."""
+"""Interface texts: Vietnamese by default, English selectable. Every text a user sees has a key here
+(or in the area catalogues kpi/text/texts_*.py, merged below), in both languages."""
 from __future__ import annotations
 
-TEXTS: dict[str, tuple[str, str]] = {
+from kpi.text.texts_importing import TEXTS as IMPORTING_TEXTS
+from kpi.text.texts_scoring import TEXTS as SCORING_TEXTS
+
+_INTERFACE: dict[str, tuple[str, str]] = {
     "app_title": ("Bảng chỉ tiêu ngành Lao động - Thương binh và Xã hội", "Labour, invalids and social affairs indicators"),
     "page_overview": ("Tổng quan", "Overview"),
     "page_compare": ("So sánh", "Compare"),
@@ -293,6 +297,20 @@ TEXTS: dict[str, tuple[str, str]] = {
     "imp_diff_new": ("Bản mới", "Newer snapshot"),
     "imp_diff_download": ("Tải danh sách khác biệt (CSV)", "Download the differences (CSV)"),
 }
+
+
+
+def _merged(*catalogues: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    merged: dict[str, tuple[str, str]] = {}
+    for catalogue in catalogues:
+        clash = set(merged) & set(catalogue)
+        if clash:
+            raise KeyError(f"text keys defined twice: {sorted(clash)}")
+        merged.update(catalogue)
+    return merged
+
+
+TEXTS = _merged(_INTERFACE, IMPORTING_TEXTS, SCORING_TEXTS)
 
 
 def t(key: str, lang: str = "vi", **kwargs) -> str:

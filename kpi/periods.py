@@ -81,6 +81,3 @@ def period_label(code: str, lang: str = "vi") -> str:
     return parse_period(code).label(lang)
 
 
-def sort_key(code: str) -> tuple[int, int]:
-    period = parse_period(code)
-    return (period.year, period.months)

@@ -39,6 +39,7 @@ _INTERFACE: dict[str, tuple[str, str]] = {
     "missing": ("Chưa có số liệu", "No data"),
     "not_comparable": ("Không so sánh được", "Not comparable"),
     "incomplete": ("Chưa đủ số liệu", "Incomplete"),
+    "achievement_unbounded": ("không giới hạn (TH = 0)", "unbounded (actual 0)"),
     "demo_warning": ("Dữ liệu minh họa: các số liệu được sinh tự động, trừ số liệu trích từ báo cáo đã công bố (ghi rõ nguồn).",
                      "Demo data: figures are generated, except those quoted from published reports (source given)."),
     "snapshot_caption": ("Nguồn: bản dữ liệu {id}, tạo lúc {created}", "Source: snapshot {id}, created {created}"),

@@ -1,0 +1,56 @@
+"""A figure in words and numbers, per language: the one place every surface (cards, tables, charts,
+slides, Word, Excel, ranking) gets the text of an achievement, a verdict, a change or a rank.
+
+The rules themselves are decided in kpi.formulas; this only says them.
+"""
+from __future__ import annotations
+
+import math
+
+from kpi import formulas
+from kpi.text import fmt
+from kpi.text.i18n import t
+
+
+def achievement_text(value, lang: str = "vi") -> str:
+    """'102,1%'; '–' when missing; unbounded (a 0% rate of a lower-is-better indicator) said so."""
+    if value is not None and not (isinstance(value, float) and math.isnan(value)) and math.isinf(float(value)):
+        return t("achievement_unbounded", lang)
+    return fmt.percent(value, 1, lang)
+
+
+def verdict_text(verdict: str, lang: str = "vi") -> str:
+    """'Vượt', 'Đạt', 'Đang thực hiện (lũy kế)', 'Chưa có số liệu'... (kpi.formulas.VERDICTS)."""
+    return t(verdict, lang) if verdict else ""
+
+
+def change_text(row, lang: str = "vi") -> str:
+    """Change on the same period last year: '+2,5%' for counts, '−0,35 điểm %' for rates."""
+    if formulas.change_kind(row["aggregation"]) == formulas.CHANGE_POINTS:
+        return fmt.signed_points(row["change_pp"], 2, lang)
+    return fmt.signed_percent(row["change_pct"], 1, lang)
+
+
+def change_words(row, lang: str = "vi") -> str:
+    """'tăng 2,5% so với cùng kỳ', 'giảm 0,35 điểm % so với cùng kỳ'; empty when unknown."""
+    value = formulas.change_value(row)
+    if value is None or value != value:
+        return ""
+    if value == 0:
+        return t("exp_change_same", lang)
+    points = formulas.change_kind(row["aggregation"]) == formulas.CHANGE_POINTS
+    amount = (fmt.signed_points(abs(value), 2, lang) if points else fmt.signed_percent(abs(value), 1, lang))[1:]
+    return t("exp_change_up" if value > 0 else "exp_change_down", lang, change=amount)
+
+
+def change_axis_title(aggregation: str, lang: str = "vi") -> str:
+    """The axis of a change chart: '%' for counts, 'điểm %' for rates."""
+    return t("points", lang) if formulas.change_kind(aggregation) == formulas.CHANGE_POINTS else "%"
+
+
+def rank_text(rank, is_tied: bool = False, total: int | None = None, lang: str = "vi") -> str:
+    """'3', '3 (đồng hạng)', '3/34', '3/34 (đồng hạng)'; '–' without a rank."""
+    if rank is None or (isinstance(rank, float) and math.isnan(rank)):
+        return fmt.MISSING
+    text = f"{int(rank)}" + (f"/{int(total)}" if total else "")
+    return f"{text} ({t('rank_tied', lang).lower()})" if is_tied else text

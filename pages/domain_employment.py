@@ -1,4 +1,0 @@
-"""Việc làm: the employment domain page (layout shared in pages/_domain.py)."""
-from pages._domain import render
-
-render("employment")

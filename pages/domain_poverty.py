@@ -1,4 +1,0 @@
-"""Giảm nghèo: the poverty domain page (layout shared in pages/_domain.py)."""
-from pages._domain import render
-
-render("poverty")

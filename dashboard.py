@@ -1,6 +1,7 @@
 """Entry point: page config, navigation and the shared sidebar filters (streamlit run dashboard.py)."""
 import streamlit as st
 
+from kpi.screens.domains import DOMAIN_OF_URL, DOMAIN_PAGES
 from kpi.text.i18n import t
 from pages._shared import build_context
 
@@ -38,12 +39,10 @@ PAGES = {
         st.Page("pages/compare.py", title=t("page_compare", lang), icon=":material/leaderboard:", url_path="so-sanh"),
         st.Page("pages/trends.py", title=t("page_trends", lang), icon=":material/show_chart:", url_path="xu-huong"),
     ],
+    # one page file serves every domain of the list (kpi.screens.domains.DOMAIN_PAGES), by its URL
     t("nav_domains", lang): [
-        st.Page("pages/domain_employment.py", title=t("dom_page_employment", lang), icon=":material/work:", url_path="viec-lam"),
-        st.Page("pages/domain_training.py", title=t("dom_page_training", lang), icon=":material/school:", url_path="giao-duc-nghe-nghiep"),
-        st.Page("pages/domain_poverty.py", title=t("dom_page_poverty", lang), icon=":material/home:", url_path="giam-ngheo"),
-        st.Page("pages/domain_merit.py", title=t("dom_page_merit", lang), icon=":material/military_tech:", url_path="nguoi-co-cong"),
-        st.Page("pages/domain_social.py", title=t("dom_page_social", lang), icon=":material/diversity_3:", url_path="bao-tro-xa-hoi"),
+        st.Page("pages/domain.py", title=t(page.title_key, lang), icon=page.icon, url_path=page.url_path)
+        for page in DOMAIN_PAGES.values()
     ],
     t("nav_tools", lang): [
         st.Page("pages/ranking.py", title=t("page_ranking", lang), icon=":material/emoji_events:", url_path="xep-hang"),
@@ -52,6 +51,7 @@ PAGES = {
     ],
 }
 navigation = st.navigation(PAGES)
+st.session_state["_domain_page"] = DOMAIN_OF_URL.get(navigation.url_path)
 st.session_state["_ctx"] = build_context()
 st.sidebar.caption(t("app_title", lang))
 navigation.run()

@@ -1,18 +1,23 @@
 """Shared sidebar filters (kept in the URL), page header and empty state for every page."""
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
 from kpi import figures, store
-
-from kpi.text import fmt
+from kpi.charts.theme import VERDICT_COLOURS
+from kpi.periods import period_label
+from kpi.reports.spreadsheet import XLSX_MIME, table_to_xlsx_bytes
+from kpi.text.figure_text import verdict_text
 from kpi.text.i18n import t
 from kpi.units.names import unit_name, units_of_geography
-from kpi.periods import period_label
 from kpi.units.table import NATION
+
+
+PLOT_CONFIG = {"displaylogo": False}
 
 
 @dataclass
@@ -109,46 +114,14 @@ def header(title: str) -> Context:
     return ctx
 
 
-def status_badge(status: str, complete: bool, comparable: bool, has_actual: bool, lang: str,
-                 direction: int = 1, in_progress: bool = False) -> str:
-    colours = {"exceeded": ("#1a7f37", "#dafbe1"), "met": ("#0550ae", "#ddf4ff"), "below": ("#a40e26", "#ffebe9")}
-    if not comparable:
-        text, (fg, bg) = t("not_comparable", lang), ("#57606a", "#eaeef2")
-    elif not has_actual:
-        text, (fg, bg) = t("missing", lang), ("#57606a", "#eaeef2")
-    elif not complete:
-        text, (fg, bg) = t("incomplete", lang), ("#7d4e00", "#fff8c5")
-    elif direction == 0:
-        text, (fg, bg) = t("context_only", lang), ("#57606a", "#eaeef2")
-    elif in_progress:
-        text, (fg, bg) = t("in_progress", lang), ("#7d4e00", "#fff8c5")
-    elif status in colours:
-        text, (fg, bg) = t(status, lang), colours[status]
-    else:
-        text, (fg, bg) = t("no_plan", lang), ("#57606a", "#eaeef2")
+def verdict_badge(verdict: str, lang: str) -> str:
+    """A figure's verdict (kpi.formulas, decided once in kpi.figures) as a coloured badge."""
+    fg, bg, _solid = VERDICT_COLOURS[verdict]
     return (f"<span style='background:{bg};color:{fg};padding:2px 10px;border-radius:12px;"
-            f"font-weight:600;font-size:0.95rem'>{text}</span>")
+            f"font-weight:600;font-size:0.95rem'>{html.escape(verdict_text(verdict, lang))}</span>")
 
 
-def figure_table(frame: pd.DataFrame, ctx: Context, name_col: str | None = None) -> pd.DataFrame:
-    """Figures as display text in Vietnamese (or English) format, one row per figure."""
-    meta = ctx.catalogue.set_index("code")
-    rows = []
-    for _, r in frame.iterrows():
-        m = meta.loc[r["indicator"]]
-        decimals = int(m["decimals"])
-        row = {}
-        if name_col:
-            row[t("unit", ctx.lang)] = r[name_col]
-        row.update({
-            t("indicator", ctx.lang): ctx.indicator_name(r["indicator"]),
-            "ĐVT" if ctx.lang == "vi" else "Unit": m["unit_of_measure"],
-            t("actual", ctx.lang): fmt.number(r["actual"], decimals, ctx.lang),
-            t("plan", ctx.lang): fmt.number(r["plan"], decimals, ctx.lang),
-            t("achievement", ctx.lang): fmt.percent(r["achievement_pct"], 1, ctx.lang),
-            t("status", ctx.lang): t(r["status"], ctx.lang) if r["status"] else "",
-            t("change", ctx.lang): (fmt.signed_points(r["change_pp"], 2, ctx.lang) if m["aggregation"] == "ratio"
-                                    else fmt.signed_percent(r["change_pct"], 1, ctx.lang)),
-        })
-        rows.append(row)
-    return pd.DataFrame(rows)
+def xlsx_download(sheet: pd.DataFrame, sheet_name: str, title: str, file_name: str, lang: str) -> None:
+    """The "Tải bảng (Excel)" button under a table; the file is built only when clicked."""
+    st.download_button(t("download_xlsx", lang), lambda: table_to_xlsx_bytes(sheet, sheet_name, title),
+                       file_name=file_name, mime=XLSX_MIME, on_click="ignore", icon=":material/download:")

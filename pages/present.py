@@ -1,10 +1,11 @@
 """Trình chiếu: the briefing for a projector. One slide at a time, one large chart each, nothing else
-on screen. The slides are kpi.slides.build_deck; the charts are the same PNGs as in the PowerPoint."""
+on screen. The slides are kpi.reports.deck.build_deck; the charts are the same PNGs as in the PowerPoint."""
 import base64
+import html
 
 import streamlit as st
 
-from kpi.reports.exports import DOCX_MIME, PPTX_MIME, build_docx, build_pptx, export_file_name
+from kpi.reports.exports import DOCX_MIME, PPTX_MIME, export_bytes, export_file_name
 from kpi.text.i18n import t
 from kpi.reports.settings import SettingsError, load_settings
 from kpi.reports.deck import DeckError, build_deck, presentation_unit
@@ -59,13 +60,13 @@ def move(step: int) -> None:
     st.session_state["present_slide"] = min(max(st.session_state["present_slide"] + step, 0), count - 1)
 
 
-st.markdown(f"<p class='slide-title'>{slide.title}</p><p class='slide-sub'>{slide.subtitle}</p>",
+st.markdown(f"<p class='slide-title'>{html.escape(slide.title)}</p><p class='slide-sub'>{html.escape(slide.subtitle)}</p>",
             unsafe_allow_html=True)
 # an <img> of its own: st.image would shrink the PNG to 1460 px and the labels below 24 px
 png = base64.b64encode(slide_png(slide, ctx.lang)).decode("ascii")
-st.markdown(f"<img class='slide-chart' alt='{slide.title}' src='data:image/png;base64,{png}'>",
+st.markdown(f"<img class='slide-chart' alt='{html.escape(slide.title, quote=True)}' src='data:image/png;base64,{png}'>",
             unsafe_allow_html=True)
-st.markdown(f"<p class='slide-summary'>{slide.summary}</p>", unsafe_allow_html=True)
+st.markdown(f"<p class='slide-summary'>{html.escape(slide.summary)}</p>", unsafe_allow_html=True)
 
 last = index == count - 1
 downloads = last and settings is not None
@@ -75,14 +76,14 @@ columns[0].button(t("exp_prev", ctx.lang), on_click=move, args=(-1,), disabled=i
 columns[1].button(t("exp_next", ctx.lang), on_click=move, args=(1,), disabled=last, shortcut="Right",
                   width="stretch")
 demo = f" · {t('exp_demo_short', ctx.lang)}" if deck.is_demo else ""
-columns[2].markdown(f"<div class='slide-foot'>{index + 1}/{count} · {deck.footer()}{demo}</div>",
+columns[2].markdown(f"<div class='slide-foot'>{index + 1}/{count} · {html.escape(deck.footer() + demo)}</div>",
                     unsafe_allow_html=True)
 if downloads:  # on the last slide, out of the way of the talk
-    columns[3].download_button(t("exp_download_pptx", ctx.lang), lambda: build_pptx(deck, settings),
+    columns[3].download_button(t("exp_download_pptx", ctx.lang), lambda: export_bytes("pptx", deck, settings),
                                file_name=export_file_name(deck, "pptx"), mime=PPTX_MIME, on_click="ignore",
                                width="stretch")
     if ctx.lang == "vi":  # the state report format is Vietnamese
-        columns[4].download_button(t("exp_download_docx", ctx.lang), lambda: build_docx(deck, settings),
+        columns[4].download_button(t("exp_download_docx", ctx.lang), lambda: export_bytes("docx", deck, settings),
                                    file_name=export_file_name(deck, "docx"), mime=DOCX_MIME, on_click="ignore",
                                    width="stretch")
 columns[-1].page_link("pages/overview.py", label=t("exp_exit", ctx.lang), icon=":material/close:")

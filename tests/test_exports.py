@@ -15,8 +15,10 @@ from conftest import run_page
 from kpi import cli
 from kpi.text import fmt
 from kpi.store.indicators import domains
-from kpi.reports.exports import (ANNEX_HEADERS, build_docx, build_pptx, build_xlsx, figures_sheet,
-                         table_to_xlsx_bytes)
+from kpi.reports.excel import build_xlsx, figures_sheet
+from kpi.reports.powerpoint import build_pptx
+from kpi.reports.spreadsheet import table_to_xlsx_bytes
+from kpi.reports.word import ANNEX_HEADERS, build_docx
 from kpi.figures import figures, indicators
 from kpi.reports.settings import SettingsError, load_settings
 from kpi.reports.deck import build_deck, presentation_unit, wrap

@@ -7,8 +7,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from kpi.charts.theme import FONT, GRID, PLAN, separators
 from kpi.text import fmt
-from kpi.charts.screen import FONT, PLAN
 from kpi.text.i18n import t
 
 BAR_COLOURS = ["#4c78a8", "#72b7b2", "#9d755d"]
@@ -21,10 +21,10 @@ def _name(meta: pd.Series, lang: str) -> str:
 
 def _finish(fig: go.Figure, height: int, lang: str) -> go.Figure:
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=40, b=10), font=FONT, plot_bgcolor="white",
-                      paper_bgcolor="white", separators=",." if lang == "vi" else ".,", barmode="group",
+                      paper_bgcolor="white", separators=separators(lang), barmode="group",
                       legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, font=dict(size=15)))
-    fig.update_xaxes(dtick=1, tickformat="d", gridcolor="#e5e7eb")
-    fig.update_yaxes(gridcolor="#e5e7eb", rangemode="tozero")
+    fig.update_xaxes(dtick=1, tickformat="d", gridcolor=GRID)
+    fig.update_yaxes(gridcolor=GRID, rangemode="tozero")
     return fig
 
 

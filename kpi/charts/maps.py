@@ -23,13 +23,14 @@ import pandas as pd
 import plotly.colors as pcolors
 import plotly.graph_objects as go
 
-from kpi.text import fmt
-from kpi.units.boundaries import BoundaryFeature, BoundaryMatch
-from kpi.text.i18n import t
+from kpi import formulas
+from kpi.charts.theme import FONT, separators
 from kpi.paths import CATALOGUE_DIR
+from kpi.text import fmt
+from kpi.text.i18n import t
+from kpi.units.boundaries import BoundaryFeature, BoundaryMatch
 
 VIRIDIS = list(pcolors.sequential.Viridis)  # dark purple (low) ... yellow (high)
-FONT = dict(family="Inter, 'Segoe UI', Arial, sans-serif", size=16, color="#1f2328")
 LEGEND_FONT_SIZE = 18   # read from the back of a meeting room
 HIGHLIGHT = "#e8590c"
 STATE_STYLE = {  # fill, pattern: the grey states must not look like any colour of the scale
@@ -37,7 +38,7 @@ STATE_STYLE = {  # fill, pattern: the grey states must not look like any colour 
     "incomplete": ("#d9d9d9", "."),
     "not_comparable": ("#bdbdbd", "/"),
 }
-STATE_TEXT = {"missing": "missing", "incomplete": "incomplete", "not_comparable": "not_comparable"}
+STATE_TEXT = {formulas.MISSING: "missing", formulas.INCOMPLETE: "incomplete", formulas.NOT_COMPARABLE: "not_comparable"}
 ISLANDS = {"48": ("QĐ. Hoàng Sa", 111.9, 16.5), "56": ("QĐ. Trường Sa", 114.2, 10.0)}  # gso code of the province
 
 
@@ -84,14 +85,9 @@ def map_values(figures: pd.DataFrame, units: pd.DataFrame, geography: int, indic
     for unit, label in zip(grid["unit"], grid["label"]):
         row = part.loc[unit] if unit in part.index else None
         value = float(row["actual"]) if row is not None and pd.notna(row["actual"]) else math.nan
-        if row is not None and not bool(row["comparable"]):
-            state = "not_comparable"
-        elif math.isnan(value):
-            state = "missing"
-        elif not bool(row["complete"]):
-            state = "incomplete"
-        else:
-            state = "ok"
+        # the figure's verdict (kpi.figures) decides its state on the map; no figure at all is missing
+        verdict = row["verdict"] if row is not None else formulas.MISSING
+        state = verdict if verdict in STATE_TEXT else "ok"
         shown = fmt.number(value, int(meta["decimals"]), lang) if state == "ok" else fmt.MISSING
         full = (fmt.figure(value, meta["unit_of_measure"], int(meta["decimals"]), lang) if state == "ok"
                 else t(STATE_TEXT[state], lang))
@@ -132,7 +128,7 @@ def _fill(state: str, value: float, low: float, high: float, direction: int) -> 
 def _layout(fig: go.Figure, height: int, lang: str, width: int | None = None) -> go.Figure:
     fig.update_layout(
         height=height, width=width, margin=dict(l=10, r=10, t=10, b=10), font=FONT, plot_bgcolor="white",
-        paper_bgcolor="white", separators=",." if lang == "vi" else ".,", hoverlabel=dict(font_size=16),
+        paper_bgcolor="white", separators=separators(lang), hoverlabel=dict(font_size=16),
         legend=dict(orientation="h", yanchor="top", y=-0.01, x=0, font=dict(size=LEGEND_FONT_SIZE)),
     )
     fig.update_xaxes(visible=False, showgrid=False, zeroline=False)

@@ -4,24 +4,23 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from kpi import formulas
+from kpi.charts.theme import BASE, FONT, GRID, HIGHLIGHT, PALETTE, PLAN, separators
 from kpi.text import fmt
+from kpi.text.figure_text import change_axis_title, change_text
 from kpi.text.i18n import t
 
-STATUS_COLOURS = {"exceeded": "#1a7f37", "met": "#0969da", "below": "#cf222e", "": "#6e7781"}
-HIGHLIGHT = "#d4a017"
-BASE = "#4c78a8"
-PLAN = "#111111"
-FONT = dict(family="Inter, 'Segoe UI', Arial, sans-serif", size=16, color="#1f2328")
+__all__ = ["FONT", "change_bars", "ranked_bars", "trend_lines"]
 
 
 def _layout(fig: go.Figure, height: int, lang: str) -> go.Figure:
     fig.update_layout(
         height=height, margin=dict(l=10, r=30, t=30, b=10), font=FONT, plot_bgcolor="white",
-        paper_bgcolor="white", separators=",." if lang == "vi" else ".,",
+        paper_bgcolor="white", separators=separators(lang),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
     )
-    fig.update_xaxes(gridcolor="#e5e7eb", zerolinecolor="#9ca3af", tickfont=dict(size=15, color="#1f2328"))
-    fig.update_yaxes(gridcolor="#e5e7eb", tickfont=dict(size=15, color="#1f2328"))
+    fig.update_xaxes(gridcolor=GRID, zerolinecolor="#9ca3af", tickfont=dict(size=15, color="#1f2328"))
+    fig.update_yaxes(gridcolor=GRID, tickfont=dict(size=15, color="#1f2328"))
     return fig
 
 
@@ -51,10 +50,9 @@ def ranked_bars(frame: pd.DataFrame, *, name_col: str, highlight: str | None, de
 def trend_lines(frame: pd.DataFrame, *, name_col: str, decimals: int, unit_of_measure: str,
                 lang: str = "vi", show_plan: bool = True) -> go.Figure:
     """Actual (solid) and plan (dashed) over the years, one colour per unit."""
-    palette = ["#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#9d755d", "#eeca3b"]
     fig = go.Figure()
     for i, (name, part) in enumerate(frame.groupby(name_col, sort=False)):
-        colour = palette[i % len(palette)]
+        colour = PALETTE[i % len(PALETTE)]
         part = part.sort_values("year")
         fig.add_scatter(x=part["year"], y=part["actual"], mode="lines+markers", name=f"{name}",
                         line=dict(color=colour, width=4), marker=dict(size=9),
@@ -70,13 +68,16 @@ def trend_lines(frame: pd.DataFrame, *, name_col: str, decimals: int, unit_of_me
 
 
 def change_bars(frame: pd.DataFrame, *, name_col: str, lang: str = "vi") -> go.Figure:
-    """Change on the same period last year (%), one group of bars per unit."""
+    """Change on the same period last year, one group of bars per unit: in percent for counts, in
+    percentage points for rates (kpi.formulas.change_kind), as every other surface says it."""
     fig = go.Figure()
-    for name, part in frame.groupby(name_col, sort=False):
+    aggregation = str(frame["aggregation"].iloc[0]) if len(frame) else "sum"
+    for i, (name, part) in enumerate(frame.groupby(name_col, sort=False)):
         part = part.sort_values("year")
-        fig.add_bar(x=part["year"], y=part["change_pct"], name=str(name),
-                    text=[fmt.signed_percent(v, 1, lang) for v in part["change_pct"]], textposition="outside")
+        values = [formulas.change_value(r) for _, r in part.iterrows()]
+        fig.add_bar(x=part["year"], y=values, name=str(name), marker_color=PALETTE[i % len(PALETTE)],
+                    text=[change_text(r, lang) for _, r in part.iterrows()], textposition="outside", cliponaxis=False)
     _layout(fig, 360, lang)
     fig.update_xaxes(dtick=1, tickformat="d")
-    fig.update_yaxes(title="%", zeroline=True)
+    fig.update_yaxes(title=change_axis_title(aggregation, lang), zeroline=True)
     return fig

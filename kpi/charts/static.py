@@ -9,20 +9,23 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import altair as alt
 import pandas as pd
 import vl_convert as vlc
 
+from kpi.charts.theme import NOT_RATED, SLIDE_STATUS_COLOURS, SLIDE_STATUS_ORDER
 from kpi.text.i18n import t
-from kpi.reports.deck import STATUS_ORDER, Slide
+
+if TYPE_CHECKING:  # the slide model lives with the reports, which import these charts
+    from kpi.reports.deck import Slide
 
 WIDTH, HEIGHT = 1760, 760          # natural size in px; the PowerPoint image keeps this aspect
 LABEL_PX, TITLE_PX, MARK_PX = 26, 26, 26
 MIN_LABEL_PX = 24
 FONT = "DejaVu Sans"  # full Vietnamese coverage on Debian (the old Liberation 1.x there lacks ư, ơ, ạ...)
 INK = "#111111"
-STATUS_COLOURS = {"exceeded": "#1a7f37", "met": "#0550ae", "below": "#c21f30", "none": "#6e7781"}
 HIGHLIGHT, BASE = "#b7791f", "#2f5d8a"
 
 
@@ -45,8 +48,9 @@ def headline_chart(slide: Slide, lang: str = "vi", width: int = WIDTH, height: i
     data["start"] = data["end"] - data["count"]
     data["mid"] = (data["start"] + data["end"]) / 2
     order = list(dict.fromkeys(data["domain"]))
-    labels = [t(s if s != "none" else "exp_no_rating", lang) for s in STATUS_ORDER]
-    colour = alt.Color("status_label:N", scale=alt.Scale(domain=labels, range=[STATUS_COLOURS[s] for s in STATUS_ORDER]),
+    labels = [t(s if s != NOT_RATED else "exp_no_rating", lang) for s in SLIDE_STATUS_ORDER]
+    colour = alt.Color("status_label:N", scale=alt.Scale(domain=labels,
+                                                         range=[SLIDE_STATUS_COLOURS[s] for s in SLIDE_STATUS_ORDER]),
                        legend=alt.Legend(orient="top", title=None, direction="horizontal"))
     y = alt.Y("domain:N", sort=order, title=None)
     bars = alt.Chart(data).mark_bar(stroke="white", strokeWidth=2).encode(
@@ -67,8 +71,9 @@ def domain_chart(slide: Slide, lang: str = "vi", width: int = WIDTH, height: int
     order = list(data["label"])
     y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelExpr="split(datum.label, '\\n')"))
     x_scale = alt.Scale(domain=[0, top], nice=False)
-    colour = alt.Color("status_key:N", scale=alt.Scale(domain=STATUS_ORDER,
-                                                       range=[STATUS_COLOURS[s] for s in STATUS_ORDER]), legend=None)
+    colour = alt.Color("status_key:N", scale=alt.Scale(domain=SLIDE_STATUS_ORDER,
+                                                       range=[SLIDE_STATUS_COLOURS[s] for s in SLIDE_STATUS_ORDER]),
+                       legend=None)
     bars = alt.Chart(data).mark_bar(height={"band": 0.72}).encode(
         y=y, x=alt.X("achievement_pct:Q", scale=x_scale, title=t("exp_axis_pct_plan", lang),
                      axis=alt.Axis(format="d", values=list(range(0, int(top) + 1, 20)))),

@@ -7,8 +7,8 @@ Slides, in order:
   3. provinces  — the province among all provinces: indicators that met or beat the plan, ranked
   4. emulation  — its emulation rank, when a scorecard for the bloc and period exists (kpi.scoring)
 
-All figures come from kpi.figures.figures_cached (queries/facts_aggregate.sql); the deck only
-formats them (kpi.fmt) and counts statuses.
+All figures come from kpi.figures.figures_cached (queries/facts_aggregate.sql) with their verdict
+(kpi.formulas); the deck only says them (kpi.text.figure_text) and counts verdicts.
 """
 from __future__ import annotations
 
@@ -18,18 +18,19 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from kpi import store
-
-from kpi.text import fmt
-from kpi.store.indicators import domains
-from kpi.screens.compare import rank_labels
-from kpi.figures import figures_cached, indicators, units as units_of
-from kpi.text.i18n import t
-from kpi.units.names import unit_name, units_of_geography
+from kpi import formulas, scoring
+from kpi.charts.theme import NOT_RATED, SLIDE_STATUS_ORDER
+from kpi.figures import figures_cached, indicators
+from kpi.figures import units as units_of
 from kpi.periods import parse_period
+from kpi.store.indicators import domains
+from kpi.store.snapshots import Snapshot
+from kpi.text import fmt
+from kpi.text.figure_text import achievement_text, change_text, change_words, rank_text, verdict_text
+from kpi.text.i18n import t
+from kpi.units.names import full_name, unit_name, units_of_geography
 
-STATUS_ORDER = ["exceeded", "met", "below", "none"]
-RATED_STATUSES = ("exceeded", "met")
+STATUS_ORDER = SLIDE_STATUS_ORDER
 
 
 @dataclass
@@ -70,15 +71,6 @@ class DeckError(ValueError):
     pass
 
 
-def full_name(units: pd.DataFrame, unit: str, lang: str = "vi") -> str:
-    """The unit as a sentence names it: 'tỉnh Vĩnh Long', 'thành phố Hà Nội', 'cả nước'."""
-    row = units.loc[units["unit"] == unit]
-    if row.empty:
-        return unit
-    text = str(row.iloc[0]["name_full_vi"] or row.iloc[0]["name_vi"]) if lang == "vi" else unit_name(units, unit, lang)
-    return text[:1].lower() + text[1:] if lang == "vi" else text
-
-
 def _geography_for(units: pd.DataFrame, unit: str, period: str, geography: int | None) -> int:
     row = units.loc[units["unit"] == unit]
     generation = str(row.iloc[0]["generation"]) if len(row) else "both"
@@ -87,26 +79,7 @@ def _geography_for(units: pd.DataFrame, unit: str, period: str, geography: int |
     return int(geography) if geography else parse_period(period).generation
 
 
-def change_text(row, lang: str = "vi") -> str:
-    """Change on the same period last year: percent for counts, percentage points for rates."""
-    if row["aggregation"] == "ratio":
-        return fmt.signed_points(row["change_pp"], 2, lang)
-    return fmt.signed_percent(row["change_pct"], 1, lang)
-
-
-def change_words(row, lang: str = "vi") -> str:
-    """'tăng 2,5% so với cùng kỳ', 'giảm 0,35 điểm % so với cùng kỳ'; empty when unknown."""
-    ratio = row["aggregation"] == "ratio"
-    value = row["change_pp"] if ratio else row["change_pct"]
-    if value != value or value is None:
-        return ""
-    if value == 0:
-        return t("exp_change_same", lang)
-    amount = (fmt.signed_points(abs(value), 2, lang) if ratio else fmt.signed_percent(abs(value), 1, lang))[1:]
-    return t("exp_change_up" if value > 0 else "exp_change_down", lang, change=amount)
-
-
-def indicator_figures(snapshot: store.Snapshot, unit: str, period: str, lang: str = "vi") -> pd.DataFrame:
+def indicator_figures(snapshot: Snapshot, unit: str, period: str, lang: str = "vi") -> pd.DataFrame:
     """The unit's figures in catalogue order, with names, units of measure and display texts."""
     catalogue = indicators(snapshot)
     frame = figures_cached(snapshot, [unit], [period])  # queries/facts_aggregate.sql
@@ -118,17 +91,20 @@ def indicator_figures(snapshot: store.Snapshot, unit: str, period: str, lang: st
     frame["decimals"] = frame["decimals"].astype(int)
     frame["actual_text"] = [fmt.number(v, d, lang) for v, d in zip(frame["actual"], frame["decimals"])]
     frame["plan_text"] = [fmt.number(v, d, lang) for v, d in zip(frame["plan"], frame["decimals"])]
-    frame["achievement_text"] = [fmt.percent(v, 1, lang) for v in frame["achievement_pct"]]
+    frame["achievement_text"] = [achievement_text(v, lang) for v in frame["achievement_pct"]]
     frame["change_text"] = [change_text(r, lang) for _, r in frame.iterrows()]
-    frame["status_key"] = [_status_key(r) for _, r in frame.iterrows()]
+    frame["status_key"] = [slide_key(v) for v in frame["verdict"]]
     return frame
 
 
-def _status_key(row) -> str:
-    """exceeded / met / below for rated figures; 'none' for no plan, no data or context-only."""
-    if row["direction"] == 0 or row["actual"] != row["actual"] or not row["comparable"]:
-        return "none"
-    return row["status"] if row["status"] in ("exceeded", "met", "below") else "none"
+def status_label(key: str, lang: str = "vi") -> str:
+    """The legend of a slide's verdict category ('Vượt', ..., 'Không đánh giá')."""
+    return t(key if key != NOT_RATED else "exp_no_rating", lang)
+
+
+def slide_key(verdict: str) -> str:
+    """The verdict for figures measured against a plan; 'none' for no plan, no data or context only."""
+    return verdict if verdict in formulas.RATED_VERDICTS else NOT_RATED
 
 
 def indicator_sentence(row, lang: str = "vi", cumulative: bool = False) -> str:
@@ -145,8 +121,8 @@ def indicator_sentence(row, lang: str = "vi", cumulative: bool = False) -> str:
         plan = fmt.figure(row["plan"], uom, int(row["decimals"]), lang)
         key = "exp_sentence_plan_cumulative" if cumulative else "exp_sentence_plan"
         parts.append(t(key, lang, plan=plan, pct=row["achievement_text"]))
-        if row["status"] and not cumulative:  # mid-year progress is not a verdict on the year
-            parts[-1] += f" ({t(row['status'], lang).lower()})"
+        if row["verdict"] in formulas.STATUSES and not cumulative:  # mid-year progress is not a verdict on the year
+            parts[-1] += f" ({verdict_text(row['verdict'], lang).lower()})"
     change = change_words(row, lang)
     if change:
         parts.append(change)
@@ -175,18 +151,17 @@ def _headline(frame: pd.DataFrame, deck_head: str, lang: str, cumulative: bool) 
             count = int((part["status_key"] == status).sum())
             if count:
                 rows.append({"domain": label, "domain_order": int(domain["order"]), "status": status,
-                             "status_label": t(status if status != "none" else "exp_no_rating", lang),
-                             "status_order": order, "count": count})
+                             "status_label": status_label(status, lang), "status_order": order, "count": count})
     data = pd.DataFrame(rows, columns=["domain", "domain_order", "status", "status_label", "status_order", "count"])
-    rated = frame[frame["status_key"] != "none"]
-    good = int(rated["status_key"].isin(RATED_STATUSES).sum())
-    summary = t("exp_headline_summary", lang, good=good, rated=len(rated),
-                exceeded=int((rated["status_key"] == "exceeded").sum()),
-                met=int((rated["status_key"] == "met").sum()), below=int((rated["status_key"] == "below").sum()))
+    rated = frame[frame["status_key"] != NOT_RATED]
+    counts = {key: int((rated["status_key"] == key).sum()) for key in formulas.RATED_VERDICTS}
+    good = sum(counts[key] for key in formulas.GOOD_VERDICTS)
+    summary = t("exp_headline_summary", lang, good=good, rated=len(rated), exceeded=counts["exceeded"],
+                met=counts["met"], below=counts["below"] + counts["in_progress"])
     notes = [t("progress_note", lang)] if cumulative else []
-    if cumulative:  # mid-year, "below" only means the annual plan is not reached yet
+    if cumulative:  # mid-year, a count short of the annual plan is in progress, not failed
         summary = t("exp_headline_summary_cumulative", lang, good=good, rated=len(rated),
-                    below=int((rated["status_key"] == "below").sum()))
+                    below=counts["below"] + counts["in_progress"])
     return Slide("headline", "headline", t("exp_slide_headline", lang), deck_head, data, summary, notes)
 
 
@@ -208,26 +183,32 @@ def _domain_slides(frame: pd.DataFrame, deck_head: str, lang: str, cumulative: b
         title = domain["name_vi"] if lang == "vi" else domain["name_en"]
         counts = {s: int((part["status_key"] == s).sum()) for s in STATUS_ORDER}
         summary = t("exp_domain_summary", lang, exceeded=counts["exceeded"], met=counts["met"],
-                    below=counts["below"], none=counts["none"])
+                    below=counts["below"], none=counts[NOT_RATED])
+        if counts["in_progress"]:
+            summary = t("exp_domain_summary_cumulative", lang, exceeded=counts["exceeded"], met=counts["met"],
+                        progress=counts["in_progress"], below=counts["below"], none=counts[NOT_RATED])
         notes = [indicator_sentence(r, lang, cumulative) for _, r in part.iterrows()]
         slides.append(Slide(f"domain:{domain['domain']}", "domain", title, deck_head,
                             data.reset_index(drop=True), summary, notes))
     return slides
 
 
-def provinces_frame(snapshot: store.Snapshot, units: pd.DataFrame, geography: int, period: str,
+def provinces_frame(snapshot: Snapshot, units: pd.DataFrame, geography: int, period: str,
                     lang: str = "vi") -> pd.DataFrame:
     """Per province: rated indicators with figures, how many met or beat the plan, and the rank on that."""
     provinces = units_of_geography(units, geography, levels=("province",))
     frame = figures_cached(snapshot, provinces, [period])  # queries/facts_aggregate.sql
-    frame["status_key"] = [_status_key(r) for _, r in frame.iterrows()]
-    rated = frame[frame["status_key"] != "none"]
+    frame["status_key"] = [slide_key(v) for v in frame["verdict"]]
+    rated = frame[frame["status_key"] != NOT_RATED]
     counts = rated.groupby("unit")["status_key"].agg(
-        good=lambda s: int(s.isin(RATED_STATUSES).sum()), rated="size")
+        good=lambda s: int(s.isin(formulas.GOOD_VERDICTS).sum()), rated="size")
     out = pd.DataFrame({"unit": provinces})
     out = out.join(counts, on="unit")
     out["name"] = [unit_name(units, u, lang) for u in out["unit"]]
-    out["rank"], out["rank_label"] = rank_labels(out["good"].astype("float64"), 1)
+    out["rank"] = formulas.competition_ranks(out["good"].to_numpy(dtype="float64"))
+    is_tied = formulas.tied(out["rank"].to_numpy())
+    out["tied"] = is_tied
+    out["rank_label"] = [rank_text(r, tie, lang=lang) for r, tie in zip(out["rank"], is_tied)]
     return out
 
 
@@ -245,7 +226,7 @@ def _provinces_slide(snapshot, units, unit: str, geography: int, period: str, de
     name = unit_name(units, unit, lang)
     if mine["good"] == mine["good"]:
         summary = t("exp_provinces_summary", lang, name=name, good=int(mine["good"]), rated=int(mine["rated"]),
-                    rank=mine["rank_label"], n=int(reporting.sum()))
+                    rank=rank_text(mine["rank"], bool(mine["tied"]), int(reporting.sum()), lang))
     else:
         summary = t("exp_provinces_missing", lang, name=name)
     uneven = data.loc[reporting, "rated"].nunique() > 1
@@ -259,32 +240,26 @@ def _provinces_slide(snapshot, units, unit: str, geography: int, period: str, de
 
 def _emulation_slide(snapshot, units, unit: str, period: str, deck_head: str, lang: str,
                      data_dir) -> Slide | None:
-    """The unit's rank on a scorecard of its bloc for this period, if kpi.scoring and one exist."""
-    try:
-        from kpi import scoring
-    except ImportError:
-        return None
-    try:
-        found = _score_unit(scoring, snapshot, unit, period, data_dir)
-    except AttributeError:  # kpi.scoring is optional; an incompatible version means no slide
-        return None
+    """The unit's rank on a scorecard of its bloc for this period, if one exists."""
+    found = _score_unit(snapshot, unit, period, data_dir)
     if found is None:
         return None
     card, ranking = found
     table = ranking[["unit", "rank", "tied", "total", "tier", "complete"]].copy()
     table["name"] = [unit_name(units, u, lang) for u in table["unit"]]
     table["highlight"] = table["unit"] == unit
-    table["rank_label"] = [f"{int(r)}" + ("=" if tied else "") for r, tied in zip(table["rank"], table["tied"])]
+    table["rank_label"] = [rank_text(r, tie, lang=lang) for r, tie in zip(table["rank"], table["tied"])]
     table["total_text"] = [fmt.number(v, 1, lang) for v in table["total"]]
     mine = table[table["highlight"]].iloc[0]
-    summary = t("exp_emulation_summary", lang, name=unit_name(units, unit, lang), rank=mine["rank_label"],
-                n=len(table), total=mine["total_text"], tier=mine["tier"] or "")
+    summary = t("exp_emulation_summary", lang, name=unit_name(units, unit, lang),
+                rank=rank_text(mine["rank"], bool(mine["tied"]), len(table), lang), total=mine["total_text"],
+                tier=mine["tier"] or "")
     notes = [card.title, card.bloc] + ([card.issued] if card.issued else [])
     return Slide("emulation", "emulation", t("exp_slide_emulation", lang), deck_head,
                  table.reset_index(drop=True), summary, notes)
 
 
-def _score_unit(scoring, snapshot, unit: str, period: str, data_dir):
+def _score_unit(snapshot, unit: str, period: str, data_dir):
     """The newest-version scorecard of this period whose bloc holds the unit, scored; or None."""
     best = None
     for path in scoring.list_scorecards(data_dir):
@@ -314,7 +289,7 @@ def presentation_unit(units: pd.DataFrame, unit: str, geography: int, default_un
     return default_unit if default_unit in provinces else unit
 
 
-def build_deck(snapshot: store.Snapshot, unit: str, period: str, lang: str = "vi",
+def build_deck(snapshot: Snapshot, unit: str, period: str, lang: str = "vi",
                geography: int | None = None, data_dir=None) -> Deck:
     """Every slide of the briefing for `unit` in `period` (raise DeckError if it has no figures)."""
     units = units_of(snapshot)

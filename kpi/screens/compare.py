@@ -1,47 +1,92 @@
-"""The compare view: one indicator, one period, provinces ranked, with national and regional aggregates."""
+"""So sánh as data: one indicator, one period, provinces ranked (ties share a rank), with the
+national and regional aggregates, the table and its Excel sheet."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import pandas as pd
 
-from kpi import store
+from kpi import formulas
 from kpi.figures import figures_cached
+from kpi.periods import period_label
+from kpi.reports.excel import figures_sheet
+from kpi.screens.tables import figure_table, indicator_name
+from kpi.store.snapshots import Snapshot
+from kpi.text import fmt
+from kpi.text.figure_text import rank_text
+from kpi.text.i18n import t
 from kpi.units.names import region_of, unit_name, units_of_geography
 from kpi.units.table import NATION
 
 
 @dataclass
-class CompareResult:
-    provinces: pd.DataFrame   # one row per province, with name and rank (ties share a rank)
-    aggregates: pd.DataFrame  # the nation and the region(s) in scope
+class Aggregate:
+    name: str
+    value: str       # the figure, with a note when the sum is incomplete
 
 
-def rank_labels(values: pd.Series, direction: int) -> tuple[pd.Series, pd.Series]:
-    """Competition ranking ('1, 2, 2, 4'), best first by direction; ties shown as '2=' ."""
-    ascending = direction < 0
-    ranks = values.rank(method="min", ascending=ascending)
-    tied = ranks.duplicated(keep=False) & ranks.notna()
-    labels = [("" if pd.isna(r) else f"{int(r)}" + ("=" if tie else "")) for r, tie in zip(ranks, tied)]
-    return ranks, pd.Series(labels, index=values.index)
+@dataclass
+class CompareScreen:
+    title: str
+    provinces: pd.DataFrame   # one row per province: figures, name, rank, rank_text (best first)
+    aggregates: list[Aggregate]
+    has_figures: bool
+    missing: list[str]        # provinces without a figure
+    table: pd.DataFrame
+    sheet: pd.DataFrame
+    highlight: str | None     # the selected province, when it is in the list
+    highlight_note: str
+    meta: pd.Series           # the indicator's catalogue row
 
 
-def compare_frame(snapshot: store.Snapshot, units: pd.DataFrame, geography: int, period: str, indicator: str,
-                  region: str | None, lang: str = "vi", focus: str | None = None) -> CompareResult:
-    """`region` limits the provinces; `focus` (the selected province) adds its region's aggregate."""
+def ranked(frame: pd.DataFrame, direction: int, lang: str = "vi") -> pd.DataFrame:
+    """Provinces with their competition rank (kpi.formulas) and its text, best first."""
+    out = frame.copy()
+    out["rank"] = formulas.competition_ranks(out["actual"].to_numpy(), direction)
+    is_tied = formulas.tied(out["rank"].to_numpy())
+    out["rank_text"] = [rank_text(r, tie, lang=lang) for r, tie in zip(out["rank"], is_tied)]
+    return out.sort_values(["rank", "name"], na_position="last", kind="stable").reset_index(drop=True)
+
+
+def compare_screen(snapshot: Snapshot, units: pd.DataFrame, catalogue: pd.DataFrame, geography: int, period: str,
+                   indicator: str, region: str | None, lang: str = "vi", focus: str | None = None) -> CompareScreen:
+    """`region` limits the provinces; `focus` (the selected unit) adds its region's aggregate."""
+    meta = catalogue.set_index("code").loc[indicator]
     provinces = units_of_geography(units, geography, levels=("province",))
     if region:
         provinces = [u for u in provinces if region_of(units, u, geography) == region]
-    aggregate_units = [NATION] + ([region] if region else units_of_geography(units, geography, levels=("region",)))
-    frame = figures_cached(snapshot, provinces + aggregate_units, [period], [indicator])
-    frame["name"] = [unit_name(units, u, lang) for u in frame["unit"]]
-    per_province = frame[frame["unit"].isin(provinces)].copy()
-    direction = int(frame["direction"].iloc[0]) if len(frame) else 1
-    per_province["rank"], per_province["rank_label"] = rank_labels(per_province["actual"], direction)
-    aggregates = frame[frame["unit"].isin(aggregate_units)].copy()
-    order = {u: i for i, u in enumerate(aggregate_units)}
-    aggregates = aggregates.sort_values("unit", key=lambda s: s.map(order))
-    if not region:
+    if region:
+        aggregate_units = [NATION, region]
+    else:
         focus_region = region_of(units, focus, geography) if focus else None
-        aggregates = aggregates[aggregates["unit"].isin([NATION, focus_region])]
-    return CompareResult(per_province, aggregates)
+        aggregate_units = [NATION] + ([focus_region] if focus_region else [])
+    frame = figures_cached(snapshot, provinces + aggregate_units, [period], [indicator])  # facts_aggregate.sql
+    frame["name"] = [unit_name(units, u, lang) for u in frame["unit"]]
+    per_province = ranked(frame[frame["unit"].isin(provinces)], int(meta["direction"]), lang)
+    decimals, uom = int(meta["decimals"]), meta["unit_of_measure"]
+    aggregates = []
+    by_unit = frame.set_index("unit")
+    for unit in aggregate_units:
+        if unit not in by_unit.index:
+            continue
+        row = by_unit.loc[unit]
+        value = fmt.figure(row["actual"], uom, decimals, lang)
+        if not row["complete"]:
+            value += (f" ({t('incomplete', lang).lower()}: "
+                      + t("atoms_note", lang, n=int(row["n_actual"]), total=int(row["n_atoms"])) + ")")
+        aggregates.append(Aggregate(row["name"], value))
+    table = figure_table(per_province, catalogue, lang, {t("rank", lang): per_province["rank_text"],
+                                                          t("unit", lang): per_province["name"]})
+    table = table.drop(columns=[t("indicator", lang)])
+    sheet = figures_sheet(per_province, catalogue, lang, {t("rank", lang): per_province["rank_text"],
+                                                          t("unit", lang): per_province["name"]})
+    highlight = focus if focus in set(per_province["unit"]) else None
+    note = ""
+    if highlight:
+        own_region = region_of(units, highlight, geography)
+        note = f"{t('highlight', lang)}: {unit_name(units, highlight, lang)}" + (
+            f" ({unit_name(units, own_region, lang)})" if own_region else "")
+    title = f"{indicator_name(catalogue, indicator, lang)} — {period_label(period, lang)}"
+    return CompareScreen(title, per_province, aggregates, bool(per_province["actual"].notna().any()),
+                         per_province.loc[per_province["actual"].isna(), "name"].tolist(), table, sheet,
+                         highlight, note, meta)

@@ -8,44 +8,54 @@ former provinces, rates as sum(numerator)/sum(denominator), otherwise 'not compa
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
-from kpi import store
-
-from kpi.text import fmt
-from kpi.screens.compare import rank_labels
+from kpi import formulas
+from kpi.charts.maps import MapValues, map_values
 from kpi.figures import figures_cached
-from kpi.text.i18n import t
-from kpi.units.names import region_of, unit_name, units_of_geography
 from kpi.periods import parse_period
-from kpi.screens.trends import periods_for_months, predecessor_notes
+from kpi.screens.overview import Card
+from kpi.screens.trends import periods_for_months, predecessor_notes, trend_frame
+from kpi.store.snapshots import Snapshot
+from kpi.text import fmt
+from kpi.text.figure_text import achievement_text, change_text, rank_text, verdict_text
+from kpi.text.i18n import t
+from kpi.units.boundaries import BoundaryMatch, attribution, load_boundaries, match_provinces
+from kpi.units.names import region_of, unit_name, units_of_geography
 from kpi.units.table import NATION
+
+NOTED_VERDICTS = (formulas.NOT_COMPARABLE, formulas.MISSING, formulas.INCOMPLETE)
 
 
 @dataclass(frozen=True)
 class DomainPage:
     key: str
     title_key: str
+    url_path: str
+    icon: str
     domains: tuple[str, ...]
     focus: tuple[str, ...]      # what the domain's users ask about, shown together first
     chart: str                  # 'combo' (counts as bars, rates as lines) or 'multiples' (one panel each)
 
 
-DOMAIN_PAGES: dict[str, DomainPage] = {
-    "employment": DomainPage("employment", "dom_page_employment", ("employment",),
-                             ("jobs_created", "workers_abroad", "urban_unemployment_rate"), "combo"),
-    "training": DomainPage("training", "dom_page_training", ("training",),
-                           ("vocational_enrolment", "trained_labour_rate", "certified_labour_rate"), "combo"),
-    "poverty": DomainPage("poverty", "dom_page_poverty", ("poverty",),
-                          ("poor_household_rate", "near_poor_household_rate", "households_out_of_poverty"), "combo"),
-    "merit": DomainPage("merit", "dom_page_merit", ("merit",),
-                        ("merit_allowance_recipients", "merit_allowance_spending", "gratitude_houses",
-                         "gratitude_fund", "heroic_mothers_cared"), "multiples"),
-    "social": DomainPage("social", "dom_page_social", ("social", "admin_reform"),
-                         ("social_assistance_recipients", "child_friendly_commune_rate", "children_u6_insured_rate",
-                          "procedures_on_time_rate"), "multiples"),
-}
+# the domain pages of the navigation, in order (dashboard.py builds one page from each)
+DOMAIN_PAGES: dict[str, DomainPage] = {page.key: page for page in (
+    DomainPage("employment", "dom_page_employment", "viec-lam", ":material/work:", ("employment",),
+               ("jobs_created", "workers_abroad", "urban_unemployment_rate"), "combo"),
+    DomainPage("training", "dom_page_training", "giao-duc-nghe-nghiep", ":material/school:", ("training",),
+               ("vocational_enrolment", "trained_labour_rate", "certified_labour_rate"), "combo"),
+    DomainPage("poverty", "dom_page_poverty", "giam-ngheo", ":material/home:", ("poverty",),
+               ("poor_household_rate", "near_poor_household_rate", "households_out_of_poverty"), "combo"),
+    DomainPage("merit", "dom_page_merit", "nguoi-co-cong", ":material/military_tech:", ("merit",),
+               ("merit_allowance_recipients", "merit_allowance_spending", "gratitude_houses",
+                "gratitude_fund", "heroic_mothers_cared"), "multiples"),
+    DomainPage("social", "dom_page_social", "bao-tro-xa-hoi", ":material/diversity_3:", ("social", "admin_reform"),
+               ("social_assistance_recipients", "child_friendly_commune_rate", "children_u6_insured_rate",
+                "procedures_on_time_rate"), "multiples"),
+)}
+DOMAIN_OF_URL = {page.url_path: page.key for page in DOMAIN_PAGES.values()}
 
 
 @dataclass
@@ -69,23 +79,25 @@ def domain_codes(page: DomainPage, catalogue: pd.DataFrame) -> list[str]:
     return [c for c, d in zip(ordered["code"], ordered["domain"]) if d in page.domains]
 
 
-def rank_in(peers: pd.DataFrame, indicator: str, unit: str, members: list[str], direction: int) -> tuple[float, int, str]:
-    """(rank, number ranked, label like '3= / 34') of `unit` among `members` for one indicator.
+def rank_in(peers: pd.DataFrame, indicator: str, unit: str, members: list[str], direction: int,
+            lang: str = "vi") -> tuple[float, int, str]:
+    """(rank, number ranked, text like '3/34 (đồng hạng)') of `unit` among `members` for one indicator.
 
     Only comparable, complete figures are ranked (a partial sum would rank unfairly low); ties
-    share a rank and are marked '='. Context-only indicators (direction 0) are not ranked.
+    share a rank (kpi.formulas.competition_ranks). Context-only indicators (direction 0) are not ranked.
     """
     part = peers[(peers["indicator"] == indicator) & peers["unit"].isin(members)]
     part = part[part["comparable"].astype(bool) & part["complete"].astype(bool) & part["actual"].notna()]
     if direction == 0 or unit not in set(part["unit"]):
         return float("nan"), len(part), fmt.MISSING
-    ranks, labels = rank_labels(part["actual"].reset_index(drop=True), direction)
+    ranks = formulas.competition_ranks(part["actual"].to_numpy(), direction)
+    is_tied = formulas.tied(ranks)
     position = list(part["unit"]).index(unit)
-    return float(ranks[position]), len(part), f"{labels[position]} / {len(part)}"
+    return float(ranks[position]), len(part), rank_text(ranks[position], bool(is_tied[position]), len(part), lang)
 
 
-def domain_view(snapshot: store.Snapshot, units: pd.DataFrame, catalogue: pd.DataFrame, page_key: str,
-                unit: str, period: str, geography: int) -> DomainView:
+def domain_view(snapshot: Snapshot, units: pd.DataFrame, catalogue: pd.DataFrame, page_key: str,
+                unit: str, period: str, geography: int, lang: str = "vi") -> DomainView:
     page = DOMAIN_PAGES[page_key]
     codes = domain_codes(page, catalogue)
     level = units.set_index("unit")["level"].get(unit, "province")
@@ -102,11 +114,11 @@ def domain_view(snapshot: store.Snapshot, units: pd.DataFrame, catalogue: pd.Dat
     for code in codes:
         direction = int(directions[code])
         if level == "province":
-            rank_nation.append(rank_in(peers, code, unit, provinces, direction)[2])
+            rank_nation.append(rank_in(peers, code, unit, provinces, direction, lang)[2])
             members = [p for p in provinces if region_of(units, p, geography) == region]
-            rank_region.append(rank_in(peers, code, unit, members, direction)[2] if region else fmt.MISSING)
+            rank_region.append(rank_in(peers, code, unit, members, direction, lang)[2] if region else fmt.MISSING)
         elif level == "region":
-            rank_nation.append(rank_in(frame, code, unit, regions, direction)[2])
+            rank_nation.append(rank_in(frame, code, unit, regions, direction, lang)[2])
             rank_region.append(fmt.MISSING)
         else:
             rank_nation.append(fmt.MISSING)
@@ -127,20 +139,9 @@ def map_highlight(units: pd.DataFrame, unit: str, geography: int) -> list[str]:
 
 
 def state_note(row: pd.Series, lang: str = "vi") -> str:
-    """'Không so sánh được' / 'Chưa đủ số liệu' / 'Chưa có số liệu', or '' for a complete figure."""
-    if not bool(row.get("comparable", True)):
-        return t("not_comparable", lang)
-    if pd.isna(row.get("actual")):
-        return t("missing", lang)
-    if not bool(row.get("complete", True)):
-        return t("incomplete", lang)
-    return ""
-
-
-def change_text(row: pd.Series, aggregation: str, lang: str = "vi") -> str:
-    if aggregation == "ratio":
-        return fmt.signed_points(row["change_pp"], 2, lang)
-    return fmt.signed_percent(row["change_pct"], 1, lang)
+    """'Không so sánh được' / 'Chưa có số liệu' / 'Chưa đủ số liệu' (the verdict), or '' for a complete figure."""
+    verdict = row.get("verdict")
+    return verdict_text(verdict, lang) if verdict in NOTED_VERDICTS else ""
 
 
 def indicator_table(view: DomainView, catalogue: pd.DataFrame, lang: str = "vi", ranked: bool = True) -> pd.DataFrame:
@@ -152,13 +153,13 @@ def indicator_table(view: DomainView, catalogue: pd.DataFrame, lang: str = "vi",
         decimals = int(m["decimals"])
         row = {
             t("indicator", lang): m["name_vi"] if lang == "vi" else m["name_en"],
-            "ĐVT" if lang == "vi" else "Unit": m["unit_of_measure"],
+            t("uom", lang): m["unit_of_measure"],
             t("actual", lang): fmt.number(r["actual"], decimals, lang),
             t("plan", lang): fmt.number(r["plan"], decimals, lang),
-            t("achievement", lang): fmt.percent(r["achievement_pct"], 1, lang),
-            t("status", lang): t(r["status"], lang) if isinstance(r["status"], str) and r["status"] else "",
+            t("achievement", lang): achievement_text(r["achievement_pct"], lang),
+            t("status", lang): verdict_text(r["verdict"], lang) if isinstance(r["verdict"], str) else "",
             t("dom_previous", lang): fmt.number(r["previous"], decimals, lang),
-            t("change", lang): change_text(r, m["aggregation"], lang),
+            t("change", lang): change_text(r, lang) if isinstance(r["aggregation"], str) else fmt.MISSING,
         }
         if ranked:
             row[t("dom_rank_nation", lang)] = r["rank_nation"]
@@ -173,8 +174,8 @@ def card_text(row: pd.Series, meta: pd.Series, lang: str = "vi") -> tuple[str, s
     decimals = int(meta["decimals"])
     value = fmt.figure(row["actual"], meta["unit_of_measure"], decimals, lang)
     lines = [f"{t('plan', lang)}: {fmt.figure(row['plan'], meta['unit_of_measure'], decimals, lang)}"
-             f" · {t('achievement', lang)}: {fmt.percent(row['achievement_pct'], 1, lang)}",
-             f"{t('change', lang)}: {change_text(row, meta['aggregation'], lang)}"]
+             f" · {t('achievement', lang)}: {achievement_text(row['achievement_pct'], lang)}",
+             f"{t('change', lang)}: {change_text(row, lang)}"]
     if row["rank_nation"] != fmt.MISSING:
         lines.append(f"{t('dom_rank_nation', lang)}: {row['rank_nation']}"
                      + (f" · {t('dom_rank_region', lang)}: {row['rank_region']}" if row["rank_region"] != fmt.MISSING else ""))
@@ -193,7 +194,7 @@ def trend_periods(periods: list[str], period: str) -> list[str]:
     return periods_for_months(periods, parse_period(period).months)
 
 
-def domain_trend(snapshot: store.Snapshot, units: pd.DataFrame, unit: str, periods: list[str], period: str,
+def domain_trend(snapshot: Snapshot, units: pd.DataFrame, unit: str, periods: list[str], period: str,
                  codes: list[str], with_aggregates: bool = False, geography: int = 34,
                  lang: str = "vi") -> DomainTrend:
     """Figures of `codes` over the years for the unit (and its region and the nation when asked)."""
@@ -201,16 +202,92 @@ def domain_trend(snapshot: store.Snapshot, units: pd.DataFrame, unit: str, perio
     if with_aggregates:
         region = region_of(units, unit, geography)
         targets += [u for u in (region, NATION) if u and u != unit]
-    chosen = trend_periods(periods, period)
-    frame = figures_cached(snapshot, targets, chosen, codes)  # queries/facts_aggregate.sql
-    frame["year"] = [parse_period(p).year for p in frame["period"]]
-    frame["name"] = [unit_name(units, u, lang) for u in frame["unit"]]
-    order = {u: i for i, u in enumerate(targets)}
-    frame = frame.sort_values(["unit", "indicator", "year"], key=lambda s: s.map(order) if s.name == "unit" else s)
-    notes = [t("predecessor_note", lang, name=name, parts=", ".join(parts))
-             for name, parts in predecessor_notes(units, [unit], lang)]
+    frame = trend_frame(snapshot, units, targets, trend_periods(periods, period), codes, lang)
     own = frame[frame["unit"] == unit]
     blocked = sorted({p for p, c in zip(own["period"], own["comparable"]) if not bool(c)},
                      key=lambda p: parse_period(p).year)
     labels = [parse_period(p).label(lang) for p in blocked]
-    return DomainTrend(frame.reset_index(drop=True), notes, labels)
+    return DomainTrend(frame, predecessor_notes(units, [unit], lang), labels)
+
+
+def trend_notes(trend: DomainTrend, lang: str = "vi") -> list[str]:
+    """Where earlier figures come from, and the periods with no honest figure."""
+    notes = list(trend.notes)
+    if trend.not_comparable:
+        notes.append(t("dom_not_comparable_periods", lang, periods=", ".join(trend.not_comparable)))
+    return notes
+
+
+def focus_cards(view: DomainView, catalogue: pd.DataFrame, lang: str = "vi") -> list[Card]:
+    """The cards of the focus indicators: figure, verdict, plan, % of plan, change, ranks."""
+    meta = catalogue.set_index("code")
+    rows = view.own.set_index("indicator")
+    cards = []
+    for code in view.focus:
+        row = rows.loc[code]
+        value, caption = card_text(row, meta.loc[code], lang)
+        verdict = row["verdict"]
+        cards.append(Card(code, meta.loc[code, "name_vi"] if lang == "vi" else meta.loc[code, "name_en"], value,
+                          verdict, t("dom_context_only", lang) if verdict == formulas.CONTEXT_ONLY
+                          else verdict_text(verdict, lang), caption))
+    return cards
+
+
+@dataclass
+class MapView:
+    kind: str                       # what is drawn: 'tiles', 'bubbles' or 'choropleth'
+    values: MapValues
+    highlight: list[str]
+    features: list | None           # boundaries (choropleth, or the outline behind bubbles)
+    match: BoundaryMatch | None
+    notes: list[str]                # captions under the map
+    infos: list[str]                # why another kind is drawn than the one chosen
+    warnings: list[str]             # names in the boundary file and units that did not match
+
+
+def map_view(view: DomainView, units: pd.DataFrame, catalogue: pd.DataFrame, geography: int, indicator: str,
+             kind: str, unit: str, lang: str = "vi", boundary_path: Path | None = None) -> MapView:
+    """What the map shows: the values of one indicator per province, the outlined tiles, the boundaries."""
+    values = map_values(view.peers, units, geography, indicator, catalogue, lang)
+    highlight = map_highlight(units, unit, geography)
+    notes, infos, warnings = [t("dom_map_note", lang)], [], []
+    if kind == "choropleth" and boundary_path is None:
+        infos.append(t("dom_no_boundaries", lang, geo=t(f"dom_geo_{geography}", lang), n=geography))
+        kind = "tiles"
+    features = load_boundaries(boundary_path) if boundary_path and kind != "tiles" else None
+    match = match_provinces(features, units, geography) if kind == "choropleth" else None
+    if match is not None:
+        credit = attribution()
+        notes.append(t("dom_boundary_source", lang, file=boundary_path.name) + (f" — {credit}" if credit else ""))
+        if match.unmatched_features:
+            warnings.append(t("dom_unmatched_features", lang, names=", ".join(match.unmatched_features)))
+        if match.unmatched_units:
+            warnings.append(t("dom_unmatched_units", lang,
+                              names=", ".join(unit_name(units, u, lang) for u in match.unmatched_units)))
+    return MapView(kind, values, highlight, features, match, notes, infos, warnings)
+
+
+@dataclass
+class IndicatorTrend:
+    title: str
+    trend: DomainTrend
+    rate: bool                      # a rate: drawn beside its region and the nation, without plans
+    notes: list[str]
+
+
+def indicator_trend(snapshot: Snapshot, units: pd.DataFrame, catalogue: pd.DataFrame, unit: str,
+                    periods: list[str], period: str, indicator: str, geography: int,
+                    lang: str = "vi") -> IndicatorTrend:
+    """One indicator of the domain over the years, with what the reader must know about its figures."""
+    meta = catalogue.set_index("code").loc[indicator]
+    rate = meta["aggregation"] == "ratio"
+    trend = domain_trend(snapshot, units, unit, periods, period, [indicator], with_aggregates=rate,
+                         geography=geography, lang=lang)
+    notes = ([t("dom_trend_with_aggregates", lang)] if rate else []) + trend_notes(trend, lang)
+    own = trend.frame[(trend.frame["unit"] == unit) & trend.frame["actual"].notna()]
+    states = [f"{parse_period(r['period']).label(lang)}: {state_note(r, lang)}" for _, r in own.iterrows()
+              if state_note(r, lang)]
+    if states:
+        notes.append("; ".join(states))
+    title = f"{t('dom_trend', lang)}: {meta['name_vi'] if lang == 'vi' else meta['name_en']} ({meta['unit_of_measure']})"
+    return IndicatorTrend(title, trend, bool(rate), notes)

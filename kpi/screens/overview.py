@@ -1,44 +1,114 @@
-"""What the overview says in words: counts by status and the best and worst against plan."""
+"""Tổng quan as data: every indicator of one unit and period, grouped by domain, against plan and
+the same period last year; the counts by verdict and the best and worst against plan in words."""
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 import pandas as pd
 
+from kpi import formulas
+from kpi.figures import figures_cached
+from kpi.periods import parse_period, period_label
+from kpi.reports.excel import figures_sheet
+from kpi.screens.tables import figure_table
+from kpi.store.indicators import domains
+from kpi.store.snapshots import Snapshot
 from kpi.text import fmt
+from kpi.text.figure_text import achievement_text, change_text, verdict_text
 from kpi.text.i18n import t
-from kpi.periods import parse_period
+from kpi.units.names import unit_name
 
 
-def status_counts(frame: pd.DataFrame) -> dict[str, int]:
+@dataclass
+class Card:
+    indicator: str
+    title: str
+    value: str           # the figure with its unit of measure: '18.382 người'
+    verdict: str         # kpi.formulas.VERDICTS
+    verdict_text: str
+    caption: str         # plan · % of plan, change on the same period last year
+
+
+@dataclass
+class Section:
+    title: str
+    cards: list[Card]
+
+
+@dataclass
+class OverviewScreen:
+    title: str
+    figures: pd.DataFrame
+    has_figures: bool
+    summary: str = ""
+    sentences: list[str] = field(default_factory=list)
+    cumulative: bool = False
+    sections: list[Section] = field(default_factory=list)
+    table: pd.DataFrame | None = None    # the figures as display text, with their sources
+    sheet: pd.DataFrame | None = None    # the same at full precision for Excel
+
+
+def verdict_counts(frame: pd.DataFrame) -> dict[str, int]:
+    """How many indicators beat, meet, are in progress towards or miss their plan, and how many have none."""
     rated = frame[frame["direction"] != 0]
-    return {
-        "exceeded": int((rated["status"] == "exceeded").sum()),
-        "met": int((rated["status"] == "met").sum()),
-        "below": int((rated["status"] == "below").sum()),
-        "noplan": int((rated["status"] == "").sum()),
-    }
+    counts = {v: int((rated["verdict"] == v).sum()) for v in formulas.RATED_VERDICTS}
+    counts["noplan"] = int((rated["verdict"] == formulas.NO_PLAN).sum())
+    return counts
 
 
-def best_and_worst(frame: pd.DataFrame, catalogue: pd.DataFrame, lang: str = "vi") -> tuple[str | None, str | None]:
+def summary_sentence(frame: pd.DataFrame, cumulative: bool, lang: str = "vi") -> str:
+    counts = verdict_counts(frame)
+    if not cumulative:
+        return t("summary_counts", lang, exceeded=counts["exceeded"], met=counts["met"],
+                 below=counts["below"] + counts["in_progress"], noplan=counts["noplan"])
+    return t("summary_counts_cumulative", lang, done=counts["exceeded"] + counts["met"],
+             pending=counts["below"] + counts["in_progress"], noplan=counts["noplan"])
+
+
+def best_and_worst(frame: pd.DataFrame, catalogue: pd.DataFrame, lang: str = "vi") -> list[str]:
     """Sentences naming the indicator furthest above and furthest below its plan (full precision)."""
     rated = frame[(frame["direction"] != 0) & frame["achievement_pct"].notna()]
     if rated.empty:
-        return None, None
+        return []
     names = catalogue.set_index("code")["name_vi" if lang == "vi" else "name_en"]
     ordered = rated.sort_values("achievement_pct", ascending=False)
 
     def sentence(row) -> str:
-        verb = "đạt" if lang == "vi" else "reached"
-        of_plan = "kế hoạch" if lang == "vi" else "of plan"
-        return f"{names[row['indicator']]} {verb} {fmt.percent(row['achievement_pct'], 1, lang)} {of_plan}"
+        return t("overview_of_plan", lang, name=names[row["indicator"]], pct=achievement_text(row["achievement_pct"], lang))
 
-    best = ordered.iloc[0]
-    worst = ordered.iloc[-1]
-    best_text = f"{t('best', lang)}: {sentence(best)}."
-    worst_text = f"{t('worst', lang)}: {sentence(worst)}." if worst["indicator"] != best["indicator"] else None
-    return best_text, worst_text
+    best, worst = ordered.iloc[0], ordered.iloc[-1]
+    out = [f"{t('best', lang)}: {sentence(best)}."]
+    if worst["indicator"] != best["indicator"]:
+        out.append(f"{t('worst', lang)}: {sentence(worst)}.")
+    return out
 
 
-def in_progress(status: str, aggregation: str, period: str) -> bool:
-    """A count of a cumulative period (6 or 9 months) still short of the whole-year plan is work in
-    progress, not a failure: the screen says so instead of 'chưa đạt' (machine output keeps 'below')."""
-    return status == "below" and aggregation == "sum" and not parse_period(period).is_whole_year
+def card(row, meta, lang: str = "vi") -> Card:
+    decimals, uom = int(meta["decimals"]), meta["unit_of_measure"]
+    caption = (f"{t('plan', lang)}: {fmt.figure(row['plan'], uom, decimals, lang)}"
+               f" · {t('achievement', lang)}: {achievement_text(row['achievement_pct'], lang)}"
+               f"  \n{t('change', lang)}: {change_text(row, lang)}")
+    return Card(row["indicator"], meta["name_vi"] if lang == "vi" else meta["name_en"],
+                fmt.figure(row["actual"], uom, decimals, lang), row["verdict"], verdict_text(row["verdict"], lang),
+                caption)
+
+
+def overview_screen(snapshot: Snapshot, units: pd.DataFrame, catalogue: pd.DataFrame, unit: str, period: str,
+                    lang: str = "vi") -> OverviewScreen:
+    title = f"{t('page_overview', lang)} — {unit_name(units, unit, lang)} — {period_label(period, lang)}"
+    frame = figures_cached(snapshot, [unit], [period])  # queries/facts_aggregate.sql
+    if frame["actual"].notna().sum() == 0:
+        return OverviewScreen(title, frame, has_figures=False)
+    cumulative = not parse_period(period).is_whole_year
+    meta = catalogue.set_index("code")
+    sections = []
+    for _, domain in domains().iterrows():
+        part = frame[frame["indicator"].map(meta["domain"]) == domain["domain"]]
+        if len(part):
+            sections.append(Section(domain["name_vi"] if lang == "vi" else domain["name_en"],
+                                    [card(r, meta.loc[r["indicator"]], lang) for _, r in part.iterrows()]))
+    table = figure_table(frame, catalogue, lang)
+    table[t("source", lang)] = frame["sources"].fillna("").to_numpy()
+    return OverviewScreen(title, frame, True, summary_sentence(frame, cumulative, lang),
+                          best_and_worst(frame, catalogue, lang), cumulative, sections, table,
+                          figures_sheet(frame, catalogue, lang))

@@ -1,9 +1,9 @@
-"""Display names and lists for the interface (no Streamlit here)."""
+"""Names of units as people read them, and the lists of units a screen offers (no Streamlit here)."""
 from __future__ import annotations
 
 import pandas as pd
 
-from kpi.units.table import NATION
+from kpi.units.table import NATION, fold, regions_catalogue
 
 
 def unit_name(units: pd.DataFrame, unit: str, lang: str = "vi") -> str:
@@ -16,7 +16,6 @@ def unit_name(units: pd.DataFrame, unit: str, lang: str = "vi") -> str:
     if row["level"] == "region":
         if lang == "vi":
             return "Vùng " + row["name_vi"]
-        from kpi.units.table import regions_catalogue
         code = row["region_63"] if isinstance(row["region_63"], str) else row["region_34"]
         return regions_catalogue().set_index("region")["name_en"].get(code, row["name_vi"])
     return row["name_vi"]
@@ -39,7 +38,6 @@ def units_of_geography(units: pd.DataFrame, geography: int, levels=("nation", "r
 
 
 def _sort_key(name: str) -> str:
-    from kpi.units.table import fold
     return fold(name)
 
 
@@ -49,3 +47,14 @@ def region_of(units: pd.DataFrame, unit: str, geography: int) -> str | None:
         return None
     code = row.iloc[0][f"region_{geography}"]
     return f"R{geography}-{code}" if isinstance(code, str) else None
+
+
+def full_name(units: pd.DataFrame, unit: str, lang: str = "vi") -> str:
+    """The unit as a sentence names it: 'tỉnh Vĩnh Long', 'thành phố Hà Nội', 'cả nước'."""
+    row = units.loc[units["unit"] == unit]
+    if row.empty:
+        return unit
+    if lang != "vi":
+        return unit_name(units, unit, lang)
+    text = str(row.iloc[0]["name_full_vi"] or row.iloc[0]["name_vi"])
+    return text[:1].lower() + text[1:]

@@ -1,0 +1,32 @@
+"""One look for every chart and badge: fonts, colours, the colour of each verdict, number separators."""
+from __future__ import annotations
+
+from kpi import formulas
+
+FONT = dict(family="Inter, 'Segoe UI', Arial, sans-serif", size=16, color="#1f2328")
+HIGHLIGHT = "#d4a017"
+BASE = "#4c78a8"
+PLAN = "#111111"
+GRID = "#e5e7eb"
+PALETTE = ["#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#9d755d", "#eeca3b"]
+
+_GREY = ("#57606a", "#eaeef2", "#6e7781")
+# verdict -> (text colour, background of a badge, solid colour of a chart mark)
+VERDICT_COLOURS: dict[str, tuple[str, str, str]] = {
+    formulas.EXCEEDED: ("#1a7f37", "#dafbe1", "#1a7f37"),
+    formulas.MET: ("#0550ae", "#ddf4ff", "#0550ae"),
+    formulas.IN_PROGRESS: ("#7d4e00", "#fff8c5", "#bf8700"),
+    formulas.BELOW: ("#a40e26", "#ffebe9", "#c21f30"),
+    formulas.INCOMPLETE: ("#7d4e00", "#fff8c5", "#bf8700"),
+    formulas.NO_PLAN: _GREY, formulas.CONTEXT_ONLY: _GREY, formulas.MISSING: _GREY, formulas.NOT_COMPARABLE: _GREY,
+}
+
+
+def separators(lang: str) -> str:
+    """Plotly's decimal and thousands separators: '18.382', '3,5' in Vietnamese."""
+    return ",." if lang == "vi" else ".,"
+
+# slides count figures by verdict; those not measured against a plan share one grey category
+NOT_RATED = "none"
+SLIDE_STATUS_ORDER = [*formulas.RATED_VERDICTS, NOT_RATED]
+SLIDE_STATUS_COLOURS = {**{v: VERDICT_COLOURS[v][2] for v in formulas.RATED_VERDICTS}, NOT_RATED: _GREY[2]}

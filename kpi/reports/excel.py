@@ -1,0 +1,69 @@
+"""Excel files: the figures of a page at full precision, and the briefing's workbook. Every cell is
+written by the one safe writer (kpi.reports.spreadsheet)."""
+from __future__ import annotations
+
+import pandas as pd
+from openpyxl import Workbook
+
+from kpi.reports.deck import Deck
+from kpi.reports.settings import Settings
+from kpi.reports.spreadsheet import excel_format, sheet_title, workbook_bytes, write_table, write_titles
+from kpi.store.indicators import domains
+from kpi.text.figure_text import verdict_text
+from kpi.text.i18n import t
+
+
+def figures_sheet(frame: pd.DataFrame, catalogue: pd.DataFrame, lang: str = "vi",
+                  leading: dict[str, list] | None = None) -> pd.DataFrame:
+    """Figures (rows of kpi.figures) as an Excel table at full precision, formats in .attrs."""
+    meta = catalogue.set_index("code")
+    names = meta["name_vi" if lang == "vi" else "name_en"]
+    decimals = [int(meta.loc[c, "decimals"]) for c in frame["indicator"]]
+    out = pd.DataFrame({k: list(v) for k, v in (leading or {}).items()})
+    out[t("indicator", lang)] = [names[c] for c in frame["indicator"]]
+    out[t("uom", lang)] = [meta.loc[c, "unit_of_measure"] for c in frame["indicator"]]
+    out[t("actual", lang)] = frame["actual"].to_numpy()
+    out[t("plan", lang)] = frame["plan"].to_numpy()
+    out[t("achievement", lang)] = frame["achievement_pct"].to_numpy()
+    out[t("status", lang)] = [verdict_text(v, lang) for v in frame["verdict"]]
+    out[t("change", lang) + " (%)"] = frame["change_pct"].to_numpy()
+    out[t("change", lang) + f" ({t('points', lang)})"] = frame["change_pp"].to_numpy()
+    out[t("source", lang)] = frame["sources"].fillna("").to_numpy() if "sources" in frame else ""
+    formats = [excel_format(d) for d in decimals]
+    out.attrs["number_formats"] = {
+        t("actual", lang): formats, t("plan", lang): formats, t("achievement", lang): "#,##0.0",
+        t("change", lang) + " (%)": "#,##0.0", t("change", lang) + f" ({t('points', lang)})": "#,##0.00"}
+    return out
+
+
+def _annex_frame(deck: Deck) -> pd.DataFrame:
+    frame = deck.figures
+    catalogue = frame.rename(columns={"indicator": "code"})[
+        ["code", "name_vi", "name_en", "unit_of_measure", "decimals"]]
+    domain_names = domains().set_index("domain")["name_vi" if deck.lang == "vi" else "name_en"]
+    leading = {t("domain", deck.lang): [domain_names[d] for d in frame["domain"]],
+               "Mã chỉ tiêu" if deck.lang == "vi" else "Code": list(frame["indicator"])}
+    return figures_sheet(frame, catalogue, deck.lang, leading)
+
+
+def build_xlsx(deck: Deck, settings: Settings) -> bytes:
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = sheet_title("Số liệu" if deck.lang == "vi" else "Figures")
+    start = write_titles(ws, [
+        f"{settings.parent_agency} - {settings.agency}",
+        t("exp_report_summary", deck.lang, period=deck.period_label.lower(), unit=deck.unit_full_name),
+        deck.footer() + (f" · {t('exp_demo_short', deck.lang)}" if deck.is_demo else ""),
+    ])
+    annex = _annex_frame(deck)
+    write_table(ws, annex, start, annex.attrs["number_formats"])
+    for slide in deck.slides:
+        if slide.kind == "provinces":
+            sheet = workbook.create_sheet(sheet_title(t("province", deck.lang)))
+            table = pd.DataFrame({
+                t("rank", deck.lang): slide.data["rank_label"], t("province", deck.lang): slide.data["name"],
+                t("exp_axis_good", deck.lang): slide.data["good"],
+                t("exp_rated_column", deck.lang): slide.data["rated"]})
+            write_table(sheet, table, write_titles(sheet, [slide.title, slide.subtitle, deck.footer()]),
+                         {t("exp_axis_good", deck.lang): "0", t("exp_rated_column", deck.lang): "0"})
+    return workbook_bytes(workbook)

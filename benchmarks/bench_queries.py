@@ -30,7 +30,6 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-sys.path[:0] = [str(REPO), str(HERE)]
 
 PAGES = ("overview", "compare", "trends")
 PORT = 8515
@@ -131,6 +130,7 @@ def worker_measure(args) -> dict:
     loadavg_start = os.getloadavg()
     memory = {"after_imports": memory_mb()}
     import commune_data
+
     from kpi import figures, store
     from kpi.store import database
 
@@ -183,7 +183,7 @@ def worker_measure(args) -> dict:
     try:
         for k in range(args.cold_runs):
             copy = _reload_copy(snapshot, root, k)
-            cold_load_s.append(timed(lambda: database.load(copy, atom_map=atoms))[0])
+            cold_load_s.append(timed(lambda copy=copy: database.load(copy, atom_map=atoms))[0])
             order = PAGES[k % 3:] + PAGES[:k % 3]   # each page is the very first query in turn
             for page in order:
                 cold[page]["duckdb"].append(timed(duck, copy, page, 100 + k)[0])
@@ -387,7 +387,8 @@ def print_report(scale: int, gen: dict, meas: dict, app: dict) -> None:
     print("Load average (1/5/15 min) at start and end of the measurements, 2 shared cores: " +
           " -> ".join("/".join(f"{x:.1f}" for x in la) for la in meas["loadavg"]))
     print("Answers agree (DuckDB vs pandas): " + ", ".join(f"{p} {'yes' if ok else 'NO'}" for p, ok in meas["agreement"].items()))
-    print(f"\n{'page':9} {'':5} {'DuckDB median':>13} {'p95':>9} {'pandas median':>14} {'p95':>9} {'ratio med':>10} {'ratio p95':>10}  n")
+    print(f"\n{'page':9} {'':5} {'DuckDB median':>13} {'p95':>9} {'pandas median':>14} {'p95':>9} "
+          f"{'ratio med':>10} {'ratio p95':>10}  n")
     for mode in ("warm", "cold"):
         for page in PAGES:
             d, p = meas[mode][page]["duckdb"], meas[mode][page]["pandas"]
@@ -405,7 +406,8 @@ def print_report(scale: int, gen: dict, meas: dict, app: dict) -> None:
         print(f"\nApp (port {PORT}): process start to first page served {app.get('start_s', float('nan')):.2f} s; "
               f"URL to first chart {app.get('chart_first_visit_s', float('nan')):.2f} s (second visit "
               f"{app.get('chart_second_visit_s', float('nan')):.2f} s; page title drawn after "
-              f"{app.get('title_first_visit_s', float('nan')):.2f} / {app.get('title_second_visit_s', float('nan')):.2f} s), exception boxes {app.get('exception_boxes')}; "
+              f"{app.get('title_first_visit_s', float('nan')):.2f} / {app.get('title_second_visit_s', float('nan')):.2f} s), "
+              f"exception boxes {app.get('exception_boxes')}; "
               f"app memory on demo data {app.get('app_memory_demo', {}).get('VmRSS', float('nan')):.0f} MB")
         if "app_memory_benchmark" in app:
             print(f"App on the benchmark snapshot: started in {app['start_benchmark_s']:.2f} s, first page rendered in "
@@ -417,7 +419,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=1, help="reporting units per commune (10: ~24M facts)")
     parser.add_argument("--runs", type=int, default=30, help="warm runs per page")
-    parser.add_argument("--cold-runs", type=int, default=None, help="cold samples per page (default 30; 0 at scale>1, where each reload is gigabytes)")
+    parser.add_argument("--cold-runs", type=int, default=None,
+                        help="cold samples per page (default 30; 0 at scale>1, where each reload is gigabytes)")
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--limit", type=int, default=None, help="only the first N communes (quick check)")
     parser.add_argument("--skip-app", action="store_true", help="do not start streamlit")

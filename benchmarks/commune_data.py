@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 
 from kpi import store
-from kpi.store.indicators import load_indicators
 from kpi.periods import MERGER_DATE, parse_period
+from kpi.store.indicators import load_indicators
 from kpi.units.table import NATION, UNIT_COLUMNS, build_units
 
 FIRST_YEAR, N_YEARS = 2016, 10

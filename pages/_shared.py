@@ -16,7 +16,6 @@ from kpi.text.i18n import t
 from kpi.units.names import unit_name, units_of_geography
 from kpi.units.table import NATION
 
-
 PLOT_CONFIG = {"displaylogo": False}
 
 

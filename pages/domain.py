@@ -8,8 +8,16 @@ from kpi.charts import maps
 from kpi.charts import screen as charts
 from kpi.periods import parse_period, period_label
 from kpi.reports.spreadsheet import download_name
-from kpi.screens.domains import (DOMAIN_PAGES, domain_trend, domain_view, focus_cards, indicator_table,
-                                 indicator_trend, map_view, trend_notes)
+from kpi.screens.domains import (
+    DOMAIN_PAGES,
+    domain_trend,
+    domain_view,
+    focus_cards,
+    indicator_table,
+    indicator_trend,
+    map_view,
+    trend_notes,
+)
 from kpi.text.i18n import t
 from kpi.units import boundaries
 from pages._shared import PLOT_CONFIG, context, header, synced_selectbox, verdict_badge, xlsx_download

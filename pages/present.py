@@ -5,11 +5,11 @@ import html
 
 import streamlit as st
 
-from kpi.reports.exports import DOCX_MIME, PPTX_MIME, export_bytes, export_file_name
-from kpi.text.i18n import t
-from kpi.reports.settings import SettingsError, load_settings
-from kpi.reports.deck import DeckError, build_deck, presentation_unit
 from kpi.charts.static import slide_png
+from kpi.reports.deck import DeckError, build_deck, presentation_unit
+from kpi.reports.exports import DOCX_MIME, PPTX_MIME, export_bytes, export_file_name
+from kpi.reports.settings import SettingsError, load_settings
+from kpi.text.i18n import t
 from pages._shared import context, header
 
 st.markdown(

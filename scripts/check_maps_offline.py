@@ -49,7 +49,7 @@ def main() -> int:
                 continue
             page = browser.new_page(viewport={"width": 1600, "height": 1200})
             requests: list[str] = []
-            page.on("request", lambda request: requests.append(request.url))
+            page.on("request", lambda request, seen=requests: seen.append(request.url))
             page.goto(f"{args.base}/{path}")
             page.wait_for_selector("[data-testid='stMain']", timeout=30000)
             page.wait_for_timeout(1500)

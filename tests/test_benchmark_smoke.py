@@ -2,18 +2,15 @@
 of their communes through the custom atom map, and DuckDB agrees with the plain pandas answer."""
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
+import commune_data  # benchmarks/ is on pytest's pythonpath (pytest.ini)
 import numpy as np
 import pandas as pd
+import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from kpi import figures
+from kpi.store import database
 
-import commune_data  # noqa: E402
-
-from kpi import figures  # noqa: E402
-from kpi.store import database  # noqa: E402
+pytestmark = pytest.mark.query
 
 
 def test_tiny_dataset_aggregates_match_pandas(tmp_path):

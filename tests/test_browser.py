@@ -1,9 +1,8 @@
 """Headless Chromium against the running app: every page in the navigation, no exception box."""
 import pytest
-
 from browser_support import chromium, needs_chromium, served_app
 
-pytestmark = needs_chromium
+pytestmark = [needs_chromium, pytest.mark.browser]
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ import pytest
 
 from kpi import store
 from kpi.demo.provinces import PUBLISHED, build_demo_facts
-from kpi.store.indicators import load_indicators
 from kpi.figures import figures
+from kpi.store.indicators import load_indicators
 from kpi.units.table import build_units
 
 REPO = __import__("pathlib").Path(__file__).resolve().parent.parent
@@ -21,12 +21,14 @@ def cli(*args, data_dir):
                           capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.unit
 def test_demo_is_deterministic():
     first = build_demo_facts(build_units(), load_indicators())
     second = build_demo_facts(build_units(), load_indicators())
     pd.testing.assert_frame_equal(first, second)
 
 
+@pytest.mark.query
 def test_demo_holds_published_figures(demo_snapshot):
     facts = store.read_table(demo_snapshot, "facts").set_index(["unit", "period", "indicator"])
     for (unit, period, code), (actual, plan, source, _note) in PUBLISHED.items():
@@ -39,6 +41,7 @@ def test_demo_holds_published_figures(demo_snapshot):
     assert generated["source"].str.contains("minh họa").all()
 
 
+@pytest.mark.query
 def test_demo_is_plausible(demo_snapshot):
     frame = figures(demo_snapshot, [u for u in store.read_table(demo_snapshot, "units").query(
         "level == 'province' and generation != '34'")["unit"]], ["2016", "2024"], ["jobs_created", "poor_household_rate",
@@ -56,12 +59,14 @@ def test_demo_is_plausible(demo_snapshot):
     assert rates.numerator.notna().all() and rates.denominator.notna().all()
 
 
+@pytest.mark.query
 def test_new_province_close_to_sum_of_predecessors(demo_snapshot):
     frame = figures(demo_snapshot, ["VN34-86"], ["2025-M09", "2024-M09"], ["jobs_created"])
     now = frame[frame.period == "2025-M09"].iloc[0]
     assert 0.8 < now.actual / now.previous < 1.25  # 2024-M09 is the sum of Vĩnh Long, Bến Tre, Trà Vinh
 
 
+@pytest.mark.query
 def test_cli_facts_ben_tre_2020(demo_dir):
     result = cli("facts", "--unit", "Bến Tre", "--period", "2020", "--format", "csv", data_dir=demo_dir)
     assert result.returncode == 0, result.stderr
@@ -74,6 +79,7 @@ def test_cli_facts_ben_tre_2020(demo_dir):
     assert rows["poor_household_rate"]["status"] == "exceeded"
 
 
+@pytest.mark.query
 def test_cli_facts_json_and_geography(demo_dir):
     result = cli("facts", "--unit", "Vĩnh Long", "--period", "2023", "--geography", "34", "--format", "json",
                  data_dir=demo_dir)
@@ -83,6 +89,7 @@ def test_cli_facts_json_and_geography(demo_dir):
     assert rows[0]["unit"] == "VN34-86" and all(r["complete"] for r in rows if r["actual"] is not None)
 
 
+@pytest.mark.query
 @pytest.mark.parametrize("args, message", [
     (("facts", "--unit", "Bến Tre", "--period", "2025"), "Vĩnh Long"),
     (("facts", "--unit", "Ben Tee", "--period", "2020"), "Bến Tre"),
@@ -96,12 +103,14 @@ def test_cli_bad_input_exits_1(demo_dir, args, message):
     assert message in result.stderr
 
 
+@pytest.mark.unit
 def test_cli_empty_data_dir(tmp_path):
     result = cli("facts", "--unit", "Bến Tre", "--period", "2020", data_dir=tmp_path)
     assert result.returncode == 1 and "python -m kpi demo" in result.stderr
     assert cli("snapshots", data_dir=tmp_path).returncode == 0
 
 
+@pytest.mark.query
 def test_cli_indicators_and_snapshots(demo_dir):
     result = cli("indicators", "--format", "csv", data_dir=demo_dir)
     rows = list(csv.DictReader(io.StringIO(result.stdout)))

@@ -9,19 +9,21 @@ import unicodedata
 import zipfile
 
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
-
 from conftest import run_page
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
 from kpi import cli
-from kpi.text import fmt
-from kpi.store.indicators import domains
+from kpi.figures import figures, indicators
+from kpi.reports.deck import build_deck, presentation_unit, wrap
 from kpi.reports.excel import build_xlsx, figures_sheet
 from kpi.reports.powerpoint import build_pptx
+from kpi.reports.settings import SettingsError, load_settings
 from kpi.reports.spreadsheet import table_to_xlsx_bytes
 from kpi.reports.word import ANNEX_HEADERS, build_docx
-from kpi.figures import figures, indicators
-from kpi.reports.settings import SettingsError, load_settings
-from kpi.reports.deck import build_deck, presentation_unit, wrap
+from kpi.store.indicators import domains
+from kpi.text import fmt
 
 UNIT, PERIOD = "VN34-86", "2025"  # Vĩnh Long, the settings' province
 EMU_PER_MM = 36000
@@ -57,6 +59,7 @@ def expected_titles(facts) -> list[str]:
 # ------------------------------------------------------------------ deck
 
 
+@pytest.mark.query
 def test_deck_slides_follow_the_facts(deck, facts):
     titles = expected_titles(facts)
     assert deck.titles[:len(titles)] == titles
@@ -68,6 +71,7 @@ def test_deck_slides_follow_the_facts(deck, facts):
     assert int(head["count"].sum()) == len(facts)
 
 
+@pytest.mark.query
 def test_cumulative_period_speaks_of_progress(demo_snapshot, demo_dir):
     deck = build_deck(demo_snapshot, UNIT, "2025-M09", "vi", data_dir=demo_dir)
     assert deck.slides[0].summary.startswith("Tiến độ lũy kế: ")
@@ -77,6 +81,7 @@ def test_cumulative_period_speaks_of_progress(demo_snapshot, demo_dir):
     assert "chưa đạt" not in sentence and "vượt" not in sentence
 
 
+@pytest.mark.query
 def test_emulation_slide_when_a_scorecard_exists(deck):
     scoring = pytest.importorskip("kpi.scoring")
     paths = scoring.list_scorecards()
@@ -90,12 +95,14 @@ def test_emulation_slide_when_a_scorecard_exists(deck):
         assert slide.summary.startswith("Vĩnh Long: hạng ")
 
 
+@pytest.mark.query
 def test_no_emulation_slide_without_scorecard(demo_snapshot, demo_dir):
     deck = build_deck(demo_snapshot, "VN63-83", "2020", "vi", data_dir=demo_dir)
     assert deck.titles[-1] == "Bến Tre trong 63 tỉnh, thành phố"
     assert "Xếp hạng thi đua" not in deck.titles
 
 
+@pytest.mark.query
 def test_provinces_slide_ranks_count_of_indicators_met(deck, demo_snapshot):
     slide = next(s for s in deck.slides if s.kind == "provinces")
     data = slide.data
@@ -108,6 +115,7 @@ def test_provinces_slide_ranks_count_of_indicators_met(deck, demo_snapshot):
     assert mine["rank_label"].rstrip("=") == str(better + 1)
 
 
+@pytest.mark.query
 def test_presentation_unit_falls_back_to_the_settings_province(demo_snapshot, agency):
     from kpi.figures import units
 
@@ -117,6 +125,7 @@ def test_presentation_unit_falls_back_to_the_settings_province(demo_snapshot, ag
     assert presentation_unit(table, "VN", 63, agency.province_unit) == "VN"
 
 
+@pytest.mark.unit
 def test_wrap_balances_lines():
     assert wrap("Giải quyết việc làm") == "Giải quyết việc làm"
     lines = wrap("Đưa người lao động đi làm việc ở nước ngoài theo hợp đồng").split("\n")
@@ -137,6 +146,7 @@ def _texts(slide) -> list[str]:
     return [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
 
 
+@pytest.mark.query
 def test_pptx_slides_titles_charts_and_footer(pptx_file, deck, facts):
     assert abs(pptx_file.slide_width / pptx_file.slide_height - 16 / 9) < 0.01
     slides = list(pptx_file.slides)
@@ -153,6 +163,7 @@ def test_pptx_slides_titles_charts_and_footer(pptx_file, deck, facts):
     assert [_texts(s)[0] for s in slides][:len(expected_titles(facts))] == expected_titles(facts)
 
 
+@pytest.mark.query
 def test_pptx_notes_quote_the_facts(pptx_file, facts):
     slide = next(s for s in pptx_file.slides if _texts(s)[0] == "Lao động - Việc làm")
     notes = slide.notes_slide.notes_text_frame.text
@@ -173,6 +184,7 @@ def docx_file(deck, agency):
     return Document(io.BytesIO(build_docx(deck, agency, issued=ISSUED)))
 
 
+@pytest.mark.query
 def test_docx_page_and_margins(docx_file):
     section = docx_file.sections[0]
     assert round(section.page_width / EMU_PER_MM) == 210 and round(section.page_height / EMU_PER_MM) == 297
@@ -190,9 +202,10 @@ def _all_runs(document):
                     yield f"table{number}:{column}", paragraph, paragraph.runs
 
 
+@pytest.mark.query
 def test_docx_fonts_times_new_roman_13_14(docx_file):
     sizes = set()
-    for where, paragraph, runs in _all_runs(docx_file):
+    for where, _paragraph, runs in _all_runs(docx_file):
         for run in runs:
             if not run.text.strip():
                 continue
@@ -207,6 +220,7 @@ def test_docx_fonts_times_new_roman_13_14(docx_file):
     assert docx_file.styles["Normal"].font.name == "Times New Roman"
 
 
+@pytest.mark.query
 def test_docx_header_texts(docx_file, agency):
     header = docx_file.tables[0]
     left = [p for p in header.cell(0, 0).paragraphs if p.text]
@@ -234,6 +248,7 @@ def expected_titles_domains() -> list[str]:
     return [f"{i}. {name}" for i, name in enumerate(domains()["name_vi"], start=1)]
 
 
+@pytest.mark.query
 def test_docx_annex_values_equal_the_facts(docx_file, facts):
     annex = docx_file.tables[-1]
     header = [c.text for c in annex.rows[0].cells]
@@ -263,6 +278,7 @@ def _header_row(ws, first: str) -> int:
     return next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == first)
 
 
+@pytest.mark.query
 def test_xlsx_figures_at_full_precision(deck, agency, facts):
     from openpyxl import load_workbook
 
@@ -292,6 +308,7 @@ def _formulas_in(payload: bytes) -> bool:
                    for n in archive.namelist() if n.startswith("xl/worksheets/"))
 
 
+@pytest.mark.unit
 def test_table_to_xlsx_writes_text_never_formulas():
     import pandas as pd
     from openpyxl import load_workbook
@@ -307,6 +324,7 @@ def test_table_to_xlsx_writes_text_never_formulas():
     assert [ws.cell(r, 2).value for r in range(4, 9)] == [1.5, 2, None, 4, 5]
 
 
+@pytest.mark.query
 @hsettings(max_examples=30, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["=", "+", "-", "@"]), st.text(max_size=20)), min_size=1, max_size=5))
 def test_no_text_becomes_a_formula(items):
@@ -318,6 +336,7 @@ def test_no_text_becomes_a_formula(items):
     assert not _formulas_in(payload)
 
 
+@pytest.mark.query
 def test_figures_sheet_keeps_numbers(demo_snapshot, facts):
     frame = figures(demo_snapshot, [UNIT], [PERIOD])
     sheet = figures_sheet(frame, indicators(demo_snapshot), "vi")
@@ -332,6 +351,7 @@ def run_cli(args, demo_dir):
     return cli.main(["--data-dir", str(demo_dir), "export"] + args)
 
 
+@pytest.mark.query
 @pytest.mark.parametrize("kind", ["pptx", "docx", "xlsx"])
 def test_cli_writes_each_kind(kind, demo_dir, tmp_path, capsys):
     out = tmp_path / f"report.{kind}"
@@ -341,6 +361,7 @@ def test_cli_writes_each_kind(kind, demo_dir, tmp_path, capsys):
     assert [p.name for p in tmp_path.iterdir()] == [out.name]  # no temporary file left behind
 
 
+@pytest.mark.query
 @pytest.mark.parametrize("args, message", [
     (["--unit", "Vĩnh Lon", "--period", "2025"], "Không tìm thấy đơn vị"),
     (["--unit", "Bến Tre", "--period", "2025"], "hợp nhất vào"),
@@ -355,6 +376,7 @@ def test_cli_bad_input_exits_1_and_writes_nothing(args, message, demo_dir, tmp_p
     assert not out.exists() and not list(tmp_path.iterdir())
 
 
+@pytest.mark.query
 def test_cli_output_checks(demo_dir, tmp_path, capsys):
     assert run_cli(["pptx", "--unit", "VN34-86", "--period", PERIOD, "-o", str(tmp_path / "x.docx")], demo_dir) == 1
     assert "phải có đuôi .pptx" in capsys.readouterr().err
@@ -364,6 +386,7 @@ def test_cli_output_checks(demo_dir, tmp_path, capsys):
     assert not list(tmp_path.iterdir())
 
 
+@pytest.mark.unit
 def test_cli_empty_data_folder(empty_dir, tmp_path, capsys):
     out = tmp_path / "x.xlsx"
     assert cli.main(["--data-dir", str(empty_dir), "export", "xlsx", "--unit", "VN", "--period", "2025",
@@ -371,6 +394,7 @@ def test_cli_empty_data_folder(empty_dir, tmp_path, capsys):
     assert "Chưa có bản dữ liệu" in capsys.readouterr().err and not out.exists()
 
 
+@pytest.mark.query
 def test_settings_from_the_data_folder(demo_dir, tmp_path):
     folder = tmp_path / "data"
     shutil.copytree(demo_dir, folder)
@@ -395,6 +419,7 @@ def _slide_title(at) -> str:
     return next(m.value for m in at.markdown if "<p class='slide-title'>" in m.value)
 
 
+@pytest.mark.page
 def test_present_page_steps_through_the_slides(demo_dir, deck):
     at = run_page("pages/present.py", demo_dir, {"unit": UNIT, "period": PERIOD})
     assert not at.exception, [e.value for e in at.exception]
@@ -413,18 +438,21 @@ def test_present_page_steps_through_the_slides(demo_dir, deck):
     assert deck.titles[-2] in _slide_title(at)
 
 
+@pytest.mark.page
 def test_present_page_defaults_to_the_settings_province(demo_dir):
     at = run_page("pages/present.py", demo_dir)
     assert not at.exception
     assert any("Vĩnh Long ·" in m.value for m in at.markdown)
 
 
+@pytest.mark.page
 def test_present_page_empty_state(empty_dir):
     at = run_page("pages/present.py", empty_dir)
     assert not at.exception, [e.value for e in at.exception]
     assert any("Chưa có dữ liệu" in i.value for i in at.info)
 
 
+@pytest.mark.page
 @pytest.mark.parametrize("page", [None, "pages/compare.py", "pages/trends.py"])
 def test_pages_offer_excel_download(page, demo_dir):
     at = run_page(page, demo_dir, {"unit": UNIT, "period": PERIOD})

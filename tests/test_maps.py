@@ -5,12 +5,12 @@ import unicodedata
 import numpy as np
 import pandas as pd
 import pytest
-
 from conftest import run_page
-from kpi.units import boundaries
+
 from kpi.charts import maps
-from kpi.store.indicators import load_indicators
 from kpi.figures import figures
+from kpi.store.indicators import load_indicators
+from kpi.units import boundaries
 from kpi.units.names import units_of_geography
 from kpi.units.table import build_units
 
@@ -20,6 +20,7 @@ DOMAIN_PAGES = ["domain:employment", "domain:training", "domain:poverty",
 
 # --- tile grids ---------------------------------------------------------------------------------
 
+@pytest.mark.unit
 @pytest.mark.parametrize("geography", [34, 63])
 def test_tile_grid_covers_exactly_the_provinces_without_overlap(geography):
     grid = maps.load_tilegrid(geography)
@@ -32,6 +33,7 @@ def test_tile_grid_covers_exactly_the_provinces_without_overlap(geography):
     assert grid["label"].str.len().between(2, 10).all()
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("geography", [34, 63])
 def test_tiles_sit_roughly_where_the_provinces_are(geography):
     grid = maps.load_tilegrid(geography).join(build_units().set_index("unit")[["lat", "lon"]], on="unit")
@@ -43,6 +45,7 @@ def test_tiles_sit_roughly_where_the_provinces_are(geography):
         assert spearman(band["col"], band["lon"]) > 0.6
 
 
+@pytest.mark.unit
 def test_overlap_is_detected(monkeypatch, tmp_path):
     bad = pd.DataFrame({"unit": ["A", "B", "C"], "row": [0, 0, 1], "col": [1, 1, 1], "label": ["a", "b", "c"]})
     (tmp_path / "tilegrid_34.csv").write_text(bad.to_csv(index=False), encoding="utf-8")
@@ -56,6 +59,7 @@ def test_overlap_is_detected(monkeypatch, tmp_path):
 
 # --- boundary files -----------------------------------------------------------------------------
 
+@pytest.mark.unit
 @pytest.mark.parametrize("geography", [34, 63])
 def test_reference_topojson_matches_every_province_by_name(reference_dir, geography):
     path = reference_dir / "geo" / f"vn{geography}_provinces.topo.json"
@@ -70,6 +74,7 @@ def test_reference_topojson_matches_every_province_by_name(reference_dir, geogra
     assert by_name["Lào Cai"] == ("VN34-15" if geography == 34 else "VN63-10")   # the code-reuse trap
 
 
+@pytest.mark.unit
 def test_reference_topojson_decodes_to_vietnam(reference_dir):
     features = boundaries.load_boundaries(reference_dir / "geo" / "vn34_provinces.topo.json")
     points = np.vstack([r for f in features for p in f.polygons for r in p])
@@ -98,6 +103,7 @@ def _square_topology():
     }
 
 
+@pytest.mark.unit
 def test_topojson_decoding_by_hand(tmp_path):
     path = tmp_path / "two.topo.json"
     path.write_text(json.dumps(_square_topology()), encoding="utf-8")
@@ -107,6 +113,7 @@ def test_topojson_decoding_by_hand(tmp_path):
     assert left.area == pytest.approx(1.0) and right.area == pytest.approx(1.0)
 
 
+@pytest.mark.unit
 def test_geojson_names_are_normalised_and_unmatched_ones_reported(tmp_path):
     def square(x):
         return {"type": "Polygon", "coordinates": [[[x, 10], [x + 1, 10], [x + 1, 11], [x, 11], [x, 10]]]}
@@ -121,6 +128,7 @@ def test_geojson_names_are_normalised_and_unmatched_ones_reported(tmp_path):
     assert len(match.unmatched_units) == 31 and "VN-01" in match.unmatched_units
 
 
+@pytest.mark.unit
 def test_boundary_file_is_configured_by_environment_or_data_folder(monkeypatch, tmp_path):
     monkeypatch.delenv("KPI_BOUNDARIES_34", raising=False)
     assert boundaries.boundary_file(34, tmp_path) is None
@@ -135,6 +143,7 @@ def test_boundary_file_is_configured_by_environment_or_data_folder(monkeypatch, 
     assert boundaries.boundary_file(34, tmp_path) == configured
 
 
+@pytest.mark.unit
 def test_simplify_keeps_the_ends_and_the_shape():
     line = np.column_stack([np.linspace(0, 1, 101), np.zeros(101)])
     line[50, 1] = 0.5
@@ -145,6 +154,7 @@ def test_simplify_keeps_the_ends_and_the_shape():
 
 # --- colours and missing data -------------------------------------------------------------------
 
+@pytest.mark.unit
 def test_better_is_always_the_dark_end():
     darkest = maps.VIRIDIS[0]
     assert maps.colour_scale(+1)[-1] == darkest and maps.colour_scale(-1)[0] == darkest
@@ -162,6 +172,7 @@ def _values(demo_snapshot, geography, period, indicator):
     return maps.map_values(frame, units, geography, indicator, catalogue), units
 
 
+@pytest.mark.query
 def test_poverty_map_darkest_where_poverty_is_lowest(demo_snapshot):
     values, units = _values(demo_snapshot, 34, "2025", "poor_household_rate")
     fig = maps.tile_grid(values, units, 34)
@@ -176,6 +187,7 @@ def test_poverty_map_darkest_where_poverty_is_lowest(demo_snapshot):
     assert colours  # tiles were drawn
 
 
+@pytest.mark.query
 def test_missing_is_grey_and_labelled_never_zero(demo_snapshot):
     values, units = _values(demo_snapshot, 63, "2025-M09", "jobs_created")  # former provinces after the merger
     frame = values.frame.set_index("unit")
@@ -190,6 +202,7 @@ def test_missing_is_grey_and_labelled_never_zero(demo_snapshot):
     assert len(grey) == (values.frame["state"] == "not_comparable").sum() > 40
 
 
+@pytest.mark.query
 def test_missing_figure_shows_missing(demo_snapshot):
     units, catalogue = build_units(), load_indicators()
     provinces = units_of_geography(units, 34, levels=("province",))
@@ -202,6 +215,7 @@ def test_missing_figure_shows_missing(demo_snapshot):
     assert "Chưa có số liệu" in {tr.name for tr in fig.data if tr.showlegend}
 
 
+@pytest.mark.query
 @pytest.mark.parametrize("geography", [34, 63])
 def test_maps_are_plain_cartesian_figures_without_urls(demo_snapshot, reference_dir, geography):
     """Offline by construction: no geo/mapbox traces (plotly.js would fetch outlines or tiles)."""
@@ -217,6 +231,7 @@ def test_maps_are_plain_cartesian_figures_without_urls(demo_snapshot, reference_
 
 # --- pages --------------------------------------------------------------------------------------
 
+@pytest.mark.page
 @pytest.mark.parametrize("page", DOMAIN_PAGES)
 def test_domain_page_renders_on_demo(page, demo_dir):
     at = run_page(page, demo_dir, {"unit": "VN34-86", "geo": "34"})
@@ -225,6 +240,7 @@ def test_domain_page_renders_on_demo(page, demo_dir):
     assert len(at.dataframe) == 1
 
 
+@pytest.mark.page
 @pytest.mark.parametrize("page", DOMAIN_PAGES)
 def test_domain_page_empty_state(page, empty_dir):
     at = run_page(page, empty_dir)
@@ -232,6 +248,7 @@ def test_domain_page_empty_state(page, empty_dir):
     assert any("Chưa có dữ liệu" in i.value for i in at.info)
 
 
+@pytest.mark.page
 @pytest.mark.parametrize("kind", ["tiles", "bubbles", "choropleth"])
 def test_every_map_kind_on_a_page(kind, demo_dir, reference_dir, monkeypatch):
     monkeypatch.setenv("KPI_BOUNDARIES_63", str(reference_dir / "geo" / "vn63_provinces.topo.json"))
@@ -240,6 +257,7 @@ def test_every_map_kind_on_a_page(kind, demo_dir, reference_dir, monkeypatch):
     assert not at.warning or all("Dữ liệu minh họa" in w.value for w in at.warning)  # nothing left unmatched
 
 
+@pytest.mark.page
 def test_choropleth_without_boundaries_says_how_to_configure(demo_dir, monkeypatch, tmp_path):
     monkeypatch.setenv("KPI_BOUNDARIES_34", str(tmp_path / "absent.topo.json"))
     at = run_page("domain:employment", demo_dir, {"map": "choropleth"})
@@ -247,12 +265,14 @@ def test_choropleth_without_boundaries_says_how_to_configure(demo_dir, monkeypat
     assert any("KPI_BOUNDARIES_34" in i.value for i in at.info)
 
 
+@pytest.mark.page
 def test_domain_page_in_english(demo_dir):
     at = run_page("domain:merit", demo_dir, {"lang": "en", "unit": "VN-01"})
     assert not at.exception
     assert at.title[0].value.startswith("People with meritorious service")
 
 
+@pytest.mark.page
 def test_ben_tre_2020_on_the_employment_page(demo_dir):
     at = run_page("domain:employment", demo_dir, {"geo": "63", "unit": "VN63-83", "period": "2020"})
     assert not at.exception
@@ -265,6 +285,7 @@ def test_ben_tre_2020_on_the_employment_page(demo_dir):
     assert table.loc["Giải quyết việc làm", "Hạng trong vùng"].split(" ")[0].endswith("/13")
 
 
+@pytest.mark.unit
 def test_map_highlight_of_a_province_and_a_region():
     from kpi.screens.domains import map_highlight
     units = build_units()

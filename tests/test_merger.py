@@ -4,13 +4,13 @@ import math
 
 import pandas as pd
 import pytest
-
 from conftest import run_page
+
 from kpi import store
-from kpi.store.indicators import load_indicators
-from kpi.screens.domains import domain_trend, domain_view, indicator_table
 from kpi.figures import figures
 from kpi.periods import parse_period
+from kpi.screens.domains import domain_trend, domain_view, indicator_table
+from kpi.store.indicators import load_indicators
 from kpi.units.resolve import UnitError, resolve_unit
 from kpi.units.table import build_units, name_key
 
@@ -57,6 +57,7 @@ def _one(frame, indicator, unit="VN34-92"):
     return row.iloc[0]
 
 
+@pytest.mark.query
 def test_new_province_counts_are_the_sum_of_its_three_predecessors(merger_snapshot):
     frame = figures(merger_snapshot, ["VN34-92", *CAN_THO_PARTS], ["2023"], ["jobs_created"])
     parts = frame[frame["unit"].isin(CAN_THO_PARTS)]
@@ -68,6 +69,7 @@ def test_new_province_counts_are_the_sum_of_its_three_predecessors(merger_snapsh
     assert row["change_pct"] == pytest.approx((46500 / (0.9 * 46500) - 1) * 100)
 
 
+@pytest.mark.query
 def test_new_province_rate_is_the_ratio_of_summed_numerators_and_denominators(merger_snapshot):
     frame = figures(merger_snapshot, ["VN34-92", *CAN_THO_PARTS], ["2023"], ["poor_household_rate"])
     parts = frame[frame["unit"].isin(CAN_THO_PARTS)]
@@ -81,6 +83,7 @@ def test_new_province_rate_is_the_ratio_of_summed_numerators_and_denominators(me
     assert bool(row["comparable"]) and bool(row["complete"])
 
 
+@pytest.mark.query
 def test_rate_without_numerator_and_denominator_is_not_comparable(merger_snapshot):
     frame = figures(merger_snapshot, ["VN34-92", "VN63-92"], ["2023"], ["near_poor_household_rate"])
     row = _one(frame, "near_poor_household_rate")
@@ -89,6 +92,7 @@ def test_rate_without_numerator_and_denominator_is_not_comparable(merger_snapsho
     assert _one(frame, "near_poor_household_rate", "VN63-92")["actual"] == pytest.approx(1.9)
 
 
+@pytest.mark.query
 def test_domain_page_logic_says_not_comparable(merger_snapshot):
     units, catalogue = build_units(), load_indicators()
     view = domain_view(merger_snapshot, units, catalogue, "poverty", "VN34-92", "2023", 34)
@@ -100,6 +104,7 @@ def test_domain_page_logic_says_not_comparable(merger_snapshot):
     assert table.loc["Tỷ lệ hộ nghèo", "Ghi chú"] == ""
 
 
+@pytest.mark.page
 def test_domain_page_shows_not_comparable_and_predecessors(merger_dir):
     at = run_page("domain:poverty", merger_dir, {"geo": "34", "unit": "VN34-92", "period": "2023"})
     assert not at.exception, [e.value for e in at.exception]
@@ -110,6 +115,7 @@ def test_domain_page_shows_not_comparable_and_predecessors(merger_dir):
     assert any("quy đổi" in i.value for i in at.info)
 
 
+@pytest.mark.query
 def test_trend_of_a_new_province_is_labelled_with_its_predecessors(merger_snapshot):
     trend = domain_trend(merger_snapshot, build_units(), "VN34-92", ["2023", "2022"], "2023",
                          ["jobs_created", "near_poor_household_rate"])
@@ -119,6 +125,7 @@ def test_trend_of_a_new_province_is_labelled_with_its_predecessors(merger_snapsh
     assert jobs[2022] == pytest.approx(0.9 * 46500) and jobs[2023] == 46500
 
 
+@pytest.mark.query
 def test_vinh_long_2023_in_the_demo_equals_its_three_former_provinces(demo_snapshot):
     parts = ["VN63-86", "VN63-83", "VN63-84"]  # Vĩnh Long, Bến Tre, Trà Vinh
     frame = figures(demo_snapshot, ["VN34-86", *parts], ["2023"], ["jobs_created", "poor_household_rate"])
@@ -132,6 +139,7 @@ def test_vinh_long_2023_in_the_demo_equals_its_three_former_provinces(demo_snaps
 
 # --- the code-reuse trap: new 15 is Lào Cai, old 15 was Yên Bái (and six more) ---------------
 
+@pytest.mark.unit
 @pytest.mark.parametrize("code", REUSED_CODES)
 def test_reused_code_resolves_by_generation(code):
     units = build_units().set_index("unit")
@@ -148,6 +156,7 @@ def test_reused_code_resolves_by_generation(code):
     assert units.loc[old_key, "successor"] == new_key
 
 
+@pytest.mark.unit
 def test_lao_cai_and_yen_bai_by_name_and_period():
     units = build_units()
     assert resolve_unit("Lào Cai", units, parse_period("2023")) == "VN63-10"
@@ -157,6 +166,7 @@ def test_lao_cai_and_yen_bai_by_name_and_period():
         resolve_unit("Yên Bái", units, parse_period("2025-M09"))
 
 
+@pytest.mark.unit
 def test_unit_keys_are_unique_and_unchanged_provinces_are_one_unit():
     units = build_units()
     assert units["unit"].is_unique
@@ -168,6 +178,7 @@ def test_unit_keys_are_unique_and_unchanged_provinces_are_one_unit():
     assert len(both) == 11  # Hà Nội, Huế, and nine provinces whose territory did not change
 
 
+@pytest.mark.unit
 def test_old_to_new_mapping_matches_the_resolution(reference_dir):
     mapping = pd.read_csv(reference_dir / "admin" / "province_old63_to_new34.csv", dtype=str)
     units = build_units()
@@ -188,6 +199,7 @@ def test_old_to_new_mapping_matches_the_resolution(reference_dir):
 
 # --- the six socio-economic regions ----------------------------------------------------------
 
+@pytest.mark.unit
 def test_regions_of_the_63_match_gso(reference_dir):
     reference = pd.read_csv(reference_dir / "admin" / "regions6_63provinces.csv", dtype=str)
     units = build_units()
@@ -200,6 +212,7 @@ def test_regions_of_the_63_match_gso(reference_dir):
         assert region == code_of_region[name_key(row["region_vi"])], row["province_en_gso"]
 
 
+@pytest.mark.unit
 def test_a_new_province_takes_the_region_of_the_province_whose_name_it_keeps(reference_dir):
     mapping = pd.read_csv(reference_dir / "admin" / "province_old63_to_new34.csv", dtype=str)
     units = build_units()
@@ -213,6 +226,7 @@ def test_a_new_province_takes_the_region_of_the_province_whose_name_it_keeps(ref
     assert sum(sizes.values()) == 34 and len(sizes) == 6
 
 
+@pytest.mark.query
 def test_region_aggregates_follow_the_generation(demo_snapshot):
     """Long An belongs to the Mekong delta among the 63 but, inside Tây Ninh, to the South East among the 34."""
     units = build_units()
@@ -227,6 +241,7 @@ def test_region_aggregates_follow_the_generation(demo_snapshot):
 
 # --- ranks on the domain pages ----------------------------------------------------------------
 
+@pytest.mark.unit
 def test_ranks_share_ties_and_skip_figures_that_cannot_be_ranked():
     from kpi.screens.domains import rank_in
     peers = pd.DataFrame({
@@ -242,6 +257,7 @@ def test_ranks_share_ties_and_skip_figures_that_cannot_be_ranked():
     assert rank_in(peers, "x", "A", ["A", "D"], +1)[2] == "1/2"  # within a region
 
 
+@pytest.mark.query
 def test_rank_in_region_on_the_demo(demo_snapshot):
     units, catalogue = build_units(), load_indicators()
     view = domain_view(demo_snapshot, units, catalogue, "employment", "VN34-86", "2025", 34)

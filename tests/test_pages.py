@@ -1,11 +1,11 @@
 """Every page renders under AppTest, on the demo data and on an empty data folder."""
 import pytest
-
 from conftest import run_page
 
 PAGES = [None, "pages/compare.py", "pages/trends.py"]
 
 
+@pytest.mark.page
 @pytest.mark.parametrize("page", PAGES)
 def test_page_renders_on_demo(page, demo_dir):
     at = run_page(page, demo_dir)
@@ -13,6 +13,7 @@ def test_page_renders_on_demo(page, demo_dir):
     assert len(at.title) == 1
 
 
+@pytest.mark.page
 @pytest.mark.parametrize("page", PAGES)
 def test_page_empty_state(page, empty_dir):
     at = run_page(page, empty_dir)
@@ -20,6 +21,7 @@ def test_page_empty_state(page, empty_dir):
     assert any("Chưa có dữ liệu" in i.value for i in at.info)
 
 
+@pytest.mark.page
 def test_overview_for_ben_tre_2020(demo_dir):
     at = run_page(None, demo_dir, {"unit": "VN63-83", "period": "2020", "geo": "63"})
     assert not at.exception
@@ -28,12 +30,14 @@ def test_overview_for_ben_tre_2020(demo_dir):
     assert "Vượt" in text
 
 
+@pytest.mark.page
 def test_english_labels(demo_dir):
     at = run_page("pages/compare.py", demo_dir, {"lang": "en"})
     assert not at.exception
     assert at.title[0].value == "Compare"
 
 
+@pytest.mark.page
 def test_cumulative_period_counts_are_progress_not_failure(demo_dir):
     at = run_page(None, demo_dir, {"unit": "VN34-86", "period": "2026-M06", "geo": "34"})
     assert not at.exception
@@ -42,6 +46,7 @@ def test_cumulative_period_counts_are_progress_not_failure(demo_dir):
     assert "Đang thực hiện (lũy kế)" in text  # a count at 6 months short of the whole-year plan
 
 
+@pytest.mark.query
 def test_region_names_follow_the_language(demo_snapshot):
     from kpi.figures import units
     from kpi.units.names import unit_name

@@ -5,10 +5,9 @@ import pandas as pd
 import pytest
 
 from kpi import store
-
+from kpi.figures import figures
 from kpi.store import queries
 from kpi.store.indicators import load_indicators
-from kpi.figures import figures
 from kpi.units.table import build_units
 
 # Cần Thơ (92), Hậu Giang (93), Sóc Trăng (94) became the new Cần Thơ (VN34-92) on 1 July 2025.
@@ -46,10 +45,12 @@ def _one(frame, unit, period, indicator):
     return rows.iloc[0]
 
 
+@pytest.mark.unit
 def test_every_query_file_is_loadable():
     assert {"facts_aggregate", "periods_available", "units_all", "indicators_all"} <= set(queries.names())
 
 
+@pytest.mark.query
 def test_single_province_keeps_its_figures(fixture_snapshot):
     frame = figures(fixture_snapshot, ["VN63-92"], ["2023"], ["jobs_created", "poor_household_rate"])
     jobs = _one(frame, "VN63-92", "2023", "jobs_created")
@@ -58,6 +59,7 @@ def test_single_province_keeps_its_figures(fixture_snapshot):
     assert _one(frame, "VN63-92", "2023", "poor_household_rate").status == "exceeded"
 
 
+@pytest.mark.query
 def test_new_province_re_expressed_before_merger(fixture_snapshot):
     frame = figures(fixture_snapshot, ["VN34-92"], ["2023", "2025"], ["jobs_created", "poor_household_rate",
                                                                       "trained_labour_rate"])
@@ -73,12 +75,14 @@ def test_new_province_re_expressed_before_merger(fixture_snapshot):
     assert math.isnan(after.previous)  # 2024 is absent from the fixture: missing, not zero
 
 
+@pytest.mark.query
 def test_former_province_after_merger_is_not_comparable(fixture_snapshot):
     frame = figures(fixture_snapshot, ["VN63-92"], ["2025"], ["jobs_created"])
     row = _one(frame, "VN63-92", "2025", "jobs_created")
     assert not row.comparable and math.isnan(row.actual)
 
 
+@pytest.mark.query
 def test_region_and_nation_are_incomplete_when_parts_are_missing(fixture_snapshot):
     frame = figures(fixture_snapshot, ["R63-MRD", "VN"], ["2023"], ["jobs_created"])
     region = _one(frame, "R63-MRD", "2023", "jobs_created")
@@ -88,6 +92,7 @@ def test_region_and_nation_are_incomplete_when_parts_are_missing(fixture_snapsho
     assert nation.actual == 222000 and nation.n_atoms == 63 and not nation.complete
 
 
+@pytest.mark.query
 def test_missing_figure_is_missing_not_zero(fixture_snapshot):
     frame = figures(fixture_snapshot, ["VN-01"], ["2023"], ["workers_abroad"])
     row = _one(frame, "VN-01", "2023", "workers_abroad")

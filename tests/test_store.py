@@ -19,6 +19,7 @@ def _facts(n=3):
                          "source": ["test"] * n, "note": [None] * n})
 
 
+@pytest.mark.unit
 def test_write_and_list(tmp_path):
     first = store.write_snapshot(_facts(), build_units(), load_indicators(), created_by="test", data_dir=tmp_path)
     second = store.write_snapshot(_facts(2), build_units(), load_indicators(), created_by="test",
@@ -33,6 +34,7 @@ def test_write_and_list(tmp_path):
         assert hashlib.sha256((second.path / name).read_bytes()).hexdigest() == info["sha256"]
 
 
+@pytest.mark.unit
 def test_half_written_snapshot_is_invisible(tmp_path):
     store.write_snapshot(_facts(), build_units(), load_indicators(), created_by="test", data_dir=tmp_path)
     # a crash leaves a temporary folder behind: it must never be listed
@@ -44,6 +46,7 @@ def test_half_written_snapshot_is_invisible(tmp_path):
     assert len(store.list_snapshots(tmp_path)) == 1
 
 
+@pytest.mark.unit
 def test_failed_write_leaves_nothing(tmp_path, monkeypatch):
     earlier = store.write_snapshot(_facts(), build_units(), load_indicators(), created_by="test", data_dir=tmp_path)
     before = sorted(os.listdir(store.snapshots_dir(tmp_path)))
@@ -58,6 +61,7 @@ def test_failed_write_leaves_nothing(tmp_path, monkeypatch):
     assert store.get_snapshot(None, tmp_path).id == earlier.id
 
 
+@pytest.mark.unit
 def test_duplicate_figures_are_refused(tmp_path):
     facts = pd.concat([_facts(), _facts()])
     with pytest.raises(store.SnapshotError):
@@ -65,6 +69,7 @@ def test_duplicate_figures_are_refused(tmp_path):
     assert store.list_snapshots(tmp_path) == []
 
 
+@pytest.mark.unit
 def test_unknown_snapshot_id(tmp_path):
     with pytest.raises(store.SnapshotError):
         store.get_snapshot("20200101-000000-000000", tmp_path)

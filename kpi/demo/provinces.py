@@ -12,8 +12,9 @@ import numpy as np
 import pandas as pd
 
 from kpi import store
-from kpi.store.indicators import load_indicators
+from kpi.demo.agencies import agency_facts, agency_units
 from kpi.periods import Period
+from kpi.store.indicators import load_indicators
 from kpi.units.table import build_units
 
 SEED = 20250701
@@ -279,7 +280,8 @@ def build_demo_facts(units: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFra
                     total = sum(values) * rng.uniform(0.97, 1.03)
                     merged[code] = float(np.round(total, int(meta.loc[code, "decimals"])))
                     part_plans = [plans[p][period.year][code] for p in parts]
-                    plan[code] = np.nan if any(np.isnan(part_plans)) else float(round(sum(part_plans), -1 if sum(part_plans) > 100 else 1))
+                    total = sum(part_plans)
+                    plan[code] = np.nan if any(np.isnan(part_plans)) else float(round(total, -1 if total > 100 else 1))
             emit(prov["unit"], period, merged, plan)
 
     facts = pd.DataFrame(rows)
@@ -346,8 +348,6 @@ def _apply_published(facts: pd.DataFrame) -> None:
 
 
 def build_demo(data_dir=None) -> store.Snapshot:
-    from kpi.demo.agencies import agency_facts, agency_units
-
     units = build_units()
     catalogue = load_indicators()
     facts = build_demo_facts(units, catalogue)

@@ -307,5 +307,6 @@ def build_deck(snapshot: Snapshot, unit: str, period: str, lang: str = "vi",
                   _emulation_slide(snapshot, units, unit, period, deck_head, lang, data_dir)):
         if extra is not None:
             slides.append(extra)
-    return Deck(unit, name, full_name(units, unit, lang), period, label, geography, lang, snapshot.id, snapshot.created, snapshot.is_demo,
+    return Deck(unit, name, full_name(units, unit, lang), period, label, geography, lang, snapshot.id, snapshot.created,
+                snapshot.is_demo,
                 frame, slides)

@@ -9,7 +9,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kpi.paths import REPO_DIR, data_dir as resolve_data_dir
+from kpi.paths import REPO_DIR
+from kpi.paths import data_dir as resolve_data_dir
 
 DEFAULT_SETTINGS = REPO_DIR / "data" / "settings.toml"
 

@@ -32,8 +32,6 @@ MARGINS_MM = {"top": 22, "bottom": 22, "left": 32, "right": 17}  # mid-range: Wo
 
 
 def _font(run, size: float, bold: bool = False, italic: bool = False, underline: bool = False) -> None:
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
 
     run.font.name = DOC_FONT
     run.font.size = Pt(size)
@@ -45,7 +43,6 @@ def _font(run, size: float, bold: bool = False, italic: bool = False, underline:
 
 def _paragraph(container, text: str = "", size: float = BODY_PT, bold=False, italic=False, underline=False,
                align=None, first_line_mm: float | None = None, after_pt: float = 0, before_pt: float = 0):
-    from docx.shared import Mm, Pt
 
     paragraph = container.add_paragraph()
     if text:
@@ -61,9 +58,6 @@ def _paragraph(container, text: str = "", size: float = BODY_PT, bold=False, ita
 
 def _rule(container, indent_mm: float) -> None:
     """A short solid line under a heading: an empty paragraph's bottom border, shortened by indents."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt
 
     paragraph = container.add_paragraph()
     paragraph.paragraph_format.left_indent = Mm(indent_mm)
@@ -80,9 +74,6 @@ def _rule(container, indent_mm: float) -> None:
 
 def _set_widths(table, widths_mm: list[float], indent_mm: float = 0) -> None:
     """Column widths in the table grid and every cell (Word reads the cells, LibreOffice the grid)."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Mm
 
     for column, width in zip(table.columns, widths_mm):
         column.width = Mm(width)
@@ -105,9 +96,6 @@ def _cell_text(cell, text: str, size: float = 13, bold=False, italic=False, alig
 
 def _page_number_header(section) -> None:
     """Page number centred in the header from the second page (Decree 30, Annex I)."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
 
     section.different_first_page_header_footer = True
     paragraph = section.header.paragraphs[0]

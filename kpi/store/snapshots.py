@@ -140,7 +140,7 @@ def write_snapshot(
     """Write a new snapshot atomically and return it. Never modifies an existing snapshot."""
     root = snapshots_dir(data_dir)
     root.mkdir(parents=True, exist_ok=True)
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     snapshot_id = f"{now:%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
     tmp = root / f".tmp-{snapshot_id}"
     tmp.mkdir()

@@ -1,12 +1,12 @@
 """The named SQL files of queries/: each query is read once, by name."""
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from kpi.paths import QUERIES_DIR
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_sql(name: str) -> str:
     path = QUERIES_DIR / f"{name}.sql"
     if not path.is_file():

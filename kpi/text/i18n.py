@@ -14,7 +14,6 @@ _INTERFACE: dict[str, tuple[str, str]] = {
     "nav_summary": ("Tổng hợp", "Summary"),
     "nav_domains": ("Lĩnh vực", "Domains"),
     "nav_tools": ("Thi đua, trình chiếu, dữ liệu", "Emulation, presenting, data"),
-    "language": ("Ngôn ngữ", "Language"),
     "snapshot": ("Bản dữ liệu", "Snapshot"),
     "snapshot_latest": ("mới nhất", "latest"),
     "geography": ("Địa giới", "Geography"),

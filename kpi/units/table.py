@@ -23,6 +23,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
+import vietnamadminunits
+from vietnamadminunits.database import query
 
 from kpi.paths import CATALOGUE_DIR
 from kpi.periods import MERGER_DATE
@@ -66,9 +68,6 @@ def name_key(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _package_provinces() -> tuple[pd.DataFrame, pd.DataFrame, dict[str, list[str]]]:
-    import vietnamadminunits
-    from vietnamadminunits.database import query
-
     cols = "province, provinceShort, provinceCode, provinceLat, provinceLon, provinceKey, provinceKeywords"
     old = pd.DataFrame(query(
         f"SELECT {cols}, COUNT(*) AS communes FROM admin_units_legacy GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY provinceCode"))

@@ -46,11 +46,6 @@ def agency_units() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _periods() -> list[Period]:
-    periods = [Period(y, m) for y in range(FIRST_YEAR, LAST_YEAR + 1) for m in (6, 9, 12)]
-    return sorted(periods)
-
-
 def agency_facts() -> pd.DataFrame:
     """Facts rows (kpi.store.FACT_COLUMNS) of the demo agencies, 2021 to 9 months of 2026."""
     rng = np.random.default_rng(SEED)

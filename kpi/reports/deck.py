@@ -51,7 +51,6 @@ class Deck:
     unit_full_name: str      # as a sentence says it: 'tỉnh Vĩnh Long', 'cả nước'
     period: str
     period_label: str
-    geography: int
     lang: str
     snapshot_id: str
     snapshot_created: str
@@ -307,6 +306,6 @@ def build_deck(snapshot: Snapshot, unit: str, period: str, lang: str = "vi",
                   _emulation_slide(snapshot, units, unit, period, deck_head, lang, data_dir)):
         if extra is not None:
             slides.append(extra)
-    return Deck(unit, name, full_name(units, unit, lang), period, label, geography, lang, snapshot.id, snapshot.created,
+    return Deck(unit, name, full_name(units, unit, lang), period, label, lang, snapshot.id, snapshot.created,
                 snapshot.is_demo,
                 frame, slides)

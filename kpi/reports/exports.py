@@ -10,13 +10,11 @@ from kpi.reports.deck import Deck
 from kpi.reports.excel import build_xlsx
 from kpi.reports.powerpoint import build_pptx
 from kpi.reports.settings import Settings
-from kpi.reports.spreadsheet import XLSX_MIME
 from kpi.reports.word import build_docx
 from kpi.units.table import fold
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-MIME = {"xlsx": XLSX_MIME, "docx": DOCX_MIME, "pptx": PPTX_MIME}
 
 BUILDERS = {"pptx": build_pptx, "docx": build_docx, "xlsx": build_xlsx}
 

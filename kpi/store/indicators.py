@@ -7,8 +7,6 @@ import pandas as pd
 
 from kpi.paths import CATALOGUE_DIR
 
-DOMAIN_ORDER = ["employment", "training", "poverty", "merit", "social", "admin_reform"]
-
 
 @lru_cache(maxsize=1)
 def domains() -> pd.DataFrame:

@@ -326,7 +326,3 @@ def t(key: str, lang: str = "vi", **kwargs) -> str:
     vi, en = TEXTS[key]
     text = en if lang == "en" else vi
     return text.format(**kwargs) if kwargs else text
-
-
-def status_label(status: str, lang: str = "vi") -> str:
-    return t(status, lang) if status in ("exceeded", "met", "below") else ""

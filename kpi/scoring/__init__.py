@@ -1,3 +1,40 @@
-"""Emulation scoring (DESIGN section 5)."""
-from kpi.scoring.core import *  # noqa: F401,F403 - temporary facade during the split
-from kpi.scoring.core import PLAN_RATIO, GOALPOSTS, LEADER, RANK  # noqa: F401
+"""Emulation scoring (DESIGN section 5): scorecards, methods, totals and ties, sensitivity.
+
+    scorecard.py    the TOML a committee reads: parsing, validation, listing, new versions
+    inputs.py       the scorecard's units resolved and its figures (queries/facts_aggregate.sql)
+    methods.py      plan_ratio, goalposts, leader, rank: a fraction of each criterion's points
+    totals.py       points, totals, ranks and ties, award tiers, explanations
+    sensitivity.py  Monte Carlo over weights and methods: rank bands, chance of first place
+
+No Streamlit here. Callers (pages, screens, reports, cli, tests, benchmarks) use the names below;
+the modules import one another directly, never this package.
+"""
+from kpi.scoring.inputs import build_inputs, load_inputs
+from kpi.scoring.methods import method_fraction, method_name
+from kpi.scoring.scorecard import (
+    GOALPOSTS,
+    LEADER,
+    METHODS,
+    PLAN_RATIO,
+    RANK,
+    Adjustment,
+    Criterion,
+    Scorecard,
+    ScorecardError,
+    file_sha256,
+    list_scorecards,
+    load_scorecard,
+    parse_scorecard,
+    save_version,
+    scorecard_title,
+    with_points,
+)
+from kpi.scoring.sensitivity import Sensitivity, leader_sentence, method_matrix, sensitivity, simulate_ranks
+from kpi.scoring.totals import ScoreResult, rank_changes, score
+
+__all__ = [
+    "GOALPOSTS", "LEADER", "METHODS", "PLAN_RATIO", "RANK", "Adjustment", "Criterion", "ScoreResult", "Scorecard",
+    "ScorecardError", "Sensitivity", "build_inputs", "file_sha256", "leader_sentence", "list_scorecards",
+    "load_inputs", "load_scorecard", "method_fraction", "method_matrix", "method_name", "parse_scorecard",
+    "rank_changes", "save_version", "score", "scorecard_title", "sensitivity", "simulate_ranks", "with_points",
+]

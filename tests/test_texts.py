@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kpi.text import figure_text
 from kpi.text.i18n import TEXTS, t
@@ -72,3 +74,17 @@ def test_figure_texts_per_language():
     assert figure_text.rank_text(3, True, 34, "vi") == "3/34 (đồng hạng)"
     assert figure_text.rank_text(3, False, None, "en") == "3"
     assert figure_text.rank_text(math.nan) == "–"
+
+
+@given(value=st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(min_value=-10**400, max_value=10**400),
+                       st.none(), st.text(max_size=5)),
+       decimals=st.integers(min_value=0, max_value=3), lang=st.sampled_from(["vi", "en"]))
+def test_formatting_never_raises(value, decimals, lang):
+    """Any value, finite, infinite, huge, missing or not a number at all, is shown, never a crash."""
+    from kpi.text import fmt
+
+    for text in (fmt.number(value, decimals, lang), fmt.percent(value, decimals, lang),
+                 fmt.signed_percent(value, decimals, lang), fmt.signed_points(value, decimals, lang),
+                 fmt.figure(value, "người", decimals, lang), fmt.figure(value, "%", decimals, lang),
+                 figure_text.achievement_text(value if not isinstance(value, str) else None, lang)):
+        assert isinstance(text, str) and text

@@ -14,7 +14,8 @@ from kpi.text.i18n import t
 
 def achievement_text(value, lang: str = "vi") -> str:
     """'102,1%'; '–' when missing; unbounded (a 0% rate of a lower-is-better indicator) said so."""
-    if value is not None and not (isinstance(value, float) and math.isnan(value)) and math.isinf(float(value)):
+    number = fmt.as_float(value)
+    if isinstance(number, float) and math.isinf(number) and number > 0:
         return t("achievement_unbounded", lang)
     return fmt.percent(value, 1, lang)
 

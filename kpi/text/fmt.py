@@ -1,58 +1,81 @@
-"""Number formatting for display (Babel): Vietnamese `18.382`, `102,1%`; English `18,382`."""
+"""Number formatting for display (Babel): Vietnamese `18.382`, `102,1%`; English `18,382`.
+
+Display never raises: a missing value is '–', an infinite one '∞', a value too large for a float
+'⚠' (a marked placeholder), and a huge finite one is written out in full.
+"""
 from __future__ import annotations
 
+import decimal
 import math
 
 from babel.numbers import format_decimal
 
 MISSING = "–"
+UNREADABLE = "⚠"
 _LOCALES = {"vi": "vi_VN", "en": "en_US"}
 
 
-def _is_missing(value) -> bool:
+def as_float(value) -> float | str:
+    """The value as a float, or the text to show instead (MISSING, UNREADABLE)."""
     if value is None:
-        return True
+        return MISSING
     try:
-        return math.isnan(float(value))
+        number_ = float(value)
+    except OverflowError:
+        return UNREADABLE
     except (TypeError, ValueError):
-        return True
+        return MISSING
+    return MISSING if math.isnan(number_) else number_
+
+
+def _is_missing(value) -> bool:
+    return isinstance(as_float(value), str)
 
 
 def number(value, decimals: int = 0, lang: str = "vi") -> str:
     """A figure with thousands separators and a fixed number of decimals."""
-    if _is_missing(value):
-        return MISSING
+    number_ = as_float(value)
+    if isinstance(number_, str):
+        return number_
+    if math.isinf(number_):
+        return "∞" if number_ > 0 else "-∞"
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    return format_decimal(float(value), format=pattern, locale=_LOCALES.get(lang, "vi_VN"))
+    # Babel rounds in the current decimal context (28 digits by default): give huge values room
+    digits = len(f"{abs(number_):.0f}") + max(decimals, 0) + 4
+    with decimal.localcontext() as context:
+        context.prec = max(28, digits)
+        return format_decimal(number_, format=pattern, locale=_LOCALES.get(lang, "vi_VN"))
 
 
 def percent(value, decimals: int = 1, lang: str = "vi") -> str:
     """A value already in percent: 102.12 -> '102,1%'."""
-    if _is_missing(value):
-        return MISSING
-    return number(value, decimals, lang) + "%"
+    number_ = as_float(value)
+    return number_ if isinstance(number_, str) else number(number_, decimals, lang) + "%"
+
+
+def _sign(value: float) -> str:
+    return "+" if value > 0 else "−" if value < 0 else "±"
 
 
 def signed_percent(value, decimals: int = 1, lang: str = "vi") -> str:
-    if _is_missing(value):
-        return MISSING
-    text = percent(abs(float(value)), decimals, lang)
-    return ("+" if float(value) > 0 else "−" if float(value) < 0 else "±") + text
+    number_ = as_float(value)
+    return number_ if isinstance(number_, str) else _sign(number_) + percent(abs(number_), decimals, lang)
 
 
 def signed_points(value, decimals: int = 2, lang: str = "vi") -> str:
     """A difference of rates in percentage points: '−0,28 điểm %'."""
-    if _is_missing(value):
-        return MISSING
+    number_ = as_float(value)
+    if isinstance(number_, str):
+        return number_
     unit = "điểm %" if lang == "vi" else "pp"
-    sign = "+" if float(value) > 0 else "−" if float(value) < 0 else "±"
-    return f"{sign}{number(abs(float(value)), decimals, lang)} {unit}"
+    return f"{_sign(number_)}{number(abs(number_), decimals, lang)} {unit}"
 
 
 def figure(value, unit_of_measure: str, decimals: int, lang: str = "vi") -> str:
     """A figure with its unit of measure: '18.382 người', '3,60%'."""
-    if _is_missing(value):
-        return MISSING
+    number_ = as_float(value)
+    if isinstance(number_, str):
+        return number_
     if unit_of_measure == "%":
-        return percent(value, decimals, lang)
-    return f"{number(value, decimals, lang)} {unit_of_measure}"
+        return percent(number_, decimals, lang)
+    return f"{number(number_, decimals, lang)} {unit_of_measure}"

@@ -1,9 +1,10 @@
 """Rank sensitivity at scale (DESIGN section 9): 100 units × 20 criteria × 10,000 draws, target ≤ 1 s.
 
 Standalone: python benchmarks/bench_sensitivity.py [--runs 5] [--units 100 --criteria 20 --draws 10000]
-Times kpi.scoring.simulate_ranks (weights perturbed and methods switched, every draw ranked) plus
-the per-unit summary (median rank, 5-95 percentile band, probability of first place), on random
-fractions under all four methods; prints the median and the slowest run in seconds.
+Times kpi.scoring.simulate_ranks (kpi/scoring/sensitivity.py: weights perturbed and methods switched,
+every draw ranked by kpi.formulas.competition_ranks) plus the per-unit summary (median rank, 5-95
+percentile band, probability of first place), on random fractions under all four methods; prints
+the median and the slowest run in seconds.
 """
 from __future__ import annotations
 

@@ -4,25 +4,25 @@ from pathlib import Path
 import streamlit as st
 
 from kpi import scoring, store
-
-from kpi.text import fmt
-
-from kpi.screens import ranking as view
-from kpi.text.i18n import t
+from kpi.charts import ranking as charts
 from kpi.periods import period_label
-from kpi.reports.scoring_workbook import workbook_bytes
+from kpi.reports.ranking_workbook import workbook_bytes
+from kpi.reports.spreadsheet import XLSX_MIME
+from kpi.screens import ranking as view
+from kpi.text import fmt
+from kpi.text.i18n import t
 from pages._shared import context, header, synced_selectbox
 
+PLOT = {"displaylogo": False}
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def robustness_and_workbook(scorecard_path: str, modified: float, snapshot_path: str, snapshot_id: str,
-                            spread: int, switch: int):
-    """The Monte Carlo analysis and the Excel workbook, once per scorecard version, snapshot and
-    settings: moving a weight slider reruns the page without drawing 10,000 rankings again."""
-    snapshot = store.get_snapshot_at(snapshot_path, snapshot_id)
+def robustness_and_workbook(snapshot: store.Snapshot, scorecard_path: str, modified: float, spread: int, switch: int):
+    """The Monte Carlo analysis and the Excel workbook, once per snapshot (hashed by st.cache_data as
+    the dataclass it is), scorecard version and settings: moving a weight slider reruns the page
+    without drawing 10,000 rankings again."""
     card, inputs = scoring.load_inputs(scoring.load_scorecard(Path(scorecard_path)), snapshot)
-    result = scoring.score(card, inputs)
+    result = scoring.score(card, inputs)  # the workbook is Vietnamese
     sens = scoring.sensitivity(result, inputs, spread=spread / 100, switch=switch / 100)
     return sens, workbook_bytes(result, snapshot, sens)
 
@@ -39,11 +39,11 @@ if "rank_pending_sc" in st.session_state:  # a version saved in the last run bec
     st.session_state["sc"] = st.session_state.pop("rank_pending_sc")
 names = list(paths)
 chosen = synced_selectbox(t("rank_scorecard", lang), names, "sc", names[0],
-                          format_func=lambda n: f"{n} — {scoring.scorecard_title(paths[n])}")
+                          format_func=lambda n: view.scorecard_option(n, paths[n], lang))
 try:
     card, inputs = scoring.load_inputs(scoring.load_scorecard(paths[chosen]), ctx.snapshot)  # facts_aggregate.sql
 except scoring.ScorecardError as exc:
-    st.error(str(exc))
+    st.error(exc.message(lang))
     st.stop()
 st.caption(t("rank_caption", lang, bloc=card.bloc, period=period_label(card.period, lang), version=card.version,
              issued=card.issued))
@@ -53,7 +53,7 @@ if inputs["actual"].isna().all():
 if "saved_msg" in st.session_state:
     st.success(st.session_state.pop("saved_msg"))
 
-result = scoring.score(card, inputs)
+result = scoring.score(card, inputs, lang)
 units = list(result.ranking["unit"])
 unit_names = result.ranking.set_index("unit")["name"].to_dict()
 
@@ -67,7 +67,7 @@ for sentence in view.summary_sentences(result, lang):
 # ---- breakdown of one unit
 st.subheader(t("rank_breakdown", lang))
 focus = st.selectbox(t("unit", lang), units, format_func=unit_names.get, key="rank_focus")
-st.plotly_chart(view.breakdown_chart(result, focus, lang), width="stretch", config={"displaylogo": False})
+st.plotly_chart(charts.breakdown_chart(result, focus, lang), width="stretch", config=PLOT)
 st.table(view.breakdown_table(result, focus, lang).set_index(t("rank_criterion", lang)))
 
 # ---- two units side by side
@@ -75,8 +75,7 @@ st.subheader(t("rank_two_units", lang))
 left, right = st.columns(2)
 unit_a = left.selectbox("A", units, index=0, format_func=unit_names.get, key="rank_a")
 unit_b = right.selectbox("B", units, index=min(1, len(units) - 1), format_func=unit_names.get, key="rank_b")
-st.plotly_chart(view.two_units_chart(result, unit_a, unit_b, lang), width="stretch",
-                config={"displaylogo": False})
+st.plotly_chart(charts.two_units_chart(result, unit_a, unit_b, lang), width="stretch", config=PLOT)
 st.dataframe(view.side_by_side_table(result, unit_a, unit_b, lang), hide_index=True, width="stretch")
 
 # ---- weights adjustable live
@@ -89,18 +88,14 @@ for i, c in enumerate(card.criteria):
                                   step=1, key=f"rank_w_{c.id}")
     if value != int(round(c.points)):  # untouched sliders keep the scorecard's exact points
         trial_points[c.id] = value
-trial = scoring.score(scoring.with_points(card, trial_points), inputs)
-changes = scoring.rank_changes(result, trial)
+changes = scoring.rank_changes(result, scoring.score(scoring.with_points(card, trial_points), inputs, lang))
 st.info(view.changes_sentence(changes, lang))
 st.dataframe(view.changes_table(changes, lang), hide_index=True, width="stretch")
 
 # ---- bonus and penalty items, saved as a new version of the scorecard
 st.subheader(t("rank_adjustments", lang))
 if len(result.adjustments):
-    shown = result.adjustments.assign(unit=result.adjustments["unit"].map(unit_names))
-    st.dataframe(shown.rename(columns={"unit": t("unit", lang), "points": t("rank_points", lang),
-                                       "reason": t("rank_adjust_reason", lang), "kind": ""}),
-                 hide_index=True, width="stretch")
+    st.dataframe(view.adjustments_table(result, lang), hide_index=True, width="stretch")
 else:
     st.caption(t("rank_adjust_none", lang))
 with st.form("rank_adjust_form", clear_on_submit=True):
@@ -123,14 +118,13 @@ st.subheader(t("rank_robustness", lang))
 s1, s2 = st.columns(2)
 spread = s1.slider(t("rank_spread", lang), 0, 50, 25, step=5, key="rank_spread")
 switch = s2.slider(t("rank_switch", lang), 0, 50, 25, step=5, key="rank_switch")
-sens, workbook = robustness_and_workbook(str(paths[chosen]), paths[chosen].stat().st_mtime, str(ctx.snapshot.path),
-                                         ctx.snapshot.id, spread, switch)
+sens, workbook = robustness_and_workbook(ctx.snapshot, str(paths[chosen]), paths[chosen].stat().st_mtime,
+                                         spread, switch)
 st.caption(t("rank_robustness_help", lang, draws=fmt.number(sens.draws, 0, lang), spread=spread,
              switch=switch, seed=sens.seed))
-(st.success if sens.robust else st.warning)(sens.sentence)
-st.plotly_chart(view.rank_band_chart(sens, lang), width="stretch", config={"displaylogo": False})
+(st.success if sens.robust else st.warning)(sens.sentence(lang))
+st.plotly_chart(charts.rank_band_chart(sens, lang), width="stretch", config=PLOT)
 st.dataframe(view.sensitivity_table(sens, lang), hide_index=True, width="stretch")
 
 st.download_button(t("rank_download", lang), workbook,
-                   file_name=f"xep-hang-{chosen.removesuffix('.toml')}-{ctx.snapshot.id}.xlsx",
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                   file_name=f"xep-hang-{chosen.removesuffix('.toml')}-{ctx.snapshot.id}.xlsx", mime=XLSX_MIME)

@@ -3,19 +3,27 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import json
 import shutil
 import tomllib
+import unicodedata
 
 import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
-from hypothesis import given, settings, strategies as st
-
 from conftest import REPO, run_page
-from kpi import scoring
-from kpi.reports import scoring_workbook as scoring_export
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kpi import figures, formulas, scoring
 from kpi.cli import main as cli_main
+from kpi.reports import ranking_workbook
+from kpi.screens import ranking as scoring_view
+from kpi.store import write_snapshot
+from kpi.store.indicators import load_indicators
+from kpi.text.figure_text import achievement_text, rank_text
+from kpi.units.table import build_units
 
 CATALOGUE = pd.DataFrame({
     "code": ["jobs_created", "poor_household_rate", "procedures_on_time_rate", "gratitude_fund"],
@@ -62,6 +70,7 @@ def points_of(result: scoring.ScoreResult) -> dict:
     return {(r["unit"], r["criterion"]): r["points"] for _, r in result.breakdown.iterrows()}
 
 
+@pytest.mark.unit
 def test_hand_worked_example():
     card, inputs = make(HAND_CARD, HAND_FIGURES)
     result = scoring.score(card, inputs)
@@ -101,6 +110,7 @@ def test_hand_worked_example():
     assert "990 / 1.000 × 100 = 99,0%" in formula and "= 36,00" in formula
 
 
+@pytest.mark.unit
 def test_bonus_penalty_with_cap_and_reason():
     data = dict(HAND_CARD, adjustments=[{"unit": "C", "points": 4.0, "reason": "Mô hình hay"},
                                         {"unit": "C", "points": 3.0, "reason": "Sáng kiến"},
@@ -114,6 +124,7 @@ def test_bonus_penalty_with_cap_and_reason():
         scoring.parse_scorecard(dict(HAND_CARD, adjustments=[{"unit": "A", "points": 1.0, "reason": " "}]))
 
 
+@pytest.mark.unit
 def test_missing_figure_is_flagged_not_zero():
     figures = {u: dict(v) for u, v in HAND_FIGURES.items()}
     figures["C"]["gratitude_fund"] = (np.nan, 8.0)
@@ -129,6 +140,7 @@ def test_missing_figure_is_flagged_not_zero():
     assert points_of(result)[("A", "K4")] == pytest.approx(5)
 
 
+@pytest.mark.unit
 def test_missing_plan_flagged_for_plan_ratio():
     figures = {u: dict(v) for u, v in HAND_FIGURES.items()}
     figures["D"]["jobs_created"] = (1210, np.nan)
@@ -137,9 +149,38 @@ def test_missing_plan_flagged_for_plan_ratio():
     assert np.isnan(row["points"]) and row["missing"] == "thiếu kế hoạch"
 
 
+@pytest.mark.unit
 def test_competition_ranks_vectorised():
     totals = np.array([[3.0, 5.0, 5.0, 1.0], [2.0, 2.0, 2.0, 2.0]])
-    assert scoring.competition_ranks(totals).tolist() == [[3, 1, 1, 4], [1, 1, 1, 1]]
+    assert formulas.competition_ranks(totals).tolist() == [[3, 1, 1, 4], [1, 1, 1, 1]]
+
+
+
+@pytest.mark.unit
+def test_ties_agree_with_formulas_competition_ranks():
+    card, inputs = make(HAND_CARD, HAND_FIGURES)
+    result = scoring.score(card, inputs)
+    ranking = result.ranking
+    assert ranking["rank"].tolist() == formulas.competition_ranks(ranking["total"]).tolist()
+    assert ranking["tied"].tolist() == formulas.tied(ranking["rank"]).tolist()
+    # K3 (rank-based, higher is better): A and C tie at 99, as the one rule ranks them
+    k3 = result.breakdown[result.breakdown["criterion"] == "K3"].set_index("unit")
+    ranks = formulas.competition_ranks(k3.loc[list("ABCD"), "actual"], 1)
+    assert ranks.tolist() == [1, 3, 1, 4]
+    assert k3.loc["A", "inputs"].endswith(f"hạng {rank_text(1, True, 4)} trong khối")
+    # lower is better, with a tie: the criterion's direction reaches competition_ranks
+    rates = np.array([3.0, 1.0, 1.0, 5.0])
+    crit = scoring.Criterion(id="X", label="X", points=9.0, method=scoring.RANK, indicator="x")
+    expected = formulas.competition_ranks(rates, -1)
+    assert expected.tolist() == [3, 1, 1, 4]
+    fraction = scoring.method_fraction(scoring.RANK, rates, rates, np.full(4, -1), crit)
+    assert fraction.tolist() == pytest.approx(((4 - expected) / 3).tolist())
+    # every Monte Carlo draw is ranked by the same rule: unperturbed, C and D still tie for 3
+    fractions, base, allowed = scoring.method_matrix(card, inputs)
+    weights = np.array([c.points for c in card.criteria])
+    draws = scoring.simulate_ranks(fractions, weights, base, allowed, np.zeros(4), draws=5, spread=0.0, switch=0.0)
+    totals = ranking.set_index("unit").loc[list(card.units), "total"]
+    assert all(row.tolist() == formulas.competition_ranks(totals).tolist() == [2, 1, 3, 3] for row in draws)
 
 
 # --------------------------------------------------------------------------- properties
@@ -165,6 +206,7 @@ def _criterion(method, direction, worst, best, cap):
                              worst=worst, best=best)
 
 
+@pytest.mark.unit
 @settings(max_examples=150, deadline=None)
 @given(blocs(), st.sampled_from(scoring.METHODS), st.sampled_from([1, -1]), st.integers(0, 7), positive)
 def test_raising_actual_moves_score_by_direction(bloc, method, direction, index, delta):
@@ -181,6 +223,7 @@ def test_raising_actual_moves_score_by_direction(bloc, method, direction, index,
         assert after <= before
 
 
+@pytest.mark.unit
 @settings(max_examples=150, deadline=None)
 @given(blocs(), st.sampled_from(scoring.METHODS), st.sampled_from([1, -1]))
 def test_points_between_zero_and_maximum(bloc, method, direction):
@@ -190,6 +233,7 @@ def test_points_between_zero_and_maximum(bloc, method, direction):
     assert np.all((points >= 0) & (points <= crit.points))
 
 
+@pytest.mark.unit
 @settings(max_examples=40, deadline=None)
 @given(st.permutations(list("ABCD")), st.lists(st.floats(0.5, 2.0), min_size=16, max_size=16))
 def test_reordering_units_changes_nothing(order, factors):
@@ -210,13 +254,14 @@ def test_reordering_units_changes_nothing(order, factors):
     pd.testing.assert_frame_equal(sa, sb)
 
 
+@pytest.mark.unit
 def test_same_seed_same_sensitivity():
     card, inputs = make(HAND_CARD, HAND_FIGURES)
     result = scoring.score(card, inputs)
     one = scoring.sensitivity(result, inputs, draws=2000, seed=11)
     two = scoring.sensitivity(result, inputs, draws=2000, seed=11)
     pd.testing.assert_frame_equal(one.table, two.table)
-    assert one.sentence == two.sentence
+    assert one.sentence() == two.sentence()
     table = one.table.set_index("unit")
     assert (table["p5_rank"] <= table["median_rank"]).all() and (table["median_rank"] <= table["p95_rank"]).all()
     assert table["p_first"].between(0, 1).all()
@@ -226,6 +271,7 @@ def test_same_seed_same_sensitivity():
     assert still.loc["B", "p_first"] == 1.0
 
 
+@pytest.mark.unit
 def test_leader_sentence_says_robust_or_not():
     robust = pd.DataFrame({"unit": ["X", "Y"], "name": ["An Giang", "Cần Thơ"], "base_rank": [1, 2],
                            "p_first": [0.95, 0.05]})
@@ -235,6 +281,7 @@ def test_leader_sentence_says_robust_or_not():
     assert "không vững" in scoring.leader_sentence(shaky, 10000)
 
 
+@pytest.mark.unit
 def test_weights_trial_rescales_to_sheet():
     card, inputs = make(HAND_CARD, HAND_FIGURES)
     trial = scoring.with_points(card, {"K3": 60})  # K3 from 20 to 60, sheet rescaled to 100
@@ -245,6 +292,7 @@ def test_weights_trial_rescales_to_sheet():
 
 # --------------------------------------------------------------------------- files, demo, CLI, export, page
 
+@pytest.mark.unit
 def test_save_version_never_overwrites(tmp_path):
     source = tmp_path / "card.toml"
     shutil.copy(REPO / "data" / "scorecards" / "dbscl-2024.toml", source)
@@ -262,6 +310,7 @@ def test_save_version_never_overwrites(tmp_path):
 
 @pytest.mark.parametrize("name,units", [("dbscl-2024.toml", 13), ("dbscl-2025.toml", 5),
                                         ("so-vinh-long-don-vi-2024.toml", 6)])
+@pytest.mark.query
 def test_shipped_scorecards_on_demo(demo_snapshot, name, units):
     card, inputs = scoring.load_inputs(scoring.load_scorecard(REPO / "data" / "scorecards" / name), demo_snapshot)
     result = scoring.score(card, inputs)
@@ -274,9 +323,8 @@ def test_shipped_scorecards_on_demo(demo_snapshot, name, units):
         assert result.ranking["complete"].all()
 
 
+@pytest.mark.query
 def test_demo_has_agencies(demo_snapshot):
-    from kpi import figures
-
     units = figures.units(demo_snapshot)
     agencies = units[units["level"] == "agency"]
     assert len(agencies) >= 5 and set(agencies["parent"]) == {"VN34-86"}
@@ -284,6 +332,7 @@ def test_demo_has_agencies(demo_snapshot):
     assert frame["actual"].iloc[0] > 0 and frame["plan"].iloc[0] > 0
 
 
+@pytest.mark.query
 def test_cli_rank(demo_dir, capsys, tmp_path):
     card = str(REPO / "data" / "scorecards" / "dbscl-2025.toml")
     assert cli_main(["--data-dir", str(demo_dir), "rank", "--scorecard", card, "--format", "csv"]) == 0
@@ -308,14 +357,15 @@ def test_cli_rank(demo_dir, capsys, tmp_path):
     assert "broken.toml" in capsys.readouterr().err
 
 
+@pytest.mark.query
 def test_cli_rank_json_incomplete(demo_dir, capsys):
     card = str(REPO / "data" / "scorecards" / "so-vinh-long-don-vi-2024.toml")
     assert cli_main(["--data-dir", str(demo_dir), "rank", "--scorecard", card, "--format", "json"]) == 0
-    import json
     rows = {r["unit"]: r for r in json.loads(capsys.readouterr().out)}
     assert rows["AG-86-TCN"]["complete"] is False and rows["AG-86-TCN"]["C3"] is None
 
 
+@pytest.mark.query
 def test_excel_export(demo_snapshot):
     card, inputs = scoring.load_inputs(scoring.load_scorecard(REPO / "data" / "scorecards" / "dbscl-2024.toml"),
                                        demo_snapshot)
@@ -323,7 +373,7 @@ def test_excel_export(demo_snapshot):
         scoring.Adjustment("VN63-96", -1.0, "=HYPERLINK(\"http://x\")"), scoring.Adjustment("VN63-96", 1.0, "@cmd")))
     result = scoring.score(card, inputs)
     sens = scoring.sensitivity(result, inputs, draws=300)
-    book = openpyxl.load_workbook(io.BytesIO(scoring_export.workbook_bytes(result, demo_snapshot, sens)))
+    book = openpyxl.load_workbook(io.BytesIO(ranking_workbook.workbook_bytes(result, demo_snapshot, sens)))
     assert book.sheetnames == ["Xếp hạng", "Chi tiết điểm", "Điểm cộng, trừ", "Độ vững", "Bảng điểm", "Nguồn"]
     cells = [c for row in book["Điểm cộng, trừ"].iter_rows() for c in row if isinstance(c.value, str)]
     risky = [c for c in cells if c.value.startswith(("=", "@"))]
@@ -335,6 +385,7 @@ def test_excel_export(demo_snapshot):
     assert book["Xếp hạng"].max_row == 14
 
 
+@pytest.mark.page
 def test_page_on_demo(demo_dir):
     at = run_page("pages/ranking.py", demo_dir)
     assert not at.exception, [e.value for e in at.exception]
@@ -343,9 +394,8 @@ def test_page_on_demo(demo_dir):
     assert any("phương án" in m.value for m in list(at.warning) + list(at.success))
 
 
+@pytest.mark.page
 def test_page_weights_trial(demo_dir, demo_snapshot):
-    from kpi.screens import ranking as scoring_view
-
     at = run_page("pages/ranking.py", demo_dir, {"sc": "dbscl-2025.toml"})
     at.slider(key="rank_w_C7").set_value(10).run()  # unemployment (rank-based) from 5 to 10 points
     assert not at.exception, [e.value for e in at.exception]
@@ -356,12 +406,14 @@ def test_page_weights_trial(demo_dir, demo_snapshot):
     assert any(i.value == scoring_view.changes_sentence(expected) for i in at.info)
 
 
+@pytest.mark.page
 def test_page_agency_bloc_shows_incomplete(demo_dir):
     at = run_page("pages/ranking.py", demo_dir, {"sc": "so-vinh-long-don-vi-2024.toml"})
     assert not at.exception, [e.value for e in at.exception]
     assert any("Trường Trung cấp nghề Vĩnh Long" in w.value and "Thiếu số liệu" in w.value for w in at.warning)
 
 
+@pytest.mark.page
 def test_page_saves_adjustment_as_new_version(demo_dir, tmp_path):
     data = tmp_path / "data"
     shutil.copytree(demo_dir, data)
@@ -376,7 +428,94 @@ def test_page_saves_adjustment_as_new_version(demo_dir, tmp_path):
     assert any("dbscl-2025.v2.toml" in s.value for s in at.success)
 
 
+@pytest.mark.page
 def test_page_empty_state(empty_dir):
     at = run_page("pages/ranking.py", empty_dir)
     assert not at.exception, [e.value for e in at.exception]
     assert any("Chưa có dữ liệu" in i.value for i in at.info)
+
+
+@pytest.mark.query
+def test_zero_rate_is_unbounded_on_overview_and_in_ranking(tmp_path):
+    """A poor-household rate of 0% against a plan: 'exceeded' on the overview, full points in the ranking."""
+    facts = pd.DataFrame({"indicator": "poor_household_rate", "unit": ["VN-01", "VN-04", "VN-11"], "period": "2024",
+                          "actual": [0.0, 1.2, 3.0], "plan": [0.5, 1.3, 2.5]})
+    snapshot = write_snapshot(facts, build_units(), load_indicators(), created_by="test", data_dir=tmp_path)
+    overview = figures.figures(snapshot, ["VN-01"], ["2024"], ["poor_household_rate"]).iloc[0]
+    assert overview["achievement_pct"] == np.inf and overview["verdict"] == formulas.EXCEEDED
+    card = scoring.parse_scorecard({
+        "scorecard": {"title": "Thử", "period": "2024", "units": ["Hà Nội", "Cao Bằng", "Điện Biên"]},
+        "criteria": [{"id": "K1", "label": "Hộ nghèo", "indicator": "poor_household_rate", "points": 10,
+                      "method": "plan_ratio", "cap_pct": 120}]})
+    card, inputs = scoring.load_inputs(card, snapshot)
+    for lang in ("vi", "en"):
+        result = scoring.score(card, inputs, lang)
+        detail = result.breakdown.set_index("unit").loc["VN-01"]
+        assert detail["points"] == 10 and detail["achievement_pct"] == overview["achievement_pct"]
+        assert not detail["missing"] and achievement_text(np.inf, lang) in detail["formula"]
+    assert result.ranking.iloc[0]["unit"] == "VN-01" and result.ranking.iloc[0]["total"] == 10
+
+
+def _vietnamese(text: str) -> bool:
+    """Letters only Vietnamese uses: đ, and any accent or tone mark (ă â ê ô ơ ư, à á ả ã ạ...)."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return any(ch in "đĐ" or "\u0300" <= ch <= "\u036f" for ch in decomposed)
+
+
+@pytest.mark.page
+@pytest.mark.parametrize("name,focus", [("dbscl-2024.toml", None), ("so-vinh-long-don-vi-2024.toml", "AG-86-TCN")])
+def test_english_page_says_no_vietnamese_sentence(demo_dir, demo_snapshot, name, focus):
+    at = run_page("pages/ranking.py", demo_dir, {"lang": "en", "sc": name})
+    if focus:  # the unit with a missing figure: its 'not scored' reason is shown
+        at.selectbox(key="rank_focus").set_value(focus).run()
+    assert not at.exception, [e.value for e in at.exception]
+    card = scoring.load_scorecard(REPO / "data" / "scorecards" / name)
+    units = figures.units(demo_snapshot)
+    data = (set(units["name_vi"]) | set(units["name_full_vi"])
+            | set(figures.indicators(demo_snapshot)["unit_of_measure"]) | {c.label for c in card.criteria}
+            | {tier.name for tier in card.tiers} | {a.reason for a in card.adjustments})
+
+    def said(text) -> str:  # what remains once the data written in Vietnamese is taken out
+        text = str(text)
+        for word in sorted(data, key=len, reverse=True):
+            text = text.replace(word, "")
+        return text
+
+    texts = [m.value for m in list(at.warning) + list(at.success) + list(at.info) + list(at.error)]
+    for element in list(at.dataframe) + list(at.table):
+        frame = element.value
+        texts += [str(c) for c in frame.columns] + [str(i) for i in frame.index]
+        texts += [str(v) for column in frame.columns for v in frame[column]]
+    breakdown = at.table[0].value
+    assert {"Method", "Formula"} <= set(breakdown.columns)
+    if focus:
+        assert any(f.startswith("Not scored: ") for f in breakdown["Formula"])
+    assert any("Achievement of plan" in m for m in breakdown["Method"]) or name != "dbscl-2024.toml"
+    assert [said(text) for text in texts if _vietnamese(said(text))] == []
+
+
+@pytest.mark.unit
+def test_scorecard_error_carries_a_key_said_in_either_language():
+    bad = dict(HAND_CARD, criteria=[dict(HAND_CARD["criteria"][0], points="40")])
+    with pytest.raises(scoring.ScorecardError) as caught:
+        scoring.parse_scorecard(bad, "thử.toml")
+    error = caught.value
+    assert str(error) == error.message("vi")
+    assert error.message("vi") == "thử.toml, [[criteria]] số 1 ('K1'): trường 'points' phải là số, đang là '40'"
+    assert error.message("en") == "thử.toml, [[criteria]] no. 1 ('K1'): the field 'points' must be a number, not '40'"
+
+
+@pytest.mark.page
+def test_english_page_says_a_scorecard_error_in_english(demo_dir, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(demo_dir, data)
+    (data / "scorecards").mkdir()
+    (data / "scorecards" / "bad.toml").write_text(
+        (REPO / "data" / "scorecards" / "dbscl-2025.toml").read_text(encoding="utf-8")
+        .replace('method = "rank"', 'method = "average"'), encoding="utf-8")
+    at = run_page("pages/ranking.py", data, {"lang": "en", "sc": "bad.toml"})
+    assert not at.exception, [e.value for e in at.exception]
+    assert [e.value for e in at.error] == [
+        f"{data / 'scorecards' / 'bad.toml'}, [[criteria]] no. 7 ('C7'): the method 'average' is not valid "
+        "(choose one of: plan_ratio, goalposts, leader, rank)"]
+    assert "bad.toml — (invalid scorecard)" in at.selectbox(key="sc").options

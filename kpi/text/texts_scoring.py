@@ -2,4 +2,125 @@
 from __future__ import annotations
 
 TEXTS: dict[str, tuple[str, str]] = {
+    # scoring methods (kpi.scoring.methods.method_name)
+    "score_method_plan_ratio": ("Tỷ lệ đạt kế hoạch (có mức trần)", "Achievement of plan (capped)"),
+    "score_method_goalposts": ("Tuyến tính giữa hai mốc", "Linear between two goalposts"),
+    "score_method_leader": ("So với đơn vị dẫn đầu khối", "Relative to the bloc leader"),
+    "score_method_rank": ("Theo thứ hạng trong khối", "By rank in the bloc"),
+    # inputs of one unit on one criterion
+    "score_in_actual": ("Thực hiện {value}", "Actual {value}"),
+    "score_in_plan": ("; kế hoạch {value}", "; plan {value}"),
+    "score_in_goalposts": ("; mốc thấp {worst}, mốc cao {best}", "; worst {worst}, best {best}"),
+    "score_in_leader": ("; dẫn đầu khối: {name} {value}", "; bloc leader: {name} {value}"),
+    "score_in_rank": ("; hạng {rank} trong khối", "; rank {rank} in the bloc"),
+    "score_in_no_actual": ("Không có số liệu thực hiện", "No actual figure"),
+    # formulas of one unit on one criterion
+    "score_f_ratio_up": ("TH / KH", "actual / plan"),
+    "score_f_ratio_down": ("KH / TH (chỉ tiêu càng thấp càng tốt)", "plan / actual (lower is better)"),
+    "score_f_plan_ratio": ("Tỷ lệ đạt KH = {kind} × 100 = {ratio} × 100 = {achievement}; "
+                           "điểm = min(tỷ lệ; {cap}) / {cap} × {max} = {points}",
+                           "Achievement = {kind} × 100 = {ratio} × 100 = {achievement}; "
+                           "points = min(achievement, {cap}) / {cap} × {max} = {points}"),
+    "score_f_goalposts": ("điểm = {max} × (TH − mốc thấp) / (mốc cao − mốc thấp) = {max} × ({actual} − {worst}) / "
+                          "({best} − {worst}), giới hạn trong 0 – {max} = {points}",
+                          "points = {max} × (actual − worst) / (best − worst) = {max} × ({actual} − {worst}) / "
+                          "({best} − {worst}), limited to 0 – {max} = {points}"),
+    "score_f_leader_up": ("điểm = {max} × TH / TH dẫn đầu = {max} × {actual} / {best} = {points}",
+                          "points = {max} × actual / leader's actual = {max} × {actual} / {best} = {points}"),
+    "score_f_leader_down": ("điểm = {max} × TH dẫn đầu / TH (chỉ tiêu càng thấp càng tốt) = {max} × {best} / "
+                            "{actual} = {points}",
+                            "points = {max} × leader's actual / actual (lower is better) = {max} × {best} / "
+                            "{actual} = {points}"),
+    "score_f_rank": ("điểm = {max} × (số đơn vị − hạng) / (số đơn vị − 1) = {max} × ({n} − {rank}) / ({n} − 1) "
+                     "= {points}",
+                     "points = {max} × (units − rank) / (units − 1) = {max} × ({n} − {rank}) / ({n} − 1) = {points}"),
+    "score_f_rank_alone": ("đơn vị duy nhất có số liệu: {max}", "the only unit with a figure: {max}"),
+    "score_f_not_scored": ("Không chấm: {reason}", "Not scored: {reason}"),
+    # why a figure is not scored (kpi.scoring.inputs codes)
+    "score_missing_no_figure": ("không có số liệu trong bản dữ liệu", "no figure in the snapshot"),
+    "score_missing_not_comparable": ("không so sánh được (đơn vị không tồn tại ở địa giới của kỳ này)",
+                                     "not comparable (the unit does not exist within this period's boundaries)"),
+    "score_missing_no_actual": ("thiếu số liệu thực hiện", "no actual figure"),
+    "score_missing_incomplete": ("số liệu tổng hợp chưa đủ", "incomplete aggregate"),
+    "score_missing_no_plan": ("thiếu kế hoạch", "no plan"),
+    "score_missing_not_scored": ("không tính được điểm", "points cannot be computed"),
+    # bonus and penalty items
+    "score_bonus": ("Điểm thưởng", "Bonus"),
+    "score_penalty": ("Điểm trừ", "Penalty"),
+    # robustness of the leader (kpi.scoring.sensitivity.leader_sentence)
+    "score_and": (" và ", " and "),
+    "score_lead_share": ("{name} đứng đầu {share}", "{name} first in {share}"),
+    "score_lead_tied": ("{names} đồng hạng nhất theo bảng điểm; trong {draws} phương án trọng số và cách tính khác, "
+                        "{shares} số phương án: hội đồng cần xem xét thêm để phân định.",
+                        "{names} tie for first place on the scorecard; across {draws} other weightings and scoring "
+                        "methods, {shares} of the draws: the committee needs to look further to decide."),
+    "score_lead_head": ("{name} đứng đầu trong {share} của {draws} phương án trọng số và cách tính điểm được "
+                        "thử{rival}",
+                        "{name} is first in {share} of {draws} weightings and scoring methods tried{rival}"),
+    "score_lead_rival": ("; {name} đứng đầu trong {share} số phương án", "; {name} is first in {share} of them"),
+    "score_lead_robust": ("{head}: vị trí dẫn đầu là vững chắc.", "{head}: the lead is robust."),
+    "score_lead_fair": ("{head}: vị trí dẫn đầu tương đối vững nhưng phụ thuộc một phần vào trọng số và cách tính "
+                        "điểm.",
+                        "{head}: the lead is fairly robust but depends in part on the weights and scoring methods."),
+    "score_lead_shaky": ("{head}: vị trí dẫn đầu không vững, thay đổi khi trọng số hoặc cách tính điểm thay đổi.",
+                         "{head}: the lead is not robust; it changes when the weights or scoring methods change."),
+    # scorecards that cannot be used (kpi.scoring.scorecard.ScorecardError)
+    "score_source_default": ("bảng điểm", "scorecard"),
+    "score_source_new_version": ("phiên bản mới", "new version"),
+    "score_invalid_title": ("(bảng điểm không hợp lệ)", "(invalid scorecard)"),
+    "score_where_head": ("{source}, [scorecard]", "{source}, [scorecard]"),
+    "score_where_criteria": ("{source}, [[criteria]] số {number}", "{source}, [[criteria]] no. {number}"),
+    "score_where_criterion": ("{where} ('{id}')", "{where} ('{id}')"),
+    "score_where_adjustments": ("{source}, [[adjustments]] số {number}", "{source}, [[adjustments]] no. {number}"),
+    "score_where_tiers": ("{source}, [[tiers]] số {number}", "{source}, [[tiers]] no. {number}"),
+    "score_type_str": ("chuỗi", "a string"),
+    "score_type_float": ("số", "a number"),
+    "score_type_list": ("danh sách", "a list"),
+    "score_type_int": ("số nguyên", "an integer"),
+    "score_err_no_file": ("Không tìm thấy tệp bảng điểm {path}", "Scorecard file {path} not found"),
+    "score_err_toml": ("{path}: không đọc được TOML ({error})", "{path}: the TOML cannot be read ({error})"),
+    "score_err_missing_field": ("{where}: thiếu trường '{field}'", "{where}: the field '{field}' is missing"),
+    "score_err_field_type": ("{where}: trường '{field}' phải là {expected}, đang là {value}",
+                             "{where}: the field '{field}' must be {expected}, not {value}"),
+    "score_err_no_head": ("{source}: thiếu bảng [scorecard]", "{source}: the [scorecard] table is missing"),
+    "score_err_period": ("{where}: {detail}",
+                         "{where}: invalid period '{period}' (write e.g. 2020 or 2023-M06, a year from 1945 to 2100)"),
+    "score_err_units": ("{where}: 'units' phải liệt kê ít nhất 2 đơn vị (mã hoặc tên)",
+                        "{where}: 'units' must list at least 2 units (keys or names)"),
+    "score_err_no_criteria": ("{source}: cần ít nhất một tiêu chí [[criteria]]",
+                              "{source}: at least one criterion [[criteria]] is needed"),
+    "score_err_duplicate_ids": ("{source}: mã tiêu chí bị trùng: {ids}", "{source}: duplicate criterion ids: {ids}"),
+    "score_err_no_reason": ("{where}: điểm cộng/trừ phải có lý do ('reason')",
+                            "{where}: a bonus or penalty needs a reason ('reason')"),
+    "score_err_method": ("{where}: phương pháp '{method}' không hợp lệ (chọn một trong: {methods})",
+                         "{where}: the method '{method}' is not valid (choose one of: {methods})"),
+    "score_err_points": ("{where}: 'points' phải lớn hơn 0", "{where}: 'points' must be greater than 0"),
+    "score_err_indicator_choice": ("{where}: cần đúng một trong hai trường 'indicator' hoặc 'indicator_by_unit'",
+                                   "{where}: exactly one of the fields 'indicator' or 'indicator_by_unit' is needed"),
+    "score_err_by_unit_table": ("{where}: 'indicator_by_unit' phải là bảng đơn vị = mã chỉ tiêu",
+                                "{where}: 'indicator_by_unit' must be a table of unit = indicator code"),
+    "score_err_by_unit_method": ("{where}: chỉ tiêu khác nhau theo đơn vị chỉ so sánh được bằng tỷ lệ đạt kế hoạch "
+                                 "(method = \"{method}\")",
+                                 "{where}: different indicators per unit compare only by achievement of plan "
+                                 "(method = \"{method}\")"),
+    "score_err_indicator_code": ("{where}: 'indicator' phải là mã chỉ tiêu",
+                                 "{where}: 'indicator' must be an indicator code"),
+    "score_err_cap": ("{where}: 'cap_pct' phải lớn hơn 0", "{where}: 'cap_pct' must be greater than 0"),
+    "score_err_goalposts": ("{where}: phương pháp goalposts cần hai mốc 'worst' và 'best' khác nhau",
+                            "{where}: the goalposts method needs two different values 'worst' and 'best'"),
+    "score_err_unit": ("{name}: {detail}",
+                       "{name}: the unit '{unit}' is not recognised for period {period} (an unknown name, or a "
+                       "province merged or not yet created at that date)"),
+    "score_err_unit_twice": ("{name}: một đơn vị được liệt kê hai lần trong 'units'",
+                             "{name}: a unit is listed twice in 'units'"),
+    "score_err_adjust_unit": ("{name}: điểm cộng/trừ cho '{unit}', đơn vị không thuộc khối",
+                              "{name}: a bonus or penalty for '{unit}', a unit outside the bloc"),
+    "score_err_by_unit_lacking": ("{name}: tiêu chí '{id}' chưa chỉ định chỉ tiêu cho {units}",
+                                  "{name}: the criterion '{id}' names no indicator for {units}"),
+    "score_err_unknown_indicator": ("{name}: chỉ tiêu '{code}' không có trong danh mục",
+                                    "{name}: the indicator '{code}' is not in the catalogue"),
+    "score_err_context_indicator": ("{name}: chỉ tiêu '{code}' chỉ để tham khảo (không có chiều tốt/xấu), "
+                                    "không dùng để chấm điểm",
+                                    "{name}: the indicator '{code}' is for context only (no better direction) and "
+                                    "cannot be scored"),
 }

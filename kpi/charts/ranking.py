@@ -1,0 +1,88 @@
+"""Charts of the emulation ranking page (Plotly): points by criterion, two units, rank bands."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from kpi.charts.theme import BASE, FONT, GRID, HIGHLIGHT, PALETTE, separators
+from kpi.scoring import ScoreResult, Sensitivity
+from kpi.text import fmt
+from kpi.text.i18n import t
+
+OTHER = PALETTE[1]  # the second unit beside the first (BASE)
+MAX = "#d0d7de"
+BAND = "#9ecae9"
+MEDIAN = "#08306b"
+MISSING_COLOUR = "#cf222e"
+
+
+def _layout(fig: go.Figure, height: int, lang: str) -> go.Figure:
+    fig.update_layout(height=height, margin=dict(l=10, r=30, t=40, b=10), font=FONT, plot_bgcolor="white",
+                      paper_bgcolor="white", separators=separators(lang),
+                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0), barmode="overlay")
+    fig.update_xaxes(gridcolor=GRID, zerolinecolor="#9ca3af")
+    fig.update_yaxes(automargin=True, autorange="reversed")
+    return fig
+
+
+def _labels(part: pd.DataFrame) -> list[str]:
+    return [f"{c}. {label}" for c, label in zip(part["criterion"], part["label"])]
+
+
+def _points_text(points: pd.Series, lang: str) -> list[str]:
+    return [fmt.number(p, 2, lang) if not pd.isna(p) else t("missing", lang) for p in points]
+
+
+def breakdown_chart(result: ScoreResult, unit: str, lang: str = "vi") -> go.Figure:
+    """Points earned (blue) against each criterion's maximum (grey); missing figures in red."""
+    part = result.breakdown[result.breakdown["unit"] == unit]
+    labels = _labels(part)
+    fig = go.Figure()
+    fig.add_bar(y=labels, x=part["max_points"], orientation="h", marker_color=MAX, name=t("rank_max", lang),
+                hoverinfo="skip")
+    fig.add_bar(y=labels, x=part["points"].fillna(0), orientation="h", name=t("rank_points", lang),
+                marker_color=[MISSING_COLOUR if pd.isna(p) else BASE for p in part["points"]],
+                text=_points_text(part["points"], lang), textposition="outside", cliponaxis=False,
+                hovertemplate="%{y}: %{text}<extra></extra>")
+    _layout(fig, max(320, 42 * len(labels) + 80), lang)
+    fig.update_xaxes(title=t("rank_points", lang), rangemode="tozero")
+    return fig
+
+
+def two_units_chart(result: ScoreResult, a: str, b: str, lang: str = "vi") -> go.Figure:
+    """Two units' points per criterion, side by side."""
+    bd = result.breakdown
+    fig = go.Figure()
+    for unit, colour in ((a, BASE), (b, OTHER)):
+        part = bd[bd["unit"] == unit]
+        fig.add_bar(y=_labels(part), x=part["points"].fillna(0), orientation="h", name=part["name"].iloc[0],
+                    marker_color=colour, text=_points_text(part["points"], lang), textposition="outside",
+                    cliponaxis=False)
+    _layout(fig, max(360, 56 * bd["criterion"].nunique() + 80), lang)
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(title=t("rank_points", lang), rangemode="tozero")
+    return fig
+
+
+def rank_band_chart(sens: Sensitivity, lang: str = "vi") -> go.Figure:
+    """Per unit: the 5-95 percentile rank band (bar), the median rank (dot), the scorecard's rank (◆)."""
+    tb = sens.table
+    names = list(tb["name"])
+    fig = go.Figure()
+    fig.add_bar(y=names, x=(tb["p95_rank"] - tb["p5_rank"] + 0.8), base=tb["p5_rank"] - 0.4, orientation="h",
+                marker_color=BAND, name=t("rank_band", lang),
+                customdata=list(zip(tb["p5_rank"], tb["p95_rank"])),
+                hovertemplate="%{y}: %{customdata[0]} – %{customdata[1]}<extra></extra>")
+    fig.add_scatter(y=names, x=tb["median_rank"], mode="markers", name=t("rank_median", lang),
+                    marker=dict(size=14, color=MEDIAN))
+    fig.add_scatter(y=names, x=tb["base_rank"], mode="markers", name=t("rank_rank_scorecard", lang),
+                    marker=dict(size=14, symbol="diamond-open", color=HIGHLIGHT, line=dict(width=3)))
+    fig.add_scatter(y=names, x=[len(names) + 0.9] * len(names), mode="text", showlegend=False,
+                    text=[fmt.percent(p * 100, 1, lang) for p in tb["p_first"]], textposition="middle right",
+                    hoverinfo="skip")
+    _layout(fig, max(340, 40 * len(names) + 100), lang)
+    fig.update_xaxes(title=t("rank_band_axis", lang), range=[0.4, len(names) + 3.2],
+                     tickvals=list(range(1, len(names) + 1)))
+    fig.add_annotation(x=len(names) + 0.9, y=1.0, yref="paper", yanchor="bottom", xanchor="left",
+                       text=t("rank_p_first", lang), showarrow=False, font=dict(size=13))
+    return fig

@@ -1,0 +1,163 @@
+"""Points, totals, ranks, ties and award tiers, every point explained (inputs and formula, per language).
+
+A missing figure gives no points and is flagged; the unit's total is then incomplete and no award
+tier is proposed for it. Totals are ranked by kpi.formulas.competition_ranks (equal to
+TIE_DECIMALS: ties share the better rank, and are reported as ties).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from kpi import formulas
+from kpi.scoring.inputs import criterion_arrays
+from kpi.scoring.methods import method_fraction
+from kpi.scoring.scorecard import GOALPOSTS, LEADER, PLAN_RATIO, RANK, Criterion, Scorecard
+from kpi.text import fmt
+from kpi.text.figure_text import achievement_text, rank_text
+from kpi.text.i18n import t
+
+NO_TIER = ""
+NOT_SCORED = "not_scored"  # a figure present but no points computable (text key score_missing_not_scored)
+
+
+@dataclass
+class ScoreResult:
+    scorecard: Scorecard
+    ranking: pd.DataFrame      # one row per unit, best first
+    breakdown: pd.DataFrame    # one row per (unit, criterion): inputs, formula, points
+    adjustments: pd.DataFrame  # bonus and penalty items with their reasons
+
+
+def score(card: Scorecard, inputs: pd.DataFrame, lang: str = "vi") -> ScoreResult:
+    """Points of every unit on every criterion, totals, ranks, ties and tiers, all explained in `lang`.
+
+    `card` has its units spelled as keys (kpi.scoring.inputs.resolved); `inputs` comes from build_inputs.
+    """
+    units = list(card.units)
+    rows = []
+    points = {}
+    for c in card.criteria:
+        actual, plan, direction, part = criterion_arrays(card, inputs, c)
+        pts = method_fraction(c.method, actual, plan, direction, c) * c.points
+        points[c.id] = pts
+        achievement = formulas.achievement_array(actual, plan, direction)
+        explain = explanations(c, actual, plan, direction, pts, part, lang)
+        for i, unit in enumerate(units):
+            code = part["missing"].iloc[i] or ("" if not np.isnan(pts[i]) else NOT_SCORED)
+            missing = t(f"score_missing_{code}", lang) if code else ""
+            rows.append({
+                "unit": unit, "name": part["name"].iloc[i], "criterion": c.id, "label": criterion_label(c),
+                "indicator": part["indicator"].iloc[i], "method": c.method, "direction": int(direction[i]),
+                "actual": actual[i], "plan": plan[i], "achievement_pct": achievement[i],
+                "inputs": explain[i][0],
+                "formula": t("score_f_not_scored", lang, reason=missing) if missing else explain[i][1],
+                "points": pts[i], "max_points": c.points, "missing": missing,
+            })
+    breakdown = pd.DataFrame(rows)
+    matrix = np.column_stack([points[c.id] for c in card.criteria])
+    criteria_points = np.nansum(matrix, axis=1)
+    complete = ~np.isnan(matrix).any(axis=1)
+    bonus, penalty, adjustments = adjustment_totals(card, lang)
+    total = criteria_points + bonus + penalty
+    ranks = formulas.competition_ranks(total).astype(int)  # a total is never missing
+    labels = {c.id: c for c in card.criteria}
+    ranking = pd.DataFrame({
+        "rank": ranks, "tied": formulas.tied(ranks), "unit": units,
+        "name": [inputs.loc[inputs["unit"] == u, "name"].iloc[0] for u in units],
+        "total": total, "criteria_points": criteria_points, "bonus": bonus, "penalty": penalty,
+        "complete": complete,
+        "missing": ["; ".join(f"{cid} ({criterion_label(labels[cid])})" for cid, m in zip(points, row) if np.isnan(m))
+                    for row in matrix],
+        "tier": [tier_of(card, v) if ok else NO_TIER for v, ok in zip(total, complete)],
+    })
+    for c in card.criteria:
+        ranking[c.id] = points[c.id]
+    ranking = ranking.sort_values(["rank", "name", "unit"], kind="stable").reset_index(drop=True)
+    return ScoreResult(card, ranking, breakdown, adjustments)
+
+
+def adjustment_totals(card: Scorecard, lang: str = "vi") -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
+    """Per unit: bonus (capped at max_bonus) and penalty points, and the items with reasons."""
+    units = list(card.units)
+    bonus = np.zeros(len(units))
+    penalty = np.zeros(len(units))
+    for a in card.adjustments:
+        i = units.index(a.unit)
+        if a.points >= 0:
+            bonus[i] += a.points
+        else:
+            penalty[i] += a.points
+    if card.max_bonus is not None:
+        bonus = np.minimum(bonus, card.max_bonus)
+    items = pd.DataFrame([{"unit": a.unit, "points": a.points, "reason": a.reason,
+                           "kind": t("score_bonus" if a.points >= 0 else "score_penalty", lang)}
+                          for a in card.adjustments], columns=["unit", "points", "reason", "kind"])
+    return bonus, penalty, items
+
+
+def tier_of(card: Scorecard, total: float) -> str:
+    for tier in card.tiers:  # highest threshold first
+        if round(total, formulas.TIE_DECIMALS) >= tier.min_points:
+            return tier.name
+    return NO_TIER
+
+
+def criterion_label(c: Criterion) -> str:
+    return c.label or (c.indicator or c.id)
+
+
+def explanations(c: Criterion, actual, plan, direction, pts, part: pd.DataFrame,
+                 lang: str = "vi") -> list[tuple[str, str]]:
+    """(inputs, formula) of each unit on one criterion, numbers formatted for `lang`."""
+    top = fmt.number(c.points, 2, lang)
+    present = ~np.isnan(actual)
+    n = int(present.sum())
+    achievement = formulas.achievement_array(actual, plan, direction)
+    ranks = formulas.competition_ranks(actual, direction) if c.method == RANK else None
+    shared = formulas.tied(ranks) if c.method == RANK else None
+    # the bloc leader's place when higher and when lower is better (None without any figure)
+    leaders = (int(np.nanargmax(actual)), int(np.nanargmin(actual))) if n and c.method == LEADER else (None, None)
+    out = []
+    for i in range(len(actual)):
+        higher = direction[i] > 0
+        dec, uom = int(part["decimals"].iloc[i]), part["uom"].iloc[i]
+        a, p = fmt.number(actual[i], dec, lang), fmt.number(plan[i], dec, lang)
+        points = fmt.number(pts[i], 2, lang)
+        inputs = t("score_in_actual", lang, value=fmt.figure(actual[i], uom, dec, lang))
+        if c.method == PLAN_RATIO:
+            inputs += t("score_in_plan", lang, value=fmt.figure(plan[i], uom, dec, lang))
+            kind = t("score_f_ratio_up" if higher else "score_f_ratio_down", lang)
+            formula = t("score_f_plan_ratio", lang, kind=kind,
+                        ratio=f"{a} / {p}" if higher else f"{p} / {a}", cap=fmt.percent(c.cap_pct, 1, lang),
+                        achievement=achievement_text(achievement[i], lang), max=top, points=points)
+        elif c.method == GOALPOSTS:
+            inputs += t("score_in_goalposts", lang, worst=fmt.figure(c.worst, uom, dec, lang),
+                        best=fmt.figure(c.best, uom, dec, lang))
+            formula = t("score_f_goalposts", lang, max=top, actual=a, worst=fmt.number(c.worst, dec, lang),
+                        best=fmt.number(c.best, dec, lang), points=points)
+        elif c.method == LEADER:
+            lead = leaders[0 if higher else 1]
+            best = actual[lead] if lead is not None else np.nan
+            inputs += t("score_in_leader", lang, name=part["name"].iloc[lead] if lead is not None else "",
+                        value=fmt.figure(best, uom, dec, lang))
+            formula = t("score_f_leader_up" if higher else "score_f_leader_down", lang, max=top, actual=a,
+                        best=fmt.number(best, dec, lang), points=points)
+        else:
+            if present[i]:
+                inputs += t("score_in_rank", lang, rank=rank_text(ranks[i], bool(shared[i]), n, lang))
+            formula = (t("score_f_rank", lang, max=top, n=n, rank=rank_text(ranks[i], lang=lang), points=points)
+                       if n > 1 else t("score_f_rank_alone", lang, max=top))
+        out.append((inputs if present[i] else t("score_in_no_actual", lang), formula))
+    return out
+
+
+def rank_changes(base: ScoreResult, other: ScoreResult) -> pd.DataFrame:
+    """What would change: each unit's rank and total under the base and the other scorecard."""
+    a = base.ranking.set_index("unit")[["name", "rank", "total", "tier"]]
+    b = other.ranking.set_index("unit")[["rank", "total", "tier"]]
+    out = a.join(b, rsuffix="_new")
+    out["rank_change"] = out["rank"] - out["rank_new"]  # positive: moves up
+    return out.reset_index().sort_values(["rank_new", "name"]).reset_index(drop=True)

@@ -17,11 +17,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from kpi.importing import importer  # noqa: E402
-from kpi.store.indicators import load_indicators  # noqa: E402
-from kpi.units.table import build_units  # noqa: E402
+from kpi.importing.merge import commit_import, prepare_import
+from kpi.importing.readers import MAX_FILE_BYTES
+from kpi.store.indicators import load_indicators
+from kpi.units.table import build_units
 
 
 def make_csv(path: Path, rows: int, seed: int = 7) -> None:
@@ -72,15 +71,15 @@ def main() -> int:
               f"in {time.perf_counter() - started:.1f} s")
         data_dir = Path(tmp) / "data"
         started, cpu_started = time.perf_counter(), time.process_time()
-        report = importer.prepare_import([(csv_path.name, csv_path.read_bytes())], data_dir=data_dir,
-                                         max_bytes=importer.MAX_FILE_BYTES)
+        report = prepare_import([(csv_path.name, csv_path.read_bytes())], data_dir=data_dir,
+                                max_bytes=MAX_FILE_BYTES)
         validated, cpu_validated = time.perf_counter(), time.process_time()
         if not report.ok:
             for issue in report.errors[:10]:
                 print("error:", issue.text())
             return 1
-        snapshot = importer.commit_import(report, note="benchmark", created_by="benchmarks/bench_import.py",
-                                          data_dir=data_dir)
+        snapshot = commit_import(report, note="benchmark", created_by="benchmarks/bench_import.py",
+                                 data_dir=data_dir)
         written, cpu_written = time.perf_counter(), time.process_time()
         # CPU seconds beside wall seconds: on a shared 2-core machine the wall time depends on the load
         print(f"read + validate: {validated - started:.2f} s wall, {cpu_validated - cpu_started:.2f} s CPU")

@@ -14,7 +14,7 @@ import pandas as pd
 from kpi import figures as figures_mod
 from kpi import scoring, store
 from kpi.demo.provinces import build_demo
-from kpi.importing import importer
+from kpi.importing.merge import import_file, summary_lines
 from kpi.periods import PeriodError, parse_period
 from kpi.reports import exports
 from kpi.reports.deck import DeckError, build_deck
@@ -117,8 +117,8 @@ def cmd_facts(args) -> int:
 
 def cmd_import(args) -> int:
     """Validate a file and write a new snapshot; nothing is written when anything is wrong."""
-    report, snapshot = importer.import_file(args.file, indicator=args.indicator, note=args.note or "",
-                                            dry_run=args.dry_run, data_dir=args.data_dir)
+    report, snapshot = import_file(args.file, indicator=args.indicator, note=args.note or "",
+                                   dry_run=args.dry_run, data_dir=args.data_dir)
     for issue in report.notices:
         print(f"Lưu ý: {issue.text()}")
     if not report.ok:
@@ -126,7 +126,7 @@ def cmd_import(args) -> int:
             print(f"Lỗi: {issue.text()}", file=sys.stderr)
         print(f"Không nhập: {len(report.errors)} lỗi; không ghi gì.", file=sys.stderr)
         return 1
-    for line in importer.summary_lines(report):
+    for line in summary_lines(report):
         print(line)
     if args.dry_run:
         print("Chạy thử (--dry-run): không ghi bản dữ liệu nào.")

@@ -1,20 +1,22 @@
-"""Dữ liệu: the import template, upload and check a file, confirm a new snapshot; snapshot history and diff."""
+"""Dữ liệu: the import template, upload and check a file, confirm a new snapshot; snapshot history and diff.
+Layout only: what it shows is kpi.screens.data, the work is kpi.importing."""
 import streamlit as st
 
-from kpi.screens import data as view
 from kpi import store
-from kpi.importing import importer
-from kpi.text.i18n import t
+from kpi.importing.merge import ImportFailed, commit_import, prepare_import
 from kpi.importing.template import template_cached
+from kpi.reports.spreadsheet import XLSX_MIME
+from kpi.screens import data as view
+from kpi.text.i18n import t
 from pages._shared import context
 
 ctx = context()
 lang = ctx.lang
 st.title(t("page_data", lang))
 if ctx.snapshot is None:
-    st.info(t("imp_empty", lang, dir=store.snapshots_dir()))
+    st.info(view.page_caption(None, lang))
 else:
-    st.caption(t("snapshot_caption", lang, id=ctx.snapshot.id, created=ctx.snapshot.created.replace("T", " ")[:16]))
+    st.caption(view.page_caption(ctx.snapshot, lang))
 
 st.session_state.setdefault("imp_uploader", 0)
 newest = store.get_snapshot(None)
@@ -24,9 +26,9 @@ def confirm_import(note: str) -> None:
     """Button callback (runs before the next run, so the sidebar can switch to the new snapshot)."""
     report = st.session_state.pop("imp_report", (None, None))[1]
     try:
-        snapshot = importer.commit_import(report, note=note, created_by="trang Dữ liệu (tải lên)")
-    except importer.ImportFailed as exc:
-        st.session_state["imp_failed"] = [i.text() for i in exc.report.errors]
+        snapshot = commit_import(report, note=note, created_by=view.CREATED_BY_PAGE)
+    except ImportFailed as exc:
+        st.session_state["imp_failed"] = view.failure_lines(exc.report, lang)
         return
     except store.SnapshotError as exc:
         st.session_state["imp_failed"] = [str(exc)]
@@ -50,82 +52,69 @@ with tab_import:
         st.success(t("imp_written", lang, id=st.session_state.pop("imp_done")))
     for message in st.session_state.pop("imp_failed", []):
         st.error(message)
-    st.markdown(t("imp_intro", lang, mb=importer.MAX_UPLOAD_BYTES // 2**20))
+    st.markdown(view.intro_text(lang))
     st.download_button(t("imp_template", lang), data=template_cached(newest), file_name="mau_nhap_so_lieu.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       icon=":material/download:", key="imp_template_download")
+                       mime=XLSX_MIME, icon=":material/download:", key="imp_template_download")
     uploads = st.file_uploader(t("imp_upload", lang), type=["csv", "xlsx"], accept_multiple_files=True,
                                key=f"imp_files_{st.session_state['imp_uploader']}")
-    catalogue = ctx.catalogue if len(ctx.catalogue) else None
-    codes = [""] + (list(catalogue["code"]) if catalogue is not None else [])
-    indicator = st.selectbox(t("imp_gso_indicator", lang), codes, key="imp_indicator",
-                             format_func=lambda c: t("imp_gso_none", lang) if not c else f"{ctx.indicator_name(c)} ({c})"
-                             if catalogue is not None else c)
+    indicator = st.selectbox(t("imp_gso_indicator", lang), view.indicator_choices(ctx.catalogue), key="imp_indicator",
+                             format_func=lambda c: view.indicator_choice_label(c, ctx.catalogue, lang))
     note = st.text_input(t("imp_note", lang), key="imp_note", max_chars=300)
 
     if uploads:
         files = [(u.name, u.getvalue()) for u in uploads]
-        key = (tuple(importer.sha256_bytes(data) for _, data in files), indicator, newest.id if newest else None)
+        key = view.upload_key(files, indicator, newest)
         if st.session_state.get("imp_report", (None,))[0] != key:
             with st.spinner(t("imp_checking", lang)):
-                st.session_state["imp_report"] = (key, importer.prepare_import(files, indicator=indicator or None))
-        report = st.session_state["imp_report"][1]
-        for line in importer.summary_lines(report):
+                st.session_state["imp_report"] = (key, prepare_import(files, indicator=indicator or None))
+        checked = view.import_view(st.session_state["imp_report"][1], lang)
+        for line in checked.summary:
             st.markdown(f"- {line}")
-        if report.issues:
-            n_errors, n_notices = len(report.errors), len(report.notices)
-            st.subheader(t("imp_report", lang, errors=n_errors, notices=n_notices))
-            st.dataframe(view.issues_table(report, lang), hide_index=True, width="stretch",
-                         height=min(36 * len(report.issues) + 40, 520),
-                         column_config={t("imp_col_message", lang): st.column_config.TextColumn(width="large")})
-        if not report.ok:
-            st.error(t("imp_blocked", lang, n=len(report.errors)))
-        elif report.changes is not None and len(report.changes):
+        if checked.heading:
+            st.subheader(checked.heading)
+            st.dataframe(checked.issues, hide_index=True, width="stretch",
+                         height=view.table_height(len(checked.issues)),
+                         column_config={checked.message_column: st.column_config.TextColumn(width="large")})
+        if checked.blocked:
+            st.error(checked.blocked)
+        elif checked.preview is not None:
             st.subheader(t("imp_preview", lang))
-            table = view.changes_table(report.changes, report.units, report.catalogue, lang)
-            st.dataframe(table, hide_index=True, width="stretch", height=min(36 * len(table) + 40, 520))
-            if len(report.changes) > len(table):
-                st.caption(t("imp_more_rows", lang, shown=len(table), total=len(report.changes)))
+            st.dataframe(checked.preview, hide_index=True, width="stretch",
+                         height=view.table_height(len(checked.preview)))
+            if checked.preview_caption:
+                st.caption(checked.preview_caption)
             st.button(t("imp_confirm", lang), type="primary", on_click=confirm_import, args=(note,),
                       key="imp_confirm", icon=":material/save:")
             st.caption(t("imp_confirm_help", lang))
         else:
             st.info(t("imp_no_changes", lang))
 
-history = importer.snapshot_history()
+history = view.history_view(ctx.snapshot, lang)
 with tab_history:
-    if history.empty:
+    if not history.ids:
         st.info(t("imp_no_snapshots", lang))
     else:
-        st.dataframe(view.history_table(history, lang), hide_index=True, width="stretch",
-                     height=min(36 * len(history) + 40, 520))
-        ids = list(history["id"])
-        current = ctx.snapshot.id if ctx.snapshot else ids[0]
-        chosen = st.selectbox(t("imp_choose_view", lang), ids, index=ids.index(current) if current in ids else 0,
-                              format_func=lambda i: view.snapshot_label(history, i, lang), key="imp_view_choice")
+        st.dataframe(history.table, hide_index=True, width="stretch", height=view.table_height(len(history.table)))
+        chosen = st.selectbox(t("imp_choose_view", lang), history.ids, index=history.ids.index(history.current),
+                              format_func=history.labels.get, key="imp_view_choice")
         st.button(t("imp_view", lang), on_click=view_snapshot, args=(chosen,), key="imp_view",
-                  disabled=chosen == current, icon=":material/history:")
-        st.caption(t("imp_view_help", lang, id=current))
+                  disabled=chosen == history.current, icon=":material/history:")
+        st.caption(t("imp_view_help", lang, id=history.current))
 
 with tab_diff:
-    if len(history) < 2:
+    if len(history.ids) < 2:
         st.info(t("imp_diff_need_two", lang))
     else:
-        ids = list(history["id"])
-        parent = history.iloc[0]["parent"]
         left, right = st.columns(2)
-        old_id = left.selectbox(t("imp_diff_old", lang), ids, index=ids.index(parent) if parent in ids else 1,
-                                format_func=lambda i: view.snapshot_label(history, i, lang), key="imp_diff_old")
-        new_id = right.selectbox(t("imp_diff_new", lang), ids, index=0,
-                                 format_func=lambda i: view.snapshot_label(history, i, lang), key="imp_diff_new")
-        diff = importer.diff_snapshots(old_id, new_id)
-        st.markdown(f"**{view.counts_sentence(importer.diff_counts(diff), lang, 'imp_counts_diff')}**")
-        if len(diff):
-            new_snapshot = store.get_snapshot(new_id)
-            table = view.changes_table(diff, store.read_table(new_snapshot, "units"),
-                                       store.read_table(new_snapshot, "indicators"), lang)
-            st.dataframe(table, hide_index=True, width="stretch", height=min(36 * len(table) + 40, 520))
-            if len(diff) > len(table):
-                st.caption(t("imp_more_rows", lang, shown=len(table), total=len(diff)))
-            st.download_button(t("imp_diff_download", lang), data=importer.diff_csv(diff),
-                               file_name=f"khac_biet_{old_id}_{new_id}.csv", mime="text/csv", key="imp_diff_csv")
+        old_id = left.selectbox(t("imp_diff_old", lang), history.ids, index=history.ids.index(history.diff_old),
+                                format_func=history.labels.get, key="imp_diff_old")
+        new_id = right.selectbox(t("imp_diff_new", lang), history.ids, index=0, format_func=history.labels.get,
+                                 key="imp_diff_new")
+        diff = view.diff_view(old_id, new_id, lang)
+        st.markdown(f"**{diff.sentence}**")
+        if diff.table is not None:
+            st.dataframe(diff.table, hide_index=True, width="stretch", height=view.table_height(len(diff.table)))
+            if diff.caption:
+                st.caption(diff.caption)
+            st.download_button(t("imp_diff_download", lang), data=diff.csv, file_name=diff.file_name,
+                               mime="text/csv", key="imp_diff_csv")

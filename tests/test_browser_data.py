@@ -7,10 +7,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from browser_support import CHROMIUM, CHROMIUM_ARGS, needs_chromium, served_app
 
-pytestmark = needs_chromium
+from kpi import store
+from kpi.importing.merge import prepare_import
+
+pytestmark = [pytest.mark.browser, needs_chromium]
 
 
 @pytest.fixture
@@ -43,7 +45,8 @@ def _fill(template: bytes) -> bytes:
     book = openpyxl.load_workbook(io.BytesIO(template))
     sheet = book["Số liệu"]
     sheet.append(["Bến Tre", "2020", "Giải quyết việc làm", 18500, 18000, None, None, "Báo cáo năm 2020 (sửa)", None])
-    sheet.append(["Cần Thơ", "6 tháng đầu năm 2023", "Tỷ lệ hộ nghèo", 0.5, None, 1250, 250000, "Báo cáo 6 tháng", None])
+    sheet.append(["Cần Thơ", "6 tháng đầu năm 2023", "Tỷ lệ hộ nghèo", 0.5, None, 1250, 250000, "Báo cáo 6 tháng",
+                  None])
     sheet.append(["Hà Tĩnh", "6T/2026", "jobs_created", 12000, 25000, None, None, None, None])
     buffer = io.BytesIO()
     book.save(buffer)
@@ -51,11 +54,7 @@ def _fill(template: bytes) -> bytes:
 
 
 def test_template_fill_upload_confirm_history_diff(app_url, data_copy, tmp_path):
-    from playwright.sync_api import sync_playwright
-
-    from kpi import store
-
-    from kpi.importing import importer
+    from playwright.sync_api import sync_playwright  # third-party, needed only when Chromium is there
 
     before = [s.id for s in store.list_snapshots(data_copy)]
     with sync_playwright() as p:
@@ -75,7 +74,7 @@ def test_template_fill_upload_confirm_history_diff(app_url, data_copy, tmp_path)
         template = Path(download.value.path()).read_bytes()
         filled = tmp_path / "mau_da_dien.xlsx"
         filled.write_bytes(_fill(template))
-        expected = importer.prepare_import([(filled.name, filled.read_bytes())], data_dir=data_copy)
+        expected = prepare_import([(filled.name, filled.read_bytes())], data_dir=data_copy)
         assert expected.ok, [i.text() for i in expected.errors]
         counts = expected.counts
 

@@ -1,9 +1,9 @@
 """The Excel import template (openpyxl): Vietnamese headers, a figures sheet with drop-downs,
 a reference sheet of indicators, units and periods, and a short guide.
 
-The figures sheet is what kpi.importer reads back (sheet "Số liệu", headers of
-kpi.importer.TEMPLATE_HEADERS). Every text cell goes through `write_text`, which never lets a
-value starting with = + - @ become a formula.
+The figures sheet is what kpi.importing.readers reads back (sheet "Số liệu", headers of
+readers.TEMPLATE_HEADERS). Every cell is written by kpi.reports.spreadsheet.set_cell, the one safe
+writer: text stays text, and a value starting with = + - @ never becomes a formula.
 """
 from __future__ import annotations
 
@@ -16,9 +16,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from kpi import store
+from kpi.importing.readers import CANONICAL, FIGURES_SHEET, TEMPLATE_HEADERS
+from kpi.periods import Period, parse_period
+from kpi.reports.spreadsheet import set_cell
 from kpi.store.indicators import load_indicators
-from kpi.importing.importer import CANONICAL, FIGURES_SHEET, TEMPLATE_HEADERS, safe_cell
-from kpi.periods import Period
 from kpi.units.table import build_units
 
 REFERENCE_SHEET = "Danh mục"
@@ -33,7 +34,8 @@ GUIDE = [
     "1. Nhập mỗi số liệu trên một dòng của trang 'Số liệu'; không đổi tên các cột.",
     "2. Đơn vị: chọn trong danh sách, hoặc gõ mã GSO (ví dụ 83) hay tên tỉnh, thành phố (có hoặc không dấu).",
     "   Tên được hiểu theo địa giới tại thời điểm của kỳ báo cáo: trước 1/7/2025 là 63 tỉnh, từ 1/7/2025 là 34 tỉnh.",
-    "3. Kỳ báo cáo: 2020 (cả năm), 2023-M06 hoặc '6 tháng đầu năm 2023', '6T/2023', '9 tháng 2023' (lũy kế từ tháng 1).",
+    "3. Kỳ báo cáo: 2020 (cả năm), 2023-M06 hoặc '6 tháng đầu năm 2023', '6T/2023', '9 tháng 2023' "
+    "(lũy kế từ tháng 1).",
     "4. Chỉ tiêu: chọn tên trong danh sách hoặc gõ mã chỉ tiêu (trang 'Danh mục').",
     "5. Thực hiện, Kế hoạch năm: số, không ghi đơn vị tính. Tỷ lệ (%) ghi từ 0 đến 100, ví dụ 60,6.",
     "   Số đếm (người, hộ...) ghi không có dấu phân cách nghìn, ví dụ 18382.",
@@ -43,14 +45,6 @@ GUIDE = [
     "Khi tải lên trang Dữ liệu, hệ thống kiểm tra từng dòng và chỉ ghi bản dữ liệu mới khi bạn xác nhận;",
     "các bản dữ liệu cũ được giữ nguyên.",
 ]
-
-
-def write_text(sheet, row: int, column: int, value):
-    """Write a cell; text is always stored as text (never a formula)."""
-    cell = sheet.cell(row=row, column=column, value=safe_cell(value))
-    if isinstance(value, str):
-        cell.data_type = "s"
-    return cell
 
 
 def _period_examples(first_year: int = 2016, last_year: int = 2027) -> list[str]:
@@ -63,7 +57,8 @@ def _period_examples(first_year: int = 2016, last_year: int = 2027) -> list[str]
 
 def _header_row(sheet, headers: list[str], row: int = 1, column: int = 1) -> None:
     for offset, text in enumerate(headers):
-        cell = write_text(sheet, row, column + offset, text)
+        cell = sheet.cell(row=row, column=column + offset)
+        set_cell(cell, text)
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(vertical="center", wrap_text=True)
@@ -92,17 +87,18 @@ def build_template(snapshot: store.Snapshot | None = None) -> bytes:
     _header_row(reference, ["Mã chỉ tiêu", "Tên chỉ tiêu", "Đơn vị tính"], 1, 1)
     for row, (_, ind) in enumerate(catalogue.iterrows(), start=2):
         for column, key in enumerate(("code", "name_vi", "unit_of_measure"), start=1):
-            write_text(reference, row, column, str(ind[key]))
+            set_cell(reference.cell(row=row, column=column), str(ind[key]))
     _header_row(reference, ["Mã đơn vị", "Tên đơn vị", "Mã GSO", "Hiệu lực"], 1, 5)
     for row, (_, unit) in enumerate(provinces.iterrows(), start=2):
-        validity = {"63": "đến 30/6/2025 (63 tỉnh)", "34": "từ 1/7/2025 (34 tỉnh)"}.get(unit["generation"], "cả hai giai đoạn")
+        validity = {"63": "đến 30/6/2025 (63 tỉnh)", "34": "từ 1/7/2025 (34 tỉnh)"}.get(unit["generation"],
+                                                                                     "cả hai giai đoạn")
         for column, value in enumerate((unit["unit"], unit["name_vi"], unit["gso_code"], validity), start=5):
-            write_text(reference, row, column, str(value))
+            set_cell(reference.cell(row=row, column=column), str(value))
     _header_row(reference, ["Kỳ báo cáo (ví dụ)", "Nghĩa"], 1, 10)
     periods = _period_examples()
     for row, code in enumerate(periods, start=2):
-        write_text(reference, row, 10, code)
-        write_text(reference, row, 11, Period(int(code[:4]), int(code[6:]) if "-M" in code else 12).label())
+        set_cell(reference.cell(row=row, column=10), code)
+        set_cell(reference.cell(row=row, column=11), parse_period(code).label())
     for letter, width in zip("ABCDEFGHIJK", (30, 56, 12, 3, 12, 24, 9, 26, 3, 18, 26)):
         reference.column_dimensions[letter].width = width
     reference.freeze_panes = "A2"
@@ -131,7 +127,7 @@ def build_template(snapshot: store.Snapshot | None = None) -> bytes:
         numbers.add(f"{letter[canon]}2:{letter[canon]}{TEMPLATE_ROWS}")
 
     for row, text in enumerate(GUIDE, start=1):
-        write_text(guide, row, 1, text)
+        set_cell(guide.cell(row=row, column=1), text)
     guide["A1"].font = Font(bold=True, size=13)
     guide.column_dimensions["A"].width = 120
 

@@ -1,20 +1,66 @@
-"""Tables of the Dữ liệu page as display text: import issues, changes, snapshot history (no Streamlit)."""
+"""What the Dữ liệu page shows, as data in the interface language (no Streamlit): the import check
+(summary, issues, preview of the changes), the snapshot history and the differences between two
+snapshots. The page only lays these out; the work is kpi.importing."""
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pandas as pd
 
+from kpi import store
+from kpi.importing.merge import diff_counts, diff_csv, diff_snapshots, snapshot_history, summary_lines
+from kpi.importing.readers import MAX_UPLOAD_BYTES, sha256_bytes
+from kpi.importing.validate import ImportReport
+from kpi.periods import period_label
 from kpi.text import fmt
 from kpi.text.i18n import t
-from kpi.importing.importer import ImportReport
 from kpi.units.names import unit_name
-from kpi.periods import period_label
 
 MAX_ROWS_SHOWN = 1000
 CHANGE_KEYS = {"added": "imp_added", "changed": "imp_changed", "removed": "imp_removed"}
+CREATED_BY_PAGE = "trang Dữ liệu (tải lên)"  # stored in the manifest: data, not an interface text
+
+
+def table_height(rows: int) -> int:
+    """Pixels for a table of `rows` rows: all of them up to a scrolling maximum."""
+    return min(36 * rows + 40, 520)
+
+
+def page_caption(snapshot: store.Snapshot | None, lang: str = "vi") -> str:
+    """Which snapshot the page shows, or how to create the first one."""
+    if snapshot is None:
+        return t("imp_empty", lang, dir=store.snapshots_dir())
+    return t("snapshot_caption", lang, id=snapshot.id, created=snapshot.created.replace("T", " ")[:16])
+
+
+def intro_text(lang: str = "vi") -> str:
+    return t("imp_intro", lang, mb=fmt.number(MAX_UPLOAD_BYTES // 2**20, 0, lang))
+
+
+def indicator_choices(catalogue: pd.DataFrame) -> list[str]:
+    """The indicator a GSO province-by-year table measures: none (the file says it), or a code."""
+    return [""] + (list(catalogue["code"]) if len(catalogue) else [])
+
+
+def indicator_choice_label(code: str, catalogue: pd.DataFrame, lang: str = "vi") -> str:
+    if not code:
+        return t("imp_gso_none", lang)
+    names = catalogue.set_index("code")["name_vi" if lang == "vi" else "name_en"]
+    return f"{names[code]} ({code})" if code in names.index else code
+
+
+def upload_key(files: list[tuple[str, bytes]], indicator: str, newest: store.Snapshot | None) -> tuple:
+    """What a check depends on: the files' content, the indicator and the newest snapshot."""
+    return tuple(sha256_bytes(data) for _, data in files), indicator, newest.id if newest else None
+
+
+def failure_lines(report: ImportReport, lang: str = "vi") -> list[str]:
+    """Why a confirmed import was not written, one line per error."""
+    return [issue.text(lang) for issue in report.errors]
 
 
 def issues_table(report: ImportReport, lang: str = "vi") -> pd.DataFrame:
-    frame = report.issues_frame()
+    frame = report.issues_frame(lang)
     return pd.DataFrame({
         t("imp_col_file", lang): frame["file"],
         t("imp_col_row", lang): frame["row"].astype("string").fillna(""),
@@ -54,8 +100,61 @@ def changes_table(changes: pd.DataFrame, units: pd.DataFrame, catalogue: pd.Data
     return table
 
 
-def history_table(history: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
-    return pd.DataFrame({
+def more_rows_caption(shown: int, total: int, lang: str = "vi") -> str:
+    """'Showing 1,000 of 5,000 rows' when a table is cut, else ''."""
+    if total <= shown:
+        return ""
+    return t("imp_more_rows", lang, shown=fmt.number(shown, 0, lang), total=fmt.number(total, 0, lang))
+
+
+def counts_sentence(counts: dict, lang: str = "vi") -> str:
+    """How many figures were added, changed and removed between two snapshots."""
+    return t("imp_counts_diff", lang, **{k: fmt.number(v, 0, lang) for k, v in counts.items()})
+
+
+@dataclass
+class ImportView:
+    """The check of an upload: what was read, what is wrong, what would change."""
+    summary: list[str]
+    heading: str                    # the count of errors and notices; "" when there is no issue
+    issues: pd.DataFrame
+    message_column: str             # the issues' widest column
+    blocked: str                    # why nothing can be written; "" when the import can go ahead
+    preview: pd.DataFrame | None    # the changes to confirm; None when there is none
+    preview_caption: str
+
+
+def import_view(report: ImportReport, lang: str = "vi") -> ImportView:
+    heading = t("imp_report", lang, errors=fmt.number(len(report.errors), 0, lang),
+                notices=fmt.number(len(report.notices), 0, lang)) if report.issues else ""
+    blocked = t("imp_blocked", lang, n=fmt.number(len(report.errors), 0, lang)) if not report.ok else ""
+    preview, caption = None, ""
+    if report.ok and report.changes is not None and len(report.changes):
+        preview = changes_table(report.changes, report.units, report.catalogue, lang)
+        caption = more_rows_caption(len(preview), len(report.changes), lang)
+    return ImportView(summary_lines(report, lang), heading, issues_table(report, lang), t("imp_col_message", lang),
+                      blocked, preview, caption)
+
+
+@dataclass
+class HistoryView:
+    """Every snapshot, newest first, and the labels that name one in a choice."""
+    table: pd.DataFrame
+    ids: list[str]
+    labels: dict[str, str]
+    current: str | None             # the snapshot the pages show
+    diff_old: str | None            # the default older side of a comparison: the newest one's parent
+
+
+def history_view(current: store.Snapshot | None, lang: str = "vi") -> HistoryView:
+    history = snapshot_history()
+    ids = list(history["id"])
+    labels = {row["id"]: f"{row['created']} · {row['id']}" + (f" — {row['note']}" if row["note"] else "")
+              for _, row in history.iterrows()}
+    shown = current.id if current is not None and current.id in ids else (ids[0] if ids else None)
+    parent = history.iloc[0]["parent"] if ids else ""
+    diff_old = parent if parent in ids else (ids[1] if len(ids) > 1 else None)
+    table = pd.DataFrame({
         t("imp_col_snapshot", lang): history["id"],
         t("imp_col_time", lang): history["created"] + " UTC",
         t("imp_col_note", lang): history["note"],
@@ -64,13 +163,25 @@ def history_table(history: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
         t("imp_col_parent", lang): history["parent"],
         t("imp_col_by", lang): history["created_by"],
     })
+    return HistoryView(table, ids, labels, shown, diff_old)
 
 
-def snapshot_label(history: pd.DataFrame, snapshot_id: str, lang: str = "vi") -> str:
-    row = history.set_index("id").loc[snapshot_id]
-    note = f" — {row['note']}" if row["note"] else ""
-    return f"{row['created']} · {snapshot_id}{note}"
+@dataclass
+class DiffView:
+    """The differences between two snapshots."""
+    sentence: str
+    table: pd.DataFrame | None      # None when the snapshots hold the same figures
+    caption: str
+    csv: bytes
+    file_name: str
 
 
-def counts_sentence(counts: dict, lang: str = "vi", key: str = "imp_counts_diff") -> str:
-    return t(key, lang, **{k: fmt.number(v, 0, lang) for k, v in counts.items()})
+def diff_view(old_id: str, new_id: str, lang: str = "vi") -> DiffView:
+    diff = diff_snapshots(old_id, new_id)
+    table, caption = None, ""
+    if len(diff):
+        new = store.get_snapshot(new_id)
+        table = changes_table(diff, store.read_table(new, "units"), store.read_table(new, "indicators"), lang)
+        caption = more_rows_caption(len(table), len(diff), lang)
+    return DiffView(counts_sentence(diff_counts(diff), lang), table, caption, diff_csv(diff),
+                    f"khac_biet_{old_id}_{new_id}.csv")

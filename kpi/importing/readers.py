@@ -1,0 +1,370 @@
+"""Read an uploaded file into a frame of text cells (DESIGN sections 2 and 7).
+
+Three kinds of file are read: a CSV in the long format (one row per figure), the Excel template
+(sheet "Số liệu") or any workbook in the long format, and GSO's province-by-year tables (CSV or
+XLSX; melted here into one row per province and year). The header line is found wherever it is
+in the first lines, in Vietnamese or English. A file that cannot be read is refused as a whole
+(`Refused`, with a text key): not a workbook, too large, a zip bomb, not UTF-8, no header.
+Nothing here judges a value; kpi.importing.validate does.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import re
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+
+from kpi.importing.messages import Phrase, field_name
+from kpi.periods import parse_year_header
+from kpi.text.i18n import t
+from kpi.units.table import fold
+
+VALUE_COLUMNS = ["actual", "plan", "numerator", "denominator"]
+CANONICAL = ["unit", "period", "indicator", "actual", "plan", "numerator", "denominator", "source", "note"]
+TEMPLATE_HEADERS = {canon: t(f"imp_field_{canon}") for canon in CANONICAL}  # the template's Vietnamese headers
+FIGURES_SHEET = "Số liệu"
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024      # the page (matches server.maxUploadSize in .streamlit/config.toml)
+MAX_FILE_BYTES = 512 * 1024 * 1024       # the command line (a 1M-row CSV is about 60 MB)
+MAX_XLSX_UNCOMPRESSED = 256 * 1024 * 1024
+MAX_XLSX_MEMBERS = 2000
+MAX_XLSX_ROWS = 200_000
+MAX_XLSX_COLUMNS = 60
+MAX_ZIP_RATIO = 100                      # real sheets compress 5-20x; zip bombs 1000x and more
+HEADER_SCAN_LINES = 50
+
+# template headers and common spellings, compared after fold() without "(...)"
+HEADER_ALIASES = {
+    "unit": ["unit", "don vi", "ma don vi", "ten don vi", "tinh thanh pho", "tinh", "dia phuong", "province"],
+    "period": ["period", "ky", "ky bao cao", "thoi ky", "thoi gian"],
+    "indicator": ["indicator", "chi tieu", "ma chi tieu", "ten chi tieu"],
+    "actual": ["actual", "thuc hien", "so thuc hien", "ket qua", "value", "gia tri"],
+    "plan": ["plan", "ke hoach", "ke hoach nam", "kh", "kh nam", "chi tieu ke hoach"],
+    "numerator": ["numerator", "tu so"],
+    "denominator": ["denominator", "mau so"],
+    "source": ["source", "nguon", "nguon so lieu"],
+    "note": ["note", "ghi chu"],
+}
+HEADER_LOOKUP = {alias: canon for canon, aliases in HEADER_ALIASES.items() for alias in aliases}
+
+
+class Refused(Exception):
+    """The whole file is refused; `phrase` says why, `row` where when one row is at fault."""
+
+    def __init__(self, key: str, row: int | None = None, **params):
+        self.phrase = Phrase(key, params)
+        super().__init__(self.phrase.text())
+        self.row = row
+
+
+@dataclass
+class Upload:
+    """One file as read: text cells in canonical columns plus `file`, `row` (as numbered in the file)."""
+    name: str
+    sha256: str
+    size: int
+    kind: str                         # "csv", "xlsx" or "gso" (a province-by-year table)
+    frame: pd.DataFrame
+    labels: dict[str, str]            # canonical column -> header as written in the file
+    typed: set[str] = field(default_factory=set)   # number columns that came as numbers (XLSX)
+    title: str = ""
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_upload(data: bytes, name: str, max_bytes: int = MAX_UPLOAD_BYTES, sha256: str | None = None) -> Upload:
+    """Read one file (CSV, XLSX template, GSO table) into text cells. Raises Refused."""
+    if len(data) > max_bytes:
+        raise Refused("imp_too_large", size=round(len(data) / 2**20, 1), limit=round(max_bytes / 2**20))
+    if not data or data.isspace():
+        raise Refused("imp_empty_file")
+    if data.startswith(b"PK\x03\x04") or name.lower().endswith((".xlsx", ".xlsm", ".xls")):
+        body, header, kind, title = _read_xlsx(data)
+        source_kind = "xlsx"
+    else:
+        body, header, kind, title = _read_csv(data)
+        source_kind = "csv"
+    typed: set[str] = set()
+    if kind == "wide":
+        frame, labels = _melt_wide(body, header)
+        kind_name = "gso"
+    else:
+        frame, labels, typed = _long_columns(body, header, source_kind)
+        kind_name = source_kind
+    frame.insert(0, "file", name)
+    return Upload(name, sha256 or sha256_bytes(data), len(data), kind_name, frame, labels, typed, title)
+
+
+# --- headers -------------------------------------------------------------------------------------
+
+def _header_key(text) -> str:
+    return fold(re.sub(r"\(.*?\)|\[.*?\]", " ", str(text)))
+
+
+def _classify_header(cells: list[str]) -> str | None:
+    """'long' for a header of the long format, 'wide' for a province-by-year table, else None."""
+    keys = [HEADER_LOOKUP.get(_header_key(c)) for c in cells]
+    if len({k for k in keys if k}) >= 2 and ("unit" in keys or "period" in keys):
+        return "long"
+    if len(cells) >= 2 and str(cells[0]).strip() and parse_year_header(cells[0]) is None \
+            and any(parse_year_header(c) for c in cells[1:]):
+        return "wide"
+    return None
+
+
+def _find_header(lines: list[str]) -> tuple[int, str, list[str], str] | None:
+    """(line index, delimiter, header cells, 'long'|'wide') of the first header line."""
+    for index, line in enumerate(lines[:HEADER_SCAN_LINES]):
+        best = None
+        for delimiter in (";", ",", "\t"):
+            if delimiter not in line:
+                continue
+            try:
+                cells = next(csv.reader([line], delimiter=delimiter))
+            except (csv.Error, StopIteration):
+                continue
+            kind = _classify_header(cells)
+            if kind and (best is None or len(cells) > len(best[2])):
+                best = (index, delimiter, cells, kind)
+        if best:
+            return best
+    return None
+
+
+def _title_line(lines: list[str], header_index: int) -> str:
+    for line in lines[:header_index]:
+        text = line.strip().strip(";,").strip().strip('"').strip()
+        if text:
+            return text
+    return ""
+
+
+def _cell_text(value) -> str:
+    """An XLSX cell as text: 83.0 -> '83', None -> ''."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _number_text(value) -> str:
+    """An XLSX cell of a number column as text, a typed number at full precision."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return repr(float(value))
+    return _cell_text(value)
+
+
+# --- CSV -----------------------------------------------------------------------------------------
+
+def _decode_head(data: bytes, limit: int = 200_000) -> str:
+    """The first lines as text (for finding the header); the body is decoded by pandas."""
+    head = data[:limit]
+    if len(data) > limit:
+        head = head[:head.rfind(b"\n") + 1] or head
+    if b"\x00" in head:
+        raise Refused("imp_not_text")
+    try:
+        return head.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise Refused("imp_not_utf8", position=exc.start) from exc
+
+
+def _read_csv(data: bytes) -> tuple[pd.DataFrame, list[str], str, str]:
+    """(body as text cells with a `row` column, header cells, kind, title)."""
+    head_lines = re.split(r"\r\n|\r|\n", _decode_head(data))  # the line breaks pandas counts
+    found = _find_header(head_lines)
+    if found is None:
+        raise Refused("imp_no_header", lines=HEADER_SCAN_LINES)
+    index, delimiter, header, kind = found
+    body = _read_csv_arrow(data, index, delimiter, len(header))
+    if body is not None:
+        return body, header, kind, _title_line(head_lines, index)
+    width = len(header)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)  # pandas would drop the surplus cells
+            # one column more than the header: a trailing delimiter is harmless, a surplus value is reported
+            body = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", sep=delimiter, header=None,
+                               skiprows=index + 1, names=list(range(width + 1)), dtype=str, keep_default_na=False,
+                               na_filter=False, skip_blank_lines=False, index_col=False, quotechar='"', engine="c")
+    except pd.errors.ParserWarning as exc:
+        raise Refused("imp_csv_long_row", width=width, delimiter=delimiter) from exc
+    except pd.errors.ParserError as exc:
+        match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        if match:
+            raise Refused("imp_csv_cell_count", int(match[2]), cells=int(match[3]), width=width,
+                          delimiter=delimiter) from exc
+        if "EOF inside string" in str(exc):
+            raise Refused("imp_csv_open_quote") from exc
+        raise Refused("imp_csv_unreadable", detail=str(exc).splitlines()[0][:200]) from exc
+    except UnicodeDecodeError as exc:
+        raise Refused("imp_not_utf8", position=exc.start) from exc
+    except (ValueError, csv.Error, MemoryError) as exc:
+        raise Refused("imp_csv_unreadable", detail=str(exc)[:200]) from exc
+    body = body.fillna("")
+    body.insert(0, "row", np.arange(index + 2, index + 2 + len(body)))
+    surplus = body[width].ne("")
+    if surplus.any():
+        raise Refused("imp_csv_outside_header", int(body.loc[surplus, "row"].iloc[0]), width=width,
+                      delimiter=delimiter)
+    body = body.drop(columns=width)
+    return body, header, kind, _title_line(head_lines, index)
+
+
+def _read_csv_arrow(data: bytes, header_index: int, delimiter: str, width: int) -> pd.DataFrame | None:
+    """Fast path for large, regular files (multi-threaded Arrow reader). Only when no line is empty
+    and no quoted value spans lines, so that row numbers match the file's lines; otherwise, or on
+    any irregularity, None and the pandas reader (which names the faulty line) takes over."""
+    if len(data) < 1_000_000 or b"\n\n" in data or b"\n\r\n" in data:
+        return None
+    try:
+        table = pa_csv.read_csv(
+            io.BytesIO(data),
+            read_options=pa_csv.ReadOptions(skip_rows=header_index + 1, column_names=[str(i) for i in range(width)],
+                                            encoding="utf8"),
+            parse_options=pa_csv.ParseOptions(delimiter=delimiter, quote_char='"', newlines_in_values=False),
+            convert_options=pa_csv.ConvertOptions(column_types={str(i): pa.string() for i in range(width)},
+                                                  strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, UnicodeDecodeError, ValueError):
+        return None
+    body = table.to_pandas()
+    body.columns = list(range(width))
+    body.insert(0, "row", np.arange(header_index + 2, header_index + 2 + len(body)))
+    return body
+
+
+# --- XLSX ----------------------------------------------------------------------------------------
+
+def _check_workbook_zip(data: bytes) -> None:
+    """Refuse what is not a real XLSX, or could expand into a zip bomb, before openpyxl opens it."""
+    if not data.startswith(b"PK\x03\x04"):
+        raise Refused("imp_not_xlsx")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except Exception as exc:  # noqa: BLE001 - whatever the zip reader trips on, it is not a workbook
+        raise Refused("imp_zip_broken", detail=type(exc).__name__) from exc
+    names = {m.filename for m in members}
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        raise Refused("imp_no_workbook_part")
+    if len(members) > MAX_XLSX_MEMBERS:
+        raise Refused("imp_zip_members", members=len(members), limit=MAX_XLSX_MEMBERS)
+    total = sum(m.file_size for m in members)
+    if total > MAX_XLSX_UNCOMPRESSED:
+        raise Refused("imp_zip_size", size=round(total / 2**20), limit=MAX_XLSX_UNCOMPRESSED // 2**20)
+    for member in members:
+        if member.file_size > 1_000_000 and member.file_size > MAX_ZIP_RATIO * max(member.compress_size, 1):
+            raise Refused("imp_zip_ratio", member=member.filename,
+                          ratio=round(member.file_size / max(member.compress_size, 1)))
+
+
+def _read_xlsx(data: bytes) -> tuple[pd.DataFrame, list[str], str, str]:
+    _check_workbook_zip(data)
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - any failure to parse means "not a real workbook"
+        raise Refused("imp_xlsx_invalid", detail=type(exc).__name__) from exc
+    try:
+        sheet = workbook[FIGURES_SHEET] if FIGURES_SHEET in workbook.sheetnames else workbook.worksheets[0]
+        rows = []
+        for row in sheet.iter_rows(values_only=True, max_col=MAX_XLSX_COLUMNS):
+            rows.append(list(row))
+            if len(rows) > MAX_XLSX_ROWS:  # a tiny file can declare a million empty rows
+                raise Refused("imp_sheet_too_long", rows=MAX_XLSX_ROWS)
+    except Refused:
+        raise
+    except Exception as exc:  # noqa: BLE001 - malformed sheet XML
+        raise Refused("imp_sheet_unreadable", detail=type(exc).__name__) from exc
+    finally:
+        workbook.close()
+    header_index, kind = None, None
+    for index, cells in enumerate(rows[:HEADER_SCAN_LINES]):
+        kind = _classify_header([_cell_text(c) for c in cells])
+        if kind:
+            header_index = index
+            break
+    if header_index is None:
+        raise Refused("imp_sheet_no_header", sheet=sheet.title, lines=HEADER_SCAN_LINES)
+    header = [_cell_text(c) for c in rows[header_index]]
+    width = len(header)
+    body_rows = rows[header_index + 1:]
+    too_wide = [i for i, r in enumerate(body_rows) if any(_cell_text(c) for c in r[width:])]
+    if too_wide:
+        raise Refused("imp_sheet_outside_header", header_index + 2 + too_wide[0], sheet=sheet.title)
+    body = pd.DataFrame([(r + [None] * width)[:width] for r in body_rows], columns=list(range(width)),
+                        dtype=object)
+    body.insert(0, "row", np.arange(header_index + 2, header_index + 2 + len(body)))
+    title = next((_cell_text(c) for r in rows[:header_index] for c in r if _cell_text(c)), "")
+    return body, header, kind, title
+
+
+# --- from the file's columns to canonical columns -------------------------------------------------
+
+def _long_columns(body: pd.DataFrame, header: list[str], source_kind: str):
+    labels: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    for position, cell in enumerate(header):
+        canon = HEADER_LOOKUP.get(_header_key(cell))
+        if canon is None:
+            continue
+        if canon in labels:
+            raise Refused("imp_same_column_twice", first=labels[canon], second=cell, field=field_name(canon))
+        labels[canon] = str(cell).strip()
+        seen[canon] = position
+    frame = pd.DataFrame({"row": body["row"]})
+    typed: set[str] = set()
+    for canon, position in seen.items():
+        column = body[position]
+        if source_kind == "xlsx":
+            if canon in VALUE_COLUMNS:
+                numeric = column.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))
+                if numeric.any():
+                    typed.add(canon)
+                    frame[f"_{canon}_typed"] = numeric.to_numpy()
+                column = column.map(_number_text)
+            else:
+                column = column.map(_cell_text)
+        frame[canon] = column.astype(str).str.strip()  # same RangeIndex as body: no copy to numpy
+    return frame, labels, typed
+
+
+def _melt_wide(body: pd.DataFrame, header: list[str]) -> tuple[pd.DataFrame, dict[str, str]]:
+    """A GSO province-by-year table -> one row per (province, year) cell, with its column header."""
+    years = {}
+    for position, cell in enumerate(header[1:], start=1):
+        parsed = parse_year_header(cell)
+        if parsed is None:
+            if str(cell).strip() or body[position].map(_cell_text).ne("").any():
+                raise Refused("imp_gso_year_header", column=cell)
+            continue
+        years[position] = (parsed, str(cell).strip())
+    if len({p[0][0] for p in years.values()}) != len(years):
+        raise Refused("imp_gso_year_twice")
+    units = body[0].map(_cell_text) if body[0].dtype == object else body[0].astype(str).str.strip()
+    parts = []
+    for position, ((year, preliminary), label) in years.items():
+        values = body[position].map(_number_text)
+        parts.append(pd.DataFrame({
+            "row": body["row"].to_numpy(), "unit": units.to_numpy(), "period": str(year),
+            "actual": values.astype(str).str.strip().to_numpy(), "_column": label,
+            "note": "Số liệu sơ bộ" if preliminary else "",
+        }))
+    frame = pd.concat(parts, ignore_index=True).sort_values(["row", "period"], kind="stable").reset_index(drop=True)
+    return frame, {"unit": str(header[0]).strip(), "period": "", "actual": ""}

@@ -1,0 +1,413 @@
+"""Resolve and check every row of the uploads at once, with pandas (DESIGN sections 2, 4.2 and 7).
+
+Units are resolved by the date of the period each row reports (kpi.units.resolve), periods are
+read by kpi.periods, indicators by code or name, numbers by kpi.importing.numbers. Each distinct text
+is resolved once, so a million rows with a few hundred units cost a few hundred look-ups. Every
+problem becomes an Issue naming the file, the row and the column; errors block the import,
+notices (aggregates skipped, a defunct province, empty cells) are reported in the summary.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from kpi import store
+from kpi.importing.messages import Issue, Phrase, field_name
+from kpi.importing.numbers import missing_mask, parse_numbers
+from kpi.importing.readers import CANONICAL, VALUE_COLUMNS, Upload
+from kpi.periods import PeriodError, parse_period, parse_period_text
+from kpi.units.names import unit_name
+from kpi.units.resolve import UnitError, resolve_unit
+from kpi.units.table import fold, name_key
+
+KEY = ["indicator", "unit", "period"]
+MAX_ISSUES_PER_KIND = 50
+# GSO's English names of the six regions (as the yearbook writes them) and older spellings
+REGION_NAME_KEYS = {
+    "redriverdelta": "RRD", "northernmidlandsandmountainareas": "NMM", "northernmidlandsandmountainousareas": "NMM",
+    "northerncentralareaandcentralcoastalarea": "NCC", "northcentralandcentralcoastalareas": "NCC",
+    "northcentralcoastandsouthcentralcoast": "NCC", "centralhighlands": "CH", "southeast": "SE",
+    "mekongriverdelta": "MRD",
+}
+# Provinces that no longer exist and are in no snapshot's units (GSO tables still carry them): text key
+DEFUNCT_UNITS = {"hatay": "imp_defunct_ha_tay"}
+_PERIOD_KEYS = {"form": "imp_period_form", "months": "imp_period_months", "year": "imp_period_year"}
+
+
+@dataclass
+class ImportReport:
+    files: list[dict] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    facts: pd.DataFrame | None = None        # the validated rows to upsert
+    parent: store.Snapshot | None = None
+    new_facts: pd.DataFrame | None = None    # parent facts with the rows upserted
+    changes: pd.DataFrame | None = None      # diff of the parent and new facts (added/changed rows)
+    counts: dict = field(default_factory=dict)
+    units: pd.DataFrame | None = None        # units and catalogue the new snapshot carries (the parent's)
+    catalogue: pd.DataFrame | None = None
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def notices(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity != "error"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def issues_frame(self, lang: str = "vi") -> pd.DataFrame:
+        return pd.DataFrame([{"file": i.file, "row": i.row, "column": i.column or "", "severity": i.severity,
+                              "message": i.message(lang)} for i in self.issues],
+                            columns=["file", "row", "column", "severity", "message"]).astype({"row": "Int64"})
+
+
+def _at(value, index):
+    """A per-row Series' value at `index`, or the value itself when it is the same for every row."""
+    return value.loc[index] if isinstance(value, pd.Series) else value
+
+
+class _Problems:
+    """Collects issues, listing at most MAX_ISSUES_PER_KIND rows per kind of problem."""
+
+    def __init__(self, issues: list[Issue]):
+        self.issues = issues
+
+    def whole_file(self, file: str, phrase: Phrase, severity: str = "error", column: str | None = None) -> None:
+        self.issues.append(Issue(file, None, column, phrase.key, phrase.params, severity))
+
+    def rows(self, rows: pd.DataFrame, column, message, severity: str = "error") -> None:
+        """One issue per row of `rows` (columns file, row). `column`: text or a Series per row;
+        `message`: a Phrase whose parameters may be Series per row, or a Series of Phrases."""
+        if rows.empty:
+            return
+        shown = rows.head(MAX_ISSUES_PER_KIND)
+        phrases = []
+        for index in shown.index:
+            phrase = _at(message, index)
+            phrases.append(Phrase(phrase.key, {k: _at(v, index) for k, v in phrase.params.items()}))
+        columns = [_at(column, index) for index in shown.index]
+        for file, row, col, phrase in zip(shown["file"], shown["row"], columns, phrases):
+            self.issues.append(Issue(str(file), int(row), col, phrase.key, phrase.params, severity))
+        if len(rows) > len(shown):
+            self.issues.append(Issue(str(rows["file"].iloc[0]), None, columns[0], "imp_more_same",
+                                     {"rows": len(rows) - len(shown), "first": phrases[0]}, severity))
+
+
+def _per_distinct(values: pd.Series, resolve, width: int, first_of=None) -> list[pd.Series]:
+    """Apply `resolve` (returning a tuple) once per distinct value and spread the results over all
+    rows: a million rows with a few hundred distinct units or periods cost a few hundred calls.
+
+    With `first_of`, values with the same first_of(value) share the result of the first one seen
+    (units: resolved per text and generation, not per period)."""
+    codes, uniques = pd.factorize(values)
+    results, shared = [], {}
+    for value in uniques:
+        group = first_of(value) if first_of else value
+        if group not in shared:
+            shared[group] = resolve(value)
+        results.append(shared[group])
+    columns = []
+    for position in range(width):
+        table = pd.Series([r[position] for r in results] + [None], dtype=object)
+        table = table.astype("str") if table.map(lambda v: isinstance(v, str) or v is None).all() \
+            and table.notna().any() else table
+        taken = table.take(np.where(codes >= 0, codes, len(results)))
+        columns.append(taken.set_axis(values.index))
+    return columns
+
+
+def _period_parts(text: str) -> tuple[str | None, int | None, Phrase | None]:
+    try:
+        period = parse_period_text(text)
+    except PeriodError as exc:  # years and months are said as written, not as quantities
+        return None, None, Phrase(_PERIOD_KEYS[exc.reason], {k: str(v) for k, v in exc.params.items()})
+    return period.code, period.generation, None
+
+
+def _indicator_lookup(catalogue: pd.DataFrame) -> dict[str, str]:
+    lookup = {}
+    for _, row in catalogue.iterrows():
+        for text in (row["name_en"], row["name_vi"], row["code"]):
+            lookup[fold(text)] = row["code"]
+    return lookup
+
+
+def resolve_indicator(text: str, catalogue: pd.DataFrame, lookup: dict[str, str] | None = None
+                      ) -> tuple[str | None, Phrase | None]:
+    """By code or by Vietnamese (or English) name, in any spelling; else the closest names."""
+    lookup = lookup or _indicator_lookup(catalogue)
+    key = fold(text)
+    if key in lookup:
+        return lookup[key], None
+    close = difflib.get_close_matches(key, list(lookup), n=6, cutoff=0.55)
+    if not close:  # else the names sharing most words: 'viec lam moi' -> 'giai quyet viec lam'
+        words = set(key.split())
+        shared = sorted(((len(words & set(name.split())), name) for name in lookup), reverse=True)
+        close = [name for n, name in shared if n and n == shared[0][0]][:6]
+    codes = list(dict.fromkeys(lookup[c] for c in close))[:3]
+    if not codes:
+        return None, Phrase("imp_unknown_indicator", {"text": text})
+    meta = catalogue.set_index("code")
+    names = [Phrase("imp_indicator_named", {"name_vi": meta.loc[c, "name_vi"], "name_en": meta.loc[c, "name_en"],
+                                            "code": c}) for c in codes]
+    return None, Phrase("imp_unknown_indicator_close", {"text": text, "close": names})
+
+
+def _unit_status(text: str, period_code: str, units: pd.DataFrame, levels: dict, names: dict
+                 ) -> tuple[str, str | None, Phrase | None]:
+    """(kind, key, message): kind 'ok', 'aggregate', 'defunct' or 'error'."""
+    key = name_key(text)
+    key = key[4:] if key.startswith("vung") and key[4:] in REGION_NAME_KEYS else key
+    if key in REGION_NAME_KEYS:
+        return "aggregate", None, Phrase("imp_region_named", {"text": text.strip()})
+    if key in DEFUNCT_UNITS:
+        return "defunct", None, Phrase(DEFUNCT_UNITS[key])
+    period = parse_period(period_code)
+    try:
+        unit = resolve_unit(text, units, period)
+    except UnitError as exc:  # the command-line hint about --geography does not apply to imports
+        return "error", None, Phrase("imp_unit_unknown", {
+            "detail": re.sub(r" \(dùng --geography[^)]*\)", "", str(exc)), "text": text.strip(),
+            "generation": period.generation, "period": period})
+    if levels[unit] in ("nation", "region"):
+        return "aggregate", unit, Phrase("imp_aggregate_named", {"text": text.strip(), "name_vi": names[unit],
+                                                                  "name_en": unit_name(units, unit, "en")})
+    return "ok", unit, None
+
+
+def _unit_status_of_key(key: str, units: pd.DataFrame, levels: dict, names: dict) -> tuple:
+    text, generation, code = key.split("|")
+    if not code:
+        return "", None, None
+    return _unit_status(text, code, units, levels, names)
+
+
+def validate(uploads: list[Upload], units: pd.DataFrame, catalogue: pd.DataFrame, indicator: str | None,
+             report: ImportReport) -> pd.DataFrame | None:
+    """Resolve and check every row of every upload. Returns the facts to upsert, or None on errors."""
+    problems = _Problems(report.issues)
+    fixed_indicator = None
+    if indicator:
+        fixed_indicator, message = resolve_indicator(indicator, catalogue)
+        if message:
+            problems.whole_file(", ".join(u.name for u in uploads), Phrase("imp_option_indicator",
+                                                                           {"detail": message}))
+            return None
+    frames = []
+    for upload in uploads:
+        frame = _validate_upload(upload, units, catalogue, fixed_indicator, problems, report)
+        if frame is not None:
+            frames.append(frame)
+    if not frames:
+        return None
+    facts = pd.concat(frames, ignore_index=True)
+    repeated = facts.duplicated(KEY, keep="first")
+    if repeated.any():
+        first = facts[~repeated].set_index(KEY)[["file", "row"]]
+        later = facts[repeated]
+        at = first.index.get_indexer(pd.MultiIndex.from_frame(later[KEY]))
+        problems.rows(later[["file", "row"]], None, Phrase("imp_duplicate", {
+            "file": pd.Series(first["file"].to_numpy()[at], index=later.index),
+            "row": pd.Series(first["row"].to_numpy()[at], index=later.index).astype(str),
+            "indicator": later["indicator"], "unit": later["unit"], "period": later["period"]}))
+    return None if report.errors else facts
+
+
+def _validate_upload(upload: Upload, units: pd.DataFrame, catalogue: pd.DataFrame, fixed_indicator: str | None,
+                     problems: _Problems, report: ImportReport) -> pd.DataFrame | None:
+    name, frame, labels = upload.name, upload.frame, upload.labels
+    label = lambda canon: labels.get(canon) or canon  # noqa: E731 - the column as written in the file
+    value_label = (frame["_column"] if "_column" in frame else None)
+    errors_before = len(report.errors)
+    missing_columns = [field_name(c) for c in ("unit", "period") if c not in labels]
+    if "indicator" not in labels and not fixed_indicator:
+        missing_columns.append(field_name("indicator") if upload.kind != "gso"
+                               else Phrase("imp_missing_gso_indicator"))
+    if missing_columns:
+        problems.whole_file(name, Phrase("imp_missing_columns", {"columns": missing_columns}))
+    if not any(c in labels for c in VALUE_COLUMNS):
+        problems.whole_file(name, Phrase("imp_missing_values", {"columns": [field_name(c) for c in VALUE_COLUMNS]}))
+    if len(report.errors) > errors_before:
+        return None
+    given = [c for c in VALUE_COLUMNS if c in labels]
+
+    # rows with nothing at all are blank lines, not figures
+    present = [c for c in CANONICAL if c in frame]
+    blank = np.logical_and.reduce([missing_mask(frame[c]) if c in VALUE_COLUMNS else frame[c].eq("")
+                                   for c in present])
+    if upload.kind == "gso":  # a province-by-year cell without a figure is missing, not an error
+        empty_cells = missing_mask(frame["actual"]) & frame["unit"].ne("")
+        if empty_cells.any():
+            problems.whole_file(name, Phrase("imp_gso_empty_cells", {"cells": int(empty_cells.sum())}), "notice")
+        blank = missing_mask(frame["actual"])
+    frame = frame[~blank].copy()
+    if frame.empty:
+        problems.whole_file(name, Phrase("imp_no_rows"))
+        return None
+
+    if fixed_indicator:
+        if "indicator" in frame:
+            frame["indicator"] = frame["indicator"].where(frame["indicator"] != "", fixed_indicator)
+        else:
+            frame["indicator"] = fixed_indicator
+    bad = pd.Series(False, index=frame.index)
+    for canon in ("unit", "period", "indicator"):
+        empty = frame[canon].eq("")
+        problems.rows(frame.loc[empty, ["file", "row"]], label(canon), Phrase("imp_required_empty"))
+        bad |= empty
+
+    # indicators: each distinct text resolved once
+    lookup = _indicator_lookup(catalogue)
+    indicator = _per_distinct(frame["indicator"], lambda text: resolve_indicator(text, catalogue, lookup), 2)
+    unknown = ~bad & indicator[1].notna()
+    problems.rows(frame.loc[unknown, ["file", "row"]], label("indicator"), indicator[1])
+    frame["indicator_code"] = indicator[0]
+    bad |= unknown
+
+    # periods: each distinct text parsed once
+    period = _per_distinct(frame["period"], lambda text: _period_parts(text) if text else (None, None, None), 3)
+    period_error = ~bad & period[2].notna()
+    period_label = value_label if (value_label is not None and upload.kind == "gso") else label("period")
+    problems.rows(frame.loc[period_error, ["file", "row"]], period_label, period[2])
+    bad |= period_error
+    frame["period_code"], frame["generation"] = period[0], period[1]
+
+    # units: each distinct text resolved once per generation (63 or 34 provinces at the period's date)
+    levels = units.set_index("unit")["level"].to_dict()
+    names = units.set_index("unit")["name_vi"].to_dict()
+    unit_key = frame["unit"] + "|" + frame["generation"].fillna(0).astype(int).astype(str) \
+        + "|" + frame["period_code"].fillna("")
+    resolved = _per_distinct(unit_key.where(~bad, ""), lambda key: _unit_status_of_key(key, units, levels, names)
+                             if key else ("", None, None), 3, first_of=lambda key: key.rsplit("|", 1)[0])
+    kinds, frame["unit_key"], unit_messages = resolved
+    errors = ~bad & kinds.eq("error")
+    if errors.any():  # the message names the period: say it for each row's own period
+        own = _per_distinct(unit_key[errors], lambda key: _unit_status_of_key(key, units, levels, names), 3)
+        unit_messages = unit_messages.astype(object)
+        unit_messages[errors] = own[2].astype(object)
+    problems.rows(frame.loc[errors, ["file", "row"]], label("unit"), unit_messages)
+    bad |= errors
+    for kind, key in (("aggregate", "imp_skipped_aggregate"), ("defunct", "imp_skipped_defunct")):
+        skipped = ~bad & kinds.eq(kind)
+        for _, rows in frame[skipped].groupby("unit", sort=False):
+            lines = rows["row"].unique()
+            shown = ", ".join(map(str, lines[:5])) + ("..." if len(lines) > 5 else "")
+            problems.whole_file(name, Phrase(key, {"unit": unit_messages[rows.index[0]], "rows": shown,
+                                                   "figures": len(rows)}), "notice", label("unit"))
+        frame, bad, kinds = frame[~skipped], bad[~skipped], kinds[~skipped]
+    bad |= _check_unit_dates(frame, bad, units, problems, label("unit"))
+
+    # numbers
+    count_indicators = set(catalogue.loc[catalogue["decimals"].astype(int) == 0, "code"])
+    for canon in given:
+        numbers, text_error = parse_numbers(frame[canon])
+        column = value_label.loc[frame.index] if (value_label is not None and canon == "actual") else label(canon)
+        problems.rows(frame.loc[text_error, ["file", "row"]], column,
+                      Phrase("imp_not_a_number", {"cell": frame.loc[text_error, canon].str.slice(0, 40)}))
+        if canon not in upload.typed or f"_{canon}_typed" not in frame:
+            typed = pd.Series(False, index=frame.index)
+        else:
+            typed = frame[f"_{canon}_typed"].astype(bool)
+        fractional = numbers.notna() & (numbers != np.floor(numbers)) & frame["indicator_code"].isin(count_indicators)
+        ambiguous = fractional & ~typed & frame[canon].str.fullmatch(r"-?\d{1,3}[.,]\d{3}").fillna(False).astype(bool)
+        problems.rows(frame.loc[ambiguous, ["file", "row"]], column,
+                      Phrase("imp_ambiguous_separator", {"cell": frame.loc[ambiguous, canon]}))
+        bad |= text_error | ambiguous
+        frame[f"{canon}_value"] = numbers
+    bad |= _check_values(frame, bad, catalogue, given, label, value_label, problems)
+    frame = frame[~bad]  # the rows without errors still take part in the duplicate check
+    out = pd.DataFrame({
+        "indicator": frame["indicator_code"], "unit": frame["unit_key"], "period": frame["period_code"],
+        **{c: frame[f"{c}_value"] if c in given else np.nan for c in VALUE_COLUMNS},
+    })
+    where = name + " dòng " + frame["row"].astype(str)  # the source stored with each figure (data, not a message)
+    if "_column" in frame:
+        where = where + ", cột " + frame["_column"]
+    if upload.kind == "gso" and upload.title:
+        where = "GSO: " + upload.title + " (" + where + ")"
+    own_source = frame["source"] if "source" in frame else pd.Series("", index=frame.index)
+    out["source"] = own_source.where(own_source.eq(""), own_source + " (" + where + ")").where(own_source.ne(""), where)
+    out["note"] = frame["note"] if "note" in frame else ""
+    out["file"], out["row"] = name, frame["row"]
+    return out.reset_index(drop=True)
+
+
+def _check_unit_dates(frame: pd.DataFrame, bad: pd.Series, units: pd.DataFrame, problems: _Problems,
+                      column: str) -> pd.Series:
+    """A unit given by its key or code must exist at the end of the period it reports."""
+    ok = ~bad & frame["unit_key"].notna()
+    pairs = frame.loc[ok, ["unit_key", "period_code"]].drop_duplicates()
+    pairs = pairs.merge(units[["unit", "name_vi", "valid_from", "valid_to", "successor"]],
+                        left_on="unit_key", right_on="unit", how="left")
+    ends = {code: parse_period(code).end_date for code in pairs["period_code"].unique()}
+    end = pairs["period_code"].map(ends)
+    gone = pairs["valid_to"].notna() & (end > pairs["valid_to"])
+    early = pairs["valid_from"].notna() & (end < pairs["valid_from"])
+    mask = pd.Series(False, index=frame.index)
+    if not (gone | early).any():
+        return mask
+    names = units.set_index("unit")["name_vi"]
+    wrong = {}
+    for _, row in pairs[gone | early].iterrows():
+        period = parse_period(row["period_code"])
+        params = {"name": row["name_vi"], "unit": row["unit_key"], "period": period}
+        if isinstance(row["valid_to"], dt.date) and period.end_date > row["valid_to"]:
+            successor = row["successor"]
+            if isinstance(successor, str) and successor in names.index:
+                wrong[(row["unit_key"], row["period_code"])] = Phrase("imp_unit_gone_successor", dict(
+                    params, date=f"{row['valid_to'] + dt.timedelta(days=1):%d/%m/%Y}", successor=names[successor]))
+            else:
+                wrong[(row["unit_key"], row["period_code"])] = Phrase("imp_unit_gone", params)
+        else:
+            wrong[(row["unit_key"], row["period_code"])] = Phrase("imp_unit_not_yet", dict(
+                params, date=f"{row['valid_from']:%d/%m/%Y}"))
+    table = pd.Series(wrong)
+    at = table.index.get_indexer(pd.MultiIndex.from_arrays([frame["unit_key"], frame["period_code"]]))
+    mask = ok & pd.Series(at >= 0, index=frame.index)
+    messages = pd.Series(table.to_numpy()[np.maximum(at, 0)], index=frame.index)
+    problems.rows(frame.loc[mask, ["file", "row"]], column, messages)
+    return mask
+
+
+def _check_values(frame: pd.DataFrame, bad: pd.Series, catalogue: pd.DataFrame, given: list[str], label,
+                  value_label, problems: _Problems) -> pd.Series:
+    """Ranges and consistency of the numbers; returns the rows found wrong."""
+    wrong = pd.Series(False, index=frame.index)
+    meta = catalogue.set_index("code")
+    is_rate = frame["indicator_code"].map(meta["unit_of_measure"]).eq("%")
+    for canon in given:
+        values = frame[f"{canon}_value"]
+        column = value_label.loc[frame.index] if (value_label is not None and canon == "actual") else label(canon)
+        negative = ~bad & values.lt(0)
+        problems.rows(frame.loc[negative, ["file", "row"]], column, Phrase("imp_negative"))
+        wrong |= negative
+        if canon in ("actual", "plan"):
+            outside = ~bad & ~negative & is_rate & values.gt(100)
+            problems.rows(frame.loc[outside, ["file", "row"]], column, Phrase("imp_rate_range", {"value": values}))
+            wrong |= outside
+    if "numerator" in given and "denominator" in given:
+        numerator, denominator = frame["numerator_value"], frame["denominator_value"]
+        above = ~bad & numerator.gt(denominator)
+        problems.rows(frame.loc[above, ["file", "row"]], label("numerator"),
+                      Phrase("imp_numerator_above", {"numerator": numerator, "denominator": denominator}))
+        wrong |= above
+    if "denominator" in given:
+        zero = ~bad & frame["denominator_value"].eq(0)
+        problems.rows(frame.loc[zero, ["file", "row"]], label("denominator"), Phrase("imp_zero_denominator"))
+        wrong |= zero
+    if {"actual", "numerator", "denominator"} <= set(given):
+        ratio = frame["numerator_value"] / frame["denominator_value"] * 100
+        off = ~bad & ~wrong & is_rate & (ratio - frame["actual_value"]).abs().gt(0.5)
+        problems.rows(frame.loc[off, ["file", "row"]], label("actual"),
+                      Phrase("imp_rate_mismatch", {"actual": frame["actual_value"], "ratio": ratio.round(2)}), "notice")
+    no_value = ~bad & np.logical_and.reduce([frame[f"{c}_value"].isna() for c in given])
+    problems.rows(frame.loc[no_value, ["file", "row"]], None, Phrase("imp_no_value"))
+    return wrong | no_value

@@ -269,8 +269,6 @@ _INTERFACE: dict[str, tuple[str, str]] = {
     "imp_blocked": ("Chưa thể nhập: sửa {n} lỗi trong tệp rồi tải lên lại. Không có gì được ghi.",
                     "Cannot import: fix the {n} errors in the file and upload it again. Nothing was written."),
     "imp_preview": ("Xem trước các thay đổi", "Preview of the changes"),
-    "imp_counts_import": ("Thêm mới {added}, thay đổi {changed}, giữ nguyên {unchanged} số liệu.",
-                          "{added} figures added, {changed} changed, {unchanged} unchanged."),
     "imp_counts_diff": ("Thêm mới {added}, thay đổi {changed}, bị xóa {removed} số liệu.",
                         "{added} figures added, {changed} changed, {removed} removed."),
     "imp_more_rows": ("Hiển thị {shown} / {total} dòng.", "Showing {shown} of {total} rows."),

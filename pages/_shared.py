@@ -68,6 +68,13 @@ def synced_multiselect(label: str, options: list, key: str, default: list, conta
     return values
 
 
+def indicator_picker(ctx: Context, container, key: str = "ind", default: str = "jobs_created",
+                     codes: list[str] | None = None) -> str:
+    """The indicator chooser of a page, kept in the URL."""
+    return synced_selectbox(t("indicator", ctx.lang), codes or list(ctx.catalogue["code"]), key, default,
+                            container=container, format_func=ctx.indicator_name)
+
+
 def build_context() -> Context:
     """Render the sidebar filters and return the chosen context (called once per run)."""
     side = st.sidebar

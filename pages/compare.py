@@ -7,14 +7,13 @@ from kpi.reports.spreadsheet import download_name
 from kpi.screens.compare import compare_screen
 from kpi.text.i18n import t
 from kpi.units.names import units_of_geography
-from pages._shared import PLOT_CONFIG, context, header, synced_selectbox, xlsx_download
+from pages._shared import PLOT_CONFIG, context, header, indicator_picker, synced_selectbox, xlsx_download
 
 ctx = context()
 header(t("page_compare", ctx.lang))
 
 left, right = st.columns([2, 1])
-indicator = synced_selectbox(t("indicator", ctx.lang), list(ctx.catalogue["code"]), "ind", "jobs_created",
-                             container=left, format_func=ctx.indicator_name)
+indicator = indicator_picker(ctx, left)
 regions = units_of_geography(ctx.units, ctx.geography, levels=("region",))
 scope = synced_selectbox(t("scope", ctx.lang), ["all"] + regions, "scope", "all", container=right,
                          format_func=lambda s: t("all_provinces", ctx.lang) if s == "all" else ctx.name(s))

@@ -20,7 +20,7 @@ from kpi.screens.domains import (
 )
 from kpi.text.i18n import t
 from kpi.units import boundaries
-from pages._shared import PLOT_CONFIG, context, header, synced_selectbox, verdict_badge, xlsx_download
+from pages._shared import PLOT_CONFIG, context, header, indicator_picker, synced_selectbox, verdict_badge, xlsx_download
 
 ctx = context()
 page = DOMAIN_PAGES[st.session_state.get("_domain_page") or "employment"]
@@ -72,8 +72,7 @@ for note in trend_notes(focus_trend, ctx.lang):
 
 st.subheader(t("dom_map", ctx.lang))
 left, right = st.columns([3, 2])
-indicator = synced_selectbox(t("indicator", ctx.lang), view.codes, f"map_{page.key}", view.focus[0],
-                             container=left, format_func=ctx.indicator_name)
+indicator = indicator_picker(ctx, left, f"map_{page.key}", view.focus[0], view.codes)
 kind = synced_selectbox(t("dom_map_kind", ctx.lang), ["tiles", "bubbles", "choropleth"], "map", "tiles",
                         container=right, format_func=lambda k: t(f"dom_map_{k}", ctx.lang))
 shown = map_view(view, ctx.units, ctx.catalogue, ctx.geography, indicator, kind, ctx.unit, ctx.lang,

@@ -7,14 +7,13 @@ from kpi.reports.spreadsheet import download_name
 from kpi.screens.trends import PERIOD_LENGTHS, length_label, trend_screen
 from kpi.text.i18n import t
 from kpi.units.names import units_of_geography
-from pages._shared import PLOT_CONFIG, context, header, synced_multiselect, synced_selectbox, xlsx_download
+from pages._shared import PLOT_CONFIG, context, header, indicator_picker, synced_multiselect, synced_selectbox, xlsx_download
 
 ctx = context()
 header(t("page_trends", ctx.lang))
 
 c1, c2 = st.columns([2, 1])
-indicator = synced_selectbox(t("indicator", ctx.lang), list(ctx.catalogue["code"]), "ind", "jobs_created",
-                             container=c1, format_func=ctx.indicator_name)
+indicator = indicator_picker(ctx, c1)
 length = synced_selectbox(t("period", ctx.lang), list(PERIOD_LENGTHS), "len", "12", container=c2,
                           format_func=lambda m: length_label(m, ctx.lang))
 targets = synced_multiselect(t("units_selected", ctx.lang), units_of_geography(ctx.units, ctx.geography), "units",

@@ -446,13 +446,6 @@ def test_present_page_defaults_to_the_settings_province(demo_dir):
 
 
 @pytest.mark.page
-def test_present_page_empty_state(empty_dir):
-    at = run_page("pages/present.py", empty_dir)
-    assert not at.exception, [e.value for e in at.exception]
-    assert any("Chưa có dữ liệu" in i.value for i in at.info)
-
-
-@pytest.mark.page
 @pytest.mark.parametrize("page", [None, "pages/compare.py", "pages/trends.py"])
 def test_pages_offer_excel_download(page, demo_dir):
     at = run_page(page, demo_dir, {"unit": UNIT, "period": PERIOD})

@@ -241,14 +241,6 @@ def test_domain_page_renders_on_demo(page, demo_dir):
 
 
 @pytest.mark.page
-@pytest.mark.parametrize("page", DOMAIN_PAGES)
-def test_domain_page_empty_state(page, empty_dir):
-    at = run_page(page, empty_dir)
-    assert not at.exception, [e.value for e in at.exception]
-    assert any("Chưa có dữ liệu" in i.value for i in at.info)
-
-
-@pytest.mark.page
 @pytest.mark.parametrize("kind", ["tiles", "bubbles", "choropleth"])
 def test_every_map_kind_on_a_page(kind, demo_dir, reference_dir, monkeypatch):
     monkeypatch.setenv("KPI_BOUNDARIES_63", str(reference_dir / "geo" / "vn63_provinces.topo.json"))

@@ -2,7 +2,11 @@
 import pytest
 from conftest import run_page
 
+from kpi.screens.domains import DOMAIN_PAGES
+
 PAGES = [None, "pages/compare.py", "pages/trends.py"]
+EVERY_PAGE = PAGES + [f"domain:{key}" for key in DOMAIN_PAGES] + ["pages/ranking.py", "pages/present.py"]
+# the Dữ liệu page on an empty folder offers the first import instead (tests/test_importer.py)
 
 
 @pytest.mark.page
@@ -14,8 +18,9 @@ def test_page_renders_on_demo(page, demo_dir):
 
 
 @pytest.mark.page
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", EVERY_PAGE)
 def test_page_empty_state(page, empty_dir):
+    """Every page of the navigation on an empty data folder: a helpful empty state, no traceback."""
     at = run_page(page, empty_dir)
     assert not at.exception, [e.value for e in at.exception]
     assert any("Chưa có dữ liệu" in i.value for i in at.info)

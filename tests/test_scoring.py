@@ -428,13 +428,6 @@ def test_page_saves_adjustment_as_new_version(demo_dir, tmp_path):
     assert any("dbscl-2025.v2.toml" in s.value for s in at.success)
 
 
-@pytest.mark.page
-def test_page_empty_state(empty_dir):
-    at = run_page("pages/ranking.py", empty_dir)
-    assert not at.exception, [e.value for e in at.exception]
-    assert any("Chưa có dữ liệu" in i.value for i in at.info)
-
-
 @pytest.mark.query
 def test_zero_rate_is_unbounded_on_overview_and_in_ranking(tmp_path):
     """A poor-household rate of 0% against a plan: 'exceeded' on the overview, full points in the ranking."""

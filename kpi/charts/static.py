@@ -1,5 +1,8 @@
 """Slide charts as Altair specifications, rendered to PNG without a browser (vl-convert-python).
 
+Each builder draws one slide of the briefing deck (a kpi.reports.deck.Slide: its kind, title and
+the data frame of its chart); the deck's module imports these, not the other way round.
+
 The same PNG is shown by the presentation mode and placed in the PowerPoint deck, so both show
 identical charts. Every label is at least 24 px at the chart's natural size (width x height), and
 all numbers drawn as text are preformatted by kpi.fmt (Vietnamese separators); axes show only
@@ -9,7 +12,6 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 import altair as alt
 import pandas as pd
@@ -17,9 +19,6 @@ import vl_convert as vlc
 
 from kpi.charts.theme import NOT_RATED, SLIDE_STATUS_COLOURS, SLIDE_STATUS_ORDER
 from kpi.text.i18n import t
-
-if TYPE_CHECKING:  # the slide model lives with the reports, which import these charts
-    from kpi.reports.deck import Slide
 
 WIDTH, HEIGHT = 1760, 760          # natural size in px; the PowerPoint image keeps this aspect
 LABEL_PX, TITLE_PX, MARK_PX = 26, 26, 26
@@ -41,7 +40,7 @@ def _configure(chart: alt.TopLevelMixin, width: int, height: int) -> alt.TopLeve
             .configure_view(stroke=None))
 
 
-def headline_chart(slide: Slide, lang: str = "vi", width: int = WIDTH, height: int = HEIGHT):
+def headline_chart(slide, lang: str = "vi", width: int = WIDTH, height: int = HEIGHT):
     """Per domain, indicators beating, meeting and missing the plan (stacked, counts inside)."""
     data = slide.data.sort_values(["domain_order", "status_order"]).copy()
     data["end"] = data.groupby("domain")["count"].cumsum()
@@ -61,7 +60,7 @@ def headline_chart(slide: Slide, lang: str = "vi", width: int = WIDTH, height: i
     return _configure(alt.layer(bars, text), width, height)
 
 
-def domain_chart(slide: Slide, lang: str = "vi", width: int = WIDTH, height: int = HEIGHT):
+def domain_chart(slide, lang: str = "vi", width: int = WIDTH, height: int = HEIGHT):
     """Each indicator's % of the whole-year plan, 100% marked; the figure written on the bar."""
     data = slide.data.copy()
     pct = data["achievement_pct"]
@@ -89,7 +88,7 @@ def domain_chart(slide: Slide, lang: str = "vi", width: int = WIDTH, height: int
     return _configure(alt.layer(bars, plan, inside, outside), width, height)
 
 
-def provinces_chart(slide: Slide, lang: str = "vi", width: int = WIDTH, height: int = HEIGHT):
+def provinces_chart(slide, lang: str = "vi", width: int = WIDTH, height: int = HEIGHT):
     """Provinces ranked by indicators meeting or beating the plan; the selected one highlighted."""
     data = slide.data.copy()
     data["colour"] = data["highlight"].map({True: "highlight", False: "other"})
@@ -107,7 +106,7 @@ def provinces_chart(slide: Slide, lang: str = "vi", width: int = WIDTH, height: 
     return _configure(alt.layer(bars, text), width, height)
 
 
-def emulation_chart(slide: Slide, lang: str = "vi", width: int = WIDTH, height: int = HEIGHT):
+def emulation_chart(slide, lang: str = "vi", width: int = WIDTH, height: int = HEIGHT):
     """Units of the emulation bloc by total points, rank in the label; the selected one highlighted."""
     data = slide.data.sort_values(["rank", "name"]).copy()
     data["label"] = [f"{r}. {n}" for r, n in zip(data["rank_label"], data["name"])]
@@ -130,7 +129,7 @@ BUILDERS = {"headline": headline_chart, "domain": domain_chart, "provinces": pro
             "emulation": emulation_chart}
 
 
-def slide_chart(slide: Slide, lang: str = "vi", width: int = WIDTH, height: int = HEIGHT):
+def slide_chart(slide, lang: str = "vi", width: int = WIDTH, height: int = HEIGHT):
     return BUILDERS[slide.kind](slide, lang, width, height)
 
 
@@ -144,5 +143,5 @@ def chart_png(chart, scale: float = 2.0) -> bytes:
     return _png(chart.to_json(), scale)
 
 
-def slide_png(slide: Slide, lang: str = "vi", scale: float = 2.0, width: int = WIDTH, height: int = HEIGHT) -> bytes:
+def slide_png(slide, lang: str = "vi", scale: float = 2.0, width: int = WIDTH, height: int = HEIGHT) -> bytes:
     return chart_png(slide_chart(slide, lang, width, height), scale)

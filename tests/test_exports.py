@@ -17,9 +17,10 @@ from hypothesis import strategies as st
 from kpi import cli
 from kpi.figures import figures, indicators
 from kpi.reports.deck import build_deck, presentation_unit, wrap
-from kpi.reports.excel import build_xlsx, figures_sheet
+from kpi.reports.excel import build_xlsx
 from kpi.reports.powerpoint import build_pptx
 from kpi.reports.settings import SettingsError, load_settings
+from kpi.reports.sheets import figures_sheet
 from kpi.reports.spreadsheet import table_to_xlsx_bytes
 from kpi.reports.word import ANNEX_HEADERS, build_docx
 from kpi.store.indicators import domains

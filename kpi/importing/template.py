@@ -11,21 +11,20 @@ import io
 from functools import lru_cache
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from kpi import store
 from kpi.importing.readers import CANONICAL, FIGURES_SHEET, TEMPLATE_HEADERS
 from kpi.periods import Period, parse_period
-from kpi.reports.spreadsheet import set_cell
+from kpi.reports.spreadsheet import set_cell, style_header
 from kpi.store.indicators import load_indicators
 from kpi.units.table import build_units
 
 REFERENCE_SHEET = "Danh mục"
 GUIDE_SHEET = "Hướng dẫn"
 TEMPLATE_ROWS = 5000          # rows covered by the drop-downs
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 COLUMN_WIDTHS = {"unit": 26, "period": 22, "indicator": 48, "actual": 14, "plan": 14, "numerator": 12,
                  "denominator": 12, "source": 40, "note": 30}
 GUIDE = [
@@ -59,9 +58,7 @@ def _header_row(sheet, headers: list[str], row: int = 1, column: int = 1) -> Non
     for offset, text in enumerate(headers):
         cell = sheet.cell(row=row, column=column + offset)
         set_cell(cell, text)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        style_header(cell)
 
 
 def build_template(snapshot: store.Snapshot | None = None) -> bytes:

@@ -7,33 +7,10 @@ from openpyxl import Workbook
 
 from kpi.reports.deck import Deck
 from kpi.reports.settings import Settings
-from kpi.reports.spreadsheet import excel_format, sheet_title, workbook_bytes, write_table, write_titles
+from kpi.reports.sheets import figures_sheet
+from kpi.reports.spreadsheet import sheet_title, workbook_bytes, write_table, write_titles
 from kpi.store.indicators import domains
-from kpi.text.figure_text import verdict_text
 from kpi.text.i18n import t
-
-
-def figures_sheet(frame: pd.DataFrame, catalogue: pd.DataFrame, lang: str = "vi",
-                  leading: dict[str, list] | None = None) -> pd.DataFrame:
-    """Figures (rows of kpi.figures) as an Excel table at full precision, formats in .attrs."""
-    meta = catalogue.set_index("code")
-    names = meta["name_vi" if lang == "vi" else "name_en"]
-    decimals = [int(meta.loc[c, "decimals"]) for c in frame["indicator"]]
-    out = pd.DataFrame({k: list(v) for k, v in (leading or {}).items()})
-    out[t("indicator", lang)] = [names[c] for c in frame["indicator"]]
-    out[t("uom", lang)] = [meta.loc[c, "unit_of_measure"] for c in frame["indicator"]]
-    out[t("actual", lang)] = frame["actual"].to_numpy()
-    out[t("plan", lang)] = frame["plan"].to_numpy()
-    out[t("achievement", lang)] = frame["achievement_pct"].to_numpy()
-    out[t("status", lang)] = [verdict_text(v, lang) for v in frame["verdict"]]
-    out[t("change", lang) + " (%)"] = frame["change_pct"].to_numpy()
-    out[t("change", lang) + f" ({t('points', lang)})"] = frame["change_pp"].to_numpy()
-    out[t("source", lang)] = frame["sources"].fillna("").to_numpy() if "sources" in frame else ""
-    formats = [excel_format(d) for d in decimals]
-    out.attrs["number_formats"] = {
-        t("actual", lang): formats, t("plan", lang): formats, t("achievement", lang): "#,##0.0",
-        t("change", lang) + " (%)": "#,##0.0", t("change", lang) + f" ({t('points', lang)})": "#,##0.00"}
-    return out
 
 
 def _annex_frame(deck: Deck) -> pd.DataFrame:

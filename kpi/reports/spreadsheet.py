@@ -11,19 +11,35 @@ from __future__ import annotations
 import io
 import math
 import re
+from functools import cache
+from types import SimpleNamespace
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from kpi.units.table import fold
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-_THIN = Side(style="thin", color="999999")
-BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+HEADER_COLOUR = "DDEBF7"
 INFINITY_TEXT = "∞"
+
+
+@cache
+def _openpyxl() -> SimpleNamespace:
+    """openpyxl and the cell styles. Heavy optional (about 13 MB): loaded when a workbook is written,
+    not by every page that only offers a download button."""
+    from openpyxl import Workbook  # noqa: PLC0415
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # noqa: PLC0415
+
+    thin = Side(style="thin", color="999999")
+    return SimpleNamespace(Workbook=Workbook, Font=Font, Alignment=Alignment,
+                           header_fill=PatternFill("solid", fgColor=HEADER_COLOUR),
+                           border=Border(left=thin, right=thin, top=thin, bottom=thin))
+
+
+def new_workbook():
+    """An empty openpyxl Workbook."""
+    return _openpyxl().Workbook()
 
 
 def is_formula_like(value) -> bool:
@@ -87,9 +103,10 @@ def sheet_title(name: str) -> str:
 
 
 def style_header(cell) -> None:
-    cell.font = Font(bold=True)
-    cell.fill = HEADER_FILL
-    cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    xl = _openpyxl()
+    cell.font = xl.Font(bold=True)
+    cell.fill = xl.header_fill
+    cell.alignment = xl.Alignment(wrap_text=True, vertical="center", horizontal="center")
 
 
 def write_rows(ws, header: list, rows: list[list], start_row: int = 1, widths: dict[int, float] | None = None,
@@ -100,13 +117,13 @@ def write_rows(ws, header: list, rows: list[list], start_row: int = 1, widths: d
         set_cell(cell, str(name))
         style_header(cell)
         if borders:
-            cell.border = BORDER
+            cell.border = _openpyxl().border
     for i, values in enumerate(rows, start=1):
         for j, value in enumerate(values, start=1):
             cell = ws.cell(start_row + i, j)
             set_cell(cell, value, number_format)
             if borders:
-                cell.border = BORDER
+                cell.border = _openpyxl().border
     for j, width in (widths or {}).items():
         ws.column_dimensions[ws.cell(start_row, j).column_letter].width = width
     ws.freeze_panes = ws.cell(start_row + 1, 1)
@@ -121,13 +138,13 @@ def write_table(ws, frame: pd.DataFrame, start_row: int, number_formats: dict | 
         cell = ws.cell(start_row, j)
         set_cell(cell, str(column))
         style_header(cell)
-        cell.border = BORDER
+        cell.border = _openpyxl().border
     for i, row in enumerate(frame.itertuples(index=False), start=1):
         for j, (column, value) in enumerate(zip(frame.columns, row), start=1):
             spec = formats.get(column)
             cell = ws.cell(start_row + i, j)
             set_cell(cell, value, spec[i - 1] if isinstance(spec, (list, tuple)) else spec)
-            cell.border = BORDER
+            cell.border = _openpyxl().border
     for j, column in enumerate(frame.columns, start=1):
         lengths = [len(str(column))] + [len(str(v)) for v in frame[column].head(500)]
         ws.column_dimensions[ws.cell(start_row, j).column_letter].width = min(max(lengths) + 2, 60)
@@ -139,11 +156,11 @@ def write_titles(ws, lines: list[str]) -> int:
     """Title lines at the top of a sheet; returns the row where a table can start."""
     for i, line in enumerate(lines, start=1):
         set_cell(ws.cell(i, 1), line)
-        ws.cell(i, 1).font = Font(bold=i == 1, size=13 if i == 1 else 11)
+        ws.cell(i, 1).font = _openpyxl().Font(bold=i == 1, size=13 if i == 1 else 11)
     return len(lines) + 2
 
 
-def workbook_bytes(workbook: Workbook) -> bytes:
+def workbook_bytes(workbook) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -154,7 +171,7 @@ def table_to_xlsx_bytes(frame: pd.DataFrame, sheet_name: str, title: str, number
 
     `number_formats` (column -> Excel format, or one format per row) defaults to frame.attrs['number_formats'].
     """
-    workbook = Workbook()
+    workbook = new_workbook()
     ws = workbook.active
     ws.title = sheet_title(sheet_name)
     start = write_titles(ws, [title]) if title else 1
@@ -165,8 +182,3 @@ def table_to_xlsx_bytes(frame: pd.DataFrame, sheet_name: str, title: str, number
 def download_name(*parts: str, ext: str = "xlsx") -> str:
     """An ASCII file name from display texts: ('Tổng quan', 'Vĩnh Long', '2025') -> 'tong-quan-vinh-long-2025.xlsx'."""
     return "-".join(fold(p).replace(" ", "-") for p in parts if p) + f".{ext}"
-
-
-def excel_format(decimals: int) -> str:
-    return "#,##0" + ("." + "0" * int(decimals) if int(decimals) > 0 else "")
-

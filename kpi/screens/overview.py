@@ -9,7 +9,7 @@ import pandas as pd
 from kpi import formulas
 from kpi.figures import figures_cached
 from kpi.periods import parse_period, period_label
-from kpi.reports.excel import figures_sheet
+from kpi.reports.sheets import figures_sheet
 from kpi.screens.tables import figure_table
 from kpi.store.indicators import domains
 from kpi.store.snapshots import Snapshot

@@ -8,7 +8,7 @@ import pandas as pd
 
 from kpi.figures import figures_cached
 from kpi.periods import parse_period
-from kpi.reports.excel import figures_sheet
+from kpi.reports.sheets import figures_sheet
 from kpi.screens.tables import figure_table, indicator_name
 from kpi.store.snapshots import Snapshot
 from kpi.text.i18n import t

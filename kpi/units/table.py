@@ -23,8 +23,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-import vietnamadminunits
-from vietnamadminunits.database import query
 
 from kpi.paths import CATALOGUE_DIR
 from kpi.periods import MERGER_DATE
@@ -68,6 +66,11 @@ def name_key(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _package_provinces() -> tuple[pd.DataFrame, pd.DataFrame, dict[str, list[str]]]:
+    # heavy optional: the package loads its database (~35 MB) on import; only building the units
+    # table (the demo, an import) needs it, not a page reading a snapshot
+    import vietnamadminunits  # noqa: PLC0415
+    from vietnamadminunits.database import query  # noqa: PLC0415
+
     cols = "province, provinceShort, provinceCode, provinceLat, provinceLon, provinceKey, provinceKeywords"
     old = pd.DataFrame(query(
         f"SELECT {cols}, COUNT(*) AS communes FROM admin_units_legacy GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY provinceCode"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from pathlib import Path
 
@@ -50,9 +51,15 @@ def _booleans_for(frame: pd.DataFrame, columns: list[str], fmt: str) -> pd.DataF
 
 
 def _snapshot(args) -> store.Snapshot:
+    """The snapshot asked for, or the newest intact one (saying which damaged ones were passed over)."""
+    if getattr(args, "snapshot", None) is None:
+        intact, damaged = store.intact_and_damaged(args.data_dir)
+        for snapshot, reason in damaged:
+            if not intact or snapshot.manifest.get("created_precise", "") > intact[0].manifest.get("created_precise", ""):
+                print(f"Lưu ý: bỏ qua bản dữ liệu hỏng {snapshot.id} ({reason})", file=sys.stderr)
     snapshot = store.get_snapshot(getattr(args, "snapshot", None), args.data_dir)
     if snapshot is None:
-        raise CliError(f"Chưa có bản dữ liệu nào trong {store.snapshots_dir(args.data_dir)}; "
+        raise CliError(f"Chưa có bản dữ liệu nào dùng được trong {store.snapshots_dir(args.data_dir)}; "
                        "chạy 'python -m kpi demo' hoặc 'python -m kpi import FILE'")
     return snapshot
 
@@ -82,7 +89,8 @@ def cmd_demo(args) -> int:
 
 def cmd_snapshots(args) -> int:
     rows = [{"id": s.id, "created": s.created, "created_by": s.manifest.get("created_by", ""),
-             "facts": s.manifest.get("counts", {}).get("facts"), "note": s.manifest.get("note", "")}
+             "facts": s.manifest.get("counts", {}).get("facts"), "note": s.manifest.get("note", ""),
+             "damaged": store.damage(s) or ""}
             for s in store.list_snapshots(args.data_dir)]
     if not rows:
         print(f"Chưa có bản dữ liệu nào trong {store.snapshots_dir(args.data_dir)}", file=sys.stderr)
@@ -192,6 +200,7 @@ def cmd_export(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m kpi", description="Bảng chỉ tiêu ngành LĐ-TB&XH")
     parser.add_argument("--data-dir", default=None, help="thư mục dữ liệu (mặc định data/ hoặc $KPI_DATA_DIR)")
+    parser.add_argument("--create", action="store_true", help="tạo thư mục dữ liệu nếu chưa có")
     sub = parser.add_subparsers(dest="command", required=True)
 
     sub.add_parser("demo", help="(re)build the demo snapshot").set_defaults(func=cmd_demo)
@@ -235,11 +244,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _check_data_dir(args) -> None:
+    """A data folder named on the command line or in KPI_DATA_DIR must exist (a typo would otherwise
+    start a new, empty data set), unless --create asks for a new one."""
+    named = args.data_dir or os.environ.get("KPI_DATA_DIR")
+    if named and not Path(named).is_dir():
+        if not args.create:
+            raise CliError(f"Thư mục dữ liệu {named} không tồn tại (gõ nhầm?); thêm --create để tạo thư mục mới")
+        Path(named).mkdir(parents=True)
+    store.remove_stale_temporaries(args.data_dir)
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; every failure is one line on stderr and exit status 1, never a traceback."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        _check_data_dir(args)
         return args.func(args)
     except (CliError, store.SnapshotError) as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
-        return 1
+    except OSError as exc:
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        print(f"Lỗi: không đọc hoặc ghi được tệp{where}: {exc.strerror or exc}", file=sys.stderr)
+    except Exception as exc:  # noqa: BLE001 - a user sees one line, not a traceback
+        print(f"Lỗi nội bộ ({type(exc).__name__}): {exc}", file=sys.stderr)
+    return 1

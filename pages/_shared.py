@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
@@ -13,6 +14,7 @@ from kpi.periods import period_label
 from kpi.reports.spreadsheet import XLSX_MIME, table_to_xlsx_bytes
 from kpi.text.figure_text import verdict_text
 from kpi.text.i18n import t
+from kpi.text.plain import markdown_escape
 from kpi.units.names import unit_name, units_of_geography
 from kpi.units.table import NATION
 
@@ -29,6 +31,8 @@ class Context:
     units: pd.DataFrame
     catalogue: pd.DataFrame
     periods: list[str]
+    newest: store.Snapshot | None = None                        # the newest intact snapshot
+    damaged: list[tuple[store.Snapshot, store.Damage]] = field(default_factory=list)  # passed over, with why
 
     def name(self, unit: str) -> str:
         return unit_name(self.units, unit, self.lang)
@@ -80,9 +84,9 @@ def build_context() -> Context:
     side = st.sidebar
     lang = synced_selectbox("Ngôn ngữ / Language", ["vi", "en"], "lang", "vi", container=side,
                             format_func=lambda v: "Tiếng Việt" if v == "vi" else "English")
-    snapshots = store.list_snapshots()
+    snapshots, damaged = store.intact_and_damaged()  # a damaged snapshot is never offered (SHA-256 checked)
     if not snapshots:
-        return Context(lang, None, 34, NATION, None, pd.DataFrame(), pd.DataFrame(), [])
+        return Context(lang, None, 34, NATION, None, pd.DataFrame(), pd.DataFrame(), [], None, damaged)
     ids = [s.id for s in snapshots]
     by_id = {s.id: s for s in snapshots}
     snap_id = synced_selectbox(
@@ -99,7 +103,7 @@ def build_context() -> Context:
     options = units_of_geography(units, geography)
     unit = synced_selectbox(t("unit", lang), options, "unit", NATION, container=side,
                             format_func=lambda u: unit_name(units, u, lang))
-    return Context(lang, snapshot, geography, unit, period, units, catalogue, periods)
+    return Context(lang, snapshot, geography, unit, period, units, catalogue, periods, snapshots[0], damaged)
 
 
 def context() -> Context:
@@ -109,15 +113,28 @@ def context() -> Context:
 def header(title: str) -> Context:
     """Page title, the snapshot it reads and the demo notice; stops with an empty state if no data."""
     ctx = context()
-    st.title(title)
+    st.title(markdown_escape(title))
+    for snapshot, reason in ctx.damaged:
+        why = t(f"snapshot_damage_{reason.kind}", ctx.lang, file=reason.file)
+        st.error(markdown_escape(t("snapshot_damaged", ctx.lang, id=snapshot.id, reason=why)), icon="⚠️")
     if ctx.snapshot is None:
         st.info(f"**{t('empty_title', ctx.lang)}** — " + t("empty_body", ctx.lang, dir=store.snapshots_dir()))
         st.stop()
     created = ctx.snapshot.created.replace("T", " ")[:16]
     st.caption(t("snapshot_caption", ctx.lang, id=ctx.snapshot.id, created=created))
+    if ctx.snapshot != ctx.newest:  # an older snapshot chosen, or a tab left open across an import
+        st.info(t("snapshot_not_newest", ctx.lang, id=ctx.snapshot.id, newest=ctx.newest.id), icon="🕒")
+        st.link_button(t("snapshot_show_newest", ctx.lang), newest_link(ctx.newest.id))
     if ctx.snapshot.is_demo:
         st.warning(t("demo_warning", ctx.lang), icon="ℹ️")
     return ctx
+
+
+def newest_link(snapshot_id: str) -> str:
+    """This view's link (the filters are in the URL) on another snapshot."""
+    params = {key: st.query_params.get_all(key) for key in st.query_params}
+    params["snap"] = [snapshot_id]
+    return "?" + urlencode(params, doseq=True)
 
 
 def verdict_badge(verdict: str, lang: str) -> str:

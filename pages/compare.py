@@ -6,6 +6,7 @@ from kpi.charts import screen as charts
 from kpi.reports.spreadsheet import download_name
 from kpi.screens.compare import compare_screen
 from kpi.text.i18n import t
+from kpi.text.plain import markdown_escape
 from kpi.units.names import units_of_geography
 from pages._shared import PLOT_CONFIG, context, header, indicator_picker, synced_selectbox, xlsx_download
 
@@ -20,13 +21,13 @@ scope = synced_selectbox(t("scope", ctx.lang), ["all"] + regions, "scope", "all"
 
 screen = compare_screen(ctx.snapshot, ctx.units, ctx.catalogue, ctx.geography, ctx.period, indicator,
                         None if scope == "all" else scope, ctx.lang, focus=ctx.unit)
-st.subheader(screen.title)
+st.subheader(markdown_escape(screen.title))
 if not screen.has_figures:
     st.info(t("no_figures", ctx.lang))
     st.stop()
 
 for column, aggregate in zip(st.columns(max(len(screen.aggregates), 1)), screen.aggregates):
-    column.metric(aggregate.name, aggregate.value)
+    column.metric(markdown_escape(aggregate.name), aggregate.value)
 
 meta = screen.meta
 st.plotly_chart(charts.ranked_bars(screen.provinces, name_col="name", highlight=screen.highlight,
@@ -34,10 +35,10 @@ st.plotly_chart(charts.ranked_bars(screen.provinces, name_col="name", highlight=
                                    direction=int(meta["direction"]), lang=ctx.lang),
                 width="stretch", config=PLOT_CONFIG)
 if screen.missing:
-    st.caption(f"{t('missing', ctx.lang)}: {', '.join(screen.missing)}")
+    st.caption(markdown_escape(f"{t('missing', ctx.lang)}: {', '.join(screen.missing)}"))
 
 st.dataframe(screen.table, hide_index=True, width="stretch", height=min(38 * len(screen.table) + 40, 900))
 xlsx_download(screen.sheet, t("page_compare", ctx.lang), screen.title,
               download_name(t("page_compare", ctx.lang), indicator, ctx.period), ctx.lang)
 if screen.highlight_note:
-    st.caption(screen.highlight_note)
+    st.caption(markdown_escape(screen.highlight_note))

@@ -19,6 +19,7 @@ from kpi.screens.domains import (
     trend_notes,
 )
 from kpi.text.i18n import t
+from kpi.text.plain import html_text, markdown_escape
 from kpi.units import boundaries
 from pages._shared import PLOT_CONFIG, context, header, indicator_picker, synced_selectbox, verdict_badge, xlsx_download
 
@@ -45,14 +46,14 @@ cards = focus_cards(view, ctx.catalogue, ctx.lang)
 columns = st.columns(min(len(cards), 5))
 for i, card in enumerate(cards):
     with columns[i % len(columns)].container(border=True):
-        st.markdown(f"**{card.title}**")
-        st.markdown(f"<div style='font-size:2rem;font-weight:700;line-height:1.2'>{card.value}</div>",
+        st.markdown(f"**{markdown_escape(card.title)}**")
+        st.markdown(f"<div style='font-size:2rem;font-weight:700;line-height:1.2'>{html_text(card.value)}</div>",
                     unsafe_allow_html=True)
         if card.verdict == "context_only":
-            st.caption(card.verdict_text)
+            st.caption(markdown_escape(card.verdict_text))
         else:
             st.markdown(verdict_badge(card.verdict, ctx.lang), unsafe_allow_html=True)
-        st.caption(card.caption)
+        st.caption(markdown_escape(card.caption))
 
 st.subheader(t("dom_all_indicators", ctx.lang))
 table = indicator_table(view, ctx.catalogue, ctx.lang)
@@ -68,7 +69,7 @@ focus_trend = domain_trend(ctx.snapshot, ctx.units, ctx.unit, ctx.periods, ctx.p
 builder = domain_charts.combo if page.chart == "combo" else domain_charts.multiples
 st.plotly_chart(builder(focus_trend.frame, ctx.catalogue, view.focus, ctx.lang), width="stretch", config=PLOT_CONFIG)
 for note in trend_notes(focus_trend, ctx.lang):
-    st.caption(note)
+    st.caption(markdown_escape(note))
 
 st.subheader(t("dom_map", ctx.lang))
 left, right = st.columns([3, 2])
@@ -83,18 +84,18 @@ elif shown.kind == "bubbles":
     fig = maps.bubbles(shown.values, ctx.units, shown.highlight, ctx.lang, outline=shown.features)
 else:
     fig = maps.tile_grid(shown.values, ctx.units, ctx.geography, shown.highlight, ctx.lang)
-st.markdown(f"**{shown.values.title}** ({shown.values.unit_of_measure})")
+st.markdown(f"**{markdown_escape(shown.values.title)}** ({markdown_escape(shown.values.unit_of_measure)})")
 st.plotly_chart(fig, width="content", config=PLOT_CONFIG)
 for note in shown.notes:
-    st.caption(note)
+    st.caption(markdown_escape(note))
 for info in shown.infos:
-    st.info(info)
+    st.info(markdown_escape(info))
 for warning in shown.warnings:
-    st.warning(warning)
+    st.warning(markdown_escape(warning))
 
 trend = indicator_trend(ctx.snapshot, ctx.units, ctx.catalogue, ctx.unit, ctx.periods, ctx.period, indicator,
                         ctx.geography, ctx.lang)
-st.subheader(trend.title)
+st.subheader(markdown_escape(trend.title))
 if trend.trend.frame["actual"].notna().sum() == 0:
     st.info(t("no_figures", ctx.lang))
 else:
@@ -103,4 +104,4 @@ else:
                                        unit_of_measure=meta["unit_of_measure"], lang=ctx.lang,
                                        show_plan=not trend.rate), width="stretch", config=PLOT_CONFIG)
 for note in trend.notes:
-    st.caption(note)
+    st.caption(markdown_escape(note))

@@ -5,6 +5,7 @@ import streamlit as st
 from kpi.reports.spreadsheet import download_name
 from kpi.screens.overview import overview_screen
 from kpi.text.i18n import t
+from kpi.text.plain import html_text, markdown_escape
 from pages._shared import context, header, verdict_badge, xlsx_download
 
 ctx = context()
@@ -16,22 +17,22 @@ if not screen.has_figures:
     st.info(t("no_figures", ctx.lang))
     st.stop()
 
-st.markdown(f"#### {screen.summary}")
+st.markdown(f"#### {markdown_escape(screen.summary)}")
 for sentence in screen.sentences:
-    st.markdown(f"- {sentence}")
+    st.markdown(f"- {markdown_escape(sentence)}")
 if screen.cumulative:
     st.caption(t("progress_note", ctx.lang))
 
 for section in screen.sections:
-    st.subheader(section.title)
+    st.subheader(markdown_escape(section.title))
     columns = st.columns(4)
     for i, card in enumerate(section.cards):
         with columns[i % 4].container(border=True):
-            st.markdown(f"**{card.title}**")
-            st.markdown(f"<div style='font-size:2rem;font-weight:700;line-height:1.2'>{card.value}</div>",
+            st.markdown(f"**{markdown_escape(card.title)}**")
+            st.markdown(f"<div style='font-size:2rem;font-weight:700;line-height:1.2'>{html_text(card.value)}</div>",
                         unsafe_allow_html=True)
             st.markdown(verdict_badge(card.verdict, ctx.lang), unsafe_allow_html=True)
-            st.caption(card.caption)
+            st.caption(markdown_escape(card.caption))
 
 with st.expander(t("source", ctx.lang)):
     st.dataframe(screen.table, hide_index=True, width="stretch")

@@ -1,7 +1,6 @@
 """Trình chiếu: the briefing for a projector. One slide at a time, one large chart each, nothing else
 on screen. The slides are kpi.reports.deck.build_deck; the charts are the same PNGs as in the PowerPoint."""
 import base64
-import html
 
 import streamlit as st
 
@@ -10,6 +9,7 @@ from kpi.reports.deck import DeckError, build_deck, presentation_unit
 from kpi.reports.exports import DOCX_MIME, PPTX_MIME, export_bytes, export_file_name
 from kpi.reports.settings import SettingsError, load_settings
 from kpi.text.i18n import t
+from kpi.text.plain import html_text
 from pages._shared import context, header
 
 st.markdown(
@@ -60,13 +60,13 @@ def move(step: int) -> None:
     st.session_state["present_slide"] = min(max(st.session_state["present_slide"] + step, 0), count - 1)
 
 
-st.markdown(f"<p class='slide-title'>{html.escape(slide.title)}</p><p class='slide-sub'>{html.escape(slide.subtitle)}</p>",
+st.markdown(f"<p class='slide-title'>{html_text(slide.title)}</p><p class='slide-sub'>{html_text(slide.subtitle)}</p>",
             unsafe_allow_html=True)
 # an <img> of its own: st.image would shrink the PNG to 1460 px and the labels below 24 px
 png = base64.b64encode(slide_png(slide, ctx.lang)).decode("ascii")
-st.markdown(f"<img class='slide-chart' alt='{html.escape(slide.title, quote=True)}' src='data:image/png;base64,{png}'>",
+st.markdown(f"<img class='slide-chart' alt='{html_text(slide.title)}' src='data:image/png;base64,{png}'>",
             unsafe_allow_html=True)
-st.markdown(f"<p class='slide-summary'>{html.escape(slide.summary)}</p>", unsafe_allow_html=True)
+st.markdown(f"<p class='slide-summary'>{html_text(slide.summary)}</p>", unsafe_allow_html=True)
 
 last = index == count - 1
 downloads = last and settings is not None
@@ -76,7 +76,7 @@ columns[0].button(t("exp_prev", ctx.lang), on_click=move, args=(-1,), disabled=i
 columns[1].button(t("exp_next", ctx.lang), on_click=move, args=(1,), disabled=last, shortcut="Right",
                   width="stretch")
 demo = f" · {t('exp_demo_short', ctx.lang)}" if deck.is_demo else ""
-columns[2].markdown(f"<div class='slide-foot'>{index + 1}/{count} · {html.escape(deck.footer() + demo)}</div>",
+columns[2].markdown(f"<div class='slide-foot'>{index + 1}/{count} · {html_text(deck.footer() + demo)}</div>",
                     unsafe_allow_html=True)
 if downloads:  # on the last slide, out of the way of the talk
     columns[3].download_button(t("exp_download_pptx", ctx.lang), lambda: export_bytes("pptx", deck, settings),

@@ -6,6 +6,7 @@ from kpi.charts import screen as charts
 from kpi.reports.spreadsheet import download_name
 from kpi.screens.trends import PERIOD_LENGTHS, length_label, trend_screen
 from kpi.text.i18n import t
+from kpi.text.plain import markdown_escape
 from kpi.units.names import units_of_geography
 from pages._shared import PLOT_CONFIG, context, header, indicator_picker, synced_multiselect, synced_selectbox, xlsx_download
 
@@ -23,7 +24,7 @@ if not targets:
     st.stop()
 
 screen = trend_screen(ctx.snapshot, ctx.units, ctx.catalogue, targets, ctx.periods, int(length), indicator, ctx.lang)
-st.subheader(screen.title)
+st.subheader(markdown_escape(screen.title))
 if not screen.has_figures:
     st.info(t("no_figures", ctx.lang))
     st.stop()
@@ -33,7 +34,7 @@ st.plotly_chart(charts.trend_lines(screen.frame, name_col="name", decimals=int(m
                                    unit_of_measure=meta["unit_of_measure"], lang=ctx.lang),
                 width="stretch", config=PLOT_CONFIG)
 for note in screen.notes:
-    st.caption(note)
+    st.caption(markdown_escape(note))
 
 st.markdown(f"**{t('change', ctx.lang)}**")
 st.plotly_chart(charts.change_bars(screen.frame, name_col="name", lang=ctx.lang), width="stretch", config=PLOT_CONFIG)

@@ -25,6 +25,7 @@ PagesManager.uses_pages_directory = False
 def _preload_newest_snapshot() -> None:
     """Load the newest snapshot into DuckDB while the server starts, so the first visitor does not wait."""
     try:
+        store.remove_stale_temporaries()  # folders left by killed imports
         snapshot = store.get_snapshot()
         if snapshot is not None:
             figures.units(snapshot), figures.indicators(snapshot), figures.available_periods(snapshot)

@@ -3,16 +3,21 @@
 catalogue files (indicators.py)."""
 from kpi.store.database import cursor
 from kpi.store.snapshots import (
-                                 FACT_COLUMNS,
-                                 Snapshot,
-                                 SnapshotError,
-                                 get_snapshot,
-                                 get_snapshot_at,
-                                 list_snapshots,
-                                 read_table,
-                                 snapshots_dir,
-                                 write_snapshot,
+    FACT_COLUMNS,
+    Damage,
+    Snapshot,
+    SnapshotError,
+    damage,
+    get_snapshot,
+    get_snapshot_at,
+    intact_and_damaged,
+    list_snapshots,
+    read_table,
+    remove_stale_temporaries,
+    snapshots_dir,
+    write_snapshot,
 )
 
-__all__ = ["FACT_COLUMNS", "Snapshot", "SnapshotError", "cursor", "get_snapshot", "get_snapshot_at",
-           "list_snapshots", "read_table", "snapshots_dir", "write_snapshot"]
+__all__ = ["FACT_COLUMNS", "Damage", "Snapshot", "SnapshotError", "cursor", "damage", "get_snapshot", "get_snapshot_at",
+           "intact_and_damaged", "list_snapshots", "read_table", "remove_stale_temporaries", "snapshots_dir",
+           "write_snapshot"]

@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 
 from kpi.periods import parse_period
-from kpi.store.snapshots import TABLES, Snapshot
+from kpi.store.snapshots import TABLES, Snapshot, SnapshotError, damage
 from kpi.store.sql import load_sql
 from kpi.units import geography
 
@@ -42,6 +42,9 @@ def periods_table(periods: list[str]) -> pd.DataFrame:
 
 
 def _build(snapshot: Snapshot, atom_map) -> duckdb.DuckDBPyConnection:
+    reason = damage(snapshot)
+    if reason:  # never load numbers from a file that is not what the manifest says
+        raise SnapshotError(f"Bản dữ liệu {snapshot.id} bị hỏng, không dùng được: {reason}")
     con = duckdb.connect(":memory:")
     con.execute(load_sql("load_attach"))
     con.execute(load_sql("load_use"))

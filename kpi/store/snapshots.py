@@ -15,8 +15,10 @@ import os
 import re
 import shutil
 import socket
+import time
 import uuid
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -89,15 +91,98 @@ def list_snapshots(data_dir: Path | str | None = None) -> list[Snapshot]:
     return sorted(found, key=lambda s: (s.manifest.get("created_precise", s.created), s.id), reverse=True)
 
 
+@dataclass(frozen=True)
+class Damage:
+    """What is wrong with a snapshot's files: `kind` is 'hash' (a file differs from its manifest),
+    'unreadable' or 'no_files'; str() says it in Vietnamese for the command line."""
+    file: str
+    kind: str
+
+    def __str__(self) -> str:
+        return {"hash": f"{self.file}: mã băm SHA-256 không khớp với manifest.json",
+                "unreadable": f"{self.file}: không đọc được tệp",
+                "no_files": "manifest.json không liệt kê tệp nào"}[self.kind]
+
+
+@lru_cache(maxsize=256)
+def damage(snapshot: Snapshot) -> Damage | None:
+    """Why the snapshot's files do not match its manifest (a damaged or altered file), or None.
+
+    Checked once per snapshot and process (the SHA-256 of every Parquet file against the manifest):
+    a damaged snapshot is never loaded, so no page shows numbers read from a corrupt file.
+    """
+    for name, info in snapshot.manifest.get("files", {}).items():
+        path = snapshot.path / name
+        try:
+            if _sha256(path) != info.get("sha256"):
+                return Damage(name, "hash")
+        except OSError:
+            return Damage(name, "unreadable")
+    return None if snapshot.manifest.get("files") else Damage("manifest.json", "no_files")
+
+
+def intact_and_damaged(data_dir: Path | str | None = None) -> tuple[list[Snapshot], list[tuple[Snapshot, Damage]]]:
+    """The snapshots whose files match their manifest (newest first), and the damaged ones with why."""
+    intact, damaged = [], []
+    for snapshot in list_snapshots(data_dir):
+        reason = damage(snapshot)
+        if reason is None:
+            intact.append(snapshot)
+        else:
+            damaged.append((snapshot, reason))
+    return intact, damaged
+
+
 def get_snapshot(snapshot_id: str | None = None, data_dir: Path | str | None = None) -> Snapshot | None:
-    """The snapshot with this id, or the newest one when `snapshot_id` is None."""
-    snapshots = list_snapshots(data_dir)
+    """The snapshot with this id, or the newest intact one when `snapshot_id` is None.
+
+    A snapshot asked for by id that is damaged is refused with the reason (SnapshotError).
+    """
     if snapshot_id is None:
-        return snapshots[0] if snapshots else None
-    for snapshot in snapshots:
+        intact, _damaged = intact_and_damaged(data_dir)
+        return intact[0] if intact else None
+    for snapshot in list_snapshots(data_dir):
         if snapshot.id == snapshot_id:
+            reason = damage(snapshot)
+            if reason:
+                raise SnapshotError(f"Bản dữ liệu {snapshot_id} bị hỏng, không dùng được: {reason}")
             return snapshot
     raise SnapshotError(f"Không có bản dữ liệu (snapshot) '{snapshot_id}' trong {snapshots_dir(data_dir)}")
+
+
+STALE_AFTER_S = 3600  # a temporary folder without a live owner, older than this, is a killed write
+
+
+def remove_stale_temporaries(data_dir: Path | str | None = None) -> list[str]:
+    """Remove the temporary folders that killed writes left behind; return their names.
+
+    A write records its host and process in `.owner`; a folder whose process is gone (same host),
+    or without an owner and older than an hour, is removed. A write still running is never touched.
+    """
+    root = snapshots_dir(data_dir)
+    removed = []
+    if not root.is_dir():
+        return removed
+    for folder in root.glob(".tmp-*"):
+        try:
+            host, pid = (folder / ".owner").read_text(encoding="utf-8").split()
+            gone = host == socket.gethostname() and not _process_alive(int(pid))
+        except (OSError, ValueError):
+            gone = time.time() - folder.stat().st_mtime > STALE_AFTER_S
+        if gone:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder.name)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def normalise_facts(facts: pd.DataFrame) -> pa.Table:
@@ -145,6 +230,7 @@ def write_snapshot(
     tmp = root / f".tmp-{snapshot_id}"
     tmp.mkdir()
     try:
+        (tmp / ".owner").write_text(f"{socket.gethostname()} {os.getpid()}", encoding="utf-8")
         tables = {
             "facts": normalise_facts(facts),
             "units": pa.Table.from_pandas(units.reset_index(drop=True), preserve_index=False),
@@ -175,6 +261,7 @@ def write_snapshot(
         _verify(tmp, manifest)
         manifest_path = tmp / "manifest.json"
         manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        (tmp / ".owner").unlink()  # the snapshot holds only what its manifest lists
         for path in tmp.iterdir():
             with open(path, "rb") as handle:
                 os.fsync(handle.fileno())

@@ -58,7 +58,10 @@ def colour_scale(direction: int) -> list[str]:
 
 
 def colour_of(value: float, low: float, high: float, direction: int) -> str:
-    position = 0.5 if high == low else (value - low) / (high - low)
+    with np.errstate(invalid="ignore"):
+        position = 0.5 if high == low else (value - low) / (high - low)
+    if not math.isfinite(position):  # an infinite figure (a snapshot past the importer's bounds)
+        position = 1.0 if value == high else 0.0 if value == low else 0.5
     return pcolors.sample_colorscale(colour_scale(direction), [min(max(position, 0.0), 1.0)])[0]
 
 

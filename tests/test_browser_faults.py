@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
 from browser_support import chromium, needs_chromium, served_app
+
 from kpi import store
 
 pytestmark = [needs_chromium, pytest.mark.browser]

@@ -6,10 +6,10 @@ import math
 import shutil
 
 import pytest
+from conftest import run_page
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import run_page
 from kpi import store
 from kpi.figures import figures
 from kpi.reports.deck import build_deck

@@ -31,27 +31,36 @@ ctx = context()
 header(t("page_ranking", ctx.lang))
 lang = ctx.lang
 
-paths = {p.name: p for p in scoring.list_scorecards()}
-if not paths:
+# every file is listed, a malformed one with its error: it never keeps the others from working
+entries = {e.name: e for e in scoring.scorecard_entries()}
+if not entries:
     st.info(t("rank_no_scorecards", lang))
     st.stop()
 if "rank_pending_sc" in st.session_state:  # a version saved in the last run becomes the choice
     st.session_state["sc"] = st.session_state.pop("rank_pending_sc")
-names = list(paths)
-chosen = synced_selectbox(t("rank_scorecard", lang), names, "sc", names[0],
-                          format_func=lambda n: view.scorecard_option(n, paths[n], lang))
+names = list(entries)
+valid = [n for n in names if entries[n].error is None]
+chosen = synced_selectbox(t("rank_scorecard", lang), names, "sc", valid[0] if valid else names[0],
+                          format_func=lambda n: view.scorecard_option(entries[n], lang))
+notice = view.invalid_notice(list(entries.values()), lang)
+if notice:
+    st.caption(view.plain(notice))
+path = entries[chosen].path
 try:
-    card, inputs = scoring.load_inputs(scoring.load_scorecard(paths[chosen]), ctx.snapshot)  # facts_aggregate.sql
+    if entries[chosen].error is not None:
+        raise entries[chosen].error
+    card, inputs = scoring.load_inputs(entries[chosen].scorecard, ctx.snapshot)  # facts_aggregate.sql
 except scoring.ScorecardError as exc:
-    st.error(exc.message(lang))
+    st.error(view.plain(exc.message(lang)))
+    st.info(view.plain(t("score_invalid_chosen", lang, name=chosen)))
     st.stop()
-st.caption(t("rank_caption", lang, bloc=card.bloc, period=period_label(card.period, lang), version=card.version,
-             issued=card.issued))
+st.caption(view.plain(t("rank_caption", lang, bloc=card.bloc, period=period_label(card.period, lang),
+                        version=card.version, issued=card.issued)))
 if inputs["actual"].isna().all():
-    st.info(t("rank_no_data", lang, id=ctx.snapshot.id, period=period_label(card.period, lang)))
+    st.info(view.plain(t("rank_no_data", lang, id=ctx.snapshot.id, period=period_label(card.period, lang))))
     st.stop()
 if "saved_msg" in st.session_state:
-    st.success(st.session_state.pop("saved_msg"))
+    st.success(view.plain(st.session_state.pop("saved_msg")))
 
 result = scoring.score(card, inputs, lang)
 units = list(result.ranking["unit"])
@@ -62,13 +71,13 @@ st.subheader(t("rank_result", lang))
 st.dataframe(view.ranking_table(result, lang), hide_index=True, width="stretch",
              height=min(36 * len(units) + 40, 720))
 for sentence in view.summary_sentences(result, lang):
-    st.warning(sentence)
+    st.warning(view.plain(sentence))
 
 # ---- breakdown of one unit
 st.subheader(t("rank_breakdown", lang))
 focus = st.selectbox(t("unit", lang), units, format_func=unit_names.get, key="rank_focus")
 st.plotly_chart(charts.breakdown_chart(result, focus, lang), width="stretch", config=PLOT)
-st.table(view.breakdown_table(result, focus, lang).set_index(t("rank_criterion", lang)))
+st.table(view.plain_table(view.breakdown_table(result, focus, lang).set_index(t("rank_criterion", lang))))
 
 # ---- two units side by side
 st.subheader(t("rank_two_units", lang))
@@ -80,16 +89,16 @@ st.dataframe(view.side_by_side_table(result, unit_a, unit_b, lang), hide_index=T
 
 # ---- weights adjustable live
 st.subheader(t("rank_weights", lang))
-st.caption(t("rank_weights_help", lang, sheet=f"{card.sheet_points:g}"))
+st.caption(view.plain(t("rank_weights_help", lang, sheet=f"{card.sheet_points:g}")))
 columns = st.columns(4)
 trial_points = {}
 for i, c in enumerate(card.criteria):
-    value = columns[i % 4].slider(f"{c.id}. {c.label}", 0, int(round(c.points * 2)), int(round(c.points)),
-                                  step=1, key=f"rank_w_{c.id}")
+    value = columns[i % 4].slider(view.plain(f"{c.id}. {c.label}"), 0, int(round(c.points * 2)),
+                                  int(round(c.points)), step=1, key=f"rank_w_{c.id}")
     if value != int(round(c.points)):  # untouched sliders keep the scorecard's exact points
         trial_points[c.id] = value
 changes = scoring.rank_changes(result, scoring.score(scoring.with_points(card, trial_points), inputs, lang))
-st.info(view.changes_sentence(changes, lang))
+st.info(view.plain(view.changes_sentence(changes, lang)))
 st.dataframe(view.changes_table(changes, lang), hide_index=True, width="stretch")
 
 # ---- bonus and penalty items, saved as a new version of the scorecard
@@ -108,21 +117,28 @@ with st.form("rank_adjust_form", clear_on_submit=True):
             st.error(t("rank_adjust_need_reason", lang))
         else:
             items = list(card.adjustments) + [scoring.Adjustment(adj_unit, float(adj_points), adj_reason.strip())]
-            saved = scoring.save_version(card, items)
-            st.session_state["rank_pending_sc"] = saved.name
-            st.session_state["saved_msg"] = t("rank_adjust_saved", lang, name=saved.name)
-            st.rerun()
+            try:  # the items are checked and the file written in kpi.scoring (never half a file)
+                saved = scoring.save_version(card, items)
+            except scoring.ScorecardError as exc:
+                st.error(view.plain(exc.message(lang)))
+            else:
+                st.session_state["rank_pending_sc"] = saved.name
+                st.session_state["saved_msg"] = t("rank_adjust_saved", lang, name=saved.name)
+                st.rerun()
 
 # ---- robustness: Monte Carlo over weights and methods
 st.subheader(t("rank_robustness", lang))
 s1, s2 = st.columns(2)
 spread = s1.slider(t("rank_spread", lang), 0, 50, 25, step=5, key="rank_spread")
 switch = s2.slider(t("rank_switch", lang), 0, 50, 25, step=5, key="rank_switch")
-sens, workbook = robustness_and_workbook(ctx.snapshot, str(paths[chosen]), paths[chosen].stat().st_mtime,
-                                         spread, switch)
-st.caption(t("rank_robustness_help", lang, draws=fmt.number(sens.draws, 0, lang), spread=spread,
-             switch=switch, seed=sens.seed))
-(st.success if sens.robust else st.warning)(sens.sentence(lang))
+try:
+    sens, workbook = robustness_and_workbook(ctx.snapshot, str(path), path.stat().st_mtime, spread, switch)
+except (scoring.ScorecardError, OSError) as exc:  # the file changed or went away since it was listed
+    st.error(view.plain(exc.message(lang) if isinstance(exc, scoring.ScorecardError) else str(exc)))
+    st.stop()
+st.caption(view.plain(t("rank_robustness_help", lang, draws=fmt.number(sens.draws, 0, lang), spread=spread,
+                        switch=switch, seed=sens.seed)))
+(st.success if sens.robust else st.warning)(view.plain(sens.sentence(lang)))
 st.plotly_chart(charts.rank_band_chart(sens, lang), width="stretch", config=PLOT)
 st.dataframe(view.sensitivity_table(sens, lang), hide_index=True, width="stretch")
 

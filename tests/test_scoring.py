@@ -4,6 +4,8 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import os
+import re
 import shutil
 import tomllib
 import unicodedata
@@ -403,14 +405,15 @@ def test_page_weights_trial(demo_dir, demo_snapshot):
                                        demo_snapshot)
     expected = scoring.rank_changes(scoring.score(card, inputs),
                                     scoring.score(scoring.with_points(card, {"C7": 10}), inputs))
-    assert any(i.value == scoring_view.changes_sentence(expected) for i in at.info)
+    assert any(i.value == scoring_view.plain(scoring_view.changes_sentence(expected)) for i in at.info)
 
 
 @pytest.mark.page
 def test_page_agency_bloc_shows_incomplete(demo_dir):
     at = run_page("pages/ranking.py", demo_dir, {"sc": "so-vinh-long-don-vi-2024.toml"})
     assert not at.exception, [e.value for e in at.exception]
-    assert any("Trường Trung cấp nghề Vĩnh Long" in w.value and "Thiếu số liệu" in w.value for w in at.warning)
+    assert any("Trường Trung cấp nghề Vĩnh Long" in unescape(w.value) and "Thiếu số liệu" in w.value
+               and "xếp sau mọi đơn vị đủ số liệu" in unescape(w.value) for w in at.warning)
 
 
 @pytest.mark.page
@@ -425,7 +428,7 @@ def test_page_saves_adjustment_as_new_version(demo_dir, tmp_path):
     saved = list((data / "scorecards").glob("*.toml"))
     assert [p.name for p in saved] == ["dbscl-2025.v2.toml"]
     assert scoring.load_scorecard(saved[0]).adjustments[-1].points == -2.0
-    assert any("dbscl-2025.v2.toml" in s.value for s in at.success)
+    assert any("dbscl-2025.v2.toml" in unescape(s.value) for s in at.success)
 
 
 @pytest.mark.query
@@ -447,6 +450,11 @@ def test_zero_rate_is_unbounded_on_overview_and_in_ranking(tmp_path):
         assert detail["points"] == 10 and detail["achievement_pct"] == overview["achievement_pct"]
         assert not detail["missing"] and achievement_text(np.inf, lang) in detail["formula"]
     assert result.ranking.iloc[0]["unit"] == "VN-01" and result.ranking.iloc[0]["total"] == 10
+
+
+def unescape(text) -> str:
+    """What a reader sees of a text escaped by kpi.screens.ranking.plain (escapes and word joiners undone)."""
+    return re.sub(r"\\(.)", r"\1", str(text)).replace(scoring_view.WORD_JOINER, "")
 
 
 def _vietnamese(text: str) -> bool:
@@ -474,12 +482,13 @@ def test_english_page_says_no_vietnamese_sentence(demo_dir, demo_snapshot, name,
             text = text.replace(word, "")
         return text
 
-    texts = [m.value for m in list(at.warning) + list(at.success) + list(at.info) + list(at.error)]
+    texts = [unescape(m.value) for m in list(at.warning) + list(at.success) + list(at.info) + list(at.error)]
     for element in list(at.dataframe) + list(at.table):
         frame = element.value
-        texts += [str(c) for c in frame.columns] + [str(i) for i in frame.index]
-        texts += [str(v) for column in frame.columns for v in frame[column]]
-    breakdown = at.table[0].value
+        texts += [unescape(c) for c in frame.columns] + [unescape(i) for i in frame.index]
+        texts += [unescape(v) for column in frame.columns for v in frame[column]]
+    breakdown = at.table[0].value.map(unescape)
+    breakdown.columns = [unescape(c) for c in breakdown.columns]
     assert {"Method", "Formula"} <= set(breakdown.columns)
     if focus:
         assert any(f.startswith("Not scored: ") for f in breakdown["Formula"])
@@ -508,7 +517,511 @@ def test_english_page_says_a_scorecard_error_in_english(demo_dir, tmp_path):
         .replace('method = "rank"', 'method = "average"'), encoding="utf-8")
     at = run_page("pages/ranking.py", data, {"lang": "en", "sc": "bad.toml"})
     assert not at.exception, [e.value for e in at.exception]
-    assert [e.value for e in at.error] == [
+    assert [unescape(e.value) for e in at.error] == [
         f"{data / 'scorecards' / 'bad.toml'}, [[criteria]] no. 7 ('C7'): the method 'average' is not valid "
         "(choose one of: plan_ratio, goalposts, leader, rank)"]
     assert "bad.toml — (invalid scorecard)" in at.selectbox(key="sc").options
+
+
+# --------------------------------------------------------------------------- scorecards validated as data (issue 15)
+
+CARD_2025 = REPO / "data" / "scorecards" / "dbscl-2025.toml"
+
+
+def _card_file(folder, name: str, old: str, new: str):
+    """dbscl-2025.toml with one line changed, written to `folder/name`."""
+    text = CARD_2025.read_text(encoding="utf-8")
+    assert old in text
+    path = folder / name
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+# the issue's cases: each was accepted and ranked (all tied first, NaN totals ranked 1-13, everyone
+# 0, 50 points off everyone) or broke every scorecard (version = "v2" raised a bare ValueError)
+ISSUE_CASES = [
+    ("points = 15", "points = inf", "[[criteria]] số 1 ('C1')", "points", "hữu hạn"),
+    ("max_bonus = 5", "max_bonus = nan", "[scorecard]", "max_bonus", "hữu hạn"),
+    ("cap_pct = 105", "cap_pct = inf", "[[criteria]] số 1 ('C1')", "cap_pct", "hữu hạn"),
+    ("best = 75.0", "best = inf", "[[criteria]] số 4 ('C4')", "best", "hữu hạn"),
+    ("max_bonus = 5", "max_bonus = -50", "[scorecard]", "max_bonus", "từ 0 đến tổng điểm"),
+    ("version = 1", 'version = "v2"', "[scorecard]", "version", "số nguyên"),
+]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("old,new,table,key,says", ISSUE_CASES)
+def test_issue_scorecards_refused_naming_file_table_and_key(tmp_path, old, new, table, key, says):
+    path = _card_file(tmp_path, "hỏng.toml", old, new)
+    with pytest.raises(scoring.ScorecardError) as caught:
+        scoring.load_scorecard(path)
+    vi, en = caught.value.message("vi"), caught.value.message("en")
+    assert str(path) in vi and table in vi and f"'{key}'" in vi and says in vi
+    assert str(path) in en and table.replace("số", "no.") in en and f"'{key}'" in en
+    assert str(caught.value) == vi
+
+
+def _base_card() -> dict:
+    """HAND_CARD with a bonus cap, a version, the rule for incomplete units and one bonus item."""
+    data = _deep_copy(dict(HAND_CARD, adjustments=[{"unit": "A", "points": 1.0, "reason": "Tốt"}]))
+    data["scorecard"].update(max_bonus=5, version=1, incomplete="after")
+    return data
+
+
+def _mutated(where: tuple, value, data: dict | None = None) -> dict:
+    """A copy of `data` (the base card) with the value at `where` replaced; None deletes it."""
+    data = _deep_copy(data if data is not None else _base_card())
+    target = data
+    for step in where[:-1]:
+        target = target[step]
+    if value is None:
+        del target[where[-1]]
+    else:
+        target[where[-1]] = value
+    return data
+
+
+def _deep_copy(value):
+    if isinstance(value, dict):
+        return {k: _deep_copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_deep_copy(v) for v in value]
+    return value
+
+
+BAD_VALUES = [  # where, value, text key of the refusal
+    (("criteria", 0, "points"), float("inf"), "score_err_not_finite"),
+    (("criteria", 0, "points"), float("nan"), "score_err_not_finite"),
+    (("criteria", 0, "points"), -1.0, "score_err_points"),
+    (("criteria", 0, "points"), 0, "score_err_points"),
+    (("criteria", 0, "points"), 10 ** 400, "score_err_not_finite"),
+    (("criteria", 0, "points"), 20_000, "score_err_sheet_points"),
+    (("criteria", 0, "cap_pct"), float("inf"), "score_err_not_finite"),
+    (("criteria", 0, "cap_pct"), 0.0, "score_err_cap"),
+    (("criteria", 0, "cap_pct"), 1e6, "score_err_cap"),
+    (("criteria", 1, "worst"), float("-inf"), "score_err_not_finite"),
+    (("criteria", 1, "best"), float("nan"), "score_err_not_finite"),
+    (("criteria", 1, "best"), 5.0, "score_err_goalposts"),
+    (("criteria", 1, "best"), None, "score_err_goalposts"),
+    (("criteria", 0, "label"), 5, "score_err_field_type"),
+    (("criteria", 0, "indicator"), ["jobs_created"], "score_err_field_type"),
+    (("criteria", 0, "indicator"), " ", "score_err_indicator_code"),
+    (("criteria", 0, "indicator_by_unit"), {"A": 1}, "score_err_indicator_choice"),
+    (("criteria", 0), "K1", "score_err_table_list"),
+    (("scorecard", "max_bonus"), float("nan"), "score_err_not_finite"),
+    (("scorecard", "max_bonus"), float("inf"), "score_err_not_finite"),
+    (("scorecard", "max_bonus"), -50, "score_err_max_bonus"),
+    (("scorecard", "max_bonus"), 101, "score_err_max_bonus"),
+    (("scorecard", "version"), "v2", "score_err_field_type"),
+    (("scorecard", "version"), 2.0, "score_err_field_type"),
+    (("scorecard", "version"), True, "score_err_field_type"),
+    (("scorecard", "version"), 0, "score_err_version"),
+    (("scorecard", "version"), 10 ** 5000, "score_err_version"),
+    (("scorecard", "units"), ["A", 2], "score_err_units"),
+    (("scorecard", "units"), "A, B", "score_err_field_type"),
+    (("scorecard", "bloc"), ["Khối"], "score_err_field_type"),
+    (("scorecard", "issued"), 2024, "score_err_field_type"),
+    (("scorecard", "incomplete"), "before", "score_err_incomplete_rule"),
+    (("scorecard", "incomplete"), 1, "score_err_field_type"),
+    (("adjustments", 0, "points"), float("inf"), "score_err_not_finite"),
+    (("adjustments", 0, "points"), float("nan"), "score_err_not_finite"),
+    (("adjustments", 0, "points"), 1e308, "score_err_adjust_points"),
+    (("adjustments", 0, "points"), -101.0, "score_err_adjust_points"),
+    (("adjustments", 0, "unit"), 7, "score_err_field_type"),
+    (("adjustments",), {"unit": "A"}, "score_err_table_list"),
+    (("tiers", 0, "min"), float("inf"), "score_err_not_finite"),
+    (("tiers", 0, "min"), float("nan"), "score_err_not_finite"),
+    (("tiers", 0, "name"), "  ", "score_err_tier_name"),
+    (("tiers",), [1, 2], "score_err_table_list"),
+]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("where,value,key", BAD_VALUES, ids=[f"{'.'.join(map(str, w))}-{i}"
+                                                              for i, (w, _, _) in enumerate(BAD_VALUES)])
+def test_every_number_finite_and_within_its_meaning(where, value, key):
+    assert scoring.parse_scorecard(_base_card(), "thử.toml").incomplete == scoring.INCOMPLETE_AFTER
+    with pytest.raises(scoring.ScorecardError) as caught:
+        scoring.parse_scorecard(_mutated(where, value), "thử.toml")
+    assert caught.value.phrase.key == key
+    for lang in ("vi", "en"):
+        message = caught.value.message(lang)
+        assert message.startswith("thử.toml") and len(message) < 400
+        if key not in ("score_err_table_list", "score_err_sheet_points"):
+            table = {"scorecard": "[scorecard]"}.get(where[0], f"[[{where[0]}]]")
+            assert table in message and (where[-1] in message or key == "score_err_goalposts")
+
+
+# any value of any TOML type at any key: a Scorecard or a ScorecardError, never another exception
+toml_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.integers(min_value=-10 ** 30, max_value=10 ** 30)
+    | st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=20)
+    | st.sampled_from(["2024", "2024-M06", "plan_ratio", "goalposts", "leader", "rank", "A", "after"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["A", "id", "min", "x"]), inner,
+                                                                 max_size=3),
+    max_leaves=6)
+card_places = st.sampled_from(
+    [("scorecard", k) for k in ("title", "bloc", "period", "units", "version", "issued", "max_bonus", "incomplete")]
+    + [("criteria", i, k) for i in (0, 1, 2) for k in ("id", "label", "indicator", "indicator_by_unit", "points",
+                                                       "method", "cap_pct", "worst", "best")]
+    + [("adjustments", 0, k) for k in ("unit", "points", "reason")] + [("tiers", 0, k) for k in ("min", "name")]
+    + [("criteria",), ("adjustments",), ("tiers",), ("scorecard",), ("criteria", 0), ("tiers", 0)])
+
+
+@pytest.mark.unit
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(card_places, toml_values), min_size=1, max_size=3))
+def test_malformed_scorecards_raise_only_scorecard_error(changes):
+    data = _base_card()
+    for where, value in changes:
+        try:
+            data = _mutated(where, value, data)
+        except (KeyError, IndexError, TypeError):
+            continue  # an earlier change removed or replaced the place
+    try:
+        card = scoring.parse_scorecard(data, "thử.toml")
+    except scoring.ScorecardError as exc:
+        assert exc.message("en") and exc.message("vi")
+        return
+    numbers = [c.points for c in card.criteria] + [c.cap_pct for c in card.criteria] + [
+        a.points for a in card.adjustments] + [tier.min_points for tier in card.tiers]
+    assert all(np.isfinite(numbers)) and all(c.points > 0 for c in card.criteria)
+    assert card.max_bonus is None or 0 <= card.max_bonus <= card.sheet_points <= scoring.MAX_SHEET_POINTS
+
+
+@pytest.mark.unit
+def test_unreadable_files_are_scorecard_errors(tmp_path):
+    folder = tmp_path / "thư mục.toml"
+    folder.mkdir()
+    binary = tmp_path / "nhị phân.toml"
+    binary.write_bytes(b"\xff\xfe\x00title = 1")
+    for path in (folder, binary, tmp_path / "không có.toml"):
+        with pytest.raises(scoring.ScorecardError) as caught:
+            scoring.load_scorecard(path)
+        assert str(path) in caught.value.message("en")
+
+
+# --------------------------------------------------------------------------- one bad file never breaks the rest
+
+def _data_with_bad_scorecards(demo_dir, tmp_path):
+    """A copy of the demo data folder whose scorecards/ holds three malformed files beside a good one."""
+    data = tmp_path / "data"
+    shutil.copytree(demo_dir, data)
+    folder = data / "scorecards"
+    folder.mkdir()
+    _card_file(folder, "hong-phien-ban.toml", "version = 1", 'version = "v2"')
+    _card_file(folder, "hong-diem.toml", "points = 15", "points = inf")
+    (folder / "hong-toml.toml").write_text("[scorecard\ntitle = 1", encoding="utf-8")
+    _card_file(folder, "tot.toml", "version = 1", "version = 3")
+    return data
+
+
+@pytest.mark.unit
+def test_entries_list_every_file_a_malformed_one_with_its_error(demo_dir, tmp_path):
+    data = _data_with_bad_scorecards(demo_dir, tmp_path)
+    entries = {e.name: e for e in scoring.scorecard_entries(data)}
+    shipped = [p.name for p in (REPO / "data" / "scorecards").glob("*.toml")]
+    assert set(entries) == set(shipped) | {"hong-phien-ban.toml", "hong-diem.toml", "hong-toml.toml", "tot.toml"}
+    bad = {n for n, e in entries.items() if e.error is not None}
+    assert bad == {"hong-phien-ban.toml", "hong-diem.toml", "hong-toml.toml"}
+    assert "'version'" in entries["hong-phien-ban.toml"].error.message("en")
+    assert all(entries[n].scorecard is not None for n in entries if n not in bad)
+    assert entries["tot.toml"].scorecard.version == 3
+    assert entries["hong-diem.toml"].title("en") == "(invalid scorecard)"
+    assert [e.name for e in scoring.scorecard_entries(data)] == [p.name for p in scoring.list_scorecards(data)]
+
+
+@pytest.mark.query
+def test_deck_builds_with_a_malformed_scorecard_in_the_data_folder(demo_dir, demo_snapshot, tmp_path):
+    deck_mod = pytest.importorskip("kpi.reports.deck")
+    good = deck_mod.build_deck(demo_snapshot, "VN34-86", "2025", "vi", data_dir=demo_dir)
+    data = _data_with_bad_scorecards(demo_dir, tmp_path)
+    (data / "scorecards" / "tot.toml").unlink()  # only the malformed files beside the shipped ones
+    deck = deck_mod.build_deck(demo_snapshot, "VN34-86", "2025", "vi", data_dir=data)
+    assert deck.titles == good.titles and "Xếp hạng thi đua" in deck.titles
+    assert deck.slides[-1].summary == good.slides[-1].summary
+
+
+@pytest.mark.page
+def test_page_lists_a_malformed_scorecard_and_the_others_still_work(demo_dir, tmp_path):
+    data = _data_with_bad_scorecards(demo_dir, tmp_path)
+    at = run_page("pages/ranking.py", data, {"sc": "dbscl-2024.toml"})
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.dataframe) >= 4 and not at.error
+    options = at.selectbox(key="sc").options
+    assert "hong-phien-ban.toml — (bảng điểm không hợp lệ)" in options and "tot.toml — " + scoring.load_scorecard(
+        data / "scorecards" / "tot.toml").title in options
+    assert any("hong-phien-ban.toml" in unescape(c.value) and "hong-toml.toml" in unescape(c.value)
+               for c in at.caption)
+    for bad, key in (("hong-phien-ban.toml", "'version'"), ("hong-diem.toml", "'points'"),
+                     ("hong-toml.toml", "TOML")):
+        at = run_page("pages/ranking.py", data, {"sc": bad})
+        assert not at.exception, [e.value for e in at.exception]
+        assert len(at.error) == 1 and bad in unescape(at.error[0].value) and key in unescape(at.error[0].value)
+        assert any("Các bảng điểm khác không bị ảnh hưởng" in i.value for i in at.info)
+    at = run_page("pages/ranking.py", data, {"sc": "tot.toml"})  # a good file in the data folder
+    assert not at.exception and not at.error and len(at.dataframe) >= 4
+
+
+# --------------------------------------------------------------------------- ranking rules (issue 12, point 4)
+
+@pytest.mark.unit
+def test_ranks_complete_first_keep_ties_as_ties():
+    totals = np.array([5.0, 9.0, 5.0, 7.0, 9.0, 1.0])
+    complete = np.array([True, False, True, True, False, True])
+    ranks = scoring.ranks_complete_first(totals, complete)
+    assert ranks.tolist() == [2, 5, 2, 1, 5, 4]
+    assert formulas.tied(ranks).tolist() == [True, True, True, False, True, False]
+    # complete units' ranks are those of kpi.formulas.competition_ranks among themselves
+    assert ranks[complete].tolist() == formulas.competition_ranks(totals[complete]).tolist()
+    # vectorised over draws, as the sensitivity analysis uses it
+    draws = scoring.ranks_complete_first(np.vstack([totals, totals[::-1]]), complete)
+    assert draws[0].tolist() == ranks.tolist() and draws[1].tolist() == [4, 5, 1, 2, 5, 2]
+
+
+def _incomplete_leader():
+    """C misses K4 but a big bonus lifts its partial total above every complete unit's."""
+    data = dict(HAND_CARD, adjustments=[{"unit": "C", "points": 45.0, "reason": "Sáng kiến lớn"}])
+    figs = {u: dict(v) for u, v in HAND_FIGURES.items()}
+    figs["C"]["gratitude_fund"] = (np.nan, 8.0)
+    return make(data, figs)
+
+
+@pytest.mark.unit
+def test_incomplete_unit_never_ranked_above_a_complete_unit():
+    card, inputs = _incomplete_leader()
+    result = scoring.score(card, inputs)
+    ranking = result.ranking.set_index("unit")
+    assert ranking.loc["C", "total"] > ranking["total"].drop("C").max()  # 40 + 45 = 85 > 82.67
+    assert ranking.loc["C", "rank"] == 4 and ranking.loc[["B", "A", "D"], "rank"].tolist() == [1, 2, 3]
+    assert list(result.ranking["unit"]) == ["B", "A", "D", "C"] and ranking.loc["C", "tier"] == ""
+    assert card.incomplete == "after"
+    for lang, words in (("vi", "xếp sau"), ("en", "after")):
+        table = scoring_view.ranking_table(scoring.score(card, inputs, lang), lang)
+        assert words in table.iloc[3, 0] and words not in table.iloc[0, 0]
+        assert any(scoring.incomplete_rule(card, lang) in s for s in scoring_view.summary_sentences(result, lang))
+    # every Monte Carlo draw follows the same rule: C is never first, never above a complete unit
+    sens = scoring.sensitivity(result, inputs, draws=500, seed=5).table.set_index("unit")
+    assert sens.loc["C", "p_first"] == 0 and sens.loc["C", "p5_rank"] == 4 and sens.loc["C", "base_rank"] == 4
+
+
+@pytest.mark.query
+def test_demo_agency_bloc_ranks_the_incomplete_school_last(demo_dir, demo_snapshot, capsys):
+    """Trường Trung cấp nghề (missing C3) was 5th of 6 on a partial total, in the page and the Excel."""
+    path = REPO / "data" / "scorecards" / "so-vinh-long-don-vi-2024.toml"
+    card, inputs = scoring.load_inputs(scoring.load_scorecard(path), demo_snapshot)
+    result = scoring.score(card, inputs)
+    ranking = result.ranking.set_index("unit")
+    complete = ranking[ranking["complete"]]
+    assert not ranking.loc["AG-86-TCN", "complete"] and ranking.loc["AG-86-TCN", "rank"] > complete["rank"].max()
+    assert result.ranking["unit"].iloc[-1] == "AG-86-TCN"
+    book = openpyxl.load_workbook(io.BytesIO(ranking_workbook.workbook_bytes(result, demo_snapshot)))
+    sheet = [row for row in book["Xếp hạng"].iter_rows(values_only=True)]
+    school = next(row for row in sheet if row[1] == "AG-86-TCN")
+    assert school[0] == f"{ranking.loc['AG-86-TCN', 'rank']} (xếp sau: thiếu số liệu)" and school[5] == "không"
+    assert (scoring.incomplete_rule(card, "vi"),) == tuple(v for v in sheet[-1] if v is not None)
+    info = {r[0]: r[1] for r in book["Bảng điểm"].iter_rows(values_only=True)}
+    assert info["Đơn vị thiếu số liệu"] == scoring.incomplete_rule(card, "vi")
+    # the command line's rank column follows the same rule
+    assert cli_main(["--data-dir", str(demo_dir), "rank", "--scorecard", str(path), "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows[-1]["unit"] == "AG-86-TCN" and rows[-1]["rank"] == max(r["rank"] for r in rows)
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("points,reason,key", [
+    (float("inf"), "Lý do", "score_err_not_finite"), (float("nan"), "Lý do", "score_err_not_finite"),
+    (1e308, "Lý do", "score_err_adjust_points"), (-1e308, "Lý do", "score_err_adjust_points"),
+    (100.5, "Lý do", "score_err_adjust_points"), (np.float64("inf"), "Lý do", "score_err_not_finite"),
+    (2.0, "  ", "score_err_no_reason"), ("2", "Lý do", "score_err_field_type"),
+])
+def test_bonus_and_penalty_checked_in_scoring_before_any_write(tmp_path, points, reason, key):
+    source = tmp_path / "card.toml"
+    shutil.copy(REPO / "data" / "scorecards" / "dbscl-2024.toml", source)
+    card = scoring.load_scorecard(source)
+    item = scoring.Adjustment("Cà Mau", points, reason)
+    with pytest.raises(scoring.ScorecardError) as caught:
+        scoring.check_adjustment(card, item)
+    assert caught.value.phrase.key == key
+    with pytest.raises(scoring.ScorecardError):
+        scoring.save_version(card, list(card.adjustments) + [item], folder=tmp_path / "out")
+    assert not (tmp_path / "out").exists() and sorted(p.name for p in tmp_path.iterdir()) == ["card.toml"]
+    scoring.check_adjustment(card, scoring.Adjustment("Cà Mau", -100.0, "Vi phạm nghiêm trọng"))  # within range
+
+
+@pytest.mark.unit
+def test_save_version_os_error_is_a_clear_message_and_writes_nothing(tmp_path, monkeypatch):
+    source = tmp_path / "card.toml"
+    shutil.copy(REPO / "data" / "scorecards" / "dbscl-2024.toml", source)
+    card = scoring.load_scorecard(source)
+    items = [scoring.Adjustment("Cà Mau", 1.0, "Sáng kiến")]
+    # a data folder whose scorecards/ cannot be created (a file stands in its place)
+    blocked = tmp_path / "blocked"
+    blocked.write_text("", encoding="utf-8")
+    with pytest.raises(scoring.ScorecardError) as caught:
+        scoring.save_version(card, items, folder=blocked)
+    assert str(blocked) in caught.value.message("en") and caught.value.phrase.key == "score_err_save"
+    # a full disk while writing: no file, not even the temporary one, is left
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def full_disk(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("kpi.scoring.scorecard.os.fsync", full_disk)
+    with pytest.raises(scoring.ScorecardError) as caught:
+        scoring.save_version(card, items, folder=out)
+    assert "No space left on device" in caught.value.message("vi") and list(out.iterdir()) == []
+    monkeypatch.undo()
+    saved = scoring.save_version(card, items, folder=out)
+    assert [p.name for p in out.iterdir()] == [saved.name] == ["card.v2.toml"]
+
+
+@pytest.mark.unit
+def test_save_version_on_a_read_only_folder(tmp_path):
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        pytest.skip("root writes into a read-only folder")
+    source = tmp_path / "card.toml"
+    shutil.copy(REPO / "data" / "scorecards" / "dbscl-2024.toml", source)
+    card = scoring.load_scorecard(source)
+    out = tmp_path / "ro"
+    out.mkdir()
+    out.chmod(0o500)
+    try:
+        with pytest.raises(scoring.ScorecardError):
+            scoring.save_version(card, [scoring.Adjustment("Cà Mau", 1.0, "Sáng kiến")], folder=out)
+        assert list(out.iterdir()) == []
+    finally:
+        out.chmod(0o700)
+
+
+@pytest.mark.page
+def test_page_says_a_failed_save_and_writes_nothing(demo_dir, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(demo_dir, data)
+    (data / "scorecards").write_text("", encoding="utf-8")  # the folder for new versions cannot be made
+    at = run_page("pages/ranking.py", data, {"sc": "dbscl-2025.toml"})
+    at.number_input[0].set_value(2.0)
+    at.text_input[0].input("Sáng kiến")
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Không ghi được phiên bản mới" in unescape(e.value) for e in at.error)
+    assert not at.success and (data / "scorecards").read_text(encoding="utf-8") == ""
+
+
+# --------------------------------------------------------------------------- no HTML or markdown from data
+
+HOSTILE_LABEL = "[x](http://evil.example) ![i](http://evil.example/i.png) <b>b</b>"
+HOSTILE_TIER = "<img src=x onerror=alert(1)>"
+HOSTILE_BLOC = "Khối [thi đua](http://evil.example) **đậm** :red[đỏ] <script>x</script>"
+HOSTILE_REASON = "[lý do](http://evil.example) <b>b</b> ![i](http://evil.example/i.png)"
+# markdown that would act: a link, an image, a tag, bold, a colour, or an address GFM links by itself
+UNESCAPED_MARKUP = re.compile(r"(?<!\\)\]\(|(?<!\\)!(?<!\\)\[|(?<!\\)<|(?<!\\)\*\*|(?<!\\):red"
+                              r"|(?i:https?\\?:|www\\?\.|@(?!\u2060))")
+
+
+def _hostile_card(folder):
+    text = CARD_2025.read_text(encoding="utf-8")
+    for old, new in (('label = "Giải quyết việc làm"', f'label = "{HOSTILE_LABEL}"'),
+                     ('min = 70\nname = "Tập thể lao động tiên tiến"', f'min = 0\nname = "{HOSTILE_TIER}"'),
+                     ("bloc = ", f'bloc = "{HOSTILE_BLOC}"\n# '),
+                     ('title = "', 'title = "**Tiêu đề** [x](http://evil.example) ')):
+        assert old in text
+        text = text.replace(old, new, 1)
+    text += f'\n[[adjustments]]\nunit = "Cà Mau"\npoints = 1.0\nreason = "{HOSTILE_REASON}"\n'
+    folder.mkdir(exist_ok=True)
+    (folder / "hostile.toml").write_text(text, encoding="utf-8")
+
+
+@pytest.mark.page
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_page_shows_scorecard_text_as_written_never_as_markdown(demo_dir, tmp_path, lang):
+    data = tmp_path / "data"
+    shutil.copytree(demo_dir, data)
+    _hostile_card(data / "scorecards")
+    at = run_page("pages/ranking.py", data, {"sc": "hostile.toml", "lang": lang})
+    assert not at.exception, [e.value for e in at.exception]
+    # every element that interprets markdown: data in it is escaped (no link, image, tag, bold, colour)
+    marked = [e.value for kind in ("caption", "warning", "success", "info", "error", "markdown", "subheader", "title")
+              for e in getattr(at, kind) if not str(e.value).startswith("<style>")]  # the layout's own style
+    labels = [w.label for kind in ("slider", "selectbox", "number_input", "text_input", "button")
+              for w in getattr(at, kind)]
+    assert [text for text in marked + labels if UNESCAPED_MARKUP.search(str(text))] == []
+    label = at.slider(key="rank_w_C1").label
+    assert label == scoring_view.plain(f"C1. {HOSTILE_LABEL}") and unescape(label) == f"C1. {HOSTILE_LABEL}"
+    assert any(HOSTILE_BLOC in unescape(c.value) for c in at.caption)
+    # st.table interprets markdown in its cells, index and header: the breakdown's labels are escaped
+    breakdown = at.table[0].value
+    assert scoring_view.plain(f"C1. {HOSTILE_LABEL}") in list(breakdown.index)
+    assert not any(UNESCAPED_MARKUP.search(str(v)) for v in list(breakdown.index) + list(breakdown.values.ravel()))
+    # st.dataframe cells are plain text: the tier name and the reason are there exactly as written
+    cells = {str(v) for frame in at.dataframe for column in frame.value.columns for v in frame.value[column]}
+    assert HOSTILE_TIER in cells and HOSTILE_REASON in cells
+    assert any(o.startswith("hostile.toml — **Tiêu đề**") for o in at.selectbox(key="sc").options)  # plain options
+    # Plotly reads <b> and <a href>: chart labels from data are HTML-escaped
+    specs = [json.loads(e.proto.spec) for e in at.get("plotly_chart")]
+    texts = [str(y) for spec in specs for trace in spec["data"] for y in list(trace.get("y") or []) + [trace.get("name")]]
+    assert any("&lt;b&gt;b&lt;/b&gt;" in y for y in texts) and not any("<b>" in y or "<img" in y for y in texts)
+
+
+# --------------------------------------------------------------------------- non-finite and huge figures
+
+odd_figures = st.sampled_from([np.nan, np.inf, -np.inf, 1e300, -1e300, 1.7e308, 1e-300, 0.0, -1.0]) | st.floats(
+    allow_nan=True, allow_infinity=True)
+finite = st.floats(min_value=-1e300, max_value=1e300, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def valid_cards(draw):
+    """A random scorecard that parses: methods, points, caps, goalposts, tiers, bonus cap and items."""
+    n = draw(st.integers(2, 6))
+    units = [f"U{i}" for i in range(n)]
+    criteria = []
+    for j in range(draw(st.integers(1, 4))):
+        method = draw(st.sampled_from(scoring.METHODS))
+        c = {"id": f"K{j}", "label": f"Tiêu chí {j}", "indicator": draw(st.sampled_from(list(CATALOGUE.index))),
+             "points": draw(st.floats(0.01, 2000)), "method": method}
+        if method == scoring.PLAN_RATIO:
+            c["cap_pct"] = draw(st.floats(0.01, scoring.MAX_CAP_PCT))
+        if method == scoring.GOALPOSTS:
+            c["worst"], c["best"] = draw(st.lists(finite, min_size=2, max_size=2, unique=True))
+        criteria.append(c)
+    sheet = sum(c["points"] for c in criteria)
+    head = {"title": "Ngẫu nhiên", "period": "2024", "units": units}
+    if draw(st.booleans()):
+        head["max_bonus"] = draw(st.floats(0, sheet))
+    adjustments = [{"unit": draw(st.sampled_from(units)), "points": draw(st.floats(-sheet, sheet)), "reason": "Lý do"}
+                   for _ in range(draw(st.integers(0, 3)))]
+    tiers = [{"min": draw(finite), "name": f"Mức {k}"} for k in range(draw(st.integers(0, 2)))]
+    return {"scorecard": head, "criteria": criteria, "adjustments": adjustments, "tiers": tiers}
+
+
+class _Snapshot:
+    id, created, is_demo = "thử", "2025-01-01T00:00:00+07:00", False
+
+
+@pytest.mark.unit
+@settings(max_examples=120, deadline=None)
+@given(valid_cards(), st.data())
+def test_scoring_never_raises_on_non_finite_and_huge_figures(card_dict, data):
+    card = scoring.parse_scorecard(card_dict, "ngẫu nhiên")
+    codes = {c.indicator for c in card.criteria}
+    figs = {u: {code: (data.draw(odd_figures), data.draw(odd_figures)) for code in codes} for u in card.units}
+    card, inputs = make(card_dict, figs)
+    for lang in ("vi", "en"):
+        result = scoring.score(card, inputs, lang)
+        ranking = result.ranking
+        complete = ranking[ranking["complete"]]
+        assert np.isfinite(complete["total"]).all() and np.isfinite(ranking["rank"]).all()
+        assert ranking["rank"].between(1, len(card.units)).all()
+        if len(complete) and len(complete) < len(ranking):
+            assert complete["rank"].max() < ranking.loc[~ranking["complete"], "rank"].min()
+        assert ranking["rank"].tolist() == sorted(ranking["rank"])
+        assert (complete["tier"].isin([t.name for t in card.tiers] + [""])).all()
+        for unit in card.units:  # every explanation and table is said without raising
+            scoring_view.breakdown_table(result, unit, lang)
+        scoring_view.ranking_table(result, lang)
+        scoring_view.summary_sentences(result, lang)
+    sens = scoring.sensitivity(result, inputs, draws=40, seed=1)
+    assert sens.table["p_first"].between(0, 1).all() and sens.sentence("en")
+    ranking_workbook.workbook_bytes(scoring.score(card, inputs), _Snapshot(), sens)

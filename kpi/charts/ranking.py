@@ -1,4 +1,7 @@
-"""Charts of the emulation ranking page (Plotly): points by criterion, two units, rank bands."""
+"""Charts of the emulation ranking page (Plotly): points by criterion, two units, rank bands.
+
+Plotly reads <b>, <a href>, <br> in its texts: every label from data (criterion labels, unit
+names) goes through kpi.text.plain.html_text, so it shows as written and never as a link."""
 from __future__ import annotations
 
 import pandas as pd
@@ -8,6 +11,7 @@ from kpi.charts.theme import BASE, FONT, GRID, HIGHLIGHT, PALETTE, separators
 from kpi.scoring import ScoreResult, Sensitivity
 from kpi.text import fmt
 from kpi.text.i18n import t
+from kpi.text.plain import html_text
 
 OTHER = PALETTE[1]  # the second unit beside the first (BASE)
 MAX = "#d0d7de"
@@ -26,7 +30,7 @@ def _layout(fig: go.Figure, height: int, lang: str) -> go.Figure:
 
 
 def _labels(part: pd.DataFrame) -> list[str]:
-    return [f"{c}. {label}" for c, label in zip(part["criterion"], part["label"])]
+    return [html_text(f"{c}. {label}") for c, label in zip(part["criterion"], part["label"])]
 
 
 def _points_text(points: pd.Series, lang: str) -> list[str]:
@@ -55,7 +59,7 @@ def two_units_chart(result: ScoreResult, a: str, b: str, lang: str = "vi") -> go
     fig = go.Figure()
     for unit, colour in ((a, BASE), (b, OTHER)):
         part = bd[bd["unit"] == unit]
-        fig.add_bar(y=_labels(part), x=part["points"].fillna(0), orientation="h", name=part["name"].iloc[0],
+        fig.add_bar(y=_labels(part), x=part["points"].fillna(0), orientation="h", name=html_text(part["name"].iloc[0]),
                     marker_color=colour, text=_points_text(part["points"], lang), textposition="outside",
                     cliponaxis=False)
     _layout(fig, max(360, 56 * bd["criterion"].nunique() + 80), lang)
@@ -67,7 +71,7 @@ def two_units_chart(result: ScoreResult, a: str, b: str, lang: str = "vi") -> go
 def rank_band_chart(sens: Sensitivity, lang: str = "vi") -> go.Figure:
     """Per unit: the 5-95 percentile rank band (bar), the median rank (dot), the scorecard's rank (◆)."""
     tb = sens.table
-    names = list(tb["name"])
+    names = [html_text(n) for n in tb["name"]]
     fig = go.Figure()
     fig.add_bar(y=names, x=(tb["p95_rank"] - tb["p5_rank"] + 0.8), base=tb["p5_rank"] - 0.4, orientation="h",
                 marker_color=BAND, name=t("rank_band", lang),

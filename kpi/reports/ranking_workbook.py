@@ -1,6 +1,7 @@
 """The ranking as an Excel workbook the committee's minutes can cite, in Vietnamese.
 
-Sheets: Xếp hạng (ranking), Chi tiết điểm (per unit and criterion: inputs, formula, points),
+Sheets: Xếp hạng (ranking; units missing a figure after the complete ones, marked, with the
+scorecard's rule said under the table), Chi tiết điểm (per unit and criterion: inputs, formula, points),
 Điểm cộng, trừ (items with reasons), Độ vững (sensitivity, when given), Bảng điểm (the scorecard
 used, its file and SHA-256, and its TOML text) and Nguồn (snapshot id and time, export time).
 Every cell goes through the one safe writer (kpi.reports.spreadsheet): text is never a formula.
@@ -13,8 +14,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from kpi.reports import spreadsheet
-from kpi.scoring import PLAN_RATIO, ScoreResult, Sensitivity, file_sha256, method_name
-from kpi.text.figure_text import rank_text
+from kpi.scoring import PLAN_RATIO, ScoreResult, Sensitivity, file_sha256, incomplete_rule, method_name, rank_label
 from kpi.text.i18n import t
 
 LANG = "vi"
@@ -36,11 +36,13 @@ def _ranking(ws, result: ScoreResult) -> None:
     criteria = list(result.scorecard.criteria)
     header = ["Hạng", "Mã đơn vị", "Đơn vị", "Tổng điểm", "Danh hiệu đề xuất", "Đủ số liệu", "Tiêu chí thiếu số liệu",
               "Điểm thưởng", "Điểm trừ"] + [f"{c.id}. {c.label or c.indicator}" for c in criteria]
-    rows = [[rank_text(r["rank"], bool(r["tied"]), lang=LANG), r["unit"], r["name"], r["total"],
+    rows = [[rank_label(r["rank"], r["tied"], r["complete"], LANG), r["unit"], r["name"], r["total"],
              r["tier"] or ("" if r["complete"] else t("rank_no_tier_incomplete", LANG)), _yes(r["complete"]),
              r["missing"], r["bonus"], r["penalty"]] + [r[c.id] for c in criteria]
             for _, r in result.ranking.iterrows()]
-    spreadsheet.write_rows(ws, header, rows, widths={3: 40, 5: 28, 7: 30}, number_format=NUMBER_FORMAT)
+    last = spreadsheet.write_rows(ws, header, rows, widths={1: 16, 3: 40, 5: 28, 7: 30}, number_format=NUMBER_FORMAT)
+    if not result.ranking["complete"].all():
+        _lines(ws, last + 2, [incomplete_rule(result.scorecard, LANG)])
 
 
 def _breakdown(ws, result: ScoreResult) -> None:
@@ -79,7 +81,8 @@ def _scorecard(ws, result: ScoreResult, path: Path | None) -> None:
     exists = bool(path) and Path(path).exists()
     info = [["Tên bảng điểm", card.title], ["Khối thi đua", card.bloc], ["Kỳ", card.period],
             ["Phiên bản", card.version], ["Căn cứ", card.issued], ["Tệp", path.name if path else ""],
-            ["SHA-256 của tệp", file_sha256(path) if exists else ""], ["Điểm thưởng tối đa", card.max_bonus]]
+            ["SHA-256 của tệp", file_sha256(path) if exists else ""], ["Điểm thưởng tối đa", card.max_bonus],
+            ["Đơn vị thiếu số liệu", incomplete_rule(card, LANG)]]
     last = spreadsheet.write_rows(ws, ["Mục", "Nội dung"], info, widths={1: 22, 2: 90})
     criteria = [[c.id, c.label, c.indicator or ", ".join(f"{u}: {i}" for u, i in c.indicator_by_unit.items()),
                  c.points, method_name(c.method, LANG), c.cap_pct if c.method == PLAN_RATIO else None, c.worst, c.best]

@@ -13,28 +13,36 @@ from kpi.scoring.inputs import build_inputs, load_inputs
 from kpi.scoring.methods import method_fraction, method_name
 from kpi.scoring.scorecard import (
     GOALPOSTS,
+    INCOMPLETE_AFTER,
+    INCOMPLETE_RULES,
     LEADER,
+    MAX_CAP_PCT,
+    MAX_SHEET_POINTS,
     METHODS,
     PLAN_RATIO,
     RANK,
     Adjustment,
     Criterion,
     Scorecard,
+    ScorecardEntry,
     ScorecardError,
+    check_adjustment,
     file_sha256,
     list_scorecards,
     load_scorecard,
     parse_scorecard,
     save_version,
-    scorecard_title,
+    scorecard_entries,
     with_points,
 )
 from kpi.scoring.sensitivity import Sensitivity, leader_sentence, method_matrix, sensitivity, simulate_ranks
-from kpi.scoring.totals import ScoreResult, rank_changes, score
+from kpi.scoring.totals import ScoreResult, incomplete_rule, rank_changes, rank_label, ranks_complete_first, score
 
 __all__ = [
-    "GOALPOSTS", "LEADER", "METHODS", "PLAN_RATIO", "RANK", "Adjustment", "Criterion", "ScoreResult", "Scorecard",
-    "ScorecardError", "Sensitivity", "build_inputs", "file_sha256", "leader_sentence", "list_scorecards",
-    "load_inputs", "load_scorecard", "method_fraction", "method_matrix", "method_name", "parse_scorecard",
-    "rank_changes", "save_version", "score", "scorecard_title", "sensitivity", "simulate_ranks", "with_points",
+    "GOALPOSTS", "INCOMPLETE_AFTER", "INCOMPLETE_RULES", "LEADER", "MAX_CAP_PCT", "MAX_SHEET_POINTS", "METHODS",
+    "PLAN_RATIO", "RANK", "Adjustment", "Criterion", "ScoreResult", "Scorecard", "ScorecardEntry", "ScorecardError",
+    "Sensitivity", "build_inputs", "check_adjustment", "file_sha256", "incomplete_rule", "leader_sentence",
+    "list_scorecards", "load_inputs", "load_scorecard", "method_fraction", "method_matrix", "method_name",
+    "parse_scorecard", "rank_changes", "rank_label", "ranks_complete_first", "save_version", "score",
+    "scorecard_entries", "sensitivity", "simulate_ranks", "with_points",
 ]

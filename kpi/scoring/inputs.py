@@ -19,7 +19,7 @@ from kpi.units.resolve import UnitError, resolve_unit
 INPUT_COLUMNS = ["unit", "name", "criterion", "indicator", "direction", "uom", "decimals", "actual", "plan", "missing"]
 # why a figure is not scored (text key: score_missing_<code>)
 NO_FIGURE, NOT_COMPARABLE, NO_ACTUAL = "no_figure", "not_comparable", "no_actual"
-INCOMPLETE, NO_PLAN = "incomplete", "no_plan"
+INCOMPLETE, NO_PLAN, NOT_FINITE = "incomplete", "no_plan", "not_finite"
 
 
 def resolve_units(scorecard: Scorecard, units: pd.DataFrame) -> dict[str, str]:
@@ -93,6 +93,9 @@ def build_inputs(card: Scorecard, figures: pd.DataFrame, catalogue: pd.DataFrame
                     missing = NO_ACTUAL if pd.isna(fig["actual"]) else INCOMPLETE
                 else:
                     actual, plan, missing = float(fig["actual"]), float(fig["plan"]), ""
+            if not missing and (np.isinf(actual) or (c.method == PLAN_RATIO and np.isinf(plan))):
+                actual = plan = np.nan  # an infinite figure is not a figure: flagged, never scored
+                missing = NOT_FINITE
             if not missing and c.method == PLAN_RATIO and np.isnan(plan):
                 missing = NO_PLAN
             rows.append({"unit": unit, "name": str(names.get(unit, unit)), "criterion": c.id, "indicator": code,

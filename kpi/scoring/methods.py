@@ -39,6 +39,10 @@ def goalposts(a: np.ndarray, p: np.ndarray, d: np.ndarray, criterion: Criterion)
         worst, best = (lo, hi) if d[present][0] > 0 else (hi, lo)
     if worst == best:
         return np.where((a >= best) == (d > 0), 1.0, 0.0)
+    # scaled first, so that goalposts and figures near the largest floats never overflow
+    scale = max(abs(worst), abs(best))
+    lo, hi = min(worst, best), max(worst, best)
+    a, worst, best = np.clip(a, lo, hi) / scale, worst / scale, best / scale
     return np.clip((a - worst) / (best - worst), 0.0, 1.0)
 
 
@@ -67,7 +71,7 @@ def method_fraction(method: str, actual, plan, direction, criterion: Criterion) 
     a = np.asarray(actual, dtype=float)
     p = np.asarray(plan, dtype=float)
     d = np.broadcast_to(np.asarray(direction, dtype=float), a.shape)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
         out = np.array(_METHODS[method](a, p, d, criterion), dtype=float)
     out[np.isnan(a)] = np.nan
     return out

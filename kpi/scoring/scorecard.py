@@ -1,19 +1,33 @@
 """Scorecards: the TOML an award committee reads (data/scorecards/*.toml), validated, listed and versioned.
 
-    [scorecard]   title, bloc, period, version, issued, units (keys or names), max_bonus
+    [scorecard]   title, bloc, period, version, issued, units (keys or names), max_bonus,
+                  incomplete (how a unit missing a figure is ranked: "after", the default)
     [[criteria]]  id, label, indicator (or [criteria.indicator_by_unit]), points, method,
                   cap_pct (plan_ratio), worst and best (goalposts)
     [[adjustments]] unit, points (+ bonus, - penalty), reason
     [[tiers]]     min, name
 
+Every value is checked as data, not only by type: numbers are finite (TOML allows inf and nan) and
+within their meaning (points > 0, a sheet of at most MAX_SHEET_POINTS, 0 < cap_pct <= MAX_CAP_PCT,
+two different goalposts, 0 <= max_bonus <= the sheet, a bonus or penalty within ± the sheet), the
+version a whole number from 1 to MAX_VERSION, texts are strings.
+
 A scorecard that cannot be used raises ScorecardError, which carries a text key and its parameters
 (kpi/text/texts_scoring.py) so that a page says it in its language; str() is the Vietnamese text.
+Every failure to read, validate or save a scorecard is a ScorecardError (an unreadable file, a
+read-only folder or a full disk included), so that one bad file never breaks a caller that goes
+through several (the chooser of the ranking page, the emulation slide of a deck).
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import errno
 import hashlib
+import math
+import os
 import re
+import secrets
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +42,14 @@ from kpi.text.i18n import t
 SCORECARDS_DIR = REPO_DIR / "data" / "scorecards"
 PLAN_RATIO, GOALPOSTS, LEADER, RANK = "plan_ratio", "goalposts", "leader", "rank"
 METHODS = (PLAN_RATIO, GOALPOSTS, LEADER, RANK)
-_TYPE_KEYS = {str: "score_type_str", float: "score_type_float", list: "score_type_list", int: "score_type_int"}
+_TYPE_KEYS = {str: "score_type_str", float: "score_type_float", list: "score_type_list", int: "score_type_int",
+              dict: "score_type_table"}
+MAX_SHEET_POINTS = 10_000.0  # the criteria of a sheet add up to at most this (100 or 1,000 in practice)
+MAX_CAP_PCT = 1_000.0        # a plan_ratio cap: at most ten times the plan
+MAX_VERSION = 999_999
+# how a unit missing a figure is ranked ([scorecard] incomplete): after every complete unit
+INCOMPLETE_AFTER = "after"
+INCOMPLETE_RULES = (INCOMPLETE_AFTER,)
 
 
 class Phrase:
@@ -95,6 +116,7 @@ class Scorecard:
     version: int = 1
     issued: str = ""
     max_bonus: float | None = None
+    incomplete: str = INCOMPLETE_AFTER
     path: Path | None = None
     raw: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -110,28 +132,54 @@ class Scorecard:
 # --------------------------------------------------------------------------- parsing
 
 def _need(table: dict, key: str, where, kind=str):
+    """The value of `key`, of this kind; a number finite (TOML's inf and nan are refused)."""
     if key not in table:
         raise ScorecardError("score_err_missing_field", where=where, field=key)
     value = table[key]
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
-        value = float(value)
+        try:
+            value = float(value)
+        except OverflowError:  # a whole number beyond the floats
+            raise ScorecardError("score_err_not_finite", where=where, field=key, value=_shown(value)) from None
     if not isinstance(value, kind) or isinstance(value, bool):
         raise ScorecardError("score_err_field_type", where=where, field=key, expected=Phrase(_TYPE_KEYS[kind]),
-                             value=repr(value))
+                             value=_shown(value))
+    if kind is float and not math.isfinite(value):
+        raise ScorecardError("score_err_not_finite", where=where, field=key, value=_shown(value))
     return value
 
 
-def _optional_number(table: dict, key: str, where) -> float | None:
-    return _need(table, key, where, float) if key in table else None
+def _shown(value) -> str:
+    """A value quoted in a message, cut short (a file may hold a very long one)."""
+    try:
+        text = repr(value)
+    except ValueError:  # an integer of more than 4,300 digits has no repr
+        text = "..."
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _optional(table: dict, key: str, where, kind=float, default=None):
+    return _need(table, key, where, kind) if key in table else default
+
+
+def _tables(data: dict, key: str, source, required: bool = False) -> list[dict]:
+    """An array of tables ([[criteria]], [[adjustments]], [[tiers]]); each element a table."""
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise ScorecardError("score_err_table_list", source=source, table=key)
+    if required and not value:
+        raise ScorecardError("score_err_no_criteria", source=source)
+    return value
 
 
 def parse_scorecard(data: dict, source: str | Phrase | None = None, path: Path | None = None) -> Scorecard:
-    """Validate a scorecard's TOML tables; ScorecardError names the file (`source`) and the field."""
+    """Validate a scorecard's TOML tables; ScorecardError names the file (`source`), the table and the key."""
     source = source if source is not None else Phrase("score_source_default")
-    head = data.get("scorecard")
+    head = data.get("scorecard") if isinstance(data, dict) else None
     if not isinstance(head, dict):
         raise ScorecardError("score_err_no_head", source=source)
     where = Phrase("score_where_head", source=source)
+    title = _need(head, "title", where)
     period = _need(head, "period", where)
     try:
         parse_period(period)
@@ -140,32 +188,51 @@ def parse_scorecard(data: dict, source: str | Phrase | None = None, path: Path |
     units = _need(head, "units", where, list)
     if len(units) < 2 or not all(isinstance(u, str) and u.strip() for u in units):
         raise ScorecardError("score_err_units", where=where)
-    criteria_tables = data.get("criteria")
-    if not isinstance(criteria_tables, list) or not criteria_tables:
-        raise ScorecardError("score_err_no_criteria", source=source)
+    version = _optional(head, "version", where, int, 1)
+    if not 1 <= version <= MAX_VERSION:
+        raise ScorecardError("score_err_version", where=where, value=_shown(version), max=MAX_VERSION)
+    bloc, issued = _optional(head, "bloc", where, str, ""), _optional(head, "issued", where, str, "")
+    incomplete = _optional(head, "incomplete", where, str, INCOMPLETE_AFTER)
+    if incomplete not in INCOMPLETE_RULES:
+        raise ScorecardError("score_err_incomplete_rule", where=where, value=_shown(incomplete),
+                             rules=", ".join(INCOMPLETE_RULES))
     criteria = [_parse_criterion(table, Phrase("score_where_criteria", source=source, number=number))
-                for number, table in enumerate(criteria_tables, start=1)]
+                for number, table in enumerate(_tables(data, "criteria", source, required=True), start=1)]
     ids = [c.id for c in criteria]
     if len(set(ids)) != len(ids):
         raise ScorecardError("score_err_duplicate_ids", source=source,
                              ids=", ".join(sorted({i for i in ids if ids.count(i) > 1})))
-    adjustments = []
-    for number, table in enumerate(data.get("adjustments", []), start=1):
-        w = Phrase("score_where_adjustments", source=source, number=number)
-        reason = _need(table, "reason", w).strip()
-        if not reason:
-            raise ScorecardError("score_err_no_reason", where=w)
-        adjustments.append(Adjustment(_need(table, "unit", w), _need(table, "points", w, float), reason))
+    sheet = math.fsum(c.points for c in criteria)
+    if sheet > MAX_SHEET_POINTS:
+        raise ScorecardError("score_err_sheet_points", source=source, total=f"{sheet:g}", max=f"{MAX_SHEET_POINTS:g}")
+    max_bonus = _optional(head, "max_bonus", where)
+    if max_bonus is not None and not 0 <= max_bonus <= sheet:
+        raise ScorecardError("score_err_max_bonus", where=where, value=_shown(max_bonus), sheet=f"{sheet:g}")
+    adjustments = [_parse_adjustment(table, Phrase("score_where_adjustments", source=source, number=number), sheet)
+                   for number, table in enumerate(_tables(data, "adjustments", source), start=1)]
     tiers = []
-    for number, table in enumerate(data.get("tiers", []), start=1):
+    for number, table in enumerate(_tables(data, "tiers", source), start=1):
         w = Phrase("score_where_tiers", source=source, number=number)
-        tiers.append(Tier(_need(table, "min", w, float), _need(table, "name", w)))
-    max_bonus = _optional_number(head, "max_bonus", where)
+        minimum, name = _need(table, "min", w, float), _need(table, "name", w)
+        if not name.strip():
+            raise ScorecardError("score_err_tier_name", where=w)
+        tiers.append(Tier(minimum, name))
     return Scorecard(
-        title=_need(head, "title", where), bloc=str(head.get("bloc", "")), period=period,
-        units=tuple(u.strip() for u in units), criteria=tuple(criteria), adjustments=tuple(adjustments),
-        tiers=tuple(sorted(tiers, key=lambda tier: -tier.min_points)), version=int(head.get("version", 1)),
-        issued=str(head.get("issued", "")), max_bonus=max_bonus, path=path, raw=data)
+        title=title, bloc=bloc, period=period, units=tuple(u.strip() for u in units), criteria=tuple(criteria),
+        adjustments=tuple(adjustments), tiers=tuple(sorted(tiers, key=lambda tier: -tier.min_points)),
+        version=version, issued=issued, max_bonus=max_bonus, incomplete=incomplete, path=path, raw=data)
+
+
+def _parse_adjustment(table: dict, where: Phrase, sheet: float) -> Adjustment:
+    """A bonus (+) or penalty (−) item: a unit, finite points within ± the sheet's total, a reason."""
+    unit = _need(table, "unit", where)
+    points = _need(table, "points", where, float)
+    if abs(points) > sheet:
+        raise ScorecardError("score_err_adjust_points", where=where, value=_shown(points), sheet=f"{sheet:g}")
+    reason = _need(table, "reason", where).strip()
+    if not reason:
+        raise ScorecardError("score_err_no_reason", where=where)
+    return Adjustment(unit, points, reason)
 
 
 def _parse_criterion(table: dict, where: Phrase) -> Criterion:
@@ -177,24 +244,25 @@ def _parse_criterion(table: dict, where: Phrase) -> Criterion:
     points = _need(table, "points", where, float)
     if not points > 0:
         raise ScorecardError("score_err_points", where=where)
-    indicator = table.get("indicator")
-    by_unit = table.get("indicator_by_unit")
+    label = _optional(table, "label", where, str, "")
+    indicator = _optional(table, "indicator", where, str)
+    by_unit = _optional(table, "indicator_by_unit", where, dict)
     if (indicator is None) == (by_unit is None):
         raise ScorecardError("score_err_indicator_choice", where=where)
     if by_unit is not None:
-        if not isinstance(by_unit, dict) or not by_unit:
+        if not by_unit or not all(isinstance(v, str) and v.strip() for v in by_unit.values()):
             raise ScorecardError("score_err_by_unit_table", where=where)
         if method != PLAN_RATIO:
             raise ScorecardError("score_err_by_unit_method", where=where, method=PLAN_RATIO)
-    elif not isinstance(indicator, str):
+    elif not indicator.strip():
         raise ScorecardError("score_err_indicator_code", where=where)
-    cap = _optional_number(table, "cap_pct", where)
-    if cap is not None and not cap > 0:
-        raise ScorecardError("score_err_cap", where=where)
-    worst, best = _optional_number(table, "worst", where), _optional_number(table, "best", where)
+    cap = _optional(table, "cap_pct", where)
+    if cap is not None and not 0 < cap <= MAX_CAP_PCT:
+        raise ScorecardError("score_err_cap", where=where, value=_shown(cap), max=f"{MAX_CAP_PCT:g}")
+    worst, best = _optional(table, "worst", where), _optional(table, "best", where)
     if method == GOALPOSTS and (worst is None or best is None or worst == best):
         raise ScorecardError("score_err_goalposts", where=where)
-    return Criterion(id=cid, label=str(table.get("label", "")), points=points, method=method,
+    return Criterion(id=cid, label=label, points=points, method=method,
                      indicator=indicator, indicator_by_unit=dict(by_unit) if by_unit else None,
                      cap_pct=cap if cap is not None else 100.0, worst=worst, best=best)
 
@@ -202,6 +270,7 @@ def _parse_criterion(table: dict, where: Phrase) -> Criterion:
 # --------------------------------------------------------------------------- files
 
 def load_scorecard(path: str | Path) -> Scorecard:
+    """Read and validate one file; every failure (missing, unreadable, not TOML, invalid) is a ScorecardError."""
     path = Path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -209,6 +278,8 @@ def load_scorecard(path: str | Path) -> Scorecard:
         raise ScorecardError("score_err_no_file", path=str(path)) from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ScorecardError("score_err_toml", path=str(path), error=str(exc)) from exc
+    except OSError as exc:  # a folder named *.toml, no permission, an I/O error
+        raise ScorecardError("score_err_read", path=str(path), error=exc.strerror or str(exc)) from exc
     return parse_scorecard(data, str(path), path)
 
 
@@ -217,51 +288,129 @@ def user_scorecards_dir(data_dir=None) -> Path:
     return default_data_dir(data_dir) / "scorecards"
 
 
+def _toml_files(folder: Path) -> list[Path]:
+    try:
+        return sorted(p for p in folder.glob("*.toml") if not p.name.startswith("."))
+    except OSError:  # an unreadable folder holds no scorecard this process can use
+        return []
+
+
 def list_scorecards(data_dir=None) -> list[Path]:
-    """Shipped scorecards, then versions saved in the data folder; each list by name."""
-    paths = sorted(SCORECARDS_DIR.glob("*.toml"))
+    """Shipped scorecards, then versions saved in the data folder; each list by name. A file listed
+    here may not load: load_scorecard says why (ScorecardError), and the other files still do."""
+    paths = _toml_files(SCORECARDS_DIR)
     user = user_scorecards_dir(data_dir)
     if user.resolve() != SCORECARDS_DIR.resolve():
-        paths += sorted(user.glob("*.toml"))
+        paths += _toml_files(user)
     return paths
 
 
-def scorecard_title(path: Path, lang: str = "vi") -> str:
-    """The title for a list of scorecards; a file that does not load says so instead."""
-    try:
-        return load_scorecard(path).title
-    except ScorecardError:
-        return t("score_invalid_title", lang)
+@dataclass(frozen=True)
+class ScorecardEntry:
+    """One file of list_scorecards: its scorecard, or the error that keeps it from loading."""
+    path: Path
+    scorecard: Scorecard | None
+    error: ScorecardError | None
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def title(self, lang: str = "vi") -> str:
+        return self.scorecard.title if self.scorecard else t("score_invalid_title", lang)
+
+
+def scorecard_entries(data_dir=None) -> list[ScorecardEntry]:
+    """Every listed scorecard loaded once: a malformed file is an entry with its error, never a failure."""
+    out = []
+    for path in list_scorecards(data_dir):
+        try:
+            out.append(ScorecardEntry(path, load_scorecard(path), None))
+        except ScorecardError as exc:
+            out.append(ScorecardEntry(path, None, exc))
+    return out
 
 
 def file_sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+def check_adjustment(scorecard: Scorecard, adjustment: Adjustment) -> None:
+    """Refuse (ScorecardError) a bonus or penalty that is not a finite number within ± the sheet's
+    total, or has no reason: the rule of the file ([[adjustments]]) for an item entered on a page."""
+    data = {"unit": adjustment.unit, "points": adjustment.points, "reason": adjustment.reason}
+    if isinstance(adjustment.points, (int, float)) and not isinstance(adjustment.points, bool):
+        data["points"] = float(adjustment.points)  # numpy floats too
+    _parse_adjustment(data, Phrase("score_where_new_adjustment", source=scorecard.name), scorecard.sheet_points)
+
+
 def save_version(scorecard: Scorecard, adjustments: list[Adjustment], folder=None) -> Path:
-    """Write the scorecard with these bonus/penalty items as a new version (never overwrites)."""
+    """Write the scorecard with these bonus/penalty items as a new version (never overwrites).
+
+    Every item is checked first (check_adjustment) and the new file must load; a folder that
+    cannot be written (read-only, full disk) raises ScorecardError and leaves no file behind."""
+    for adjustment in adjustments:
+        check_adjustment(scorecard, adjustment)
     data = dict(scorecard.raw)
     head = dict(data["scorecard"])
     base = re.sub(r"(\.v\d+)?\.toml$", "", scorecard.path.name) if scorecard.path else "bang-diem"
     head["version"] = scorecard.version + 1
     head["based_on"] = scorecard.path.name if scorecard.path else scorecard.title
-    if scorecard.path:
-        head["based_on_sha256"] = file_sha256(scorecard.path)
-    data["scorecard"] = head
-    data["adjustments"] = [{"unit": a.unit, "points": float(a.points), "reason": a.reason} for a in adjustments]
-    parse_scorecard(data, Phrase("score_source_new_version"))  # never write a scorecard that would not load
     folder = Path(folder) if folder else user_scorecards_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    version = head["version"]
-    while True:
-        path = folder / f"{base}.v{version}.toml"
+    try:
+        if scorecard.path:
+            head["based_on_sha256"] = file_sha256(scorecard.path)
+        data["scorecard"] = head
+        data["adjustments"] = [{"unit": a.unit, "points": float(a.points), "reason": a.reason} for a in adjustments]
+        parse_scorecard(data, Phrase("score_source_new_version"))  # never write a scorecard that would not load
+        folder.mkdir(parents=True, exist_ok=True)
+        while True:
+            path = folder / f"{base}.v{head['version']}.toml"
+            try:
+                _create_exclusive(path, tomli_w.dumps(data).encode("utf-8"))
+                return path
+            except FileExistsError:
+                head["version"] += 1
+    except OSError as exc:
+        raise ScorecardError("score_err_save", folder=str(folder), error=exc.strerror or str(exc)) from exc
+
+
+_NO_HARD_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK}
+
+
+def _create_exclusive(path: Path, payload: bytes) -> None:
+    """Create `path` holding `payload` whole, or raise (FileExistsError when it exists): written to a
+    hidden temporary file, then hard-linked under its name, so that no reader ever lists half a file."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    try:
+        with open(tmp, "xb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
         try:
-            with open(path, "xb") as handle:  # exclusive create: an existing file is never replaced
-                handle.write(tomli_w.dumps(data).encode("utf-8"))
-            return path
+            os.link(tmp, path)  # atomic, and never replaces an existing file
         except FileExistsError:
-            version += 1
-            head["version"] = version
+            raise
+        except OSError as exc:
+            if exc.errno not in _NO_HARD_LINKS:
+                raise
+            _create_in_place(path, payload)  # a file system without hard links
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def _create_in_place(path: Path, payload: bytes) -> None:
+    with open(path, "xb") as handle:
+        try:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        except BaseException:
+            handle.close()
+            with contextlib.suppress(OSError):
+                path.unlink()
+            raise
 
 
 def with_points(scorecard: Scorecard, points: dict[str, float], keep_sheet: bool = True) -> Scorecard:

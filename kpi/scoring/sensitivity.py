@@ -12,7 +12,7 @@ from kpi import formulas
 from kpi.scoring.inputs import criterion_arrays
 from kpi.scoring.methods import method_fraction
 from kpi.scoring.scorecard import METHODS, Scorecard
-from kpi.scoring.totals import ScoreResult, adjustment_totals
+from kpi.scoring.totals import ScoreResult, adjustment_totals, ranks_complete_first
 from kpi.text import fmt
 from kpi.text.i18n import t
 
@@ -60,13 +60,15 @@ def method_matrix(card: Scorecard, inputs: pd.DataFrame) -> tuple[np.ndarray, np
 
 def simulate_ranks(fractions: np.ndarray, weights: np.ndarray, base: np.ndarray, allowed: np.ndarray,
                    adjustments: np.ndarray, draws: int = 10_000, seed: int = 20250701, spread: float = 0.25,
-                   switch: float = 0.25, scheme: str = "uniform", concentration: float = 50.0) -> np.ndarray:
+                   switch: float = 0.25, scheme: str = "uniform", concentration: float = 50.0,
+                   complete=None) -> np.ndarray:
     """Ranks (draws × units) under perturbed weights and method choices (Monte Carlo, vectorised).
 
     Weights: `uniform` multiplies each criterion's points by U(1 − spread, 1 + spread);
     `dirichlet` draws shares from Dirichlet(concentration × share). Either way the draw is
     rescaled to the sheet's total. Methods: with probability `switch` a criterion is scored by
-    one of its allowed alternative methods, chosen uniformly.
+    one of its allowed alternative methods, chosen uniformly. Each draw is ranked as the scorecard
+    is (ranks_complete_first): a unit that is not `complete` never ranks above one that is.
     """
     rng = np.random.default_rng(seed)
     n_methods, n_crit, _n_units = fractions.shape
@@ -92,7 +94,10 @@ def simulate_ranks(fractions: np.ndarray, weights: np.ndarray, base: np.ndarray,
     # one matrix product: each draw's points sit in the column block of the method it chose
     spread_points = (chosen[:, None, :] == np.arange(n_methods)[None, :, None]) * drawn[:, None, :]
     totals = spread_points.reshape(draws, n_methods * n_crit) @ fractions.reshape(n_methods * n_crit, -1)
-    return formulas.competition_ranks(totals + np.asarray(adjustments, dtype=float))
+    totals = totals + np.asarray(adjustments, dtype=float)
+    if complete is None:
+        return formulas.competition_ranks(totals)
+    return ranks_complete_first(totals, complete)
 
 
 def sensitivity(result: ScoreResult, inputs: pd.DataFrame, draws: int = 10_000, seed: int = 20250701,
@@ -102,7 +107,9 @@ def sensitivity(result: ScoreResult, inputs: pd.DataFrame, draws: int = 10_000, 
     fractions, base, allowed = method_matrix(card, inputs)
     weights = np.array([c.points for c in card.criteria])
     bonus, penalty, _ = adjustment_totals(card)
-    ranks = simulate_ranks(fractions, weights, base, allowed, bonus + penalty, draws, seed, spread, switch, scheme)
+    complete = result.ranking.set_index("unit")["complete"].reindex(list(card.units)).to_numpy(bool)
+    ranks = simulate_ranks(fractions, weights, base, allowed, bonus + penalty, draws, seed, spread, switch, scheme,
+                           complete=complete)
     quantiles = np.quantile(ranks, [0.05, 0.5, 0.95], axis=0, method="inverted_cdf")
     base_rank = result.ranking.set_index("unit")["rank"]
     names = result.ranking.set_index("unit")["name"]

@@ -2,7 +2,11 @@
 
 A missing figure gives no points and is flagged; the unit's total is then incomplete and no award
 tier is proposed for it. Totals are ranked by kpi.formulas.competition_ranks (equal to
-TIE_DECIMALS: ties share the better rank, and are reported as ties).
+TIE_DECIMALS: ties share the better rank, and are reported as ties). A unit missing a figure is
+never ranked above a complete unit: under the scorecard's rule `incomplete = "after"` (the
+default and, for now, the only one) the complete units are ranked first, then the incomplete ones
+after the last of them, by their partial totals (ranks_complete_first, also used by every draw of
+the sensitivity analysis).
 """
 from __future__ import annotations
 
@@ -61,8 +65,8 @@ def score(card: Scorecard, inputs: pd.DataFrame, lang: str = "vi") -> ScoreResul
     criteria_points = np.nansum(matrix, axis=1)
     complete = ~np.isnan(matrix).any(axis=1)
     bonus, penalty, adjustments = adjustment_totals(card, lang)
-    total = criteria_points + bonus + penalty
-    ranks = formulas.competition_ranks(total).astype(int)  # a total is never missing
+    total = criteria_points + bonus + penalty  # finite: points and items are checked (kpi.scoring.scorecard)
+    ranks = ranks_complete_first(total, complete).astype(int)  # a total is never missing
     labels = {c.id: c for c in card.criteria}
     ranking = pd.DataFrame({
         "rank": ranks, "tied": formulas.tied(ranks), "unit": units,
@@ -77,6 +81,17 @@ def score(card: Scorecard, inputs: pd.DataFrame, lang: str = "vi") -> ScoreResul
         ranking[c.id] = points[c.id]
     ranking = ranking.sort_values(["rank", "name", "unit"], kind="stable").reset_index(drop=True)
     return ScoreResult(card, ranking, breakdown, adjustments)
+
+
+def ranks_complete_first(totals, complete) -> np.ndarray:
+    """Competition ranks (kpi.formulas.competition_ranks, ties shared) of the complete units'
+    totals, then of the incomplete units' totals counted on from the last complete unit: 1, 2, 2,
+    4 complete, then 5, 6 incomplete. Vectorised along the last axis (draws × units)."""
+    totals = np.asarray(totals, dtype=float)
+    complete = np.broadcast_to(np.asarray(complete, dtype=bool), totals.shape)
+    first = formulas.competition_ranks(np.where(complete, totals, np.nan))
+    after = formulas.competition_ranks(np.where(complete, np.nan, totals)) + complete.sum(axis=-1, keepdims=True)
+    return np.where(complete, first, after)
 
 
 def adjustment_totals(card: Scorecard, lang: str = "vi") -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
@@ -96,6 +111,17 @@ def adjustment_totals(card: Scorecard, lang: str = "vi") -> tuple[np.ndarray, np
                            "kind": t("score_bonus" if a.points >= 0 else "score_penalty", lang)}
                           for a in card.adjustments], columns=["unit", "points", "reason", "kind"])
     return bonus, penalty, items
+
+
+def rank_label(rank, tied: bool, complete: bool, lang: str = "vi") -> str:
+    """'3', '3 (đồng hạng)'; a unit missing a figure '7 (xếp sau: thiếu số liệu)' (page and workbook)."""
+    text = rank_text(rank, bool(tied), lang=lang)
+    return text if complete else t("score_rank_after", lang, rank=text)
+
+
+def incomplete_rule(card: Scorecard, lang: str = "vi") -> str:
+    """The scorecard's rule for units missing a figure, in words (page, workbook, command line)."""
+    return t(f"score_incomplete_rule_{card.incomplete}", lang)
 
 
 def tier_of(card: Scorecard, total: float) -> str:

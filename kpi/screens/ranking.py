@@ -1,18 +1,55 @@
 """What the emulation ranking page (pages/ranking.py) shows, as data: tables and sentences in the
-page's language. No Streamlit, no charts (kpi/charts/ranking.py)."""
+page's language. No Streamlit, no charts (kpi/charts/ranking.py).
+
+Text from a scorecard or the snapshot (titles, blocs, labels, tier names, reasons, unit names) is
+data, shown as written: the page places it in markdown-interpreting elements (alerts, captions,
+widget labels, st.table cells) only through `plain` / `plain_table`; st.dataframe cells and
+selectbox options are plain already.
+"""
 from __future__ import annotations
+
+import re
 
 import pandas as pd
 
-from kpi.scoring import ScoreResult, Sensitivity, method_name, scorecard_title
+from kpi.scoring import ScorecardEntry, ScoreResult, Sensitivity, incomplete_rule, method_name, rank_label
 from kpi.text import fmt
 from kpi.text.figure_text import rank_text
 from kpi.text.i18n import t
+from kpi.text.plain import markdown_escape
+
+# what GitHub-flavoured markdown turns into a link even when every special character is escaped
+# (its autolinks are found in the text after parsing): a scheme before ':', 'www' before '.', an '@'
+_AUTOLINK = re.compile(r"(?i)(\b(?:https?|ftp|mailto|xmpp)(?=:)|\bwww(?=\.)|@)")
+WORD_JOINER = "\u2060"  # invisible, and breaks the autolink pattern
 
 
-def scorecard_option(name: str, path, lang: str = "vi") -> str:
-    """A scorecard in the chooser: its file name and title."""
-    return f"{name} — {scorecard_title(path, lang)}"
+def plain(text) -> str:
+    """Text for a markdown-interpreting element (st.warning, st.caption, a slider label...): every
+    markdown and HTML special character escaped (kpi.text.plain.markdown_escape), and a word
+    joiner after 'http', 'www' or '@' so that no address becomes a link; a label
+    '[x](http://…)' shows as written."""
+    return markdown_escape(_AUTOLINK.sub(lambda m: m.group(0) + WORD_JOINER, str(text)))
+
+
+def plain_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table for st.table (whose cells, index and header interpret markdown) with every text escaped."""
+    out = frame.map(lambda v: plain(v) if isinstance(v, str) else v)
+    out.index = [plain(i) if isinstance(i, str) else i for i in out.index]
+    out.index.name = plain(frame.index.name) if isinstance(frame.index.name, str) else frame.index.name
+    out.columns = [plain(c) if isinstance(c, str) else c for c in out.columns]
+    return out
+
+
+def scorecard_option(entry: ScorecardEntry, lang: str = "vi") -> str:
+    """A scorecard in the chooser (a plain-text option): its file name and title, or that it is invalid."""
+    return f"{entry.name} — {entry.title(lang)}"
+
+
+def invalid_notice(entries: list[ScorecardEntry], lang: str = "vi") -> str | None:
+    """The files of the chooser that do not load, named (None when every file loads)."""
+    bad = [e.name for e in entries if e.error is not None]
+    return t("score_invalid_listed", lang, names=", ".join(bad)) if bad else None
 
 
 def tier_label(row, lang: str = "vi") -> str:
@@ -26,7 +63,7 @@ def ranking_table(result: ScoreResult, lang: str = "vi") -> pd.DataFrame:
     rows = []
     for _, r in result.ranking.iterrows():
         rows.append({
-            t("rank", lang): rank_text(r["rank"], bool(r["tied"]), lang=lang),
+            t("rank", lang): rank_label(r["rank"], r["tied"], r["complete"], lang),
             t("unit", lang): r["name"],
             t("rank_total", lang): fmt.number(r["total"], 2, lang),
             t("rank_bonus", lang): fmt.number(r["bonus"] + r["penalty"], 2, lang) if r["bonus"] or r["penalty"] else "",
@@ -45,7 +82,8 @@ def summary_sentences(result: ScoreResult, lang: str = "vi") -> list[str]:
                      total=fmt.number(group["total"].iloc[0], 2, lang)))
     incomplete = ranking[~ranking["complete"]]
     if len(incomplete):
-        out.append(t("rank_incomplete_sentence", lang, names=", ".join(incomplete["name"])))
+        out.append(t("rank_incomplete_sentence", lang, names=", ".join(incomplete["name"])) + " "
+                   + incomplete_rule(result.scorecard, lang))
     return out
 
 

@@ -43,7 +43,23 @@ TEXTS: dict[str, tuple[str, str]] = {
     "score_missing_no_actual": ("thiếu số liệu thực hiện", "no actual figure"),
     "score_missing_incomplete": ("số liệu tổng hợp chưa đủ", "incomplete aggregate"),
     "score_missing_no_plan": ("thiếu kế hoạch", "no plan"),
+    "score_missing_not_finite": ("số liệu hoặc kế hoạch không phải số hữu hạn", "the figure or plan is not finite"),
     "score_missing_not_scored": ("không tính được điểm", "points cannot be computed"),
+    # units missing a figure ([scorecard] incomplete = "after"): the page, the workbook, the command line
+    "score_rank_after": ("{rank} (xếp sau: thiếu số liệu)", "{rank} (after: missing figures)"),
+    "score_incomplete_rule_after": ("Đơn vị thiếu số liệu được xếp sau mọi đơn vị đủ số liệu và chưa đề xuất "
+                                    "danh hiệu (quy tắc của bảng điểm: incomplete = \"after\").",
+                                    "Units missing a figure are ranked after every complete unit, with no award "
+                                    "proposed (the scorecard's rule: incomplete = \"after\")."),
+    # the scorecard chooser of the ranking page (one malformed file never hides the others)
+    "score_invalid_listed": ("Tệp bảng điểm không hợp lệ: {names} (chọn tệp để xem lỗi); các bảng điểm khác vẫn "
+                             "dùng được.",
+                             "Scorecard files that are not valid: {names} (choose one to see why); the other "
+                             "scorecards still work."),
+    "score_invalid_chosen": ("Bảng điểm {name} không dùng được. Các bảng điểm khác không bị ảnh hưởng: chọn bảng "
+                             "điểm khác ở trên.",
+                             "The scorecard {name} cannot be used. The other scorecards are not affected: choose "
+                             "another one above."),
     # bonus and penalty items
     "score_bonus": ("Điểm thưởng", "Bonus"),
     "score_penalty": ("Điểm trừ", "Penalty"),
@@ -77,6 +93,29 @@ TEXTS: dict[str, tuple[str, str]] = {
     "score_type_float": ("số", "a number"),
     "score_type_list": ("danh sách", "a list"),
     "score_type_int": ("số nguyên", "an integer"),
+    "score_type_table": ("bảng", "a table"),
+    "score_where_new_adjustment": ("{source}, điểm cộng/trừ mới", "{source}, new bonus or penalty"),
+    "score_err_read": ("{path}: không đọc được tệp ({error})", "{path}: the file cannot be read ({error})"),
+    "score_err_save": ("Không ghi được phiên bản mới vào {folder} ({error}); không có tệp nào được ghi.",
+                       "The new version cannot be written to {folder} ({error}); no file was written."),
+    "score_err_not_finite": ("{where}: trường '{field}' phải là một số hữu hạn, đang là {value}",
+                             "{where}: the field '{field}' must be a finite number, not {value}"),
+    "score_err_table_list": ("{source}: '{table}' phải là danh sách các bảng [[{table}]]",
+                             "{source}: '{table}' must be an array of tables [[{table}]]"),
+    "score_err_version": ("{where}: 'version' phải là số nguyên từ 1 đến {max}, đang là {value}",
+                          "{where}: 'version' must be a whole number from 1 to {max}, not {value}"),
+    "score_err_incomplete_rule": ("{where}: 'incomplete' không hợp lệ: {value} (chọn một trong: {rules})",
+                                  "{where}: 'incomplete' is not valid: {value} (choose one of: {rules})"),
+    "score_err_sheet_points": ("{source}: tổng điểm tối đa của các tiêu chí là {total}, vượt quá {max}",
+                               "{source}: the criteria's maximum points add up to {total}, more than {max}"),
+    "score_err_max_bonus": ("{where}: 'max_bonus' phải từ 0 đến tổng điểm của bảng ({sheet}), đang là {value}",
+                            "{where}: 'max_bonus' must be from 0 to the sheet's total ({sheet}), not {value}"),
+    "score_err_adjust_points": ("{where}: 'points' phải trong khoảng −{sheet} đến {sheet} (tổng điểm của bảng), "
+                                "đang là {value}",
+                                "{where}: 'points' must be within −{sheet} to {sheet} (the sheet's total), "
+                                "not {value}"),
+    "score_err_tier_name": ("{where}: tên mức danh hiệu ('name') không được để trống",
+                            "{where}: the award tier's 'name' must not be empty"),
     "score_err_no_file": ("Không tìm thấy tệp bảng điểm {path}", "Scorecard file {path} not found"),
     "score_err_toml": ("{path}: không đọc được TOML ({error})", "{path}: the TOML cannot be read ({error})"),
     "score_err_missing_field": ("{where}: thiếu trường '{field}'", "{where}: the field '{field}' is missing"),
@@ -105,7 +144,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                                  "(method = \"{method}\")"),
     "score_err_indicator_code": ("{where}: 'indicator' phải là mã chỉ tiêu",
                                  "{where}: 'indicator' must be an indicator code"),
-    "score_err_cap": ("{where}: 'cap_pct' phải lớn hơn 0", "{where}: 'cap_pct' must be greater than 0"),
+    "score_err_cap": ("{where}: 'cap_pct' phải lớn hơn 0 và không quá {max}, đang là {value}",
+                      "{where}: 'cap_pct' must be greater than 0 and at most {max}, not {value}"),
     "score_err_goalposts": ("{where}: phương pháp goalposts cần hai mốc 'worst' và 'best' khác nhau",
                             "{where}: the goalposts method needs two different values 'worst' and 'best'"),
     "score_err_unit": ("{name}: {detail}",

@@ -15,13 +15,14 @@ import pandas as pd
 from kpi import figures as figures_mod
 from kpi import scoring, store
 from kpi.demo.provinces import build_demo
-from kpi.importing.merge import import_file, summary_lines
+from kpi.importing.merge import ImportFailed, import_file, summary_lines
 from kpi.periods import PeriodError, parse_period
 from kpi.reports import exports
 from kpi.reports.deck import DeckError, build_deck
 from kpi.reports.settings import SettingsError, load_settings
 from kpi.reports.spreadsheet import csv_text
 from kpi.store.indicators import load_indicators
+from kpi.text.i18n import t
 from kpi.units.resolve import UnitError, resolve_unit
 
 
@@ -124,24 +125,39 @@ def cmd_facts(args) -> int:
 
 
 def cmd_import(args) -> int:
-    """Validate a file and write a new snapshot; nothing is written when anything is wrong."""
-    report, snapshot = import_file(args.file, indicator=args.indicator, note=args.note or "",
-                                   dry_run=args.dry_run, data_dir=args.data_dir)
+    """Validate a file and write a new snapshot; nothing is written when anything is wrong, nor when
+    there are warnings (unusual figures) without --accept-warnings (exit 1, also with --dry-run:
+    exit 0 says the same command without --dry-run writes). A failed write is one line, exit 1."""
+    try:
+        report, snapshot = import_file(args.file, indicator=args.indicator, decimal=args.decimal,
+                                       note=args.note or "", dry_run=args.dry_run,
+                                       accept_warnings=args.accept_warnings, data_dir=args.data_dir)
+    except ImportFailed as exc:
+        for issue in exc.issues:
+            print(t("imp_cli_error", text=issue.text()), file=sys.stderr)
+        return 1
     for issue in report.notices:
-        print(f"Lưu ý: {issue.text()}")
+        print(t("imp_cli_notice", text=issue.text()))
     if not report.ok:
         for issue in report.errors:
-            print(f"Lỗi: {issue.text()}", file=sys.stderr)
-        print(f"Không nhập: {len(report.errors)} lỗi; không ghi gì.", file=sys.stderr)
+            print(t("imp_cli_error", text=issue.text()), file=sys.stderr)
+        print(t("imp_cli_refused", n=len(report.errors)), file=sys.stderr)
         return 1
+    for issue in report.warnings:
+        print(t("imp_cli_warning", text=issue.text()), file=sys.stderr)
     for line in summary_lines(report):
         print(line)
+    if report.warnings and not args.accept_warnings:
+        print(t("imp_cli_unconfirmed", n=len(report.warnings)), file=sys.stderr)
+        return 1
+    if report.warnings:
+        print(t("imp_cli_accepted", n=len(report.warnings)))
     if args.dry_run:
-        print("Chạy thử (--dry-run): không ghi bản dữ liệu nào.")
+        print(t("imp_cli_dry_run"))
     elif snapshot is None:
-        print("Không có số liệu nào thay đổi: không tạo bản dữ liệu mới.")
+        print(t("imp_cli_nothing"))
     else:
-        print(f"Đã ghi bản dữ liệu {snapshot.id} (bản trước: {snapshot.manifest.get('parent') or 'không có'}).")
+        print(t("imp_cli_written", id=snapshot.id, parent=snapshot.manifest.get("parent") or t("imp_cli_no_parent")))
     return 0
 
 
@@ -163,7 +179,8 @@ def cmd_rank(args) -> int:
     incomplete = frame.loc[~frame["complete"].astype(bool), "name"].tolist()
     _emit(_booleans_for(frame, ["complete", "tied"], args.format), args.format)
     if incomplete:
-        print(f"Lưu ý: thiếu số liệu, tổng điểm chưa đầy đủ: {', '.join(incomplete)}", file=sys.stderr)
+        print(f"Lưu ý: thiếu số liệu, tổng điểm chưa đầy đủ: {', '.join(incomplete)}; "
+              f"{scoring.incomplete_rule(result.scorecard)}", file=sys.stderr)
     return 0
 
 
@@ -224,8 +241,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import", help="validate a file and write a new snapshot")
     p.add_argument("file")
     p.add_argument("--indicator")
+    p.add_argument("--decimal", choices=[",", "."], help=t("imp_cli_help_decimal"))
     p.add_argument("--note", default="")
     p.add_argument("--dry-run", action="store_true")
+    p.add_argument("--accept-warnings", action="store_true", help=t("imp_cli_help_accept"))
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("rank", help="rank the units of a scorecard")

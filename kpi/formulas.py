@@ -145,7 +145,9 @@ def competition_ranks(values, direction=1) -> np.ndarray:
     carry the start position forward, and scatter back to the units' places.
     """
     raw = np.asarray(values, dtype="float64")
-    signed = np.round(raw if np.all(np.asarray(direction) >= 0) else -raw, TIE_DECIMALS)
+    raw = raw if np.all(np.asarray(direction) >= 0) else -raw
+    with np.errstate(over="ignore", invalid="ignore"):  # rounding huge values would overflow; they need none
+        signed = np.where(np.abs(raw) < 1e15, np.round(raw, TIE_DECIMALS), raw)
     single = signed.ndim == 1
     signed = np.atleast_2d(signed)
     missing = np.isnan(signed)

@@ -17,7 +17,7 @@ if not screen.has_figures:
     st.info(t("no_figures", ctx.lang))
     st.stop()
 
-st.markdown(f"#### {markdown_escape(screen.summary)}")
+st.markdown(f"#### {screen.summary}")  # counts in our own words, no data text
 for sentence in screen.sentences:
     st.markdown(f"- {markdown_escape(sentence)}")
 if screen.cumulative:

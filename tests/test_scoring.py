@@ -24,6 +24,7 @@ from kpi.reports import ranking_workbook
 from kpi.screens import ranking as scoring_view
 from kpi.store import write_snapshot
 from kpi.store.indicators import load_indicators
+from kpi.text import plain
 from kpi.text.figure_text import achievement_text, rank_text
 from kpi.units.table import build_units
 
@@ -454,7 +455,7 @@ def test_zero_rate_is_unbounded_on_overview_and_in_ranking(tmp_path):
 
 def unescape(text) -> str:
     """What a reader sees of a text escaped by kpi.screens.ranking.plain (escapes and word joiners undone)."""
-    return re.sub(r"\\(.)", r"\1", str(text)).replace(scoring_view.WORD_JOINER, "")
+    return re.sub(r"\\(.)", r"\1", str(text)).replace(plain.WORD_JOINER, "")
 
 
 def _vietnamese(text: str) -> bool:

@@ -8,8 +8,6 @@ selectbox options are plain already.
 """
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
 from kpi.scoring import ScorecardEntry, ScoreResult, Sensitivity, incomplete_rule, method_name, rank_label
@@ -20,16 +18,12 @@ from kpi.text.plain import markdown_escape
 
 # what GitHub-flavoured markdown turns into a link even when every special character is escaped
 # (its autolinks are found in the text after parsing): a scheme before ':', 'www' before '.', an '@'
-_AUTOLINK = re.compile(r"(?i)(\b(?:https?|ftp|mailto|xmpp)(?=:)|\bwww(?=\.)|@)")
-WORD_JOINER = "\u2060"  # invisible, and breaks the autolink pattern
 
 
 def plain(text) -> str:
-    """Text for a markdown-interpreting element (st.warning, st.caption, a slider label...): every
-    markdown and HTML special character escaped (kpi.text.plain.markdown_escape), and a word
-    joiner after 'http', 'www' or '@' so that no address becomes a link; a label
-    '[x](http://…)' shows as written."""
-    return markdown_escape(_AUTOLINK.sub(lambda m: m.group(0) + WORD_JOINER, str(text)))
+    """Text for a markdown-interpreting element (st.warning, st.caption, a slider label...), shown as
+    written (kpi.text.plain.markdown_escape): a label '[x](http://…)' is not a link."""
+    return markdown_escape(text)
 
 
 def plain_table(frame: pd.DataFrame) -> pd.DataFrame:

@@ -10,11 +10,15 @@ import html
 import re
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~$:])")
+_AUTOLINK = re.compile(r"(?i)(\b(?:https?|ftp|mailto|xmpp)(?=:)|\bwww(?=\.)|@)")
+WORD_JOINER = "\u2060"  # invisible: stops a bare address in data from becoming a link
 
 
 def markdown_escape(text) -> str:
-    """The text with every markdown and HTML special character escaped: shown exactly as written."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    """The text with every markdown and HTML special character escaped, and a word joiner after
+    'http', 'www' and '@' (Streamlit turns bare addresses into links): shown exactly as written."""
+    joined = _AUTOLINK.sub(lambda m: m.group(0) + WORD_JOINER, str(text))
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", joined)
 
 
 def html_text(text) -> str:

@@ -22,16 +22,17 @@ st.session_state.setdefault("imp_uploader", 0)
 newest = store.get_snapshot(None)
 
 
-def confirm_import(note: str) -> None:
-    """Button callback (runs before the next run, so the sidebar can switch to the new snapshot)."""
+def confirm_import(note: str, warnings_checked: bool) -> None:
+    """Button callback (runs before the next run, so the sidebar can switch to the new snapshot).
+    Every refusal, a failed write included, is a message on the next run; nothing is written."""
     report = st.session_state.pop("imp_report", (None, None))[1]
-    try:
-        snapshot = commit_import(report, note=note, created_by=view.CREATED_BY_PAGE)
-    except ImportFailed as exc:
-        st.session_state["imp_failed"] = view.failure_lines(exc.report, lang)
+    st.session_state.pop("imp_checked", None)
+    if report is None:
         return
-    except store.SnapshotError as exc:
-        st.session_state["imp_failed"] = [str(exc)]
+    try:
+        snapshot = commit_import(report, note=note, created_by=view.CREATED_BY_PAGE, accept_warnings=warnings_checked)
+    except ImportFailed as exc:
+        st.session_state["imp_failed"] = view.failure_lines(exc, lang)
         return
     st.session_state["snap"] = snapshot.id  # the shared sidebar filter: view the new snapshot
     st.query_params["snap"] = snapshot.id
@@ -59,15 +60,20 @@ with tab_import:
                                key=f"imp_files_{st.session_state['imp_uploader']}")
     indicator = st.selectbox(t("imp_gso_indicator", lang), view.indicator_choices(ctx.catalogue), key="imp_indicator",
                              format_func=lambda c: view.indicator_choice_label(c, ctx.catalogue, lang))
+    decimal = st.selectbox(t("imp_decimal_choice", lang), list(view.DECIMAL_CHOICES), key="imp_decimal",
+                           format_func=lambda c: view.decimal_choice_label(c, lang))
     note = st.text_input(t("imp_note", lang), key="imp_note", max_chars=300)
 
     if uploads:
         files = [(u.name, u.getvalue()) for u in uploads]
-        key = view.upload_key(files, indicator, newest)
-        if st.session_state.get("imp_report", (None,))[0] != key:
+        key = view.upload_key(files, indicator, decimal, newest)
+        if st.session_state.get("imp_report", (None,))[0] != key:  # checked once per upload (SHA-256)
             with st.spinner(t("imp_checking", lang)):
-                st.session_state["imp_report"] = (key, prepare_import(files, indicator=indicator or None))
-        checked = view.import_view(st.session_state["imp_report"][1], lang)
+                st.session_state["imp_report"] = (key, prepare_import(files, indicator=indicator or None,
+                                                                      decimal=decimal or None))
+        if st.session_state.get("imp_checked", (None, None))[:2] != (key, lang):
+            st.session_state["imp_checked"] = (key, lang, view.import_view(st.session_state["imp_report"][1], lang))
+        checked = st.session_state["imp_checked"][2]
         for line in checked.summary:
             st.markdown(f"- {line}")
         if checked.heading:
@@ -83,8 +89,13 @@ with tab_import:
                          height=view.table_height(len(checked.preview)))
             if checked.preview_caption:
                 st.caption(checked.preview_caption)
-            st.button(t("imp_confirm", lang), type="primary", on_click=confirm_import, args=(note,),
-                      key="imp_confirm", icon=":material/save:")
+            warnings_checked = True
+            if checked.warnings:
+                st.warning(checked.warnings)
+                box = "imp_warnings_ok_" + "_".join(sha[:12] for sha in key[0])  # a new file is checked afresh
+                warnings_checked = st.checkbox(t("imp_warnings_ok", lang), key=box)
+            st.button(t("imp_confirm", lang), type="primary", on_click=confirm_import, args=(note, warnings_checked),
+                      key="imp_confirm", icon=":material/save:", disabled=not warnings_checked)
             st.caption(t("imp_confirm_help", lang))
         else:
             st.info(t("imp_no_changes", lang))
@@ -117,4 +128,4 @@ with tab_diff:
             if diff.caption:
                 st.caption(diff.caption)
             st.download_button(t("imp_diff_download", lang), data=diff.csv, file_name=diff.file_name,
-                               mime="text/csv", key="imp_diff_csv")
+                               mime="text/csv", key="imp_diff_csv", on_click="ignore")  # built when clicked

@@ -89,6 +89,22 @@ def test_template_fill_upload_confirm_history_diff(app_url, data_copy, tmp_path)
         page.locator("[data-testid='stFileChipDeleteBtn'] button").first.click()
         _settle(page)
 
+        # an unusual figure: a warning, and the confirm button waits for the box to be ticked
+        unusual = tmp_path / "bat_thuong.csv"
+        unusual.write_text("unit,period,indicator,actual\nBến Tre,2020,jobs_created,99000\n", encoding="utf-8")
+        page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(unusual))
+        _settle(page, 1500)
+        assert "cảnh báo: số liệu có thể đúng nhưng bất thường" in page.inner_text("[data-testid='stMain']")
+        confirm = page.get_by_role("button", name="Xác nhận: ghi bản dữ liệu mới")
+        assert confirm.is_disabled()
+        page.get_by_text("Tôi đã kiểm tra các cảnh báo").click()
+        _settle(page)
+        assert confirm.is_enabled()
+        _shot(page, "data_2b_warnings.png")
+        page.locator("[data-testid='stFileChipDeleteBtn'] button").first.click()
+        _settle(page)
+        assert [s.id for s in store.list_snapshots(data_copy)] == before  # nothing written without the click
+
         page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(filled))
         _settle(page, 1500)
         text = page.inner_text("[data-testid='stMain']")
@@ -116,5 +132,9 @@ def test_template_fill_upload_confirm_history_diff(app_url, data_copy, tmp_path)
         assert f"Thêm mới {counts['added']}, thay đổi {counts['changed']}, bị xóa 0 số liệu." in \
             page.inner_text("[data-testid='stMain']")
         _shot(page, "data_6_diff.png")
+        with page.expect_download() as download:  # the CSV is built when the button is clicked
+            page.get_by_role("button", name="Tải danh sách khác biệt (CSV)").click()
+        rows = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
+        assert len(rows) == 1 + counts["added"] + counts["changed"] and rows[0].startswith("change,indicator")
         assert page.locator("[data-testid='stException']").count() == 0
         browser.close()

@@ -2,23 +2,27 @@
 
 The path is: read every file (kpi.importing.readers), check every row (kpi.importing.validate),
 upsert the rows into the newest snapshot's facts on (indicator, unit, period) and show what would
-change (`prepare_import`, which never writes); only `commit_import` writes, as a new snapshot
-through kpi.store.write_snapshot (atomic; no snapshot is ever edited). Also the snapshot history
-and the differences between two snapshots, for the Dữ liệu page.
+change, with the warnings on unusual figures (`prepare_import`, which never writes); only
+`commit_import` writes, as a new snapshot through kpi.store.write_snapshot (atomic; no snapshot is
+ever edited), and only once the warnings are confirmed. A write that fails (a full disk, a
+read-only folder) ends in ImportFailed with a message, and nothing is written. Also the snapshot
+history and the differences between two snapshots (computed once per pair), for the Dữ liệu page.
 """
 from __future__ import annotations
 
+import errno
+import functools
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from kpi import store
-from kpi.importing.messages import Issue
+from kpi.importing.messages import Issue, Phrase
 from kpi.importing.readers import MAX_FILE_BYTES, MAX_UPLOAD_BYTES, VALUE_COLUMNS, Refused, read_upload, sha256_bytes
-from kpi.importing.validate import KEY, ImportReport, validate
+from kpi.importing.validate import KEY, ImportReport, unusual_figures, validate
 from kpi.reports.spreadsheet import csv_bytes
-from kpi.store.indicators import load_indicators
+from kpi.store.indicators import load_indicators, with_bounds
 from kpi.text import fmt
 from kpi.text.i18n import t
 from kpi.units.table import build_units
@@ -26,12 +30,20 @@ from kpi.units.table import build_units
 SUMMARY_KINDS = {"gso": "imp_kind_gso", "csv": "imp_kind_csv", "xlsx": "imp_kind_xlsx"}
 
 
-class ImportFailed(Exception):
-    """The import cannot go ahead; `report` lists the problems per file, row and column."""
+DECIMAL_HOW = {"given": "imp_decimal_given", "inferred": "imp_decimal_inferred"}
+# why a write failed, by errno: said in the user's language (else the system's own words)
+WRITE_REASONS = {errno.ENOSPC: "imp_reason_disk_full", errno.EDQUOT: "imp_reason_quota",
+                 errno.EACCES: "imp_reason_permission", errno.EPERM: "imp_reason_permission",
+                 errno.EROFS: "imp_reason_read_only"}
 
-    def __init__(self, report: ImportReport):
-        super().__init__("; ".join(i.text() for i in report.errors[:3]))
+
+class ImportFailed(Exception):
+    """The import cannot go ahead; `issues` say why (the report's errors unless given)."""
+
+    def __init__(self, report: ImportReport, issues: list[Issue] | None = None):
         self.report = report
+        self.issues = issues if issues is not None else report.errors
+        super().__init__("; ".join(i.text() for i in self.issues[:3]))
 
 
 def diff_facts(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
@@ -87,14 +99,16 @@ def _empty_facts() -> pd.DataFrame:
                          for c in store.FACT_COLUMNS})
 
 
-def prepare_import(files: list[tuple[str, bytes]], *, indicator: str | None = None, data_dir=None,
-                   max_bytes: int = MAX_UPLOAD_BYTES) -> ImportReport:
-    """Read, validate and merge into the newest snapshot; never writes. Check `report.ok`."""
+def prepare_import(files: list[tuple[str, bytes]], *, indicator: str | None = None, decimal: str | None = None,
+                   data_dir=None, max_bytes: int = MAX_UPLOAD_BYTES) -> ImportReport:
+    """Read, validate and merge into the newest snapshot; never writes. Check `report.ok` (no
+    error) and `report.warnings` (to be confirmed). `decimal`: ',' or '.' for every file, else
+    each file's decimal mark is inferred from its cells."""
     report = ImportReport()
     parent = store.get_snapshot(None, data_dir)
     report.parent = parent
     units = store.read_table(parent, "units") if parent else build_units()
-    catalogue = store.read_table(parent, "indicators") if parent else load_indicators()
+    catalogue = with_bounds(store.read_table(parent, "indicators")) if parent else load_indicators()
     uploads = []
     for name, data in files:
         report.files.append({"file": name, "sha256": sha256_bytes(data), "bytes": len(data)})
@@ -107,7 +121,9 @@ def prepare_import(files: list[tuple[str, bytes]], *, indicator: str | None = No
         uploads.append(upload)
     if report.errors:
         return report
-    facts = validate(uploads, units, catalogue, indicator, report)
+    facts = validate(uploads, units, catalogue, indicator, report, decimal)
+    for entry, upload in zip([e for e in report.files if "kind" in e], uploads):
+        entry["decimal"], entry["decimal_how"] = upload.decimal, upload.decimal_how
     if facts is None:
         return report
     for entry in report.files:
@@ -118,29 +134,57 @@ def prepare_import(files: list[tuple[str, bytes]], *, indicator: str | None = No
     parent_facts = store.read_table(parent, "facts") if parent else _empty_facts()
     report.new_facts, report.counts, report.changes = upsert(parent_facts, facts)
     report.units, report.catalogue = units, catalogue
+    unusual_figures(facts, report.new_facts, catalogue, report.issues)
     return report
 
 
+def _files(report: ImportReport) -> str:
+    return ", ".join(f["file"] for f in report.files)
+
+
+def write_failure(exc: Exception, data_dir=None) -> Issue:
+    """Why the new snapshot could not be written, with the folder (an issue of the whole import; a
+    system error said in the user's language where its errno is known)."""
+    params = {"folder": str(store.snapshots_dir(data_dir))}
+    if isinstance(exc, OSError) and exc.errno in WRITE_REASONS:
+        return Issue("", None, None, "imp_write_failed", dict(params, reason=Phrase(WRITE_REASONS[exc.errno])))
+    if isinstance(exc, OSError):
+        return Issue("", None, None, "imp_write_failed", dict(params, reason=exc.strerror or str(exc)))
+    return Issue("", None, None, "imp_write_failed", dict(params, reason=Phrase("imp_reason_verify")))
+
+
 def commit_import(report: ImportReport, *, note: str = "", created_by: str = "python -m kpi import",
-                  data_dir=None) -> store.Snapshot:
-    """Write the prepared import as a new snapshot (parent = the snapshot it was checked against)."""
+                  data_dir=None, accept_warnings: bool = False) -> store.Snapshot:
+    """Write the prepared import as a new snapshot (parent = the snapshot it was checked against).
+
+    Refused (ImportFailed) with errors, with warnings not accepted, when the newest snapshot is no
+    longer the one checked against, and when the write itself fails (OSError: a full disk, a
+    read-only folder; a snapshot that does not verify): then nothing is written."""
     if not report.ok or report.new_facts is None:
         raise ImportFailed(report)
+    if report.warnings and not accept_warnings:
+        raise ImportFailed(report, [Issue(_files(report), None, None, "imp_warnings_unconfirmed",
+                                          {"n": len(report.warnings)})])
     newest = store.get_snapshot(None, data_dir)
     parent_id = report.parent.id if report.parent else None
     if (newest.id if newest else None) != parent_id:
-        report.issues.append(Issue(", ".join(f["file"] for f in report.files), None, None, "imp_parent_changed",
-                                   {"snapshot": newest.id}))
-        raise ImportFailed(report)
+        raise ImportFailed(report, [Issue(_files(report), None, None, "imp_parent_changed",
+                                          {"snapshot": newest.id if newest else "–"})])
     sources = [dict(entry, **{"counts": report.counts}) for entry in report.files]
-    return store.write_snapshot(
-        report.new_facts, report.units, report.catalogue, created_by=created_by, note=note,
-        parent=parent_id, sources=sources, demo=bool(report.parent and report.parent.is_demo), data_dir=data_dir)
+    try:
+        return store.write_snapshot(
+            report.new_facts, report.units, report.catalogue, created_by=created_by, note=note,
+            parent=parent_id, sources=sources, demo=bool(report.parent and report.parent.is_demo),
+            data_dir=data_dir)
+    except (OSError, store.SnapshotError) as exc:
+        raise ImportFailed(report, [write_failure(exc, data_dir)]) from exc
 
 
-def import_file(path: str | Path, *, indicator: str | None = None, note: str = "", dry_run: bool = False,
-                data_dir=None, max_bytes: int = MAX_FILE_BYTES) -> tuple[ImportReport, store.Snapshot | None]:
-    """The command line's import: prepare, then commit unless dry_run, an error or nothing changed."""
+def import_file(path: str | Path, *, indicator: str | None = None, decimal: str | None = None, note: str = "",
+                dry_run: bool = False, accept_warnings: bool = False, data_dir=None,
+                max_bytes: int = MAX_FILE_BYTES) -> tuple[ImportReport, store.Snapshot | None]:
+    """The command line's import: prepare, then commit unless dry_run, an error, warnings not
+    accepted or nothing changed. Raises ImportFailed when the write itself fails."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -154,10 +198,12 @@ def import_file(path: str | Path, *, indicator: str | None = None, note: str = "
         report = ImportReport(files=[{"file": path.name}])
         report.issues.append(Issue(path.name, None, None, "imp_cannot_open", {"detail": exc.strerror or str(exc)}))
         return report, None
-    report = prepare_import([(path.name, data)], indicator=indicator, data_dir=data_dir, max_bytes=max_bytes)
-    if not report.ok or dry_run or not (report.counts.get("added") or report.counts.get("changed")):
+    report = prepare_import([(path.name, data)], indicator=indicator, decimal=decimal, data_dir=data_dir,
+                            max_bytes=max_bytes)
+    if not report.ok or dry_run or (report.warnings and not accept_warnings) \
+            or not (report.counts.get("added") or report.counts.get("changed")):
         return report, None
-    return report, commit_import(report, note=note, data_dir=data_dir)
+    return report, commit_import(report, note=note, data_dir=data_dir, accept_warnings=accept_warnings)
 
 
 def summary_lines(report: ImportReport, lang: str = "vi") -> list[str]:
@@ -172,6 +218,11 @@ def summary_lines(report: ImportReport, lang: str = "vi") -> list[str]:
             lines.append(t("imp_summary_file_kind", lang, file=entry["file"], kind=kind))
         else:
             lines.append(t("imp_summary_file", lang, file=entry["file"]))
+        if entry.get("decimal"):
+            lines.append(t("imp_summary_decimal", lang, file=entry["file"], mark=entry["decimal"],
+                           how=t(DECIMAL_HOW[entry["decimal_how"]], lang)))
+        elif "decimal_how" in entry:
+            lines.append(t("imp_summary_no_decimal", lang, file=entry["file"]))
     if report.counts:
         lines.append(t("imp_summary_counts", lang, **{k: fmt.number(v, 0, lang) for k, v in report.counts.items()}))
     return lines
@@ -191,8 +242,14 @@ def snapshot_history(data_dir=None) -> pd.DataFrame:
 
 
 def diff_snapshots(old_id: str, new_id: str, data_dir=None) -> pd.DataFrame:
-    old = store.get_snapshot(old_id, data_dir)
-    new = store.get_snapshot(new_id, data_dir)
+    """The differences between two snapshots (computed once per pair: treat it as read-only)."""
+    return diff_of(store.get_snapshot(old_id, data_dir), store.get_snapshot(new_id, data_dir))
+
+
+@functools.lru_cache(maxsize=8)
+def diff_of(old: store.Snapshot, new: store.Snapshot) -> pd.DataFrame:
+    """diff_facts of two snapshots, once per pair and process (snapshots are immutable and hashable
+    by id and path): a rerun of the Dữ liệu page does not read 2 × 500k facts again."""
     return diff_facts(store.read_table(old, "facts"), store.read_table(new, "facts"))
 
 

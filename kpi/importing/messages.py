@@ -52,7 +52,8 @@ def _decimals(value) -> int:
 @dataclass
 class Issue:
     """A problem named by file, row as numbered in the file and column as written in its header.
-    An error blocks the import; a notice (aggregates skipped, empty cells) only informs."""
+    An error blocks the import; a warning (an unusual figure) must be confirmed before it is
+    written; a notice (aggregates skipped, empty cells, a hidden sheet) only informs."""
     file: str
     row: int | None
     column: str | None
@@ -64,6 +65,9 @@ class Issue:
         return Phrase(self.key, self.params).text(lang)
 
     def text(self, lang: str = "vi") -> str:
+        """The message after where it is; an issue of the whole import (no file) is its message."""
+        if not self.file:
+            return self.message(lang)
         where = [t("imp_where_file", lang, file=self.file)]
         if self.row is not None:
             where.append(t("imp_where_row", lang, row=self.row))

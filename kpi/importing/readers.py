@@ -5,7 +5,11 @@ Three kinds of file are read: a CSV in the long format (one row per figure), the
 XLSX; melted here into one row per province and year). The header line is found wherever it is
 in the first lines, in Vietnamese or English. A file that cannot be read is refused as a whole
 (`Refused`, with a text key): not a workbook, too large, a zip bomb, not UTF-8, no header.
-Nothing here judges a value; kpi.importing.validate does.
+
+A workbook is read as its user sees it (kpi.importing.xlsx): only a visible sheet ("Số liệu" when
+there is a visible one of that name, else the first visible sheet), each hidden one named in a
+notice; a formula cell without a computed value is kept by its reference (`Upload.pending`) for
+validation to report, never read as empty. Nothing here judges a value; kpi.importing.validate does.
 """
 from __future__ import annotations
 
@@ -19,12 +23,12 @@ import zipfile
 from dataclasses import dataclass, field
 
 import numpy as np
-import openpyxl
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from kpi.importing.messages import Phrase, field_name
+from kpi.importing.xlsx import Number, Workbook, XlsxError
 from kpi.periods import parse_year_header
 from kpi.text.i18n import t
 from kpi.units.table import fold
@@ -38,7 +42,7 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024      # the page (matches server.maxUploadSiz
 MAX_FILE_BYTES = 512 * 1024 * 1024       # the command line (a 1M-row CSV is about 60 MB)
 MAX_XLSX_UNCOMPRESSED = 256 * 1024 * 1024
 MAX_XLSX_MEMBERS = 2000
-MAX_XLSX_ROWS = 200_000
+MAX_XLSX_ROWS = 200_000                  # rows of figures below the header
 MAX_XLSX_COLUMNS = 60
 MAX_ZIP_RATIO = 100                      # real sheets compress 5-20x; zip bombs 1000x and more
 HEADER_SCAN_LINES = 50
@@ -78,6 +82,10 @@ class Upload:
     labels: dict[str, str]            # canonical column -> header as written in the file
     typed: set[str] = field(default_factory=set)   # number columns that came as numbers (XLSX)
     title: str = ""
+    notices: list[Phrase] = field(default_factory=list)   # said in the import report (a hidden sheet)
+    pending: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column, cell) formulas without value
+    decimal: str | None = None        # the decimal mark its numbers were read with (set by validation)
+    decimal_how: str = ""             # "given", "inferred" or "" (no cell needed one)
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -90,8 +98,10 @@ def read_upload(data: bytes, name: str, max_bytes: int = MAX_UPLOAD_BYTES, sha25
         raise Refused("imp_too_large", size=round(len(data) / 2**20, 1), limit=round(max_bytes / 2**20))
     if not data or data.isspace():
         raise Refused("imp_empty_file")
+    notices: list[Phrase] = []
+    pending: list[tuple[int, int, str]] = []
     if data.startswith(b"PK\x03\x04") or name.lower().endswith((".xlsx", ".xlsm", ".xls")):
-        body, header, kind, title = _read_xlsx(data)
+        body, header, kind, title, notices, pending = _read_xlsx(data)
         source_kind = "xlsx"
     else:
         body, header, kind, title = _read_csv(data)
@@ -100,11 +110,15 @@ def read_upload(data: bytes, name: str, max_bytes: int = MAX_UPLOAD_BYTES, sha25
     if kind == "wide":
         frame, labels = _melt_wide(body, header)
         kind_name = "gso"
+        typed = {"actual"} if frame["_actual_typed"].any() else set()
+        read_columns = set(range(len(header)))
     else:
-        frame, labels, typed = _long_columns(body, header, source_kind)
+        frame, labels, typed, read_columns = _long_columns(body, header, source_kind)
         kind_name = source_kind
     frame.insert(0, "file", name)
-    return Upload(name, sha256 or sha256_bytes(data), len(data), kind_name, frame, labels, typed, title)
+    formulas = [(row, str(header[column]).strip(), ref) for row, column, ref in pending if column in read_columns]
+    return Upload(name, sha256 or sha256_bytes(data), len(data), kind_name, frame, labels, typed, title,
+                  notices, formulas)
 
 
 # --- headers -------------------------------------------------------------------------------------
@@ -152,9 +166,19 @@ def _title_line(lines: list[str], header_index: int) -> str:
 
 
 def _cell_text(value) -> str:
-    """An XLSX cell as text: 83.0 -> '83', None -> ''."""
+    """A workbook cell as text: a number cell 83 -> '83', an empty cell -> ''."""
     if value is None:
         return ""
+    if isinstance(value, Number):
+        if value.isdigit():
+            return str(value)
+        try:
+            number = float(value)
+        except ValueError:
+            return str(value)
+        if number.is_integer() and abs(number) < 1e15:
+            return str(int(number))
+        return repr(number)
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
@@ -165,7 +189,9 @@ def _cell_text(value) -> str:
 
 
 def _number_text(value) -> str:
-    """An XLSX cell of a number column as text, a typed number at full precision."""
+    """A workbook cell of a number column as text: a number cell exactly as Excel stored it."""
+    if isinstance(value, Number):
+        return str(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return repr(float(value))
     return _cell_text(value)
@@ -275,49 +301,60 @@ def _check_workbook_zip(data: bytes) -> None:
                           ratio=round(member.file_size / max(member.compress_size, 1)))
 
 
-def _read_xlsx(data: bytes) -> tuple[pd.DataFrame, list[str], str, str]:
+def _read_xlsx(data: bytes) -> tuple[pd.DataFrame, list[str], str, str, list[Phrase], list[tuple[int, int, str]]]:
+    """(body with a `row` column, header cells, kind, title, notices, formulas without value)."""
     _check_workbook_zip(data)
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        book = Workbook(data)
+    except XlsxError as exc:
+        raise Refused("imp_xlsx_invalid", detail=exc.detail) from exc
     except Exception as exc:  # noqa: BLE001 - any failure to parse means "not a real workbook"
         raise Refused("imp_xlsx_invalid", detail=type(exc).__name__) from exc
+    visible = [s for s in book.sheets if s.state == "visible" and s.part]
+    if not visible:
+        raise Refused("imp_no_visible_sheet")
+    sheet = next((s for s in visible if s.name == FIGURES_SHEET), visible[0])
+    notices = [Phrase("imp_hidden_sheet", {"sheet": s.name, "read": sheet.name})
+               for s in book.sheets if s.state != "visible"]
     try:
-        sheet = workbook[FIGURES_SHEET] if FIGURES_SHEET in workbook.sheetnames else workbook.worksheets[0]
-        rows = []
-        for row in sheet.iter_rows(values_only=True, max_col=MAX_XLSX_COLUMNS):
-            rows.append(list(row))
-            if len(rows) > MAX_XLSX_ROWS:  # a tiny file can declare a million empty rows
-                raise Refused("imp_sheet_too_long", rows=MAX_XLSX_ROWS)
-    except Refused:
-        raise
+        cells = book.read_cells(sheet, MAX_XLSX_COLUMNS, MAX_XLSX_ROWS + HEADER_SCAN_LINES)
+    except XlsxError as exc:
+        if exc.detail == "rows":
+            raise Refused("imp_sheet_too_long", rows=MAX_XLSX_ROWS) from exc
+        raise Refused("imp_sheet_unreadable", detail=exc.detail) from exc
     except Exception as exc:  # noqa: BLE001 - malformed sheet XML
         raise Refused("imp_sheet_unreadable", detail=type(exc).__name__) from exc
-    finally:
-        workbook.close()
-    header_index, kind = None, None
-    for index, cells in enumerate(rows[:HEADER_SCAN_LINES]):
-        kind = _classify_header([_cell_text(c) for c in cells])
+    header_at, kind = None, None
+    for position, row in enumerate(cells.cells[:HEADER_SCAN_LINES]):
+        kind = _classify_header([_cell_text(c) for c in row])
         if kind:
-            header_index = index
+            header_at = position
             break
-    if header_index is None:
-        raise Refused("imp_sheet_no_header", sheet=sheet.title, lines=HEADER_SCAN_LINES)
-    header = [_cell_text(c) for c in rows[header_index]]
+    if header_at is None:
+        raise Refused("imp_sheet_no_header", sheet=sheet.name, lines=HEADER_SCAN_LINES)
+    header = [_cell_text(c) for c in cells.cells[header_at]]
+    header_row = cells.rows[header_at]
     width = len(header)
-    body_rows = rows[header_index + 1:]
-    too_wide = [i for i, r in enumerate(body_rows) if any(_cell_text(c) for c in r[width:])]
+    body_cells, body_rows = cells.cells[header_at + 1:], cells.rows[header_at + 1:]
+    if len(body_rows) > MAX_XLSX_ROWS:
+        raise Refused("imp_sheet_too_long", rows=MAX_XLSX_ROWS)
+    too_wide = [row for row, values in zip(body_rows, body_cells) if any(v is not None for v in values[width:])]
+    if cells.beyond is not None and cells.beyond > header_row:
+        too_wide.append(cells.beyond)
     if too_wide:
-        raise Refused("imp_sheet_outside_header", header_index + 2 + too_wide[0], sheet=sheet.title)
-    body = pd.DataFrame([(r + [None] * width)[:width] for r in body_rows], columns=list(range(width)),
+        raise Refused("imp_sheet_outside_header", min(too_wide), sheet=sheet.name)
+    body = pd.DataFrame([(values + [None] * width)[:width] for values in body_cells], columns=list(range(width)),
                         dtype=object)
-    body.insert(0, "row", np.arange(header_index + 2, header_index + 2 + len(body)))
-    title = next((_cell_text(c) for r in rows[:header_index] for c in r if _cell_text(c)), "")
-    return body, header, kind, title
+    body.insert(0, "row", np.array(body_rows, dtype="int64"))
+    title = next((_cell_text(c) for row in cells.cells[:header_at] for c in row if _cell_text(c)), "")
+    pending = [(row, column, ref) for row, column, ref in cells.pending if row > header_row and column < width]
+    return body, header, kind, title, notices, pending
 
 
 # --- from the file's columns to canonical columns -------------------------------------------------
 
 def _long_columns(body: pd.DataFrame, header: list[str], source_kind: str):
+    """(frame of canonical text columns, labels, typed number columns, positions of the columns read)."""
     labels: dict[str, str] = {}
     seen: dict[str, int] = {}
     for position, cell in enumerate(header):
@@ -332,17 +369,20 @@ def _long_columns(body: pd.DataFrame, header: list[str], source_kind: str):
     typed: set[str] = set()
     for canon, position in seen.items():
         column = body[position]
-        if source_kind == "xlsx":
+        if source_kind == "xlsx":  # list comprehensions: 200k cells a column in a few milliseconds
+            cells = column.tolist()
             if canon in VALUE_COLUMNS:
-                numeric = column.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))
+                numeric = np.array([type(v) is Number for v in cells], dtype=bool)
                 if numeric.any():
                     typed.add(canon)
-                    frame[f"_{canon}_typed"] = numeric.to_numpy()
-                column = column.map(_number_text)
+                    frame[f"_{canon}_typed"] = numeric
+                column = pd.Series([v if type(v) is Number else _number_text(v) for v in cells], index=body.index,
+                                   dtype=object)
             else:
-                column = column.map(_cell_text)
+                column = pd.Series([v if type(v) is str else _cell_text(v) for v in cells], index=body.index,
+                                   dtype=object)
         frame[canon] = column.astype(str).str.strip()  # same RangeIndex as body: no copy to numpy
-    return frame, labels, typed
+    return frame, labels, typed, set(seen.values())
 
 
 def _melt_wide(body: pd.DataFrame, header: list[str]) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -365,6 +405,7 @@ def _melt_wide(body: pd.DataFrame, header: list[str]) -> tuple[pd.DataFrame, dic
             "row": body["row"].to_numpy(), "unit": units.to_numpy(), "period": str(year),
             "actual": values.astype(str).str.strip().to_numpy(), "_column": label,
             "note": "Số liệu sơ bộ" if preliminary else "",
+            "_actual_typed": body[position].map(lambda v: isinstance(v, Number)).to_numpy(dtype=bool),
         }))
     frame = pd.concat(parts, ignore_index=True).sort_values(["row", "period"], kind="stable").reset_index(drop=True)
     return frame, {"unit": str(header[0]).strip(), "period": "", "actual": ""}

@@ -3,12 +3,14 @@
 snapshots. The page only lays these out; the work is kpi.importing."""
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
 
 from kpi import store
-from kpi.importing.merge import diff_counts, diff_csv, diff_snapshots, snapshot_history, summary_lines
+from kpi.importing.merge import ImportFailed, diff_counts, diff_csv, diff_of, snapshot_history, summary_lines
 from kpi.importing.readers import MAX_UPLOAD_BYTES, sha256_bytes
 from kpi.importing.validate import ImportReport
 from kpi.periods import period_label
@@ -18,6 +20,8 @@ from kpi.units.names import unit_name
 
 MAX_ROWS_SHOWN = 1000
 CHANGE_KEYS = {"added": "imp_added", "changed": "imp_changed", "removed": "imp_removed"}
+SEVERITY_KEYS = {"error": "imp_error", "warning": "imp_warning", "notice": "imp_notice"}
+DECIMAL_CHOICES = {"": "imp_decimal_auto", ",": "imp_decimal_comma", ".": "imp_decimal_dot"}
 CREATED_BY_PAGE = "trang Dữ liệu (tải lên)"  # stored in the manifest: data, not an interface text
 
 
@@ -49,14 +53,20 @@ def indicator_choice_label(code: str, catalogue: pd.DataFrame, lang: str = "vi")
     return f"{names[code]} ({code})" if code in names.index else code
 
 
-def upload_key(files: list[tuple[str, bytes]], indicator: str, newest: store.Snapshot | None) -> tuple:
-    """What a check depends on: the files' content, the indicator and the newest snapshot."""
-    return tuple(sha256_bytes(data) for _, data in files), indicator, newest.id if newest else None
+def decimal_choice_label(choice: str, lang: str = "vi") -> str:
+    """The file's decimal mark: inferred from its numbers (''), a comma or a dot."""
+    return t(DECIMAL_CHOICES[choice], lang)
 
 
-def failure_lines(report: ImportReport, lang: str = "vi") -> list[str]:
-    """Why a confirmed import was not written, one line per error."""
-    return [issue.text(lang) for issue in report.errors]
+def upload_key(files: list[tuple[str, bytes]], indicator: str, decimal: str, newest: store.Snapshot | None) -> tuple:
+    """What a check depends on: the files' content (SHA-256), the indicator, the decimal mark and
+    the newest snapshot. The page keeps the report under this key: a rerun does not check again."""
+    return tuple(sha256_bytes(data) for _, data in files), indicator, decimal, newest.id if newest else None
+
+
+def failure_lines(failure: ImportFailed, lang: str = "vi") -> list[str]:
+    """Why a confirmed import was not written (an error, unconfirmed warnings, a failed write)."""
+    return [issue.text(lang) for issue in failure.issues]
 
 
 def issues_table(report: ImportReport, lang: str = "vi") -> pd.DataFrame:
@@ -65,8 +75,7 @@ def issues_table(report: ImportReport, lang: str = "vi") -> pd.DataFrame:
         t("imp_col_file", lang): frame["file"],
         t("imp_col_row", lang): frame["row"].astype("string").fillna(""),
         t("imp_col_column", lang): frame["column"],
-        t("imp_col_level", lang): frame["severity"].map(
-            {"error": t("imp_error", lang), "notice": t("imp_notice", lang)}),
+        t("imp_col_level", lang): frame["severity"].map({k: t(v, lang) for k, v in SEVERITY_KEYS.items()}),
         t("imp_col_message", lang): frame["message"],
     })
 
@@ -122,18 +131,25 @@ class ImportView:
     blocked: str                    # why nothing can be written; "" when the import can go ahead
     preview: pd.DataFrame | None    # the changes to confirm; None when there is none
     preview_caption: str
+    warnings: str = ""              # what to check before confirming; "" when there is no warning
 
 
 def import_view(report: ImportReport, lang: str = "vi") -> ImportView:
-    heading = t("imp_report", lang, errors=fmt.number(len(report.errors), 0, lang),
-                notices=fmt.number(len(report.notices), 0, lang)) if report.issues else ""
-    blocked = t("imp_blocked", lang, n=fmt.number(len(report.errors), 0, lang)) if not report.ok else ""
-    preview, caption = None, ""
+    counts = {"errors": fmt.number(len(report.errors), 0, lang), "notices": fmt.number(len(report.notices), 0, lang)}
+    heading = ""
+    if report.warnings:
+        heading = t("imp_report_warnings", lang, warnings=fmt.number(len(report.warnings), 0, lang), **counts)
+    elif report.issues:
+        heading = t("imp_report", lang, **counts)
+    blocked = t("imp_blocked", lang, n=counts["errors"]) if not report.ok else ""
+    preview, caption, warnings = None, "", ""
     if report.ok and report.changes is not None and len(report.changes):
         preview = changes_table(report.changes, report.units, report.catalogue, lang)
         caption = more_rows_caption(len(preview), len(report.changes), lang)
+        if report.warnings:
+            warnings = t("imp_warnings_check", lang, n=fmt.number(len(report.warnings), 0, lang))
     return ImportView(summary_lines(report, lang), heading, issues_table(report, lang), t("imp_col_message", lang),
-                      blocked, preview, caption)
+                      blocked, preview, caption, warnings)
 
 
 @dataclass
@@ -166,22 +182,28 @@ def history_view(current: store.Snapshot | None, lang: str = "vi") -> HistoryVie
     return HistoryView(table, ids, labels, shown, diff_old)
 
 
-@dataclass
+@dataclass(frozen=True)
 class DiffView:
-    """The differences between two snapshots."""
+    """The differences between two snapshots. `csv` builds the download only when it is called
+    (the page hands it to the download button, which calls it when clicked)."""
     sentence: str
     table: pd.DataFrame | None      # None when the snapshots hold the same figures
     caption: str
-    csv: bytes
+    csv: Callable[[], bytes]
     file_name: str
 
 
 def diff_view(old_id: str, new_id: str, lang: str = "vi") -> DiffView:
-    diff = diff_snapshots(old_id, new_id)
+    return diff_view_of(store.get_snapshot(old_id), store.get_snapshot(new_id), lang)
+
+
+@functools.lru_cache(maxsize=16)
+def diff_view_of(old: store.Snapshot, new: store.Snapshot, lang: str = "vi") -> DiffView:
+    """Once per pair of snapshots and language: a rerun shows the same view without work."""
+    diff = diff_of(old, new)
     table, caption = None, ""
     if len(diff):
-        new = store.get_snapshot(new_id)
         table = changes_table(diff, store.read_table(new, "units"), store.read_table(new, "indicators"), lang)
         caption = more_rows_caption(len(table), len(diff), lang)
-    return DiffView(counts_sentence(diff_counts(diff), lang), table, caption, diff_csv(diff),
-                    f"khac_biet_{old_id}_{new_id}.csv")
+    return DiffView(counts_sentence(diff_counts(diff), lang), table, caption, functools.partial(diff_csv, diff),
+                    f"khac_biet_{old.id}_{new.id}.csv")

@@ -70,6 +70,14 @@ TEXTS: dict[str, tuple[str, str]] = {
                             "trong {lines} dòng đầu",
                             "sheet '{sheet}': no header line (unit, period, indicator, actual...) in the first "
                             "{lines} lines"),
+    "imp_no_visible_sheet": ("sổ tính không có trang tính nào đang hiện để đọc",
+                             "the workbook has no visible sheet to read"),
+    "imp_hidden_sheet": ("trang tính '{sheet}' đang ẩn nên không được đọc; đã đọc trang '{read}'",
+                         "the sheet '{sheet}' is hidden and was not read; the sheet '{read}' was read"),
+    "imp_formula_no_value": ("ô {cell}: công thức chưa có giá trị đã tính (mở tệp trong Excel để Excel tính lại rồi lưu, "
+                             "hoặc nhập giá trị)",
+                             "cell {cell}: a formula without a computed value (open the file in Excel so that it "
+                             "recalculates, then save it, or type the value)"),
     "imp_sheet_outside_header": ("trang '{sheet}' có ô nằm ngoài các cột có tiêu đề",
                                  "sheet '{sheet}' has a cell outside the columns with a header"),
     "imp_same_column_twice": ("hai cột cùng nghĩa '{first}' và '{second}' ({field})",
@@ -125,13 +133,45 @@ TEXTS: dict[str, tuple[str, str]] = {
                             "{unit} (rows {rows}): {figures} figure(s) of a unit that no longer exists skipped (it is "
                             "not in the units catalogue)"),
     "imp_not_a_number": ("'{cell}' không phải là số", "'{cell}' is not a number"),
-    "imp_ambiguous_separator": ("'{cell}' không rõ dấu chấm/phẩy là phân cách nghìn hay thập phân (chỉ tiêu đếm số "
-                                "lượng): viết số không có dấu phân cách, ví dụ 18382",
-                                "'{cell}': unclear whether the dot or comma separates thousands or decimals (a count "
-                                "indicator): write the number without separators, e.g. 18382"),
+    "imp_ambiguous_separator": ("'{cell}' không rõ dấu chấm/phẩy là phân cách nghìn hay dấu thập phân, và các số khác "
+                                "của tệp không cho biết tệp dùng dấu nào: chọn dấu thập phân của tệp (ô 'Dấu thập "
+                                "phân', dòng lệnh --decimal , hoặc --decimal .) hoặc viết số không có dấu phân cách, "
+                                "ví dụ 18382",
+                                "'{cell}': unclear whether the dot or comma separates thousands or decimals, and the "
+                                "other numbers of the file do not tell which the file uses: choose the file's decimal "
+                                "mark (the 'Decimal mark' box, or --decimal , or --decimal . on the command line) or "
+                                "write the number without separators, e.g. 18382"),
+    "imp_decimal_conflict": ("'{cell}' không đọc được với dấu thập phân '{mark}' mà các số khác của tệp dùng: viết ô này "
+                             "cùng một cách, hoặc chọn dấu thập phân của tệp (--decimal)",
+                             "'{cell}' cannot be read with the decimal mark '{mark}' the other numbers of the file "
+                             "use: write this cell the same way, or choose the file's decimal mark (--decimal)"),
+    "imp_decimal_conflict_given": ("'{cell}' không đọc được với dấu thập phân '{mark}' đã chọn",
+                                   "'{cell}' cannot be read with the chosen decimal mark '{mark}'"),
+    "imp_percent_not_rate": ("'{cell}' có dấu %, nhưng chỉ tiêu này tính bằng {unit}: ghi số, không ghi %",
+                             "'{cell}' has a % sign, but this indicator is not a rate: write the number without %"),
+    "imp_percent_in_part": ("'{cell}' có dấu %, nhưng tử số và mẫu số là số đếm: ghi số, không ghi %",
+                            "'{cell}' has a % sign, but a numerator or denominator is a count: write the number "
+                            "without %"),
+    "imp_not_whole": ("'{cell}' không phải số nguyên: chỉ tiêu này đếm theo {unit}",
+                      "'{cell}' is not a whole number: this indicator is a count"),
+    "imp_not_whole_mark": ("'{cell}' không phải số nguyên của chỉ tiêu đếm theo {unit}: tệp này dùng '{mark}' làm dấu "
+                           "thập phân; nếu đây là phân cách nghìn, chọn dấu thập phân kia (--decimal) hoặc viết số "
+                           "không có dấu phân cách",
+                           "'{cell}' is not a whole number, and this indicator is a count: this file uses '{mark}' as "
+                           "its decimal mark; if it separates thousands here, choose the other decimal mark "
+                           "(--decimal) or write the number without separators"),
     "imp_negative": ("số liệu không được âm", "a figure cannot be negative"),
-    "imp_rate_range": ("tỷ lệ (%) phải nằm trong khoảng 0-100, gặp {value}",
-                       "a rate (%) must lie between 0 and 100, found {value}"),
+    "imp_rate_range": ("tỷ lệ (%) phải nằm trong khoảng {low}-{high}, gặp '{cell}'",
+                       "a rate (%) must lie between {low} and {high}, found '{cell}'"),
+    "imp_above_max": ("'{cell}' vượt giới hạn hợp lý {high} {unit} của chỉ tiêu này (cả nước cũng không tới mức đó): "
+                      "kiểm tra lại số liệu và đơn vị tính",
+                      "'{cell}' is above the plausible limit of {high} for this indicator (not reached even by the "
+                      "whole country): check the figure and its unit"),
+    "imp_below_min": ("'{cell}' thấp hơn giới hạn hợp lý {low} {unit} của chỉ tiêu này",
+                      "'{cell}' is below the plausible limit of {low} for this indicator"),
+    "imp_part_above_max": ("'{cell}' vượt giới hạn hợp lý {high} của tử số, mẫu số chỉ tiêu này",
+                           "'{cell}' is above the plausible limit of {high} for a numerator or denominator of this "
+                           "indicator"),
     "imp_numerator_above": ("tử số lớn hơn mẫu số ({numerator} > {denominator})",
                             "the numerator is larger than the denominator ({numerator} > {denominator})"),
     "imp_zero_denominator": ("mẫu số bằng 0", "the denominator is 0"),
@@ -142,7 +182,33 @@ TEXTS: dict[str, tuple[str, str]] = {
     "imp_no_value": ("dòng không có số liệu nào (Thực hiện, Kế hoạch...)", "the row has no figure (actual, plan...)"),
     "imp_duplicate": ("số liệu trùng với {file} dòng {row} (cùng chỉ tiêu {indicator}, đơn vị {unit}, kỳ {period})",
                       "the figure repeats {file} row {row} (same indicator {indicator}, unit {unit}, period {period})"),
+    # possible but unusual figures: warnings the user confirms
+    "imp_warn_change": ("tăng {change}% so với cùng kỳ năm trước ({period}: {previous}): có thể đúng nhưng bất thường, "
+                        "hãy kiểm tra",
+                        "up {change}% on the same period last year ({period}: {previous}): possible but unusual, "
+                        "check it"),
+    "imp_warn_change_next": ("số liệu {period} ({following}) cao hơn số này {change}%: có thể đúng nhưng bất thường, "
+                             "hãy kiểm tra",
+                             "the figure of {period} ({following}) is {change}% above this one: possible but "
+                             "unusual, check it"),
+    "imp_warn_plan": ("kế hoạch {plan} bằng {ratio} lần số thực hiện {actual} (ngoài khoảng 1/5 đến 5 lần): có thể đúng "
+                      "nhưng bất thường, hãy kiểm tra",
+                      "the plan {plan} is {ratio} times the actual {actual} (outside 1/5 to 5 times): possible but "
+                      "unusual, check it"),
+    "imp_warn_plan_cumulative": ("kế hoạch năm {plan} bằng {ratio} lần số thực hiện {months} tháng ({actual}) quy ra "
+                                 "cả năm ({annual}): có thể đúng nhưng bất thường, hãy kiểm tra",
+                                 "the plan for the year {plan} is {ratio} times the actual of {months} months "
+                                 "({actual}) carried to a whole year ({annual}): possible but unusual, check it"),
     # writing
+    "imp_warnings_unconfirmed": ("có {n} cảnh báo chưa được xác nhận: kiểm tra các số liệu bất thường rồi xác nhận",
+                                 "{n} warning(s) not confirmed: check the unusual figures, then confirm"),
+    "imp_write_failed": ("Không ghi được bản dữ liệu mới vào {folder}: {reason}; không có gì thay đổi",
+                         "Could not write the new snapshot to {folder}: {reason}; nothing was changed"),
+    "imp_reason_disk_full": ("ổ đĩa đã đầy", "the disk is full"),
+    "imp_reason_quota": ("vượt hạn mức dung lượng đĩa", "the disk quota is exceeded"),
+    "imp_reason_permission": ("không có quyền ghi vào thư mục", "no permission to write to the folder"),
+    "imp_reason_read_only": ("thư mục chỉ cho phép đọc", "the folder is read-only"),
+    "imp_reason_verify": ("các tệp vừa ghi không khớp khi kiểm tra lại", "the files written did not verify"),
     "imp_parent_changed": ("bản dữ liệu mới nhất đã đổi thành {snapshot} sau khi kiểm tra; hãy kiểm tra lại",
                            "the newest snapshot changed to {snapshot} after the check; check the file again"),
     # the import summary
@@ -152,8 +218,47 @@ TEXTS: dict[str, tuple[str, str]] = {
     "imp_summary_file": ("Tệp {file}", "File {file}"),
     "imp_summary_file_kind": ("Tệp {file} ({kind})", "File {file} ({kind})"),
     "imp_summary_file_facts": ("Tệp {file} ({kind}, {facts} số liệu hợp lệ)", "File {file} ({kind}, {facts} valid figures)"),
+    "imp_summary_decimal": ("Tệp {file}: đọc số với dấu thập phân '{mark}' ({how})",
+                            "File {file}: numbers read with '{mark}' as the decimal mark ({how})"),
+    "imp_decimal_given": ("theo lựa chọn", "as chosen"),
+    "imp_decimal_inferred": ("suy ra từ các số trong tệp", "inferred from the numbers in the file"),
+    "imp_summary_no_decimal": ("Tệp {file}: không có số nào cần dấu thập phân",
+                               "File {file}: no number needed a decimal mark"),
     "imp_summary_counts": ("Thêm mới {added}, thay đổi {changed}, giữ nguyên {unchanged} số liệu; bản dữ liệu mới có "
                            "{facts_after} số liệu (trước {facts_before})",
                            "{added} added, {changed} changed, {unchanged} unchanged figures; the new snapshot has "
                            "{facts_after} figures (before: {facts_before})"),
+    # the command line (python -m kpi import)
+    "imp_cli_help_decimal": ("dấu thập phân của tệp (mặc định: suy ra từ các số trong tệp)",
+                             "the file's decimal mark (by default inferred from the numbers in the file)"),
+    "imp_cli_help_accept": ("ghi cả khi có cảnh báo về số liệu bất thường (sau khi đã kiểm tra)",
+                            "write even with warnings about unusual figures (once checked)"),
+    "imp_cli_notice": ("Lưu ý: {text}", "Notice: {text}"),
+    "imp_cli_warning": ("Cảnh báo: {text}", "Warning: {text}"),
+    "imp_cli_error": ("Lỗi: {text}", "Error: {text}"),
+    "imp_cli_refused": ("Không nhập: {n} lỗi; không ghi gì.", "Not imported: {n} error(s); nothing written."),
+    "imp_cli_unconfirmed": ("Không nhập: {n} cảnh báo cần kiểm tra; nếu các số liệu đúng, chạy lại với "
+                            "--accept-warnings. Không ghi gì.",
+                            "Not imported: {n} warning(s) to check; if the figures are right, run again with "
+                            "--accept-warnings. Nothing written."),
+    "imp_cli_accepted": ("Đã chấp nhận {n} cảnh báo (--accept-warnings).", "{n} warning(s) accepted (--accept-warnings)."),
+    "imp_cli_dry_run": ("Chạy thử (--dry-run): không ghi bản dữ liệu nào.",
+                        "Dry run (--dry-run): no snapshot written."),
+    "imp_cli_nothing": ("Không có số liệu nào thay đổi: không tạo bản dữ liệu mới.",
+                        "No figure changed: no new snapshot."),
+    "imp_cli_written": ("Đã ghi bản dữ liệu {id} (bản trước: {parent}).", "Wrote snapshot {id} (parent: {parent})."),
+    "imp_cli_no_parent": ("không có", "none"),
+    # the Dữ liệu page
+    "imp_decimal_choice": ("Dấu thập phân trong tệp", "Decimal mark in the file"),
+    "imp_decimal_auto": ("Tự nhận biết từ các số trong tệp", "Inferred from the numbers in the file"),
+    "imp_decimal_comma": ("Dấu phẩy: 3,5 và 18.382 (kiểu Việt Nam)", "Comma: 3,5 and 18.382 (Vietnamese style)"),
+    "imp_decimal_dot": ("Dấu chấm: 3.5 và 18,382 (kiểu Anh)", "Dot: 3.5 and 18,382 (English style)"),
+    "imp_warning": ("Cảnh báo", "Warning"),
+    "imp_report_warnings": ("Kết quả kiểm tra: {errors} lỗi, {warnings} cảnh báo, {notices} lưu ý",
+                            "Check result: {errors} errors, {warnings} warnings, {notices} notices"),
+    "imp_warnings_check": ("Có {n} cảnh báo: số liệu có thể đúng nhưng bất thường (xem bảng trên). Kiểm tra từng số, "
+                           "rồi đánh dấu ô dưới đây để ghi.",
+                           "{n} warning(s): figures that may be right but are unusual (see the table above). Check "
+                           "each one, then tick the box below to write."),
+    "imp_warnings_ok": ("Tôi đã kiểm tra các cảnh báo", "I have checked the warnings"),
 }

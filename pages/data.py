@@ -8,11 +8,14 @@ from kpi.importing.template import template_cached
 from kpi.reports.spreadsheet import XLSX_MIME
 from kpi.screens import data as view
 from kpi.text.i18n import t
+from kpi.text.plain import markdown_escape
 from pages._shared import context
 
 ctx = context()
 lang = ctx.lang
 st.title(t("page_data", lang))
+for line in view.damaged_lines(ctx.damaged, lang):  # shown here too: this page also works without any snapshot
+    st.error(markdown_escape(line), icon="⚠️")
 if ctx.snapshot is None:
     st.info(view.page_caption(None, lang))
 else:

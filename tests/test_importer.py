@@ -713,6 +713,27 @@ def test_page_in_english_shows_import_errors_without_vietnamese(base_dir):
 
 
 @pytest.mark.page
+def test_page_beside_a_damaged_newest_snapshot(base_dir):
+    _second_snapshot(base_dir)
+    intact = store.get_snapshot(None, base_dir)
+    _second_snapshot(base_dir)
+    newest = store.list_snapshots(base_dir)[0]
+    facts = newest.path / "facts.parquet"
+    payload = bytearray(facts.read_bytes())
+    payload[len(payload) // 2] ^= 0xFF
+    facts.write_bytes(bytes(payload))
+    at = run_page("pages/data.py", base_dir)
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(newest.id in e.value.replace("\\", "") and "bị hỏng" in e.value for e in at.error)
+    history = next(d.value for d in at.dataframe if "Tình trạng" in d.value.columns)
+    assert list(history["Tình trạng"]) == ["bị hỏng, không xem hay so sánh được: tệp facts.parquet không khớp mã băm "
+                                           "SHA-256 ghi trong manifest.json", "", ""]
+    choices = at.selectbox(key="imp_view_choice").options
+    assert len(choices) == 2 and not any(newest.id in c for c in choices) and any(intact.id in c for c in choices)
+    assert at.selectbox(key="imp_diff_new").value == intact.id
+
+
+@pytest.mark.page
 def test_page_on_empty_folder(empty_dir):
     at = run_page("pages/data.py", empty_dir)
     assert not at.exception, [e.value for e in at.exception]

@@ -229,7 +229,9 @@ def summary_lines(report: ImportReport, lang: str = "vi") -> list[str]:
 
 
 def snapshot_history(data_dir=None) -> pd.DataFrame:
-    """Every snapshot, newest first: id, time, note, source files, counts, parent."""
+    """Every snapshot, newest first: id, time, note, source files, counts, parent, and `damage`
+    (kpi.store.Damage, None when its files match its manifest: a damaged one can be neither viewed
+    nor compared)."""
     rows = []
     for snap in store.list_snapshots(data_dir):
         manifest = snap.manifest
@@ -237,8 +239,9 @@ def snapshot_history(data_dir=None) -> pd.DataFrame:
         rows.append({"id": snap.id, "created": snap.created.replace("T", " ")[:16], "note": manifest.get("note", ""),
                      "created_by": manifest.get("created_by", ""), "sources": ", ".join(f for f in files if f),
                      "facts": manifest.get("counts", {}).get("facts"), "parent": manifest.get("parent") or "",
-                     "demo": bool(manifest.get("demo"))})
-    return pd.DataFrame(rows, columns=["id", "created", "note", "created_by", "sources", "facts", "parent", "demo"])
+                     "demo": bool(manifest.get("demo")), "damage": store.damage(snap)})
+    return pd.DataFrame(rows, columns=["id", "created", "note", "created_by", "sources", "facts", "parent", "demo",
+                                       "damage"])
 
 
 def diff_snapshots(old_id: str, new_id: str, data_dir=None) -> pd.DataFrame:

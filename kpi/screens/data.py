@@ -37,6 +37,12 @@ def page_caption(snapshot: store.Snapshot | None, lang: str = "vi") -> str:
     return t("snapshot_caption", lang, id=snapshot.id, created=snapshot.created.replace("T", " ")[:16])
 
 
+def damaged_lines(damaged: list[tuple[store.Snapshot, store.Damage]], lang: str = "vi") -> list[str]:
+    """Each damaged snapshot that was passed over, and why (the notice every page shows)."""
+    return [t("snapshot_damaged", lang, id=snapshot.id, reason=t(f"snapshot_damage_{d.kind}", lang, file=d.file))
+            for snapshot, d in damaged]
+
+
 def intro_text(lang: str = "vi") -> str:
     return t("imp_intro", lang, mb=fmt.number(MAX_UPLOAD_BYTES // 2**20, 0, lang))
 
@@ -163,13 +169,17 @@ class HistoryView:
 
 
 def history_view(current: store.Snapshot | None, lang: str = "vi") -> HistoryView:
+    """Every snapshot in the table (a damaged one marked so); only intact ones to view or compare."""
     history = snapshot_history()
-    ids = list(history["id"])
+    intact = history[history["damage"].isna()]
+    ids = list(intact["id"])
     labels = {row["id"]: f"{row['created']} · {row['id']}" + (f" — {row['note']}" if row["note"] else "")
-              for _, row in history.iterrows()}
+              for _, row in intact.iterrows()}
     shown = current.id if current is not None and current.id in ids else (ids[0] if ids else None)
-    parent = history.iloc[0]["parent"] if ids else ""
+    parent = intact.iloc[0]["parent"] if ids else ""
     diff_old = parent if parent in ids else (ids[1] if len(ids) > 1 else None)
+    state = [t("imp_damaged", lang, reason=t(f"snapshot_damage_{d.kind}", lang, file=d.file)) if d is not None else ""
+             for d in history["damage"]]
     table = pd.DataFrame({
         t("imp_col_snapshot", lang): history["id"],
         t("imp_col_time", lang): history["created"] + " UTC",
@@ -179,6 +189,8 @@ def history_view(current: store.Snapshot | None, lang: str = "vi") -> HistoryVie
         t("imp_col_parent", lang): history["parent"],
         t("imp_col_by", lang): history["created_by"],
     })
+    if any(state):
+        table[t("imp_col_state", lang)] = state
     return HistoryView(table, ids, labels, shown, diff_old)
 
 

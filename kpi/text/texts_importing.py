@@ -260,5 +260,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                            "rồi đánh dấu ô dưới đây để ghi.",
                            "{n} warning(s): figures that may be right but are unusual (see the table above). Check "
                            "each one, then tick the box below to write."),
+    "imp_col_state": ("Tình trạng", "State"),
+    "imp_damaged": ("bị hỏng, không xem hay so sánh được: {reason}", "damaged, cannot be viewed or compared: {reason}"),
     "imp_warnings_ok": ("Tôi đã kiểm tra các cảnh báo", "I have checked the warnings"),
 }

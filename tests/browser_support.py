@@ -60,3 +60,11 @@ def chromium():
             yield browser
         finally:
             browser.close()
+
+
+def settle(page) -> None:
+    """Wait until the page has drawn and Streamlit has finished running it."""
+    page.wait_for_selector("[data-testid='stMain']", timeout=30000)
+    page.wait_for_timeout(800)
+    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60000)
+    page.wait_for_timeout(500)

@@ -1,6 +1,6 @@
 """Headless Chromium against the running app: every page in the navigation, no exception box."""
 import pytest
-from browser_support import chromium, needs_chromium, served_app
+from browser_support import chromium, needs_chromium, served_app, settle
 
 pytestmark = [needs_chromium, pytest.mark.browser]
 
@@ -17,13 +17,6 @@ def browser():
         yield instance
 
 
-def _settle(page):
-    page.wait_for_selector("[data-testid='stMain']", timeout=30000)
-    page.wait_for_timeout(800)
-    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60000)
-    page.wait_for_timeout(500)
-
-
 def _assert_no_exception(page, where):
     boxes = page.locator("[data-testid='stException']")
     assert boxes.count() == 0, f"{where}: {boxes.first.inner_text()[:500]}"
@@ -33,7 +26,7 @@ def test_deep_link_on_a_fresh_server(app_url, browser):
     # the first visitor of a shared link lands on that page, with no "Page not found" dialog
     page = browser.new_page(viewport={"width": 1600, "height": 1000})
     page.goto(f"{app_url}/so-sanh?ind=poor_household_rate")
-    _settle(page)
+    settle(page)
     assert page.get_by_text("Page not found").count() == 0
     assert page.locator("h1").first.inner_text().startswith("So sánh")
     page.close()
@@ -42,14 +35,14 @@ def test_deep_link_on_a_fresh_server(app_url, browser):
 def test_every_page_renders(app_url, browser):
     page = browser.new_page(viewport={"width": 1600, "height": 1000})
     page.goto(app_url)
-    _settle(page)
+    settle(page)
     page.wait_for_selector("[data-testid='stSidebarNav'] a", timeout=30000)
     links = page.locator("[data-testid='stSidebarNav'] a")
     hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
     assert len(hrefs) >= 3
     for href in hrefs:
         page.goto(href if href.startswith("http") else f"{app_url}/{href.lstrip('/')}")
-        _settle(page)
+        settle(page)
         _assert_no_exception(page, href)
         assert page.locator("[data-testid='stMain']").inner_text().strip(), href  # the page drew something
     page.close()
@@ -58,7 +51,7 @@ def test_every_page_renders(app_url, browser):
 def test_overview_link_reproduces_a_view(app_url, browser):
     page = browser.new_page(viewport={"width": 1600, "height": 1000})
     page.goto(f"{app_url}/?unit=VN63-83&period=2020&geo=63")
-    _settle(page)
+    settle(page)
     _assert_no_exception(page, "overview")
     body = page.locator("[data-testid='stMain']").inner_text()
     assert "Bến Tre" in body and "18.382 người" in body and "102,1%" in body
@@ -68,7 +61,7 @@ def test_overview_link_reproduces_a_view(app_url, browser):
 def test_compare_draws_a_chart(app_url, browser):
     page = browser.new_page(viewport={"width": 1600, "height": 1000})
     page.goto(f"{app_url}/so-sanh?ind=poor_household_rate&period=2024&geo=63&unit=VN63-83")
-    _settle(page)
+    settle(page)
     page.wait_for_selector(".js-plotly-plot", timeout=30000)
     _assert_no_exception(page, "compare")
     page.close()

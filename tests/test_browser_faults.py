@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from browser_support import chromium, needs_chromium, served_app
+from browser_support import chromium, needs_chromium, served_app, settle
 
 from kpi import store
 
@@ -49,30 +49,23 @@ def app_url(faulty_dir):
         yield url
 
 
-def _settle(page):
-    page.wait_for_selector("[data-testid='stMain']", timeout=30000)
-    page.wait_for_timeout(800)
-    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60000)
-    page.wait_for_timeout(500)
-
-
 def test_every_page_renders_with_a_notice_of_the_damaged_snapshot(app_url, faulty_dir):
     damaged_id = faulty_dir[1]
     with chromium() as browser:
         page = browser.new_page(viewport={"width": 1600, "height": 1000})
         page.goto(app_url)
-        _settle(page)
+        settle(page)
         links = page.locator("[data-testid='stSidebarNav'] a")
         hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
         assert len(hrefs) >= 11
         for href in hrefs:
             page.goto(href if href.startswith("http") else f"{app_url}/{href.lstrip('/')}")
-            _settle(page)
+            settle(page)
             assert page.locator("[data-testid='stException']").count() == 0, href
             body = page.locator("[data-testid='stMain']").inner_text()
             if "trinh-chieu" not in href:  # the presentation mode shows slides only
                 assert damaged_id in body and "bị hỏng" in body, href
         page.goto(f"{app_url}/xep-hang?sc=hong.toml")
-        _settle(page)
+        settle(page)
         assert page.locator("[data-testid='stException']").count() == 0
         assert "hong.toml" in page.locator("[data-testid='stMain']").inner_text()

@@ -53,8 +53,10 @@ def test_overview_link_reproduces_a_view(app_url, browser):
     page.goto(f"{app_url}/?unit=VN63-83&period=2020&geo=63")
     settle(page)
     _assert_no_exception(page, "overview")
-    body = page.locator("[data-testid='stMain']").inner_text()
-    assert "Bến Tre" in body and "18.382 người" in body and "102,1%" in body
+    main = page.locator("[data-testid='stMain']")
+    main.get_by_text("18.382 người").first.wait_for(timeout=30000)  # a loaded machine draws slowly
+    body = main.inner_text()
+    assert "Bến Tre" in body and "18.382 người" in body and "102,1%" in body, body[:3000]
     page.close()
 
 

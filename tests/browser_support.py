@@ -68,3 +68,17 @@ def settle(page) -> None:
     page.wait_for_timeout(800)
     page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60000)
     page.wait_for_timeout(500)
+
+
+def visit_every_page(page, app_url: str):
+    """Open the app, then each page of its navigation in turn; yields each page's link once drawn."""
+    page.goto(app_url)
+    settle(page)
+    page.wait_for_selector("[data-testid='stSidebarNav'] a", timeout=30000)
+    links = page.locator("[data-testid='stSidebarNav'] a")
+    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    assert len(hrefs) >= 11, hrefs
+    for href in hrefs:
+        page.goto(href if href.startswith("http") else f"{app_url}/{href.lstrip('/')}")
+        settle(page)
+        yield href

@@ -1,6 +1,6 @@
 """Headless Chromium against the running app: every page in the navigation, no exception box."""
 import pytest
-from browser_support import chromium, needs_chromium, served_app, settle
+from browser_support import chromium, needs_chromium, served_app, settle, visit_every_page
 
 pytestmark = [needs_chromium, pytest.mark.browser]
 
@@ -34,15 +34,7 @@ def test_deep_link_on_a_fresh_server(app_url, browser):
 
 def test_every_page_renders(app_url, browser):
     page = browser.new_page(viewport={"width": 1600, "height": 1000})
-    page.goto(app_url)
-    settle(page)
-    page.wait_for_selector("[data-testid='stSidebarNav'] a", timeout=30000)
-    links = page.locator("[data-testid='stSidebarNav'] a")
-    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
-    assert len(hrefs) >= 3
-    for href in hrefs:
-        page.goto(href if href.startswith("http") else f"{app_url}/{href.lstrip('/')}")
-        settle(page)
+    for href in visit_every_page(page, app_url):
         _assert_no_exception(page, href)
         assert page.locator("[data-testid='stMain']").inner_text().strip(), href  # the page drew something
     page.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from browser_support import chromium, needs_chromium, served_app, settle
+from browser_support import chromium, needs_chromium, served_app, settle, visit_every_page
 
 from kpi import store
 
@@ -53,14 +53,7 @@ def test_every_page_renders_with_a_notice_of_the_damaged_snapshot(app_url, fault
     damaged_id = faulty_dir[1]
     with chromium() as browser:
         page = browser.new_page(viewport={"width": 1600, "height": 1000})
-        page.goto(app_url)
-        settle(page)
-        links = page.locator("[data-testid='stSidebarNav'] a")
-        hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
-        assert len(hrefs) >= 11
-        for href in hrefs:
-            page.goto(href if href.startswith("http") else f"{app_url}/{href.lstrip('/')}")
-            settle(page)
+        for href in visit_every_page(page, app_url):
             assert page.locator("[data-testid='stException']").count() == 0, href
             body = page.locator("[data-testid='stMain']").inner_text()
             if "trinh-chieu" not in href:  # the presentation mode shows slides only

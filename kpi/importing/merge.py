@@ -20,7 +20,8 @@ import pandas as pd
 from kpi import store
 from kpi.importing.messages import Issue, Phrase
 from kpi.importing.readers import MAX_FILE_BYTES, MAX_UPLOAD_BYTES, VALUE_COLUMNS, Refused, read_upload, sha256_bytes
-from kpi.importing.validate import KEY, ImportReport, unusual_figures, validate
+from kpi.importing.unusual import unusual_figures
+from kpi.importing.validate import KEY, ImportReport, validate
 from kpi.reports.spreadsheet import csv_bytes
 from kpi.store.indicators import load_indicators, with_bounds
 from kpi.text import fmt

@@ -9,7 +9,7 @@ column. Three levels:
 - errors block the import: a cell that is not a number or fits no decimal reading, a figure
   outside the plausible bounds of its indicator (the catalogue's min_value, max_value, parts_max),
   a fraction or a % sign in a count, a formula without a computed value...;
-- warnings (`unusual_figures`) are possible but unusual figures (more than double the same period
+- warnings (`kpi.importing.unusual.unusual_figures`) are possible but unusual figures (more than double the same period
   last year, a plan more than 5 times or less than a fifth of the actual); the import is written
   only once the user confirms them;
 - notices (aggregates skipped, a defunct province, empty cells, a hidden sheet) only inform.
@@ -23,10 +23,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
-from kpi import formulas, store
+from kpi import store
 from kpi.importing.messages import Issue, Phrase, field_name
 from kpi.importing.numbers import cell_forms, infer_decimal, missing_mask, read_numbers
 from kpi.importing.readers import CANONICAL, VALUE_COLUMNS, Upload
@@ -47,8 +45,6 @@ REGION_NAME_KEYS = {
 # Provinces that no longer exist and are in no snapshot's units (GSO tables still carry them): text key
 DEFUNCT_UNITS = {"hatay": "imp_defunct_ha_tay"}
 _PERIOD_KEYS = {"form": "imp_period_form", "months": "imp_period_months", "year": "imp_period_year"}
-CHANGE_WARNING_PCT = 100.0     # a rise of more than this on the same period last year is unusual
-PLAN_WARNING_FACTOR = 5.0      # a plan more than 5 times, or less than a fifth, of the actual is unusual
 
 
 @dataclass
@@ -86,7 +82,7 @@ class ImportReport:
                             columns=["file", "row", "column", "severity", "message"]).astype({"row": "Int64"})
 
 
-def _by_code(codes: pd.Series, values: pd.Series) -> pd.Series:
+def by_code(codes: pd.Series, values: pd.Series) -> pd.Series:
     """values[code] for each row (NaN where the code is unknown): the catalogue's columns spread over
     a million rows through their few distinct codes (Series.map on text is ten times slower)."""
     positions, uniques = pd.factorize(codes)
@@ -101,7 +97,7 @@ def _at(value, index):
     return value.loc[index] if isinstance(value, pd.Series) else value
 
 
-class _Problems:
+class Problems:
     """Collects issues, listing at most MAX_ISSUES_PER_KIND rows per kind of problem."""
 
     def __init__(self, issues: list[Issue]):
@@ -223,7 +219,7 @@ def validate(uploads: list[Upload], units: pd.DataFrame, catalogue: pd.DataFrame
 
     `catalogue` carries the bound columns (kpi.store.indicators.with_bounds); `decimal` (',' or '.')
     is the decimal mark of every file, else each file's own is inferred from its cells."""
-    problems = _Problems(report.issues)
+    problems = Problems(report.issues)
     fixed_indicator = None
     if indicator:
         fixed_indicator, message = resolve_indicator(indicator, catalogue)
@@ -252,7 +248,7 @@ def validate(uploads: list[Upload], units: pd.DataFrame, catalogue: pd.DataFrame
 
 
 def _validate_upload(upload: Upload, units: pd.DataFrame, catalogue: pd.DataFrame, fixed_indicator: str | None,
-                     problems: _Problems, report: ImportReport, decimal: str | None) -> pd.DataFrame | None:
+                     problems: Problems, report: ImportReport, decimal: str | None) -> pd.DataFrame | None:
     name, frame, labels = upload.name, upload.frame, upload.labels
     label = lambda canon: labels.get(canon) or canon  # noqa: E731 - the column as written in the file
     value_label = (frame["_column"] if "_column" in frame else None)
@@ -353,9 +349,9 @@ def _validate_upload(upload: Upload, units: pd.DataFrame, catalogue: pd.DataFram
         mark, _counts = infer_decimal(list(forms.values()))
         upload.decimal_how = "inferred" if mark else ""
     upload.decimal = mark
-    unit_of = _by_code(frame["indicator_code"], meta["unit_of_measure"])
+    unit_of = by_code(frame["indicator_code"], meta["unit_of_measure"])
     is_rate = unit_of.eq("%")
-    whole = _by_code(frame["indicator_code"], meta["whole_number"]).fillna(False).astype(bool)
+    whole = by_code(frame["indicator_code"], meta["whole_number"]).fillna(False).astype(bool)
     for canon in given:
         numbers = read_numbers(forms[canon], mark)
         column = value_label.loc[frame.index] if (value_label is not None and canon == "actual") else label(canon)
@@ -389,7 +385,7 @@ def _validate_upload(upload: Upload, units: pd.DataFrame, catalogue: pd.DataFram
         "indicator": frame["indicator_code"], "unit": frame["unit_key"], "period": frame["period_code"],
         **{c: frame[f"{c}_value"] if c in given else np.nan for c in VALUE_COLUMNS},
     })
-    # the columns a warning on the figure names (kpi.importing.validate.unusual_figures)
+    # the columns a warning on the figure names (kpi.importing.unusual.unusual_figures)
     out["_actual_column"] = value_label.loc[frame.index] if value_label is not None else label("actual")
     out["_plan_column"] = label("plan") if "plan" in labels else out["_actual_column"]
     where = name + " dòng " + frame["row"].astype(str)  # the source stored with each figure (data, not a message)
@@ -404,7 +400,7 @@ def _validate_upload(upload: Upload, units: pd.DataFrame, catalogue: pd.DataFram
     return out.reset_index(drop=True)
 
 
-def _check_unit_dates(frame: pd.DataFrame, bad: pd.Series, units: pd.DataFrame, problems: _Problems,
+def _check_unit_dates(frame: pd.DataFrame, bad: pd.Series, units: pd.DataFrame, problems: Problems,
                       column: str) -> pd.Series:
     """A unit given by its key or code must exist at the end of the period it reports."""
     ok = ~bad & frame["unit_key"].notna()
@@ -442,17 +438,17 @@ def _check_unit_dates(frame: pd.DataFrame, bad: pd.Series, units: pd.DataFrame, 
 
 
 def _check_values(frame: pd.DataFrame, bad: pd.Series, catalogue: pd.DataFrame, given: list[str], label,
-                  value_label, problems: _Problems) -> pd.Series:
+                  value_label, problems: Problems) -> pd.Series:
     """Bounds and consistency of the numbers (the catalogue's min_value, max_value, parts_max);
     returns the rows found wrong. A cell is quoted as written, never as a huge formatted number."""
     wrong = pd.Series(False, index=frame.index)
     meta = catalogue.set_index("code")
     code = frame["indicator_code"]
-    unit_of = _by_code(code, meta["unit_of_measure"])
+    unit_of = by_code(code, meta["unit_of_measure"])
     is_rate = unit_of.eq("%")
-    low, high = _by_code(code, meta["min_value"]).astype("float64"), _by_code(code, meta["max_value"]).astype("float64")
+    low, high = by_code(code, meta["min_value"]).astype("float64"), by_code(code, meta["max_value"]).astype("float64")
     # a numerator or denominator: within parts_max, else (not a rate) within the figure's own bound
-    parts_high = _by_code(code, meta["parts_max"]).astype("float64").fillna(high.where(~is_rate))
+    parts_high = by_code(code, meta["parts_max"]).astype("float64").fillna(high.where(~is_rate))
     for canon in given:
         values, cells = frame[f"{canon}_value"], frame[f"{canon}_cell"]
         column = value_label.loc[frame.index] if (value_label is not None and canon == "actual") else label(canon)
@@ -494,116 +490,3 @@ def _check_values(frame: pd.DataFrame, bad: pd.Series, catalogue: pd.DataFrame, 
     no_value = ~bad & ~wrong & np.logical_and.reduce([frame[f"{c}_value"].isna() for c in given])
     problems.rows(frame.loc[no_value, ["file", "row"]], None, Phrase("imp_no_value"))
     return wrong | no_value
-
-
-# --- possible but unusual figures: warnings the user confirms -------------------------------------
-
-def _shifted(periods: pd.Series, years: int) -> pd.Series:
-    """Each period code moved by `years` (the same months), or None where that year cannot exist."""
-    def shift(code: str):
-        year = int(code[:4]) + years
-        return f"{year}{code[4:]}" if 1945 <= year <= 2100 else None
-    codes, uniques = pd.factorize(periods)
-    table = np.array([shift(str(code)) for code in uniques] + [None], dtype=object)
-    return pd.Series(table[np.where(codes >= 0, codes, len(uniques))], index=periods.index, dtype=object)
-
-
-class _Held:
-    """The figures the new snapshot would hold, looked up by (indicator, unit, period) as one
-    integer per row (Arrow's index_in over the distinct texts): a million look-ups in milliseconds."""
-
-    def __init__(self, new_facts: pd.DataFrame, rows: pd.DataFrame, periods: list[pd.Series]):
-        self.sets = {}
-        for column in KEY:
-            texts = set(new_facts[column].unique()) | set(rows[column].unique())
-            if column == "period":
-                texts |= {p for series in periods for p in series.dropna().unique()}
-            self.sets[column] = pa.array(sorted(map(str, texts)), type=pa.string())
-        self.index = pd.Index(self.key(new_facts))
-        self.values = {c: new_facts[c].to_numpy(dtype="float64") for c in ("actual", "plan")}
-
-    def _codes(self, values: pd.Series, column: str) -> np.ndarray:
-        strings = pa.array(values, from_pandas=True)
-        value_set = self.sets[column]
-        if strings.type != value_set.type:
-            strings = strings.cast(value_set.type) if len(strings) else pa.array([], type=value_set.type)
-        found = pc.index_in(strings, value_set=value_set)
-        return np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
-
-    def key(self, frame: pd.DataFrame, period: pd.Series | None = None) -> np.ndarray:
-        indicator, unit = self._codes(frame["indicator"], "indicator"), self._codes(frame["unit"], "unit")
-        period = self._codes(frame["period"] if period is None else period, "period")
-        n_units, n_periods = len(self.sets["unit"]), len(self.sets["period"])
-        key = (indicator * n_units + unit) * n_periods + period
-        return np.where((indicator < 0) | (unit < 0) | (period < 0), -1, key)
-
-    def get(self, keys: np.ndarray, column: str, index: pd.Index) -> pd.Series:
-        """new_facts[column] at each key (NaN where absent)."""
-        at = self.index.get_indexer(keys)
-        at[keys < 0] = -1
-        values = self.values[column]
-        return pd.Series(np.where(at >= 0, values[np.maximum(at, 0)], np.nan), index=index)
-
-
-def unusual_figures(facts: pd.DataFrame, new_facts: pd.DataFrame, catalogue: pd.DataFrame,
-                    issues: list[Issue]) -> None:
-    """Warn about imported figures that are possible but unusual, named by file, row and column:
-
-    - the actual more than doubles on the same period last year (CHANGE_WARNING_PCT), whether that
-      figure is already in the snapshot or in the same file; and a figure that makes the same
-      period of the following year (already held) more than double;
-    - a plan more than PLAN_WARNING_FACTOR times, or less than 1/PLAN_WARNING_FACTOR of, the actual
-      (for a cumulative period of a count or an amount, against the actual carried to a whole year).
-    The figures compared are those the new snapshot would hold (`new_facts`)."""
-    if facts is None or facts.empty:
-        return
-    problems = _Problems(issues)
-    meta = catalogue.set_index("code")
-    rows = facts.reset_index(drop=True)
-    before, after = _shifted(rows["period"], -1), _shifted(rows["period"], 1)
-    held = _Held(new_facts, rows, [before, after])
-    own = held.key(rows)
-    actual, plan = held.get(own, "actual", rows.index), held.get(own, "plan", rows.index)
-    direction = _by_code(rows["indicator"], meta["direction"]).fillna(0).to_numpy(dtype="float64")
-    is_ratio = _by_code(rows["indicator"], meta["aggregation"]).eq("ratio").to_numpy()
-    scale = 10.0 ** _by_code(rows["indicator"], meta["decimals"]).fillna(2).astype(int)
-
-    def shown(values: pd.Series, where: pd.Series) -> pd.Series:  # quoted with its indicator's decimals
-        return (values[where] * scale[where]).round() / scale[where]
-
-    def change(current: pd.Series, previous: pd.Series) -> pd.Series:
-        measures = formulas.measures_arrays(current, np.full(len(current), np.nan), direction,
-                                            np.ones(len(current), dtype=bool), previous, is_ratio)
-        return pd.Series(measures["change_pct"], index=current.index)
-
-    def periods(codes: pd.Series, where: pd.Series) -> pd.Series:
-        return codes[where].map(parse_period)
-
-    previous = held.get(held.key(rows, before), "actual", rows.index)
-    rise = change(actual, previous)
-    up = rise.gt(CHANGE_WARNING_PCT) & previous.gt(0)
-    problems.rows(rows.loc[up, ["file", "row"]], rows["_actual_column"], Phrase("imp_warn_change", {
-        "change": rise[up].round(0), "period": periods(before, up), "previous": shown(previous, up)}), "warning")
-
-    following_key = held.key(rows, after)
-    following = held.get(following_key, "actual", rows.index)
-    also_imported = pd.Series(np.isin(following_key, own) & (following_key >= 0), index=rows.index)
-    next_rise = change(following, actual)
-    next_up = next_rise.gt(CHANGE_WARNING_PCT) & actual.gt(0) & ~also_imported
-    problems.rows(rows.loc[next_up, ["file", "row"]], rows["_actual_column"], Phrase("imp_warn_change_next", {
-        "change": next_rise[next_up].round(0), "period": periods(after, next_up),
-        "following": shown(following, next_up)}), "warning")
-
-    codes, uniques = pd.factorize(rows["period"])
-    months = pd.Series(np.array([parse_period(c).months for c in uniques])[codes], index=rows.index)
-    carried = ~is_ratio & months.lt(12).to_numpy()
-    annual = actual.where(~carried, actual * 12 / months)
-    ratio = plan / annual
-    off = actual.gt(0) & plan.gt(0) & (ratio.gt(PLAN_WARNING_FACTOR) | ratio.lt(1 / PLAN_WARNING_FACTOR))
-    ratio_text = ratio[off].round(2).where(ratio[off] >= 0.01, ratio[off].round(4))
-    level, cumulative = off & ~carried, off & carried
-    problems.rows(rows.loc[level, ["file", "row"]], rows["_plan_column"], Phrase("imp_warn_plan", {
-        "plan": shown(plan, level), "actual": shown(actual, level), "ratio": ratio_text}), "warning")
-    problems.rows(rows.loc[cumulative, ["file", "row"]], rows["_plan_column"], Phrase("imp_warn_plan_cumulative", {
-        "plan": shown(plan, cumulative), "actual": shown(actual, cumulative), "ratio": ratio_text,
-        "months": months[cumulative], "annual": shown(annual, cumulative)}), "warning")

@@ -1,0 +1,132 @@
+"""Possible but unusual figures: warnings the user confirms before an import writes (issue 15).
+
+A rise of more than CHANGE_WARNING_PCT on the same period last year, and a plan more than
+PLAN_WARNING_FACTOR times, or less than a fifth, of the actual, are listed in the import report by
+file, row and column; nothing is written until they are confirmed (the Dữ liệu page's checkbox,
+`--accept-warnings` on the command line).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from kpi import formulas
+from kpi.importing.messages import Issue, Phrase
+from kpi.importing.validate import KEY, Problems, by_code
+from kpi.periods import parse_period
+
+CHANGE_WARNING_PCT = 100.0     # a rise of more than this on the same period last year is unusual
+PLAN_WARNING_FACTOR = 5.0      # a plan more than 5 times, or less than a fifth, of the actual is unusual
+
+
+def _shifted(periods: pd.Series, years: int) -> pd.Series:
+    """Each period code moved by `years` (the same months), or None where that year cannot exist."""
+    def shift(code: str):
+        year = int(code[:4]) + years
+        return f"{year}{code[4:]}" if 1945 <= year <= 2100 else None
+    codes, uniques = pd.factorize(periods)
+    table = np.array([shift(str(code)) for code in uniques] + [None], dtype=object)
+    return pd.Series(table[np.where(codes >= 0, codes, len(uniques))], index=periods.index, dtype=object)
+
+
+class _Held:
+    """The figures the new snapshot would hold, looked up by (indicator, unit, period) as one
+    integer per row (Arrow's index_in over the distinct texts): a million look-ups in milliseconds."""
+
+    def __init__(self, new_facts: pd.DataFrame, rows: pd.DataFrame, periods: list[pd.Series]):
+        self.sets = {}
+        for column in KEY:
+            texts = set(new_facts[column].unique()) | set(rows[column].unique())
+            if column == "period":
+                texts |= {p for series in periods for p in series.dropna().unique()}
+            self.sets[column] = pa.array(sorted(map(str, texts)), type=pa.string())
+        self.index = pd.Index(self.key(new_facts))
+        self.values = {c: new_facts[c].to_numpy(dtype="float64") for c in ("actual", "plan")}
+
+    def _codes(self, values: pd.Series, column: str) -> np.ndarray:
+        strings = pa.array(values, from_pandas=True)
+        value_set = self.sets[column]
+        if strings.type != value_set.type:
+            strings = strings.cast(value_set.type) if len(strings) else pa.array([], type=value_set.type)
+        found = pc.index_in(strings, value_set=value_set)
+        return np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+    def key(self, frame: pd.DataFrame, period: pd.Series | None = None) -> np.ndarray:
+        indicator, unit = self._codes(frame["indicator"], "indicator"), self._codes(frame["unit"], "unit")
+        period = self._codes(frame["period"] if period is None else period, "period")
+        n_units, n_periods = len(self.sets["unit"]), len(self.sets["period"])
+        key = (indicator * n_units + unit) * n_periods + period
+        return np.where((indicator < 0) | (unit < 0) | (period < 0), -1, key)
+
+    def get(self, keys: np.ndarray, column: str, index: pd.Index) -> pd.Series:
+        """new_facts[column] at each key (NaN where absent)."""
+        at = self.index.get_indexer(keys)
+        at[keys < 0] = -1
+        values = self.values[column]
+        return pd.Series(np.where(at >= 0, values[np.maximum(at, 0)], np.nan), index=index)
+
+
+def unusual_figures(facts: pd.DataFrame, new_facts: pd.DataFrame, catalogue: pd.DataFrame,
+                    issues: list[Issue]) -> None:
+    """Warn about imported figures that are possible but unusual, named by file, row and column:
+
+    - the actual more than doubles on the same period last year (CHANGE_WARNING_PCT), whether that
+      figure is already in the snapshot or in the same file; and a figure that makes the same
+      period of the following year (already held) more than double;
+    - a plan more than PLAN_WARNING_FACTOR times, or less than 1/PLAN_WARNING_FACTOR of, the actual
+      (for a cumulative period of a count or an amount, against the actual carried to a whole year).
+    The figures compared are those the new snapshot would hold (`new_facts`)."""
+    if facts is None or facts.empty:
+        return
+    problems = Problems(issues)
+    meta = catalogue.set_index("code")
+    rows = facts.reset_index(drop=True)
+    before, after = _shifted(rows["period"], -1), _shifted(rows["period"], 1)
+    held = _Held(new_facts, rows, [before, after])
+    own = held.key(rows)
+    actual, plan = held.get(own, "actual", rows.index), held.get(own, "plan", rows.index)
+    direction = by_code(rows["indicator"], meta["direction"]).fillna(0).to_numpy(dtype="float64")
+    is_ratio = by_code(rows["indicator"], meta["aggregation"]).eq("ratio").to_numpy()
+    scale = 10.0 ** by_code(rows["indicator"], meta["decimals"]).fillna(2).astype(int)
+
+    def shown(values: pd.Series, where: pd.Series) -> pd.Series:  # quoted with its indicator's decimals
+        return (values[where] * scale[where]).round() / scale[where]
+
+    def change(current: pd.Series, previous: pd.Series) -> pd.Series:
+        measures = formulas.measures_arrays(current, np.full(len(current), np.nan), direction,
+                                            np.ones(len(current), dtype=bool), previous, is_ratio)
+        return pd.Series(measures["change_pct"], index=current.index)
+
+    def periods(codes: pd.Series, where: pd.Series) -> pd.Series:
+        return codes[where].map(parse_period)
+
+    previous = held.get(held.key(rows, before), "actual", rows.index)
+    rise = change(actual, previous)
+    up = rise.gt(CHANGE_WARNING_PCT) & previous.gt(0)
+    problems.rows(rows.loc[up, ["file", "row"]], rows["_actual_column"], Phrase("imp_warn_change", {
+        "change": rise[up].round(0), "period": periods(before, up), "previous": shown(previous, up)}), "warning")
+
+    following_key = held.key(rows, after)
+    following = held.get(following_key, "actual", rows.index)
+    also_imported = pd.Series(np.isin(following_key, own) & (following_key >= 0), index=rows.index)
+    next_rise = change(following, actual)
+    next_up = next_rise.gt(CHANGE_WARNING_PCT) & actual.gt(0) & ~also_imported
+    problems.rows(rows.loc[next_up, ["file", "row"]], rows["_actual_column"], Phrase("imp_warn_change_next", {
+        "change": next_rise[next_up].round(0), "period": periods(after, next_up),
+        "following": shown(following, next_up)}), "warning")
+
+    codes, uniques = pd.factorize(rows["period"])
+    months = pd.Series(np.array([parse_period(c).months for c in uniques])[codes], index=rows.index)
+    carried = ~is_ratio & months.lt(12).to_numpy()
+    annual = actual.where(~carried, actual * 12 / months)
+    ratio = plan / annual
+    off = actual.gt(0) & plan.gt(0) & (ratio.gt(PLAN_WARNING_FACTOR) | ratio.lt(1 / PLAN_WARNING_FACTOR))
+    ratio_text = ratio[off].round(2).where(ratio[off] >= 0.01, ratio[off].round(4))
+    level, cumulative = off & ~carried, off & carried
+    problems.rows(rows.loc[level, ["file", "row"]], rows["_plan_column"], Phrase("imp_warn_plan", {
+        "plan": shown(plan, level), "actual": shown(actual, level), "ratio": ratio_text}), "warning")
+    problems.rows(rows.loc[cumulative, ["file", "row"]], rows["_plan_column"], Phrase("imp_warn_plan_cumulative", {
+        "plan": shown(plan, cumulative), "actual": shown(actual, cumulative), "ratio": ratio_text,
+        "months": months[cumulative], "annual": shown(annual, cumulative)}), "warning")

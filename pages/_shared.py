@@ -144,7 +144,9 @@ def verdict_badge(verdict: str, lang: str) -> str:
             f"font-weight:600;font-size:0.95rem'>{html.escape(verdict_text(verdict, lang))}</span>")
 
 
-def xlsx_download(sheet: pd.DataFrame, sheet_name: str, title: str, file_name: str, lang: str) -> None:
+def xlsx_download(sheet, sheet_name: str, title: str, file_name: str, lang: str) -> None:
     """The "Tải bảng (Excel)" button under a table; the file is built only when clicked."""
-    st.download_button(t("download_xlsx", lang), lambda: table_to_xlsx_bytes(sheet, sheet_name, title),
+    # `sheet` is a table, or what builds it: built only when the button is clicked, not on every rerun
+    st.download_button(t("download_xlsx", lang),
+                       lambda: table_to_xlsx_bytes(sheet() if callable(sheet) else sheet, sheet_name, title),
                        file_name=file_name, mime=XLSX_MIME, on_click="ignore", icon=":material/download:")

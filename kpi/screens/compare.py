@@ -2,7 +2,9 @@
 national and regional aggregates, the table and its Excel sheet."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import pandas as pd
 
@@ -33,7 +35,7 @@ class CompareScreen:
     has_figures: bool
     missing: list[str]        # provinces without a figure
     table: pd.DataFrame
-    sheet: pd.DataFrame
+    sheet: Callable[[], pd.DataFrame]  # the table at full precision for Excel, built on download
     highlight: str | None     # the selected province, when it is in the list
     highlight_note: str
     meta: pd.Series           # the indicator's catalogue row
@@ -78,7 +80,7 @@ def compare_screen(snapshot: Snapshot, units: pd.DataFrame, catalogue: pd.DataFr
     table = figure_table(per_province, catalogue, lang, {t("rank", lang): per_province["rank_text"],
                                                           t("unit", lang): per_province["name"]})
     table = table.drop(columns=[t("indicator", lang)])
-    sheet = figures_sheet(per_province, catalogue, lang, {t("rank", lang): per_province["rank_text"],
+    sheet = partial(figures_sheet, per_province, catalogue, lang, {t("rank", lang): per_province["rank_text"],
                                                           t("unit", lang): per_province["name"]})
     highlight = focus if focus in set(per_province["unit"]) else None
     note = ""

@@ -2,7 +2,9 @@
 the same period last year; the counts by verdict and the best and worst against plan in words."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 import pandas as pd
 
@@ -45,7 +47,7 @@ class OverviewScreen:
     cumulative: bool = False
     sections: list[Section] = field(default_factory=list)
     table: pd.DataFrame | None = None    # the figures as display text, with their sources
-    sheet: pd.DataFrame | None = None    # the same at full precision for Excel
+    sheet: Callable[[], pd.DataFrame] | None = None  # the same at full precision for Excel, built on download
 
 
 def verdict_counts(frame: pd.DataFrame) -> dict[str, int]:
@@ -111,4 +113,4 @@ def overview_screen(snapshot: Snapshot, units: pd.DataFrame, catalogue: pd.DataF
     table[t("source", lang)] = frame["sources"].fillna("").to_numpy()
     return OverviewScreen(title, frame, True, summary_sentence(frame, cumulative, lang),
                           best_and_worst(frame, catalogue, lang), cumulative, sections, table,
-                          figures_sheet(frame, catalogue, lang))
+                          partial(figures_sheet, frame, catalogue, lang))

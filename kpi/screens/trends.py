@@ -2,7 +2,9 @@
 and the change on the same period last year (percent for counts, points for rates)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import pandas as pd
 
@@ -25,7 +27,7 @@ class TrendScreen:
     has_figures: bool
     notes: list[str]          # where a new province's earlier figures come from
     table: pd.DataFrame
-    sheet: pd.DataFrame
+    sheet: Callable[[], pd.DataFrame]  # the table at full precision for Excel, built on download
     meta: pd.Series
 
 
@@ -69,4 +71,4 @@ def trend_screen(snapshot: Snapshot, units: pd.DataFrame, catalogue: pd.DataFram
     table = figure_table(frame, catalogue, lang, leading).drop(columns=[t("indicator", lang)])
     return TrendScreen(f"{indicator_name(catalogue, indicator, lang)} ({meta['unit_of_measure']})", frame,
                        bool(frame["actual"].notna().any()), predecessor_notes(units, targets, lang), table,
-                       figures_sheet(frame, catalogue, lang, leading), meta)
+                       partial(figures_sheet, frame, catalogue, lang, leading), meta)

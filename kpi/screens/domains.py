@@ -17,6 +17,7 @@ from kpi.charts.maps import MapValues, map_values
 from kpi.figures import figures_cached
 from kpi.periods import parse_period
 from kpi.screens.overview import Card
+from kpi.screens.tables import figure_row
 from kpi.screens.trends import periods_for_months, predecessor_notes, trend_frame
 from kpi.store.snapshots import Snapshot
 from kpi.text import fmt
@@ -150,17 +151,10 @@ def indicator_table(view: DomainView, catalogue: pd.DataFrame, lang: str = "vi",
     rows = []
     for _, r in view.own.iterrows():
         m = meta.loc[r["indicator"]]
-        decimals = int(m["decimals"])
-        row = {
-            t("indicator", lang): m["name_vi"] if lang == "vi" else m["name_en"],
-            t("uom", lang): m["unit_of_measure"],
-            t("actual", lang): fmt.number(r["actual"], decimals, lang),
-            t("plan", lang): fmt.number(r["plan"], decimals, lang),
-            t("achievement", lang): achievement_text(r["achievement_pct"], lang),
-            t("status", lang): verdict_text(r["verdict"], lang) if isinstance(r["verdict"], str) else "",
-            t("dom_previous", lang): fmt.number(r["previous"], decimals, lang),
-            t("change", lang): change_text(r, lang) if isinstance(r["aggregation"], str) else fmt.MISSING,
-        }
+        row = figure_row(r, m, lang)  # the columns every figure table has, then last year before the change
+        change = row.pop(t("change", lang))
+        row[t("dom_previous", lang)] = fmt.number(r["previous"], int(m["decimals"]), lang)
+        row[t("change", lang)] = change
         if ranked:
             row[t("dom_rank_nation", lang)] = r["rank_nation"]
             row[t("dom_rank_region", lang)] = r["rank_region"]

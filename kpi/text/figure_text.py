@@ -22,7 +22,7 @@ def achievement_text(value, lang: str = "vi") -> str:
 
 def verdict_text(verdict: str, lang: str = "vi") -> str:
     """'Vượt', 'Đạt', 'Đang thực hiện (lũy kế)', 'Chưa có số liệu'... (kpi.formulas.VERDICTS)."""
-    return t(verdict, lang) if verdict else ""
+    return t(verdict, lang) if isinstance(verdict, str) and verdict else ""
 
 
 def change_text(row, lang: str = "vi") -> str:

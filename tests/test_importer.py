@@ -783,15 +783,22 @@ def test_demo_counts_and_money_lie_within_the_bounds(demo_snapshot):
 
 
 @pytest.mark.query
-@pytest.mark.xfail(strict=True, reason="kpi/demo/provinces.py (_calibrate_to_published) scales Cần Thơ's rates above "
-                                       "100% and leaves fractions in counts; the importer would refuse these figures")
 def test_demo_rates_and_counts_are_importable(demo_snapshot):
+    """Inputs reproduce results: whole counts (and plans of them), rates within 0-100% that are
+    numerator / denominator × 100 of two whole numbers, so the importer would take every figure."""
     facts = store.read_table(demo_snapshot, "facts")
     meta = load_indicators().set_index("code")
     rates = facts[facts["indicator"].map(meta["unit_of_measure"]).eq("%")]
     counts = facts[facts["indicator"].map(meta["whole_number"]).astype(bool)]
     assert (rates["actual"].dropna() <= 100).all() and (rates["plan"].dropna() <= 100).all()
+    assert (rates["actual"].dropna() >= 0).all() and (rates["plan"].dropna() >= 0).all()
     assert (counts["actual"].dropna() % 1 == 0).all() and (counts["plan"].dropna() % 1 == 0).all()
+    measured = rates[rates["actual"].notna()]
+    assert measured["numerator"].notna().all() and measured["denominator"].notna().all()
+    num, den, actual = measured["numerator"], measured["denominator"], measured["actual"]
+    assert (num % 1 == 0).all() and (den % 1 == 0).all() and (den > 0).all() and (num <= den).all()
+    # exactly, up to the last bit of a float (3,6% is 7.461 / 207.250 × 100 = 3.5999999999999996)
+    assert ((num / den * 100 - actual).abs() <= 1e-12 * actual.abs().clip(lower=1)).all()
 
 
 @pytest.mark.unit

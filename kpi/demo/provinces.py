@@ -4,16 +4,24 @@ All 63 former provinces for 2016 to mid-2025 and the 34 provinces from the 2025 
 whole years plus the cumulative 6- and 9-month periods of 2021-2026. Counts of a new
 province are close to the sum of its predecessors'; every rate carries numerator and
 denominator. Where a published report gives a real figure (Bến Tre 2020, Cần Thơ first half
-2023, Khánh Hòa 2021-2023) the demo holds that figure and its `source` names the report.
+2023, Khánh Hòa 2021-2023) the demo holds that figure and its `source` names the report, with
+the report's plan where it gives one and no plan otherwise (never an invented plan beside a real
+figure, not even through the whole-year plan a cumulative period is measured against).
+
+Inputs reproduce results: counts of people, households, houses and trips (catalogue
+`whole_number`) are whole numbers, plans of them too; every rate is numerator / denominator × 100
+of two whole numbers, within 0-100%.
 """
 from __future__ import annotations
+
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 
 from kpi import store
 from kpi.demo.agencies import agency_facts, agency_units
-from kpi.periods import Period
+from kpi.periods import Period, parse_period
 from kpi.store.indicators import load_indicators
 from kpi.units.table import build_units
 
@@ -30,7 +38,7 @@ SRC_CAN_THO = ("Báo Cần Thơ 28/08/2023, phỏng vấn bà Trần Thị Xuân
 SRC_KHANH_HOA = ("Báo Khánh Hòa 06/2023, 'Sở Lao động - Thương binh và Xã hội: Gắn thi đua với thực hiện "
                  "hiệu quả nhiệm vụ'")
 
-# Published figures: (unit, period, indicator) -> (actual, plan or None to keep the demo plan, source, note)
+# Published figures: (unit, period, indicator) -> (actual, plan or None when the report gives none, source, note)
 PUBLISHED: dict[tuple[str, str, str], tuple] = {
     ("VN63-83", "2020", "jobs_created"): (18382, 18000, SRC_BEN_TRE, "đạt 102,1% (KH 18.000 người)"),
     ("VN63-83", "2020", "urban_unemployment_rate"): (3.34, 3.34, SRC_BEN_TRE, "ước đạt 3,34% (KH 3,34%)"),
@@ -56,6 +64,9 @@ PUBLISHED: dict[tuple[str, str, str], tuple] = {
     ("VN63-56", "2023-M05", "trained_labour_rate"): (82.0, None, SRC_KHANH_HOA, "tỷ lệ lao động qua đào tạo 82%"),
     ("VN63-56", "2023-M05", "certified_labour_rate"): (27.6, None, SRC_KHANH_HOA, "có bằng cấp, chứng chỉ 27,6%"),
 }
+# Numerator and denominator of a published rate where the report's figure is a rounded ratio of known
+# parts: Cần Thơ had 83 communes, wards and townships in 2023, and 75 / 83 = 90,36%.
+PUBLISHED_PARTS = {("VN63-92", "2023-M06", "child_friendly_commune_rate"): (75, 83)}
 # Bến Tre's 2021 targets from the same report (kế hoạch năm 2021)
 PUBLISHED_PLANS = {
     ("VN63-83", 2021, "jobs_created"): 20000,
@@ -189,23 +200,34 @@ def _integer_counts(figures: dict, catalogue: pd.DataFrame) -> dict:
     return out
 
 
-def _plan_for(code: str, actual_year, direction: int, aggregation: str, rng: np.random.Generator):
+def _round_plan(value: float, whole: bool) -> float:
+    """A plan as a department writes it: hundreds above 1.000, whole numbers of people, houses..."""
+    if np.isnan(value):
+        return np.nan
+    if value >= 1000:
+        return float(round(value, -2))
+    if value >= 10 or whole:
+        return float(round(value))
+    return float(round(value, 1))
+
+
+def _rate_plan(value: float, direction: int) -> float:
+    """A rate's plan: 2 decimals for lower-is-better rates, 1 otherwise, within 0-100%."""
+    return round(min(max(value, 0.05 if direction < 0 else 0.0), 100.0), 2 if direction < 0 else 1)
+
+
+def _plan_for(code: str, actual_year, direction: int, whole: bool, rng: np.random.Generator):
     """A whole-year plan a department would plausibly have set."""
     if isinstance(actual_year, tuple):
         rate = actual_year[0] / actual_year[1] * 100
         if direction < 0:
-            return round(max(rate + rng.normal(0.08, 0.25), 0.05), 2)
-        return round(min(rate + rng.normal(-0.2, 1.0), 100.0), 1)
+            return _rate_plan(rate + rng.normal(0.08, 0.25), direction)
+        return _rate_plan(rate + rng.normal(-0.2, 1.0), direction)
     if np.isnan(actual_year):
         return np.nan
     if direction == 0 and code not in ("merit_allowance_spending", "social_assistance_spending"):
         return np.nan
-    value = actual_year * rng.uniform(0.93, 1.05)
-    if value >= 1000:
-        return float(round(value, -2))
-    if value >= 10:
-        return float(round(value))
-    return float(round(value, 1))
+    return _round_plan(actual_year * rng.uniform(0.93, 1.05), whole)
 
 
 def build_demo_facts(units: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
@@ -228,12 +250,13 @@ def build_demo_facts(units: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFra
             series[period.code] = _integer_counts(figures, catalogue)
         latent[prov["unit"]] = series
         plans[prov["unit"]] = {
-            y: {code: _plan_for(code, years[y][code], int(meta.loc[code, "direction"]), meta.loc[code, "aggregation"], rng)
+            y: {code: _plan_for(code, years[y][code], int(meta.loc[code, "direction"]),
+                                bool(meta.loc[code, "whole_number"]), rng)
                 for code in meta.index}
             for y in range(FIRST_YEAR, LAST_YEAR + 1)
         }
 
-    _calibrate_to_published(latent, plans)
+    _calibrate_to_published(latent, plans, meta)
     rows = []
 
     def emit(unit: str, period: Period, figures: dict, plan_of_year: dict, source: str = DEMO_SOURCE):
@@ -281,7 +304,9 @@ def build_demo_facts(units: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFra
                     merged[code] = float(np.round(total, int(meta.loc[code, "decimals"])))
                     part_plans = [plans[p][period.year][code] for p in parts]
                     total = sum(part_plans)
-                    plan[code] = np.nan if any(np.isnan(part_plans)) else float(round(total, -1 if total > 100 else 1))
+                    whole = bool(meta.loc[code, "whole_number"])
+                    plan[code] = np.nan if any(np.isnan(part_plans)) else \
+                        float(round(total, -1)) if total > 100 else _round_plan(total, whole)
             emit(prov["unit"], period, merged, plan)
 
     facts = pd.DataFrame(rows)
@@ -289,32 +314,52 @@ def build_demo_facts(units: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFra
     return facts
 
 
-def _calibrate_to_published(latent: dict, plans: dict) -> None:
+def _calibrate_to_published(latent: dict, plans: dict, meta: pd.DataFrame) -> None:
     """Scale a province's generated series so it passes through its published figures, so that
-    the years around a real figure stay consistent with it (no jump to or from the report)."""
+    the years around a real figure stay consistent with it (no jump to or from the report).
+    Counts stay whole numbers and rates stay within 0-100% (a numerator never above its denominator)."""
     factors: dict[tuple[str, str], list[float]] = {}
     for (unit, period, code), (actual, *_rest) in PUBLISHED.items():
         if period not in latent[unit]:
-            continue  # a period the demo does not generate: nothing to calibrate against
+            # a period the demo does not generate (5 months): a rate is calibrated against the nearest
+            # period of the same year (a level moves little in a month); a count has nothing to match
+            wanted = parse_period(period)
+            near = [p for p in latent[unit] if parse_period(p).year == wanted.year]
+            if not near or not isinstance(latent[unit][near[0]][code], tuple):
+                continue
+            period = min(near, key=lambda p: abs(parse_period(p).months - wanted.months))
         generated = latent[unit][period][code]
         value = generated[0] / generated[1] * 100 if isinstance(generated, tuple) else generated
         factors.setdefault((unit, code), []).append(float(actual) / value)
     for (unit, code), ratios in factors.items():
         factor = float(np.mean(ratios))
+        decimals = int(meta.loc[code, "decimals"])
+        whole = bool(meta.loc[code, "whole_number"])
+        direction = int(meta.loc[code, "direction"])
         for figures in latent[unit].values():
             value = figures[code]
-            figures[code] = (float(np.round(value[0] * factor)), value[1]) if isinstance(value, tuple) \
-                else float(np.round(value * factor, 1))
+            figures[code] = (min(float(np.round(value[0] * factor)), value[1]), value[1]) \
+                if isinstance(value, tuple) else float(np.round(value * factor, decimals))
         for plan_of_year in plans[unit].values():
-            plan_of_year[code] = plan_of_year[code] * factor if code.endswith("_rate") or plan_of_year[code] < 1000 \
-                else float(round(plan_of_year[code] * factor, -2))
-            if code.endswith("_rate"):
-                plan_of_year[code] = round(plan_of_year[code], 2)
+            plan = plan_of_year[code] * factor
+            plan_of_year[code] = _rate_plan(plan, direction) if code.endswith("_rate") else _round_plan(plan, whole)
+
+
+def _exact_parts(rate: float, denominator_hint: float) -> tuple[float, float]:
+    """Whole numerator and denominator, the denominator near `denominator_hint`, whose ratio × 100 is
+    the published rate exactly: 3,34% of 5.000-multiples, 60,6% of 500-multiples, 100% of any."""
+    share = Fraction(str(rate)) / 100
+    step = share.denominator
+    multiple = max(1, round(denominator_hint / step))
+    return float(share.numerator * multiple), float(step * multiple)
 
 
 def _apply_published(facts: pd.DataFrame) -> None:
-    """Put the published figures in place of generated ones; `source` names the report."""
+    """Put the published figures in place of generated ones; `source` names the report. A figure
+    the report gives no plan for has none, and neither has the whole year it belongs to (the plan a
+    cumulative period is measured against), so that a real figure never meets an invented plan."""
     index = {key: i for i, key in enumerate(zip(facts["unit"], facts["period"], facts["indicator"]))}
+    unplanned = set()
     for (unit, period, code), (actual, plan, source, note) in PUBLISHED.items():
         row = index.get((unit, period, code))
         is_rate = code.endswith("_rate")
@@ -325,20 +370,27 @@ def _apply_published(facts: pd.DataFrame) -> None:
             row = len(facts) - 1
             year_row = index.get((unit, period[:4], code))
             if year_row is not None:
-                facts.loc[row, "plan"] = facts.loc[year_row, "plan"]
                 facts.loc[row, "denominator"] = facts.loc[year_row, "denominator"]
-        facts.loc[row, "actual"] = float(actual)
         if is_rate:
-            # a denominator rounded to 10,000 makes the numerator of a 2-decimal rate a whole number
-            den = float(facts.loc[row, "denominator"])
-            if den >= 10000:
-                den = round(den / 10000) * 10000
-            facts.loc[row, ["numerator", "denominator"]] = [den * float(actual) / 100, float(den)]
-        plan_note = "" if plan is not None else "; kế hoạch: dữ liệu minh họa"
-        if plan is not None:
-            facts.loc[row, "plan"] = float(plan)
+            parts = PUBLISHED_PARTS.get((unit, period, code))
+            num, den = parts if parts else _exact_parts(actual, float(facts.loc[row, "denominator"]))
+            # the report's figure as printed, or the ratio of the known parts it was rounded from
+            value = num / den * 100 if parts else float(actual)
+            facts.loc[row, ["actual", "numerator", "denominator"]] = [value, float(num), float(den)]
+        else:
+            facts.loc[row, "actual"] = float(actual)
+        facts.loc[row, "plan"] = np.nan if plan is None else float(plan)
+        if plan is None:
+            unplanned.add((unit, int(period[:4]), code))
         facts.loc[row, "source"] = source
-        facts.loc[row, "note"] = note + plan_note + ("; tử số, mẫu số: minh họa" if is_rate else "")
+        facts.loc[row, "note"] = note + ("" if plan is not None else "; báo cáo không nêu kế hoạch") + (
+            "; tử số, mẫu số: minh họa" if is_rate else "")
+    published = {(unit, period, code) for (unit, period, code) in PUBLISHED}
+    for unit, year, code in unplanned:
+        for period in (str(year), f"{year}-M06", f"{year}-M09"):
+            row = index.get((unit, period, code))
+            if row is not None and (unit, period, code) not in published:
+                facts.loc[row, "plan"] = np.nan
     for (unit, year, code), plan in PUBLISHED_PLANS.items():
         for period in (str(year), f"{year}-M06", f"{year}-M09"):
             row = index.get((unit, period, code))

@@ -21,7 +21,7 @@ from kpi.reports import exports
 from kpi.reports.deck import DeckError, build_deck
 from kpi.reports.settings import SettingsError, load_settings
 from kpi.reports.spreadsheet import csv_text
-from kpi.store.indicators import load_indicators
+from kpi.store.indicators import department_name, load_indicators, with_descriptions
 from kpi.text.i18n import t
 from kpi.units.resolve import UnitError, resolve_unit
 
@@ -102,9 +102,11 @@ def cmd_snapshots(args) -> int:
 
 def cmd_indicators(args) -> int:
     snapshot = store.get_snapshot(None, args.data_dir)
-    catalogue = figures_mod.indicators(snapshot) if snapshot is not None else load_indicators()
+    catalogue = with_descriptions(figures_mod.indicators(snapshot) if snapshot is not None else load_indicators())
+    # the department that holds each indicator since 2025 (data/catalogue/departments.csv)
+    catalogue["responsible_agency_name"] = [department_name(code) for code in catalogue["responsible_agency"]]
     _emit(catalogue[["code", "name_vi", "name_en", "domain", "unit_of_measure", "direction", "aggregation",
-                     "decimals"]], args.format)
+                     "decimals", "responsible_agency", "responsible_agency_name"]], args.format)
     return 0
 
 

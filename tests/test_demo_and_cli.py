@@ -129,6 +129,7 @@ def test_cli_empty_data_dir(tmp_path):
 def test_cli_indicators_and_snapshots(demo_dir):
     result = cli("indicators", "--format", "csv", data_dir=demo_dir)
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert len(rows) == 24 and {"code", "name_vi", "unit_of_measure", "direction", "aggregation"} <= set(rows[0])
+    assert len(rows) == len(load_indicators())
+    assert {"code", "name_vi", "unit_of_measure", "direction", "aggregation", "responsible_agency"} <= set(rows[0])
     listed = cli("snapshots", "--format", "json", data_dir=demo_dir)
     assert listed.returncode == 0 and '"id"' in listed.stdout

@@ -1,6 +1,8 @@
 """Chart builders (Plotly) for the pages: large, high-contrast, Vietnamese number format."""
 from __future__ import annotations
 
+from html import escape
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -64,7 +66,32 @@ def trend_lines(frame: pd.DataFrame, *, name_col: str, decimals: int, unit_of_me
     _layout(fig, 460, lang)
     fig.update_xaxes(dtick=1, tickformat="d")
     fig.update_yaxes(title=unit_of_measure, tickformat=",~f")
+    _standard_breaks(fig, frame)
     return fig
+
+
+def standard_break_marks(frame: pd.DataFrame) -> list[tuple[float, str]]:
+    """(x, name) of each change of the measuring standard along the years of a trend frame: halfway
+    between the last year of one standard and the first of the next. The frame says which standard
+    measures each year (`standard`, `standard_name`: kpi.screens.trends.trend_frame)."""
+    if "standard" not in frame or frame.empty or frame["indicator"].nunique() != 1 \
+            or not frame["standard"].astype(bool).any():
+        return []
+    years = frame[["year", "standard", "standard_name"]].drop_duplicates("year").sort_values("year")
+    marks = []
+    for (_, before), (_, after) in zip(years.iloc[:-1].iterrows(), years.iloc[1:].iterrows()):
+        if after["standard"] != before["standard"]:
+            marks.append(((float(before["year"]) + float(after["year"])) / 2, str(after["standard_name"] or "")))
+    return marks
+
+
+def _standard_breaks(fig: go.Figure, frame: pd.DataFrame) -> None:
+    """A dotted vertical line at each change of standard, named at the top (the years either side
+    are not comparable)."""
+    for x, name in standard_break_marks(frame):
+        fig.add_vline(x=x, line=dict(color=PLAN, width=2, dash="dot"))
+        fig.add_annotation(x=x, y=1, yref="paper", yanchor="top", xanchor="left", text=escape(name),
+                           showarrow=False, font=dict(size=13, color=PLAN), bgcolor="rgba(255,255,255,0.85)")
 
 
 def change_bars(frame: pd.DataFrame, *, name_col: str, lang: str = "vi") -> go.Figure:

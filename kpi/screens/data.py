@@ -1,6 +1,6 @@
 """What the Dữ liệu page shows, as data in the interface language (no Streamlit): the import check
-(summary, issues, preview of the changes), the snapshot history and the differences between two
-snapshots. The page only lays these out; the work is kpi.importing."""
+(summary, issues, preview of the changes), the snapshot history, the differences between two
+snapshots and the indicator catalogue. The page only lays these out; the work is kpi.importing."""
 from __future__ import annotations
 
 import functools
@@ -14,6 +14,7 @@ from kpi.importing.merge import ImportFailed, diff_counts, diff_csv, diff_of, sn
 from kpi.importing.readers import MAX_UPLOAD_BYTES, sha256_bytes
 from kpi.importing.validate import ImportReport
 from kpi.periods import period_label
+from kpi.store.indicators import department_name, domains, with_descriptions
 from kpi.text import fmt
 from kpi.text.i18n import t
 from kpi.units.names import unit_name
@@ -22,6 +23,8 @@ MAX_ROWS_SHOWN = 1000
 CHANGE_KEYS = {"added": "imp_added", "changed": "imp_changed", "removed": "imp_removed"}
 SEVERITY_KEYS = {"error": "imp_error", "warning": "imp_warning", "notice": "imp_notice"}
 DECIMAL_CHOICES = {"": "imp_decimal_auto", ",": "imp_decimal_comma", ".": "imp_decimal_dot"}
+DIRECTION_KEYS = {1: "cat_direction_up", -1: "cat_direction_down", 0: "cat_direction_none"}
+AGGREGATION_KEYS = {"sum": "cat_aggregation_sum", "ratio": "cat_aggregation_ratio", "none": "cat_aggregation_none"}
 CREATED_BY_PAGE = "trang Dữ liệu (tải lên)"  # stored in the manifest: data, not an interface text
 
 
@@ -57,6 +60,27 @@ def indicator_choice_label(code: str, catalogue: pd.DataFrame, lang: str = "vi")
         return t("imp_gso_none", lang)
     names = catalogue.set_index("code")["name_vi" if lang == "vi" else "name_en"]
     return f"{names[code]} ({code})" if code in names.index else code
+
+
+def catalogue_table(catalogue: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+    """The indicator catalogue as a table: code, name, domain, unit of measure, better direction,
+    how regions and the nation aggregate it, the department that holds it since 2025, definition."""
+    frame = with_descriptions(catalogue)
+    if "domain_order" in frame:
+        frame = frame.sort_values(["domain_order", "code_order"])
+    suffix = "vi" if lang == "vi" else "en"
+    domain_names = domains().set_index("domain")[f"name_{suffix}"]
+    definitions = frame[f"definition_{suffix}"].where(frame[f"definition_{suffix}"].astype(bool), frame["definition_vi"])
+    return pd.DataFrame({
+        t("cat_code", lang): frame["code"].to_numpy(),
+        t("indicator", lang): frame[f"name_{suffix}"].to_numpy(),
+        t("domain", lang): [domain_names.get(d, d) for d in frame["domain"]],
+        t("uom", lang): frame["unit_of_measure"].to_numpy(),
+        t("cat_direction", lang): [t(DIRECTION_KEYS[int(d)], lang) for d in frame["direction"]],
+        t("cat_aggregation", lang): [t(AGGREGATION_KEYS[a], lang) for a in frame["aggregation"]],
+        t("cat_agency", lang): [department_name(c, lang) for c in frame["responsible_agency"]],
+        t("cat_definition", lang): definitions.to_numpy(),
+    })
 
 
 def decimal_choice_label(choice: str, lang: str = "vi") -> str:

@@ -1,9 +1,12 @@
 """Xu hướng as data: one indicator over the years for one or several units, actual against plan,
-and the change on the same period last year (percent for counts, points for rates)."""
+and the change on the same period last year (percent for counts, points for rates). Where the
+standard that measures the indicator changes (the poverty standard, data/catalogue/standards.csv
+via kpi.store.standards), the frame says which standard measures each year and the screen notes the
+break: the chart draws it and a change across it is not comparable."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 
 import pandas as pd
@@ -13,6 +16,7 @@ from kpi.periods import parse_period
 from kpi.reports.sheets import figures_sheet
 from kpi.screens.tables import figure_table, indicator_name
 from kpi.store.snapshots import Snapshot
+from kpi.store.standards import StandardBreak, standard_breaks, standard_codes, standard_label
 from kpi.text.i18n import t
 from kpi.units.geography import predecessors
 from kpi.units.names import unit_name
@@ -29,6 +33,7 @@ class TrendScreen:
     table: pd.DataFrame
     sheet: Callable[[], pd.DataFrame]  # the table at full precision for Excel, built on download
     meta: pd.Series
+    breaks: list[StandardBreak] = field(default_factory=list)  # changes of the measuring standard
 
 
 def length_label(months: str, lang: str = "vi") -> str:
@@ -43,10 +48,14 @@ def periods_for_months(periods: list[str], months: int) -> list[str]:
 
 def trend_frame(snapshot: Snapshot, units: pd.DataFrame, targets: list[str], periods: list[str],
                 indicators: list[str], lang: str = "vi") -> pd.DataFrame:
-    """Figures of the indicators over the periods for the targets, with year and name."""
+    """Figures of the indicators over the periods for the targets, with year and name, and the
+    standard that measures each figure (`standard`, its code, '' where none; `standard_name`)."""
     frame = figures_cached(snapshot, targets, periods, indicators)  # queries/facts_aggregate.sql
     frame["year"] = [parse_period(p).year for p in frame["period"]]
     frame["name"] = [unit_name(units, u, lang) for u in frame["unit"]]
+    frame["standard"] = standard_codes(frame["indicator"], frame["period"]) if len(frame) else []
+    labels = {code: standard_label(code, lang, with_basis=False) for code in set(frame["standard"])}
+    frame["standard_name"] = frame["standard"].map(labels)
     order = {u: i for i, u in enumerate(targets)}
     return frame.sort_values(["unit", "indicator", "year"], key=lambda s: s.map(order) if s.name == "unit" else s,
                              kind="stable").reset_index(drop=True)
@@ -63,12 +72,27 @@ def predecessor_notes(units: pd.DataFrame, targets: list[str], lang: str = "vi")
     return notes
 
 
+def break_notes(breaks: list[StandardBreak], lang: str = "vi") -> list[str]:
+    """'Từ năm 2021, số liệu đo theo Chuẩn nghèo đa chiều giai đoạn 2022-2025 (Nghị định số 07/2021/NĐ-CP);
+    thay đổi so với năm 2020 không so sánh được.'"""
+    def lower(text: str) -> str:  # 'Năm 2021' inside a sentence
+        return text[:1].lower() + text[1:]
+
+    return [t("trend_standard_break", lang, after=lower(parse_period(b.after).label(lang)),
+              before=lower(parse_period(b.before).label(lang)),
+              name=standard_label(b.standard, lang) or t("trend_no_standard", lang)) for b in breaks]
+
+
 def trend_screen(snapshot: Snapshot, units: pd.DataFrame, catalogue: pd.DataFrame, targets: list[str],
                  periods: list[str], months: int, indicator: str, lang: str = "vi") -> TrendScreen:
     meta = catalogue.set_index("code").loc[indicator]
-    frame = trend_frame(snapshot, units, targets, periods_for_months(periods, months), [indicator], lang)
+    chosen = periods_for_months(periods, months)
+    frame = trend_frame(snapshot, units, targets, chosen, [indicator], lang)
+    shown = [p for p in chosen if p in set(frame["period"])]
+    breaks = standard_breaks(indicator, shown)
     leading = {t("unit", lang): frame["name"], t("year", lang): frame["year"]}
     table = figure_table(frame, catalogue, lang, leading).drop(columns=[t("indicator", lang)])
     return TrendScreen(f"{indicator_name(catalogue, indicator, lang)} ({meta['unit_of_measure']})", frame,
-                       bool(frame["actual"].notna().any()), predecessor_notes(units, targets, lang), table,
-                       partial(figures_sheet, frame, catalogue, lang, leading), meta)
+                       bool(frame["actual"].notna().any()),
+                       predecessor_notes(units, targets, lang) + break_notes(breaks, lang), table,
+                       partial(figures_sheet, frame, catalogue, lang, leading), meta, breaks)

@@ -226,6 +226,10 @@ def test_trend_marks_the_change_of_poverty_standard(tmp_path):
     lines = [s for s in fig.layout.shapes if s.type == "line"]
     assert [s.x0 for s in lines] == [2020.5]
     assert [a.text for a in fig.layout.annotations] == ["Chuẩn nghèo đa chiều giai đoạn 2022-2025"]
+    # the line is not drawn across the break: 2020 and 2021 are not joined
+    actual = fig.data[0]
+    assert list(actual.x) == [2018, 2019, 2020, 2020.5, 2021, 2022, 2023]
+    assert actual.y[3] is None and list(actual.y[:3]) == [4.1, 3.7, 3.6]
     english = trend_screen(snapshot, units, catalogue, ["VN63-83"], periods, 12, "poor_household_rate", "en")
     assert any("Decree 07/2021/ND-CP" in n and "not comparable" in n for n in english.notes)
     assert not any(VIETNAMESE_LETTERS.search(n) for n in english.notes if "Decree" in n)

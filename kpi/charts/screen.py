@@ -56,18 +56,40 @@ def trend_lines(frame: pd.DataFrame, *, name_col: str, decimals: int, unit_of_me
     for i, (name, part) in enumerate(frame.groupby(name_col, sort=False)):
         colour = PALETTE[i % len(PALETTE)]
         part = part.sort_values("year")
-        fig.add_scatter(x=part["year"], y=part["actual"], mode="lines+markers", name=f"{name}",
-                        line=dict(color=colour, width=4), marker=dict(size=9),
-                        text=[fmt.figure(v, unit_of_measure, decimals, lang) for v in part["actual"]],
+        x, actual, text = _gapped(part, part["actual"], [fmt.figure(v, unit_of_measure, decimals, lang)
+                                                          for v in part["actual"]])
+        fig.add_scatter(x=x, y=actual, mode="lines+markers", name=f"{name}",
+                        line=dict(color=colour, width=4), marker=dict(size=9), text=text,
                         hovertemplate="%{x}: %{text}<extra>" + str(name) + "</extra>")
         if show_plan and part["plan"].notna().any():
-            fig.add_scatter(x=part["year"], y=part["plan"], mode="lines", name=f"{name} – {t('plan', lang)}",
+            x, plan, _ = _gapped(part, part["plan"])
+            fig.add_scatter(x=x, y=plan, mode="lines", name=f"{name} – {t('plan', lang)}",
                             line=dict(color=colour, width=2, dash="dash"))
     _layout(fig, 460, lang)
     fig.update_xaxes(dtick=1, tickformat="d")
     fig.update_yaxes(title=unit_of_measure, tickformat=",~f")
     _standard_breaks(fig, frame)
     return fig
+
+
+def _gapped(part: pd.DataFrame, values, text: list[str] | None = None) -> tuple[list, list, list]:
+    """x, y (and hover text) of one unit's line with a gap where the measuring standard changes
+    (`standard` of a trend frame): the years either side are not joined, they are not comparable."""
+    years, values = list(part["year"]), list(values)
+    text = list(text) if text is not None else [""] * len(years)
+    if "standard" not in part:
+        return years, values, text
+    standard = list(part["standard"])
+    x, y, hover = [], [], []
+    for i, year in enumerate(years):
+        if i and standard[i] != standard[i - 1]:
+            x.append((years[i - 1] + year) / 2)
+            y.append(None)
+            hover.append("")
+        x.append(year)
+        y.append(values[i])
+        hover.append(text[i])
+    return x, y, hover
 
 
 def standard_break_marks(frame: pd.DataFrame) -> list[tuple[float, str]]:
@@ -88,9 +110,17 @@ def standard_break_marks(frame: pd.DataFrame) -> list[tuple[float, str]]:
 def _standard_breaks(fig: go.Figure, frame: pd.DataFrame) -> None:
     """A dotted vertical line at each change of standard, named at the top (the years either side
     are not comparable)."""
-    for x, name in standard_break_marks(frame):
+    marks = standard_break_marks(frame)
+    if not marks:
+        return
+    first, last = float(frame["year"].min()), float(frame["year"].max())
+    fig.update_xaxes(range=[first - 0.4, last + 0.4])  # the names do not widen the axis
+    for i, (x, name) in enumerate(marks):
         fig.add_vline(x=x, line=dict(color=PLAN, width=2, dash="dot"))
-        fig.add_annotation(x=x, y=1, yref="paper", yanchor="top", xanchor="left", text=escape(name),
+        # the name on the side with more room: after the line in the left half, before it in the right;
+        # each further name one line lower, so that two close breaks do not overwrite each other
+        side = "left" if x - first <= last - x else "right"
+        fig.add_annotation(x=x, y=1 - 0.07 * i, yref="paper", yanchor="top", xanchor=side, text=escape(name),
                            showarrow=False, font=dict(size=13, color=PLAN), bgcolor="rgba(255,255,255,0.85)")
 
 

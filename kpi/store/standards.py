@@ -83,31 +83,27 @@ def load_standards() -> pd.DataFrame:
     return frame
 
 
-def _parsed(periods) -> tuple[np.ndarray, np.ndarray]:
-    """(year, is_whole_year) of period codes or Period objects; year -1 for an empty period."""
-    values = list(periods)
-    cache: dict = {}
-    years, whole = np.empty(len(values), dtype="int64"), np.empty(len(values), dtype=bool)
-    for i, value in enumerate(values):
-        if value is None or (isinstance(value, float) and np.isnan(value)) or value == "":
-            years[i], whole[i] = -1, True
-            continue
-        if value not in cache:
-            period = value if isinstance(value, Period) else parse_period(str(value))
-            cache[value] = (period.year, period.is_whole_year)
-        years[i], whole[i] = cache[value]
-    return years, whole
+def _parsed(periods: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(year, is_whole_year) of period codes or Period objects; year -1 for an empty period.
+    Each distinct period is parsed once (figures repeat a handful of periods)."""
+    codes, uniques = pd.factorize(pd.Series(periods, dtype=object))  # None and NaN: code -1
+    parsed = [u if isinstance(u, Period) else (parse_period(str(u)) if str(u) else None) for u in uniques]
+    years = np.array([q.year if q else -1 for q in parsed] + [-1], dtype="int64")
+    whole = np.array([q.is_whole_year if q else True for q in parsed] + [True], dtype=bool)
+    return years[codes], whole[codes]  # code -1 picks the last, empty entry
 
 
-def _as_list(values) -> list:
-    return [values] if isinstance(values, (str, Period)) or values is None else list(values)
+def _column(values) -> np.ndarray:
+    if isinstance(values, (str, Period)) or values is None:
+        return np.array([values], dtype=object)
+    return np.asarray(values, dtype=object).ravel()
 
 
-def _aligned(*columns) -> list[list]:
+def _aligned(*columns) -> list[np.ndarray]:
     """Columns of equal length; a single value is repeated to the length of the others."""
-    lists = [_as_list(c) for c in columns]
-    n = max(len(c) for c in lists)
-    return [c * n if len(c) == 1 else c for c in lists]
+    arrays = [_column(c) for c in columns]
+    n = max(len(a) for a in arrays)
+    return [np.broadcast_to(a, (n,)) if len(a) == 1 else a for a in arrays]
 
 
 def standard_codes(indicators, periods) -> np.ndarray:
@@ -116,11 +112,11 @@ def standard_codes(indicators, periods) -> np.ndarray:
     Vectorised over the figures: `indicators` and `periods` (codes such as '2021', '2023-M06') are
     sequences of the same length, or one of them a single value."""
     indicators, periods = _aligned(indicators, periods)
-    indicators = np.asarray(indicators, dtype=object)
+    indicator_codes, indicator_names = pd.factorize(pd.Series(indicators, dtype=object))
     years, whole = _parsed(periods)
     out = np.full(len(indicators), "", dtype=object)
     for _, row in load_standards().iterrows():
-        measured = np.isin(indicators, row["codes"])
+        measured = np.isin(indicator_codes, np.flatnonzero(np.isin(np.asarray(indicator_names, dtype=object), row["codes"])))
         if not measured.any():
             continue
         low = np.where(whole, row["year_end_from"], row["in_force_from"])
@@ -132,7 +128,7 @@ def standard_codes(indicators, periods) -> np.ndarray:
 def measured_by_standard(indicators) -> np.ndarray:
     """True for the indicators some standard measures."""
     codes = {c for codes in load_standards()["codes"] for c in codes}
-    return np.isin(np.asarray(_as_list(indicators), dtype=object), list(codes))
+    return pd.Series(_column(indicators), dtype=object).isin(codes).to_numpy()
 
 
 def same_standard(indicators, periods, other_periods) -> np.ndarray:

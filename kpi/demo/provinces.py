@@ -1,6 +1,7 @@
 """The demo snapshot (python -m kpi demo): deterministic, plausible, and labelled as demo data.
 
-All 63 former provinces for 2016 to mid-2025 and the 34 provinces from the 2025 merger on;
+The indicators of `_annual` (a catalogue may hold more: they have no demo figures) for all 63
+former provinces for 2016 to mid-2025 and the 34 provinces from the 2025 merger on;
 whole years plus the cumulative 6- and 9-month periods of 2021-2026. Counts of a new
 province are close to the sum of its predecessors'; every rate carries numerator and
 denominator. Where a published report gives a real figure (Bến Tre 2020, Cần Thơ first half
@@ -252,7 +253,7 @@ def build_demo_facts(units: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFra
         plans[prov["unit"]] = {
             y: {code: _plan_for(code, years[y][code], int(meta.loc[code, "direction"]),
                                 bool(meta.loc[code, "whole_number"]), rng)
-                for code in meta.index}
+                for code in years[y]}
             for y in range(FIRST_YEAR, LAST_YEAR + 1)
         }
 
@@ -289,7 +290,7 @@ def build_demo_facts(units: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFra
             if period.generation != 34:
                 continue
             merged, plan = {}, {}
-            for code in meta.index:
+            for code in latent[parts[0]][period.code]:  # the indicators the demo generates
                 values = [latent[p][period.code][code] for p in parts]
                 if isinstance(values[0], tuple):
                     den = sum(v[1] for v in values)

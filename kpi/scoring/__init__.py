@@ -3,7 +3,8 @@
     scorecard.py    the TOML a committee reads: parsing, validation, listing, new versions
     inputs.py       the scorecard's units resolved and its figures (queries/facts_aggregate.sql)
     methods.py      plan_ratio, goalposts, leader, rank: a fraction of each criterion's points
-    totals.py       points, totals, ranks and ties, award tiers, explanations
+    totals.py       points, totals, ranks and ties, award tiers
+    explain.py      every point explained: inputs, formula, points, recomputable with a calculator
     sensitivity.py  Monte Carlo over weights and methods: rank bands, chance of first place
 
 No Streamlit here. Callers (pages, screens, reports, cli, tests, benchmarks) use the names below;

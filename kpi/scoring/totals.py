@@ -16,11 +16,11 @@ import numpy as np
 import pandas as pd
 
 from kpi import formulas
+from kpi.scoring.explain import explanations
 from kpi.scoring.inputs import criterion_arrays
 from kpi.scoring.methods import method_fraction
-from kpi.scoring.scorecard import GOALPOSTS, LEADER, PLAN_RATIO, RANK, Criterion, Scorecard
-from kpi.text import fmt
-from kpi.text.figure_text import achievement_text, rank_text
+from kpi.scoring.scorecard import Criterion, Scorecard
+from kpi.text.figure_text import rank_text
 from kpi.text.i18n import t
 
 NO_TIER = ""
@@ -133,51 +133,6 @@ def tier_of(card: Scorecard, total: float) -> str:
 
 def criterion_label(c: Criterion) -> str:
     return c.label or (c.indicator or c.id)
-
-
-def explanations(c: Criterion, actual, plan, direction, pts, part: pd.DataFrame,
-                 lang: str = "vi") -> list[tuple[str, str]]:
-    """(inputs, formula) of each unit on one criterion, numbers formatted for `lang`."""
-    top = fmt.number(c.points, 2, lang)
-    present = ~np.isnan(actual)
-    n = int(present.sum())
-    achievement = formulas.achievement_array(actual, plan, direction)
-    ranks = formulas.competition_ranks(actual, direction) if c.method == RANK else None
-    shared = formulas.tied(ranks) if c.method == RANK else None
-    # the bloc leader's place when higher and when lower is better (None without any figure)
-    leaders = (int(np.nanargmax(actual)), int(np.nanargmin(actual))) if n and c.method == LEADER else (None, None)
-    out = []
-    for i in range(len(actual)):
-        higher = direction[i] > 0
-        dec, uom = int(part["decimals"].iloc[i]), part["uom"].iloc[i]
-        a, p = fmt.number(actual[i], dec, lang), fmt.number(plan[i], dec, lang)
-        points = fmt.number(pts[i], 2, lang)
-        inputs = t("score_in_actual", lang, value=fmt.figure(actual[i], uom, dec, lang))
-        if c.method == PLAN_RATIO:
-            inputs += t("score_in_plan", lang, value=fmt.figure(plan[i], uom, dec, lang))
-            kind = t("score_f_ratio_up" if higher else "score_f_ratio_down", lang)
-            formula = t("score_f_plan_ratio", lang, kind=kind,
-                        ratio=f"{a} / {p}" if higher else f"{p} / {a}", cap=fmt.percent(c.cap_pct, 1, lang),
-                        achievement=achievement_text(achievement[i], lang), max=top, points=points)
-        elif c.method == GOALPOSTS:
-            inputs += t("score_in_goalposts", lang, worst=fmt.figure(c.worst, uom, dec, lang),
-                        best=fmt.figure(c.best, uom, dec, lang))
-            formula = t("score_f_goalposts", lang, max=top, actual=a, worst=fmt.number(c.worst, dec, lang),
-                        best=fmt.number(c.best, dec, lang), points=points)
-        elif c.method == LEADER:
-            lead = leaders[0 if higher else 1]
-            best = actual[lead] if lead is not None else np.nan
-            inputs += t("score_in_leader", lang, name=part["name"].iloc[lead] if lead is not None else "",
-                        value=fmt.figure(best, uom, dec, lang))
-            formula = t("score_f_leader_up" if higher else "score_f_leader_down", lang, max=top, actual=a,
-                        best=fmt.number(best, dec, lang), points=points)
-        else:
-            if present[i]:
-                inputs += t("score_in_rank", lang, rank=rank_text(ranks[i], bool(shared[i]), n, lang))
-            formula = (t("score_f_rank", lang, max=top, n=n, rank=rank_text(ranks[i], lang=lang), points=points)
-                       if n > 1 else t("score_f_rank_alone", lang, max=top))
-        out.append((inputs if present[i] else t("score_in_no_actual", lang), formula))
-    return out
 
 
 def rank_changes(base: ScoreResult, other: ScoreResult) -> pd.DataFrame:

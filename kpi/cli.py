@@ -119,10 +119,10 @@ def cmd_facts(args) -> int:
     unit = _unit(args.unit, snapshot, period, geography)
     frame = figures_mod.figures(snapshot, [unit], [period.code])
     out = frame[["indicator", "actual", "plan", "achievement_pct", "status", "change_pct", "change_pp",
-                 "numerator", "denominator", "complete", "comparable"]].copy()
+                 "numerator", "denominator", "complete", "comparable", "change_comparable", "published"]].copy()
     out.insert(0, "unit", unit)
     out.insert(1, "period", period.code)
-    _emit(_booleans_for(out, ["complete", "comparable"], args.format), args.format)
+    _emit(_booleans_for(out, ["complete", "comparable", "change_comparable"], args.format), args.format)
     return 0
 
 
@@ -133,7 +133,8 @@ def cmd_import(args) -> int:
     try:
         report, snapshot = import_file(args.file, indicator=args.indicator, decimal=args.decimal,
                                        note=args.note or "", dry_run=args.dry_run,
-                                       accept_warnings=args.accept_warnings, data_dir=args.data_dir)
+                                       accept_warnings=args.accept_warnings, data_dir=args.data_dir,
+                                       column_group=args.column_group)
     except ImportFailed as exc:
         for issue in exc.issues:
             print(t("imp_cli_error", text=issue.text()), file=sys.stderr)
@@ -244,6 +245,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--indicator")
     p.add_argument("--decimal", choices=[",", "."], help=t("imp_cli_help_decimal"))
+    p.add_argument("--column-group", default="Total", help=t("imp_cli_help_group"))
     p.add_argument("--note", default="")
     p.add_argument("--dry-run", action="store_true")
     p.add_argument("--accept-warnings", action="store_true", help=t("imp_cli_help_accept"))

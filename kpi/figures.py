@@ -16,10 +16,11 @@ from kpi import formulas
 from kpi.periods import parse_period
 from kpi.store import queries
 from kpi.store.snapshots import Snapshot
+from kpi.units import geography
 
 OUTPUT_COLUMNS = [
     "unit", "period", "indicator", "actual", "plan", "achievement_pct", "status", "verdict", "previous",
-    "change_pct", "change_pp", "numerator", "denominator", "complete", "comparable",
+    "change_pct", "change_pp", "change_comparable", "numerator", "denominator", "complete", "comparable", "published",
     "n_actual", "n_atoms", "sources", "aggregation", "direction",
 ]
 
@@ -67,6 +68,10 @@ def figures(snapshot: Snapshot, targets: list[str], periods: list[str],
     current = np.isin(period, list(periods))
     previous = np.array([last_year.get((u, previous_of[p], i), np.nan) if cur and with_previous else np.nan
                          for u, p, i, cur in zip(unit, period, indicator, current)], dtype="float64")
+    # across a boundary change of the unit (Hà Nội 2007 -> 2008) the change is not comparable
+    change_comparable = geography.same_territory(_covered(snapshot), unit, period,
+                                                 [previous_of.get(p, p) for p in period])
+    previous = np.where(change_comparable, previous, np.nan)
     meta = catalogue.set_index("code")
     direction = meta["direction"].reindex(indicator).to_numpy()
     order = meta["code_order"].reindex(indicator).to_numpy()
@@ -78,11 +83,29 @@ def figures(snapshot: Snapshot, targets: list[str], periods: list[str],
                                      figures_["comparable"], direction, aggregation, whole_year)
     frame = pd.DataFrame({
         "unit": unit, "period": period, "indicator": indicator, **figures_, **measures, "verdict": verdict,
+        "change_comparable": change_comparable,
+        "published": _published(snapshot, targets, periods, codes, unit, period, indicator),
         "n_actual": parts["n_actual"], "n_atoms": parts["n_atoms"], "sources": parts["sources"],
         "aggregation": aggregation, "direction": direction, "_order": order,
     })[current]
     frame = frame.sort_values(["_order", "unit", "period"], kind="stable")
     return frame[OUTPUT_COLUMNS].reset_index(drop=True)
+
+
+@lru_cache(maxsize=32)
+def _covered(snapshot: Snapshot) -> dict:
+    """The territory each unit's figure covers in each province generation (kpi.units.geography)."""
+    return geography.covered_territories(_table(snapshot, "units_all"))
+
+
+def _published(snapshot: Snapshot, targets, periods, codes, unit, period, indicator) -> np.ndarray:
+    """The figure a region or the nation published itself (queries/facts_published.sql), per row; NaN if none."""
+    found = queries.run_arrays("facts_published", snapshot, targets=list(targets), periods=list(periods),
+                               indicators=list(codes))
+    table = dict(zip(zip(found["unit"], found["period"], found["indicator"]), found["published"]))
+    if not table:
+        return np.full(len(unit), np.nan)
+    return np.array([table.get(key, np.nan) for key in zip(unit, period, indicator)], dtype="float64")
 
 
 @lru_cache(maxsize=256)

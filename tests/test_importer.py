@@ -174,21 +174,26 @@ def test_gso_poverty_table(reference_dir, base_dir):
     facts = report.facts.set_index(["unit", "period"])["actual"]
     # spot checks against the file
     assert facts[("VN63-02", "2010")] == 50.0          # Ha Giang
-    assert facts[("VN-01", "2006")] == 3.0             # Ha Noi
+    assert facts[("VN64-01", "2006")] == 3.0           # Ha Noi of 2006, before Hà Tây joined it
+    assert facts[("VN64-28", "2006")] == 12.4          # Ha Tay, a unit until 31 July 2008
+    assert facts[("VN-01", "2008")] == 6.6             # Ha Noi since 1 August 2008
     assert facts[("VN63-74", "2014")] == 0.0           # Binh Duong: a real zero stays a zero
     assert facts[("VN63-96", "2016")] == 4.0           # Ca Mau, "Pre. 2016"
     assert ("VN63-79", "2016") not in facts.index      # Ho Chi Minh city: '..' is missing, not zero
     assert facts[("VN63-79", "2015")] == 0.0
-    # every one of the 63 provinces has its value for every year present in the table
+    # every province in force has its value for every year present in the table (64 of them in 2006)
     provinces = set(build_units().query("level == 'province' and generation in ['63', 'both']")["unit"])
+    in_2006 = provinces - {"VN-01", "VN63-26", "VN63-17"} | {"VN64-01", "VN64-28", "VN64-26", "VN64-17"}
+    aggregates = {"VN"} | {f"R63-{r}" for r in ("RRD", "NMM", "NCC", "CH", "SE", "MRD")}  # published figures
     per_year = report.facts.groupby("period")["unit"].apply(set)
     assert list(per_year.index) == ["2006", "2008", "2010", "2012", "2013", "2014", "2015", "2016"]
     for year, units in per_year.items():
-        assert units == (provinces - {"VN63-79"} if year == "2016" else provinces), year
-    assert len(report.facts) == 63 * 8 - 1
+        expected = in_2006 if year == "2006" else provinces - {"VN63-79"} if year == "2016" else provinces
+        assert units == expected | aggregates, year
+    assert len(report.facts) == 64 + 63 * 7 - 1 + 7 * 8
     assert set(report.facts.loc[report.facts["period"] == "2016", "note"]) == {"Số liệu sơ bộ"}
     notices = " | ".join(i.message() for i in report.notices)
-    assert "Hà Tây" in notices and "WHOLE COUNTRY" in notices
+    assert "Hà Tây" not in notices and "WHOLE COUNTRY" in notices
     for region in ("Red River Delta", "Northern midlands and mountain areas", "Central Highlands",
                    "Northern Central area and Central coastal area", "South East", "Mekong River Delta"):
         assert f"vùng '{region}'" in notices
@@ -200,7 +205,7 @@ def test_gso_poverty_table(reference_dir, base_dir):
 def test_gso_trained_workers_table_writes_a_snapshot(reference_dir, base_dir):
     before = _ids(base_dir)
     report = _gso(reference_dir, "trained_employed_workers_pct_by_province.csv", "trained_labour_rate", base_dir)
-    assert len(report.facts) == 63 * 9
+    assert len(report.facts) == 63 * 9 + 7 * 9  # and the nation's and regions' published figures
     snapshot = commit_import(report, note="GSO", data_dir=base_dir)
     facts = store.read_table(snapshot, "facts").set_index(["indicator", "unit", "period"])["actual"]
     expected = {("VN63-19", "2016"): 29.4,   # "Thai  Nguyen" (two spaces), Prel. 2016
@@ -609,7 +614,7 @@ BAD_ROWS = [
     ["83", "2022", "jobs_created", "", "", "", "", "", "ghi chu"],
     ["83", "2023", "jobs_created", "1", "", "", "", "", ""],
     ["Ben Tre", "2023", "jobs_created", "2", "", "", "", "", ""],
-    ["Ha Tay", "2005", "jobs_created", "2", "", "", "", "", ""],
+    ["Ha Tay", "2010", "jobs_created", "2", "", "", "", "", ""],  # part of Hà Nội since 1 August 2008
     ["Red River Delta", "2020", "jobs_created", "2", "", "", "", "", ""],
     ["Whole country", "2020", "jobs_created", "2", "", "", "", "", ""],
     ["Ha Noi", "2015", "poor_household_rate", "3", "", "28", "2000", "", ""],
@@ -642,15 +647,15 @@ def test_issues_and_summary_in_english(base_dir):
     assert {"imp_unit_unknown", "imp_unknown_indicator_close", "imp_not_a_number", "imp_rate_range",
             "imp_numerator_above", "imp_zero_denominator", "imp_negative", "imp_period_months", "imp_period_form",
             "imp_period_year", "imp_unit_gone_successor", "imp_unit_not_yet", "imp_ambiguous_separator",
-            "imp_no_value", "imp_duplicate", "imp_skipped_defunct", "imp_skipped_aggregate", "imp_rate_mismatch",
+            "imp_no_value", "imp_duplicate", "imp_skipped_aggregate", "imp_rate_mismatch",
             "imp_gso_empty_cells", "imp_too_large", "imp_zip_ratio", "imp_not_utf8", "imp_empty_file"} <= keys
     lines = [i.text("en") for i in issues] + summary_lines(gso, "en") + summary_lines(bad, "en")
     assert {line: _vietnamese_words(line) for line in lines if _vietnamese_words(line)} == {}
-    assert summary_lines(gso, "en")[0] == "File gso.csv (GSO province-by-year table, 8 valid figures)"
+    assert summary_lines(gso, "en")[0] == "File gso.csv (GSO province-by-year table, 14 valid figures)"
     assert summary_lines(gso, "en")[1] == ("File gso.csv: numbers read with '.' as the decimal mark (inferred from "
                                            "the numbers in the file)")
-    assert summary_lines(gso, "en")[2].startswith("7 added, 1 changed, 0 unchanged figures")
-    assert summary_lines(gso)[2].startswith("Thêm mới 7, thay đổi 1, giữ nguyên 0 số liệu")
+    assert summary_lines(gso, "en")[2].startswith("13 added, 1 changed, 0 unchanged figures")
+    assert summary_lines(gso)[2].startswith("Thêm mới 13, thay đổi 1, giữ nguyên 0 số liệu")
     # numbers in messages follow the language
     found = {(i.row, i.key): i for i in bad.errors}
     assert found[(15, "imp_ambiguous_separator")].message("en").startswith("'18.382': unclear")

@@ -101,7 +101,7 @@ def _empty_facts() -> pd.DataFrame:
 
 
 def prepare_import(files: list[tuple[str, bytes]], *, indicator: str | None = None, decimal: str | None = None,
-                   data_dir=None, max_bytes: int = MAX_UPLOAD_BYTES) -> ImportReport:
+                   data_dir=None, max_bytes: int = MAX_UPLOAD_BYTES, column_group: str | None = None) -> ImportReport:
     """Read, validate and merge into the newest snapshot; never writes. Check `report.ok` (no
     error) and `report.warnings` (to be confirmed). `decimal`: ',' or '.' for every file, else
     each file's decimal mark is inferred from its cells."""
@@ -114,7 +114,7 @@ def prepare_import(files: list[tuple[str, bytes]], *, indicator: str | None = No
     for name, data in files:
         report.files.append({"file": name, "sha256": sha256_bytes(data), "bytes": len(data)})
         try:
-            upload = read_upload(data, name, max_bytes, report.files[-1]["sha256"])
+            upload = read_upload(data, name, max_bytes, report.files[-1]["sha256"], column_group)
         except Refused as exc:
             report.issues.append(Issue(name, exc.row, None, exc.phrase.key, exc.phrase.params))
             continue
@@ -183,7 +183,8 @@ def commit_import(report: ImportReport, *, note: str = "", created_by: str = "py
 
 def import_file(path: str | Path, *, indicator: str | None = None, decimal: str | None = None, note: str = "",
                 dry_run: bool = False, accept_warnings: bool = False, data_dir=None,
-                max_bytes: int = MAX_FILE_BYTES) -> tuple[ImportReport, store.Snapshot | None]:
+                max_bytes: int = MAX_FILE_BYTES, column_group: str | None = None
+                ) -> tuple[ImportReport, store.Snapshot | None]:
     """The command line's import: prepare, then commit unless dry_run, an error, warnings not
     accepted or nothing changed. Raises ImportFailed when the write itself fails."""
     path = Path(path)
@@ -200,7 +201,7 @@ def import_file(path: str | Path, *, indicator: str | None = None, decimal: str 
         report.issues.append(Issue(path.name, None, None, "imp_cannot_open", {"detail": exc.strerror or str(exc)}))
         return report, None
     report = prepare_import([(path.name, data)], indicator=indicator, decimal=decimal, data_dir=data_dir,
-                            max_bytes=max_bytes)
+                            max_bytes=max_bytes, column_group=column_group)
     if not report.ok or dry_run or (report.warnings and not accept_warnings) \
             or not (report.counts.get("added") or report.counts.get("changed")):
         return report, None

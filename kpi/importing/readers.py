@@ -86,14 +86,20 @@ class Upload:
     pending: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column, cell) formulas without value
     decimal: str | None = None        # the decimal mark its numbers were read with (set by validation)
     decimal_how: str = ""             # "given", "inferred" or "" (no cell needed one)
+    column_group: str = ""            # a GSO table with column groups: the group read ("Total")
+    table_unit: str = ""              # the unit of measure a GSO table states ("nghìn người"), else ""
 
 
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def read_upload(data: bytes, name: str, max_bytes: int = MAX_UPLOAD_BYTES, sha256: str | None = None) -> Upload:
-    """Read one file (CSV, XLSX template, GSO table) into text cells. Raises Refused."""
+def read_upload(data: bytes, name: str, max_bytes: int = MAX_UPLOAD_BYTES, sha256: str | None = None,
+                column_group: str | None = None) -> Upload:
+    """Read one file (CSV, XLSX template, GSO table) into text cells. Raises Refused.
+
+    `column_group`: of a GSO table whose year columns come in groups ("Total 2005", "Male 2005"...),
+    the group to read (default DEFAULT_COLUMN_GROUP); a table without groups ignores it."""
     if len(data) > max_bytes:
         raise Refused("imp_too_large", size=round(len(data) / 2**20, 1), limit=round(max_bytes / 2**20))
     if not data or data.isspace():
@@ -107,8 +113,12 @@ def read_upload(data: bytes, name: str, max_bytes: int = MAX_UPLOAD_BYTES, sha25
         body, header, kind, title = _read_csv(data)
         source_kind = "csv"
     typed: set[str] = set()
+    group, table_unit = "", ""
     if kind == "wide":
-        frame, labels = _melt_wide(body, header)
+        frame, labels, group, groups, table_unit = _melt_wide(body, header, column_group)
+        table_unit = table_unit or _stated_unit(title)
+        if group:
+            notices.append(Phrase("imp_gso_group_read", {"group": group, "groups": ", ".join(groups)}))
         kind_name = "gso"
         typed = {"actual"} if frame["_actual_typed"].any() else set()
         read_columns = set(range(len(header)))
@@ -118,7 +128,7 @@ def read_upload(data: bytes, name: str, max_bytes: int = MAX_UPLOAD_BYTES, sha25
     frame.insert(0, "file", name)
     formulas = [(row, str(header[column]).strip(), ref) for row, column, ref in pending if column in read_columns]
     return Upload(name, sha256 or sha256_bytes(data), len(data), kind_name, frame, labels, typed, title,
-                  notices, formulas)
+                  notices, formulas, column_group=group, table_unit=table_unit)
 
 
 # --- headers -------------------------------------------------------------------------------------
@@ -133,7 +143,7 @@ def _classify_header(cells: list[str]) -> str | None:
     if len({k for k in keys if k}) >= 2 and ("unit" in keys or "period" in keys):
         return "long"
     if len(cells) >= 2 and str(cells[0]).strip() and parse_year_header(cells[0]) is None \
-            and any(parse_year_header(c) for c in cells[1:]):
+            and any(group_year(c) for c in cells[1:]):
         return "wide"
     return None
 
@@ -385,21 +395,106 @@ def _long_columns(body: pd.DataFrame, header: list[str], source_kind: str):
     return frame, labels, typed, set(seen.values())
 
 
-def _melt_wide(body: pd.DataFrame, header: list[str]) -> tuple[pd.DataFrame, dict[str, str]]:
-    """A GSO province-by-year table -> one row per (province, year) cell, with its column header."""
-    years = {}
+# --- GSO province-by-year tables ----------------------------------------------------------------
+
+DEFAULT_COLUMN_GROUP = "Total"
+_YEAR_TOKEN = r"(?:(?:prel|pre|sơ bộ|so bo|sb)\.?\s*)?\d{4}"
+_GROUP_THEN_YEAR = re.compile(rf"^(?P<group>.*?\S)[\s,;:/-]+(?P<year>{_YEAR_TOKEN})$", re.IGNORECASE)
+_YEAR_THEN_GROUP = re.compile(rf"^(?P<year>{_YEAR_TOKEN})[\s,;:/-]+(?P<group>\S.*)$", re.IGNORECASE)
+# units of measure a table states (in a group "Total (Thous. pers.)" or a line "Đơn vị tính: Nghìn người"),
+# compared after fold(): the catalogue's unit_of_measure they mean
+STATED_UNITS = {
+    "thous pers": "nghìn người", "thous persons": "nghìn người", "thousand persons": "nghìn người",
+    "nghin nguoi": "nghìn người", "1000 nguoi": "nghìn người", "1 000 nguoi": "nghìn người",
+    "pers": "người", "persons": "người", "person": "người", "nguoi": "người", "percent": "%",
+}
+_STATED_LINE = re.compile(r"(?:don vi tinh|dvt|unit)\s+(.+)$")
+
+
+def group_year(cell) -> tuple[str, int, bool] | None:
+    """A year column of a statistics table, with its column group: '2015' -> ('', 2015, False);
+    'Total 1995' -> ('Total', 1995, False); 'Total (Thous. pers.) Prel. 2016' -> ('Total (Thous. pers.)',
+    2016, True); '2005 Male' -> ('Male', 2005, False). None when the header is not a year."""
+    text = " ".join(str(cell).split())
+    plain = parse_year_header(text)
+    if plain:
+        return "", plain[0], plain[1]
+    for pattern in (_GROUP_THEN_YEAR, _YEAR_THEN_GROUP):
+        match = pattern.match(text)
+        if match and (parsed := parse_year_header(match["year"])) and parse_year_header(match["group"]) is None:
+            return match["group"].strip(), parsed[0], parsed[1]
+    return None
+
+
+# column groups as GSO's Vietnamese tables name them ("Tổng số - Total"), after fold()
+GROUP_ALIASES = {"tong so": "total", "tong": "total", "nu": "female", "thanh thi": "urban", "nong thon": "rural"}
+
+
+def _group_keys(group: str) -> set[str]:
+    """The names a column group answers to: 'Tổng số - Total (Nghìn người)' -> {'tong so - total', 'total'}."""
+    text = re.sub(r"\(.*?\)|\[.*?\]", " ", group)
+    keys = {fold(part) for part in [text, *re.split(r"\s+-\s+|/", text)] if fold(part)}
+    return keys | {GROUP_ALIASES.get(key, key) for key in keys}
+
+
+def _stated_unit(text: str) -> str:
+    """The catalogue unit a header or title states: '(Thous. pers.)' -> 'nghìn người', else ''."""
+    for part in re.findall(r"\((.*?)\)", str(text)):
+        if "%" in part:
+            return "%"
+        if fold(part) in STATED_UNITS:
+            return STATED_UNITS[fold(part)]
+    match = _STATED_LINE.search(fold(text))
+    return STATED_UNITS.get(match[1].strip(), "") if match else ""
+
+
+def _sub_header(body: pd.DataFrame, header: list[str]) -> list[str] | None:
+    """Year groups with sub-columns: a header of years over merged cells ('2005', '', '') and, on the
+    next line, the sub-columns ('Total', 'Male', 'Female') with an empty first cell. Returns the
+    combined headers ('2005 Total', '2005 Male'...), or None when the table has no such line."""
+    if body.empty:
+        return None
+    first = [_cell_text(body.iloc[0][position]) for position in range(1, len(header))]
+    if _cell_text(body.iloc[0][0]) or not any(first) or any(parse_year_header(c) for c in first) \
+            or any(re.fullmatch(r"[-+]?[\d.,\s]+", c) for c in first if c):
+        return None
+    combined, year = [str(header[0])], ""
+    for cell, sub in zip(header[1:], first):
+        cell = str(cell).strip()
+        year = cell if parse_year_header(cell) else (year if not cell else "")
+        combined.append(f"{year} {sub}".strip() if year and sub else cell)
+    return combined
+
+
+def _melt_wide(body: pd.DataFrame, header: list[str], column_group: str | None = None):
+    """A GSO province-by-year table -> (one row per (province, year) cell with its column header,
+    labels, the column group read or '', the table's groups, the unit its headers state or '')."""
+    combined = _sub_header(body, header)
+    if combined is not None:
+        body, header = body.iloc[1:], combined
+    columns = {}
     for position, cell in enumerate(header[1:], start=1):
-        parsed = parse_year_header(cell)
+        parsed = group_year(cell)
         if parsed is None:
             if str(cell).strip() or body[position].map(_cell_text).ne("").any():
                 raise Refused("imp_gso_year_header", column=cell)
             continue
-        years[position] = (parsed, str(cell).strip())
-    if len({p[0][0] for p in years.values()}) != len(years):
+        columns[position] = (parsed, str(cell).strip())
+    groups = list(dict.fromkeys(p[0][0] for p in columns.values()))
+    group = ""
+    if groups != [""]:
+        wanted = column_group or DEFAULT_COLUMN_GROUP
+        matches = [g for g in groups if fold(g) == fold(wanted)] or [g for g in groups
+                                                                      if _group_keys(g) & _group_keys(wanted)]
+        if len(matches) != 1:
+            raise Refused("imp_gso_column_group", group=wanted, groups=", ".join(g or "-" for g in groups))
+        group = matches[0]
+        columns = {k: v for k, v in columns.items() if v[0][0] == group}
+    if len({p[0][1] for p in columns.values()}) != len(columns):
         raise Refused("imp_gso_year_twice")
     units = body[0].map(_cell_text) if body[0].dtype == object else body[0].astype(str).str.strip()
     parts = []
-    for position, ((year, preliminary), label) in years.items():
+    for position, ((_group, year, preliminary), label) in columns.items():
         values = body[position].map(_number_text)
         parts.append(pd.DataFrame({
             "row": body["row"].to_numpy(), "unit": units.to_numpy(), "period": str(year),
@@ -408,4 +503,5 @@ def _melt_wide(body: pd.DataFrame, header: list[str]) -> tuple[pd.DataFrame, dic
             "_actual_typed": body[position].map(lambda v: isinstance(v, Number)).to_numpy(dtype=bool),
         }))
     frame = pd.concat(parts, ignore_index=True).sort_values(["row", "period"], kind="stable").reset_index(drop=True)
-    return frame, {"unit": str(header[0]).strip(), "period": "", "actual": ""}
+    labels = {"unit": str(header[0]).strip(), "period": "", "actual": ""}
+    return frame, labels, group, [g for g in groups if g], _stated_unit(group)

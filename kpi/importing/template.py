@@ -87,7 +87,8 @@ def build_template(snapshot: store.Snapshot | None = None) -> bytes:
             set_cell(reference.cell(row=row, column=column), str(ind[key]))
     _header_row(reference, ["Mã đơn vị", "Tên đơn vị", "Mã GSO", "Hiệu lực"], 1, 5)
     for row, (_, unit) in enumerate(provinces.iterrows(), start=2):
-        validity = {"63": "đến 30/6/2025 (63 tỉnh)", "34": "từ 1/7/2025 (34 tỉnh)"}.get(unit["generation"],
+        validity = {"63": "đến 30/6/2025 (63 tỉnh)", "34": "từ 1/7/2025 (34 tỉnh)", "64": "đến 31/7/2008 (64 tỉnh)",
+                    "61": "đến 31/12/2003 (61 tỉnh)"}.get(unit["generation"],
                                                                                      "cả hai giai đoạn")
         for column, value in enumerate((unit["unit"], unit["name_vi"], unit["gso_code"], validity), start=5):
             set_cell(reference.cell(row=row, column=column), str(value))

@@ -12,7 +12,11 @@ column. Three levels:
 - warnings (`kpi.importing.unusual.unusual_figures`) are possible but unusual figures (more than double the same period
   last year, a plan more than 5 times or less than a fifth of the actual); the import is written
   only once the user confirms them;
-- notices (aggregates skipped, a defunct province, empty cells, a hidden sheet) only inform.
+- notices (aggregates skipped or kept as published, empty cells, a hidden sheet) only inform.
+
+A GSO table's rows for the whole country and the six regions are kept as those units' published
+figures (DESIGN section 4, issue 10); in other files they are skipped, since an aggregate is
+computed from its provinces.
 """
 from __future__ import annotations
 
@@ -29,6 +33,7 @@ from kpi.importing.messages import Issue, Phrase, field_name
 from kpi.importing.numbers import cell_forms, infer_decimal, missing_mask, read_numbers
 from kpi.importing.readers import CANONICAL, VALUE_COLUMNS, Upload
 from kpi.periods import PeriodError, parse_period, parse_period_text
+from kpi.units.geography import generation_at
 from kpi.units.names import unit_name
 from kpi.units.resolve import UnitError, resolve_unit
 from kpi.units.table import fold, name_key
@@ -42,8 +47,6 @@ REGION_NAME_KEYS = {
     "northcentralcoastandsouthcentralcoast": "NCC", "centralhighlands": "CH", "southeast": "SE",
     "mekongriverdelta": "MRD",
 }
-# Provinces that no longer exist and are in no snapshot's units (GSO tables still carry them): text key
-DEFUNCT_UNITS = {"hatay": "imp_defunct_ha_tay"}
 _PERIOD_KEYS = {"form": "imp_period_form", "months": "imp_period_months", "year": "imp_period_year"}
 
 
@@ -152,7 +155,7 @@ def _period_parts(text: str) -> tuple[str | None, int | None, Phrase | None]:
         period = parse_period_text(text)
     except PeriodError as exc:  # years and months are said as written, not as quantities
         return None, None, Phrase(_PERIOD_KEYS[exc.reason], {k: str(v) for k, v in exc.params.items()})
-    return period.code, period.generation, None
+    return period.code, generation_at(period.end_date), None  # the province list in force at its end
 
 
 def _indicator_lookup(catalogue: pd.DataFrame) -> dict[str, str]:
@@ -186,20 +189,19 @@ def resolve_indicator(text: str, catalogue: pd.DataFrame, lookup: dict[str, str]
 
 def _unit_status(text: str, period_code: str, units: pd.DataFrame, levels: dict, names: dict
                  ) -> tuple[str, str | None, Phrase | None]:
-    """(kind, key, message): kind 'ok', 'aggregate', 'defunct' or 'error'."""
+    """(kind, key, message): kind 'ok', 'aggregate' (a region or the nation) or 'error'."""
     key = name_key(text)
     key = key[4:] if key.startswith("vung") and key[4:] in REGION_NAME_KEYS else key
-    if key in REGION_NAME_KEYS:
-        return "aggregate", None, Phrase("imp_region_named", {"text": text.strip()})
-    if key in DEFUNCT_UNITS:
-        return "defunct", None, Phrase(DEFUNCT_UNITS[key])
     period = parse_period(period_code)
+    if key in REGION_NAME_KEYS:  # the region of the geography in force at the period's end
+        region = f"R{period.generation}-{REGION_NAME_KEYS[key]}"
+        return "aggregate", region if region in levels else None, Phrase("imp_region_named", {"text": text.strip()})
     try:
         unit = resolve_unit(text, units, period)
     except UnitError as exc:  # the command-line hint about --geography does not apply to imports
         return "error", None, Phrase("imp_unit_unknown", {
             "detail": re.sub(r" \(dùng --geography[^)]*\)", "", str(exc)), "text": text.strip(),
-            "generation": period.generation, "period": period})
+            "generation": generation_at(period.end_date), "period": period})
     if levels[unit] in ("nation", "region"):
         return "aggregate", unit, Phrase("imp_aggregate_named", {"text": text.strip(), "name_vi": names[unit],
                                                                   "name_en": unit_name(units, unit, "en")})
@@ -302,6 +304,14 @@ def _validate_upload(upload: Upload, units: pd.DataFrame, catalogue: pd.DataFram
     problems.rows(frame.loc[unknown, ["file", "row"]], label("indicator"), indicator[1])
     frame["indicator_code"] = indicator[0]
     bad |= unknown
+    if upload.kind == "gso" and upload.table_unit:  # a table's figures are kept as published, never converted
+        measured = by_code(frame["indicator_code"], catalogue.set_index("code")["unit_of_measure"]).dropna()
+        other = measured[measured != upload.table_unit]
+        if not other.empty:
+            problems.whole_file(name, Phrase("imp_gso_unit_mismatch", {
+                "stated": upload.table_unit, "indicator": frame.loc[other.index[0], "indicator_code"],
+                "unit": other.iloc[0]}))
+            return None
 
     # periods: each distinct text parsed once
     period = _per_distinct(frame["period"], lambda text: _period_parts(text) if text else (None, None, None), 3)
@@ -326,14 +336,17 @@ def _validate_upload(upload: Upload, units: pd.DataFrame, catalogue: pd.DataFram
         unit_messages[errors] = own[2].astype(object)
     problems.rows(frame.loc[errors, ["file", "row"]], label("unit"), unit_messages)
     bad |= errors
-    for kind, key in (("aggregate", "imp_skipped_aggregate"), ("defunct", "imp_skipped_defunct")):
-        skipped = ~bad & kinds.eq(kind)
-        for _, rows in frame[skipped].groupby("unit", sort=False):
+    # a GSO table's whole-country and regional rows are those units' published figures; elsewhere skipped
+    aggregate = ~bad & kinds.eq("aggregate")
+    published = aggregate & frame["unit_key"].notna() & (upload.kind == "gso")
+    for key, mask in (("imp_kept_published", published), ("imp_skipped_aggregate", aggregate & ~published)):
+        for _, rows in frame[mask].groupby("unit", sort=False):
             lines = rows["row"].unique()
             shown = ", ".join(map(str, lines[:5])) + ("..." if len(lines) > 5 else "")
             problems.whole_file(name, Phrase(key, {"unit": unit_messages[rows.index[0]], "rows": shown,
                                                    "figures": len(rows)}), "notice", label("unit"))
-        frame, bad, kinds = frame[~skipped], bad[~skipped], kinds[~skipped]
+    skipped = aggregate & ~published
+    frame, bad, kinds = frame[~skipped], bad[~skipped], kinds[~skipped]
     bad |= _check_unit_dates(frame, bad, units, problems, label("unit"))
 
     # numbers: one decimal mark for the whole file, counts and money alike (DESIGN section 4.2)

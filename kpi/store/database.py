@@ -37,7 +37,8 @@ def periods_table(periods: list[str]) -> pd.DataFrame:
         "year": [p.year for p in parsed],
         "months": [p.months for p in parsed],
         "end_date": [p.end_date for p in parsed],
-        "generation": [p.generation for p in parsed],
+        # the province list in force at the period's end (61, 64, 63, 34): which units report then
+        "generation": [geography.generation_at(p.end_date) for p in parsed],
     })
 
 

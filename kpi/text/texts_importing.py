@@ -86,6 +86,17 @@ TEXTS: dict[str, tuple[str, str]] = {
                             "column '{column}': the column headers of a province-by-year table must be years "
                             "(2015, Prel. 2016)"),
     "imp_gso_year_twice": ("một năm xuất hiện ở hai cột", "a year appears in two columns"),
+    "imp_gso_column_group": ("bảng không có nhóm cột '{group}' (hoặc có nhiều nhóm cùng tên); các nhóm cột: {groups} "
+                             "(chọn bằng --column-group NHÓM)",
+                             "the table has no column group '{group}' (or several of that name); its column groups: "
+                             "{groups} (choose one with --column-group GROUP)"),
+    "imp_gso_group_read": ("đọc nhóm cột '{group}' của bảng (các nhóm: {groups}; chọn nhóm khác bằng --column-group)",
+                           "read the table's column group '{group}' (groups: {groups}; choose another with "
+                           "--column-group)"),
+    "imp_gso_unit_mismatch": ("bảng ghi đơn vị tính '{stated}' nhưng chỉ tiêu {indicator} tính bằng '{unit}': số liệu "
+                              "được giữ đúng như bảng công bố, không quy đổi; chọn chỉ tiêu có cùng đơn vị tính",
+                              "the table states the unit '{stated}' but indicator {indicator} is measured in '{unit}': "
+                              "figures are kept as published, never converted; choose an indicator of that unit"),
     # checks of a whole file
     "imp_missing_columns": ("thiếu cột: {columns}", "missing columns: {columns}"),
     "imp_missing_gso_indicator": ("chỉ tiêu (bảng GSO theo tỉnh và năm: chọn chỉ tiêu, --indicator CODE)",
@@ -123,15 +134,14 @@ TEXTS: dict[str, tuple[str, str]] = {
                          "unit {name} ({unit}) does not exist yet at period {period} (formed on {date})"),
     "imp_region_named": ("vùng '{text}'", "region '{text}'"),
     "imp_aggregate_named": ("'{text}' ({name_vi})", "'{text}' ({name_en})"),
-    "imp_defunct_ha_tay": ("Hà Tây (đã hợp nhất vào Hà Nội từ 1/8/2008)", "Hà Tây (part of Hà Nội since 1/8/2008)"),
     "imp_skipped_aggregate": ("{unit} (dòng {rows}): bỏ qua {figures} số liệu tổng hợp (vùng và cả nước được tính từ "
                               "các tỉnh)",
                               "{unit} (rows {rows}): {figures} aggregate figure(s) skipped (regions and the whole "
                               "country are computed from the provinces)"),
-    "imp_skipped_defunct": ("{unit} (dòng {rows}): bỏ qua {figures} số liệu của đơn vị không còn tồn tại, không có "
-                            "trong danh mục đơn vị",
-                            "{unit} (rows {rows}): {figures} figure(s) of a unit that no longer exists skipped (it is "
-                            "not in the units catalogue)"),
+    "imp_kept_published": ("{unit} (dòng {rows}): {figures} số liệu công bố của vùng hoặc cả nước được giữ làm số "
+                           "công bố của đơn vị đó (số tính từ các tỉnh vẫn được tính riêng)",
+                           "{unit} (rows {rows}): {figures} published figure(s) of a region or the whole country kept "
+                           "as that unit's published figures (the figure computed from the provinces stays separate)"),
     "imp_not_a_number": ("'{cell}' không phải là số", "'{cell}' is not a number"),
     "imp_ambiguous_separator": ("'{cell}' không rõ dấu chấm/phẩy là phân cách nghìn hay dấu thập phân, và các số khác "
                                 "của tệp không cho biết tệp dùng dấu nào: chọn dấu thập phân của tệp (ô 'Dấu thập "
@@ -231,6 +241,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     # the command line (python -m kpi import)
     "imp_cli_help_decimal": ("dấu thập phân của tệp (mặc định: suy ra từ các số trong tệp)",
                              "the file's decimal mark (by default inferred from the numbers in the file)"),
+    "imp_cli_help_group": ("nhóm cột đọc từ bảng GSO có nhóm cột, ví dụ Total, Male, Urban (mặc định: Total)",
+                           "the column group read from a GSO table with column groups, e.g. Total, Male, Urban "
+                           "(default: Total)"),
     "imp_cli_help_accept": ("ghi cả khi có cảnh báo về số liệu bất thường (sau khi đã kiểm tra)",
                             "write even with warnings about unusual figures (once checked)"),
     "imp_cli_notice": ("Lưu ý: {text}", "Notice: {text}"),

@@ -1,12 +1,14 @@
 """Resolve what a person types to a unit key: a key, a GSO code or a name in any common spelling,
-for the province generation in force at the period's date (or the one asked for)."""
+among the provinces in force at the period's end (Hà Nội of 2007 is `VN64-01`, of 2009 `VN-01`), or
+in the province geography asked for (63 or 34)."""
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 
 import pandas as pd
 
-from kpi.periods import Period
+from kpi.periods import MERGER_DATE, Period
 from kpi.units.table import NATION, fold, name_key
 
 NATION_NAMES = {"canuoc", "toanquoc", "vietnam", "wholecountry", "vn", "nation"}
@@ -21,9 +23,26 @@ class UnitError(ValueError):
     pass
 
 
-def _candidates(units: pd.DataFrame, generation: int) -> pd.DataFrame:
-    mask = units["generation"].isin([str(generation), "both"]) | ~units["level"].isin(["province", "region"])
-    return units[mask]
+def _as_date(value) -> dt.date | None:
+    if value is None or pd.isna(value):
+        return None
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _valid_on(units: pd.DataFrame, date: dt.date) -> pd.Series:
+    begins, ends = units["valid_from"].map(_as_date), units["valid_to"].map(_as_date)
+    return (begins.isna() | (begins.map(lambda d: d is None or d <= date))) \
+        & (ends.isna() | (ends.map(lambda d: d is None or d >= date)))
+
+
+def _candidates(units: pd.DataFrame, generation: int, period: Period | None = None) -> pd.DataFrame:
+    """Units of the geography asked for; with a period (and no geography), the provinces valid at its end."""
+    regions = units["generation"].isin([str(generation), "both"]) & (units["level"] == "region")
+    if period is not None:
+        provinces = (units["level"] == "province") & _valid_on(units, period.end_date)
+    else:
+        provinces = units["generation"].isin([str(generation), "both"]) & (units["level"] == "province")
+    return units[provinces | regions | ~units["level"].isin(["province", "region"])]
 
 
 def resolve_unit(text: str, units: pd.DataFrame, period: Period | None = None,
@@ -37,7 +56,7 @@ def resolve_unit(text: str, units: pd.DataFrame, period: Period | None = None,
     key = ALIASES.get(key, key)
     if key in NATION_NAMES:
         return NATION
-    pool = _candidates(units, generation)
+    pool = _candidates(units, generation, None if geography else period)
     if raw.isdigit():
         hits = pool[(pool["gso_code"] == raw.zfill(2)) & (pool["level"] == "province")]
         if len(hits) == 1:
@@ -51,12 +70,18 @@ def resolve_unit(text: str, units: pd.DataFrame, period: Period | None = None,
     when = f"kỳ {period.label().lower()}" if period else f"địa giới {generation} tỉnh"
     if key in other_names:
         row = other_names[key]
-        if isinstance(row.get("successor"), str):
+        ended, began = _as_date(row.get("valid_to")), _as_date(row.get("valid_from"))
+        date = period.end_date if period is not None and not geography else None
+        not_yet = date is not None and began is not None and date < began
+        if isinstance(row.get("successor"), str) and ended is not None and not not_yet:
             successor = units.set_index("unit").loc[row["successor"], "name_vi"]
-            raise UnitError(f"'{raw}' không còn là đơn vị hành chính tại {when}: từ 1/7/2025 đã hợp nhất vào "
-                            f"tỉnh/thành phố {successor} (dùng --geography 63 để xem theo địa giới cũ)")
-        raise UnitError(f"'{raw}' chưa tồn tại tại {when} (tỉnh/thành phố mới từ 1/7/2025; "
-                        f"dùng --geography 34 để xem theo địa giới mới)")
+            day = ended + dt.timedelta(days=1)
+            hint = " (dùng --geography 63 để xem theo địa giới cũ)" if day == MERGER_DATE else ""
+            raise UnitError(f"'{raw}' không còn là đơn vị hành chính tại {when}: từ {day.day}/{day.month}/{day.year} "
+                            f"đã hợp nhất vào tỉnh/thành phố {successor}{hint}")
+        day = began or MERGER_DATE
+        hint = "; dùng --geography 34 để xem theo địa giới mới" if day == MERGER_DATE else ""
+        raise UnitError(f"'{raw}' chưa tồn tại tại {when} (tỉnh/thành phố từ {day.day}/{day.month}/{day.year}{hint})")
     close = difflib.get_close_matches(key, list(names), n=3, cutoff=0.6)
     suggestion = ", ".join(pool.set_index("unit").loc[names[c], "name_vi"] for c in close)
     hint = f"; gần giống: {suggestion}" if suggestion else ""

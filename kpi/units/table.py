@@ -12,6 +12,11 @@ Unit keys tell territories apart across the 1 July 2025 merger:
   VN       the nation
 A new province takes the region of the former province whose name it keeps (documented in
 the README): Bắc Ninh (with Bắc Giang) is Red River Delta, Tây Ninh (with Long An) is South East.
+
+Earlier boundary changes (kpi.units.history) add the former units of 1997-2008:
+  VN64-28  Hà Tây, VN64-01 / VN64-26 / VN64-17  Hà Nội, Vĩnh Phúc, Hòa Bình until 31 July 2008
+  VN61-92, VN61-66, VN61-12  Cần Thơ, Đắk Lắk, Lai Châu before their splits of 1 January 2004
+and the 2004-2025 units they became start on those days (`valid_from`).
 """
 from __future__ import annotations
 
@@ -26,6 +31,7 @@ import pandas as pd
 
 from kpi.paths import CATALOGUE_DIR
 from kpi.periods import MERGER_DATE
+from kpi.units import history
 
 NATION = "VN"
 LAST_OLD_DAY = MERGER_DATE - dt.timedelta(days=1)
@@ -115,7 +121,7 @@ def build_units() -> pd.DataFrame:
             "name_vi": row["provinceShort"], "name_full_vi": row["province"],
             "level": "province", "parent": None, "gso_code": code,
             "generation": "both" if is_same else "63",
-            "valid_from": None, "valid_to": None if is_same else LAST_OLD_DAY,
+            "valid_from": history.STARTED.get(code), "valid_to": None if is_same else LAST_OLD_DAY,
             "successor": None if is_same else f"VN34-{new_code}",
             "region_63": region_of_old[code],
             "lat": row["provinceLat"], "lon": row["provinceLon"], "size_hint": int(row["communes"]),
@@ -141,6 +147,7 @@ def build_units() -> pd.DataFrame:
     provinces["region_34"] = provinces.apply(
         lambda r: r["region_34"] if isinstance(r["region_34"], str)
         else (region_34_of_new.get(r["successor"]) if isinstance(r["successor"], str) else r["region_63"]), axis=1)
+    provinces = pd.concat([provinces, _former_units(provinces)], ignore_index=True)
     provinces["region"] = provinces.apply(
         lambda r: f"R34-{r['region_34']}" if r["generation"] == "34" else f"R63-{r['region_63']}", axis=1)
 
@@ -168,3 +175,19 @@ def build_units() -> pd.DataFrame:
     for col in ("valid_from", "valid_to"):
         units[col] = pd.to_datetime(units[col]).dt.date
     return units[UNIT_COLUMNS]
+
+
+def _former_units(provinces: pd.DataFrame) -> pd.DataFrame:
+    """The units of 1997-2008 that no longer exist (kpi.units.history): each names the unit that keeps
+    its name as `successor`, and belongs to that unit's region in the 34-province geography."""
+    current = provinces[provinces["generation"].isin(["63", "both"])].set_index("gso_code")
+    rows = []
+    for key, name, full_name, code, ended, successor_code, _pieces, region in history.FORMER:
+        successor = current.loc[successor_code]
+        rows.append({
+            "unit": key, "name_vi": name, "name_full_vi": full_name, "level": "province", "parent": None,
+            "gso_code": code, "generation": key[2:4], "valid_from": None, "valid_to": ended - dt.timedelta(days=1),
+            "successor": successor["unit"], "region_63": region, "region_34": successor["region_34"],
+            "lat": None, "lon": None, "size_hint": None,
+        })
+    return pd.DataFrame(rows)

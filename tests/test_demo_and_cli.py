@@ -45,9 +45,9 @@ def test_demo_holds_published_figures(demo_snapshot):
 
 @pytest.mark.query
 def test_demo_is_plausible(demo_snapshot):
-    frame = figures(demo_snapshot, [u for u in store.read_table(demo_snapshot, "units").query(
-        "level == 'province' and generation in ['63', 'both']")["unit"]], ["2016", "2024"], ["jobs_created", "poor_household_rate",
-                                                                                  "trained_labour_rate"])
+    provinces = store.read_table(demo_snapshot, "units").query("level == 'province' and generation in ['63', 'both']")
+    frame = figures(demo_snapshot, list(provinces["unit"]), ["2016", "2024"],
+                    ["jobs_created", "poor_household_rate", "trained_labour_rate"])
     jobs = frame[frame.indicator == "jobs_created"]["actual"]
     assert jobs.min() > 1000 and jobs.max() < 250000
     poor16 = frame[(frame.indicator == "poor_household_rate") & (frame.period == "2016")]["actual"]

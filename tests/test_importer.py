@@ -288,7 +288,7 @@ def test_template_has_headers_reference_and_drop_downs(base_dir):
     figures, reference = book["Số liệu"], book["Danh mục"]
     assert [c.value for c in figures[1]] == [TEMPLATE_HEADERS[c] for c in CANONICAL]
     assert reference["A1"].value == "Mã chỉ tiêu" and reference["B1"].value == "Tên chỉ tiêu"
-    codes = {reference.cell(row=r, column=1).value for r in range(2, 26)}
+    codes = {reference.cell(row=r, column=1).value for r in range(2, len(load_indicators()) + 2)}
     assert codes == set(load_indicators()["code"])
     assert "Bến Tre" in {reference.cell(row=r, column=6).value for r in range(2, 100)}
     lists = {str(v.sqref): v.formula1 for v in figures.data_validations.dataValidation if v.type == "list"}
@@ -747,7 +747,7 @@ def test_page_on_empty_folder(empty_dir):
 
 # --- issue 15: plausibility bounds per indicator (the catalogue) ---------------------------------
 
-COUNT_UNITS = {"người", "hộ", "căn", "lượt", "lượt người", "bộ", "thủ tục"}
+COUNT_UNITS = {"người", "hộ", "căn", "lượt", "lượt người", "bộ", "thủ tục", "lớp", "sổ", "đồng/tháng"}
 
 
 @pytest.mark.unit

@@ -22,6 +22,7 @@ from kpi.reports.deck import DeckError, build_deck
 from kpi.reports.settings import SettingsError, load_settings
 from kpi.reports.spreadsheet import csv_text
 from kpi.store.indicators import department_name, load_indicators, with_descriptions
+from kpi.text.figure_text import plan_text
 from kpi.text.i18n import t
 from kpi.units.resolve import UnitError, resolve_unit
 
@@ -118,7 +119,13 @@ def cmd_facts(args) -> int:
     geography = int(args.geography) if args.geography else None
     unit = _unit(args.unit, snapshot, period, geography)
     frame = figures_mod.figures(snapshot, [unit], [period.code])
-    out = frame[["indicator", "actual", "plan", "achievement_pct", "status", "change_pct", "change_pp",
+    meta = figures_mod.indicators(snapshot).set_index("code")
+    # the target as a resolution writes it, in the catalogue's unit of measure (DESIGN 4.1)
+    frame["plan_text"] = [plan_text(r["plan"], r["plan_kind"], r["plan_high"], meta.loc[r["indicator"], "unit_of_measure"],
+                                    int(meta.loc[r["indicator"], "decimals"]), "vi", with_unit=True)
+                          if r["plan"] == r["plan"] else "" for _, r in frame.iterrows()]
+    out = frame[["indicator", "actual", "plan", "plan_kind", "plan_high", "baseline", "plan_text", "achievement_pct",
+                 "status", "progress_status", "expected_share", "change_pct", "change_pp",
                  "numerator", "denominator", "complete", "comparable", "change_comparable", "published"]].copy()
     out.insert(0, "unit", unit)
     out.insert(1, "period", period.code)

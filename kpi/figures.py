@@ -16,11 +16,14 @@ from kpi import formulas
 from kpi.periods import parse_period
 from kpi.store import queries
 from kpi.store.snapshots import Snapshot
+from kpi.store.standards import same_standard
 from kpi.units import geography
 
 OUTPUT_COLUMNS = [
-    "unit", "period", "indicator", "actual", "plan", "achievement_pct", "status", "verdict", "previous",
-    "change_pct", "change_pp", "change_comparable", "numerator", "denominator", "complete", "comparable", "published",
+    "unit", "period", "indicator", "actual", "plan", "plan_kind", "plan_high", "baseline", "target_level",
+    "achievement_pct", "status", "progress_status", "expected_share", "share_basis", "expected", "progress_pct",
+    "verdict", "previous", "change_pct", "change_pp", "change_comparable", "numerator", "denominator", "complete",
+    "comparable", "published",
     "n_actual", "n_atoms", "sources", "aggregation", "direction",
 ]
 
@@ -41,6 +44,17 @@ def units(snapshot: Snapshot) -> pd.DataFrame:
     return _table(snapshot, "units_all").copy()
 
 
+def reported_codes(snapshot: Snapshot) -> set[str]:
+    """Indicators with any figure in the snapshot (queries/indicators_reported.sql)."""
+    return set(_table(snapshot, "indicators_reported")["indicator"])
+
+
+def unreported(snapshot: Snapshot, codes) -> list[str]:
+    """Of `codes`, those the snapshot holds no figure of at all (in their order)."""
+    reported = reported_codes(snapshot)
+    return [c for c in codes if c not in reported]
+
+
 def available_periods(snapshot: Snapshot) -> list[str]:
     """Periods with at least one actual figure, newest first (queries/periods_available.sql)."""
     return list(_table(snapshot, "periods_available")["period"])
@@ -56,8 +70,11 @@ def figures(snapshot: Snapshot, targets: list[str], periods: list[str],
     """One row per (unit, period, indicator): figures, achievement, status, verdict, change on last year."""
     catalogue = indicators(snapshot)
     codes = list(indicator_codes) if indicator_codes is not None else list(catalogue["code"])
-    previous_of = {p: parse_period(p).same_period_last_year().code for p in periods}
-    wanted = sorted(set(periods) | (set(previous_of.values()) if with_previous else set()))
+    parsed = {p: parse_period(p) for p in periods}
+    previous_of = {p: q.same_period_last_year().code for p, q in parsed.items()}
+    # last year's whole year: the seasonal profile of a 3-, 6- or 9-month period (progress in the year)
+    last_whole_of = {p: str(q.year - 1) for p, q in parsed.items() if not q.is_whole_year}
+    wanted = sorted(set(periods) | (set(previous_of.values()) | set(last_whole_of.values()) if with_previous else set()))
     parts = queries.run_arrays("facts_aggregate", snapshot, targets=list(targets), periods=wanted,
                                indicators=codes)
     figures_ = formulas.aggregate_arrays(parts)
@@ -71,19 +88,37 @@ def figures(snapshot: Snapshot, targets: list[str], periods: list[str],
     # across a boundary change of the unit (Hà Nội 2007 -> 2008) the change is not comparable
     change_comparable = geography.same_territory(_covered(snapshot), unit, period,
                                                  [previous_of.get(p, p) for p in period])
+    # ... and across a change of the poverty standard (data/catalogue/standards.csv), for its indicators
+    change_comparable = change_comparable & same_standard(indicator, period, [previous_of.get(p) for p in period])
     previous = np.where(change_comparable, previous, np.nan)
     meta = catalogue.set_index("code")
     direction = meta["direction"].reindex(indicator).to_numpy()
     order = meta["code_order"].reindex(indicator).to_numpy()
     aggregation = parts["aggregation"]
     measures = formulas.measures_arrays(figures_["actual"], figures_["plan"], direction, figures_["complete"],
-                                        previous, aggregation == "ratio")
-    whole_year = np.array([parse_period(p).is_whole_year for p in period], dtype=bool)
+                                        previous, aggregation == "ratio", figures_["plan_kind"], figures_["plan_high"])
+    months = np.array([parse_period(p).months for p in period], dtype="float64")
+    last_whole = np.array([last_year.get((u, last_whole_of[p], i), np.nan) if cur and p in last_whole_of else np.nan
+                           for u, p, i, cur in zip(unit, period, indicator, current)], dtype="float64")
+    last_whole = np.where(change_comparable, last_whole, np.nan)  # last year's pace only on the same territory
+    share = formulas.expected_share_arrays(months, previous, last_whole)
+    cumulative_count = (months < 12) & (aggregation == "sum") & figures_["complete"]
+    progress = formulas.progress_arrays(figures_["actual"], figures_["plan"], figures_["plan_kind"], direction,
+                                        share["expected_share"], cumulative_count)
+    applies = progress["progress_status"] != formulas.NO_STATUS
+    progress_columns = {
+        "progress_status": progress["progress_status"], "expected": progress["expected"],
+        "progress_pct": progress["progress_pct"],
+        "expected_share": np.where(applies, share["expected_share"], np.nan),
+        "share_basis": np.where(applies, share["share_basis"], None).astype(object),
+    }
+    needs_baseline = np.isin(formulas.plan_kinds(figures_["plan_kind"]), formulas.RELATIVE_KINDS)
     verdict = formulas.verdict_array(measures["status"], figures_["actual"], figures_["complete"],
-                                     figures_["comparable"], direction, aggregation, whole_year)
+                                     figures_["comparable"], direction, progress["progress_status"],
+                                     needs_baseline, ~np.isnan(figures_["plan"]))
     frame = pd.DataFrame({
-        "unit": unit, "period": period, "indicator": indicator, **figures_, **measures, "verdict": verdict,
-        "change_comparable": change_comparable,
+        "unit": unit, "period": period, "indicator": indicator, **figures_, **measures, **progress_columns,
+        "verdict": verdict, "change_comparable": change_comparable,
         "published": _published(snapshot, targets, periods, codes, unit, period, indicator),
         "n_actual": parts["n_actual"], "n_atoms": parts["n_atoms"], "sources": parts["sources"],
         "aggregation": aggregation, "direction": direction, "_order": order,

@@ -4,6 +4,8 @@ Cards, tables, charts, slides, Word, Excel, the ranking and the command line all
 
 - achievement of plan          `achievement_array` / `achievement_pct`
 - status against plan          `status_array` / `status`       ('exceeded', 'met', 'below', '')
+- targets as resolutions write them (DESIGN 4.1)  `target_arrays`: plan kinds, ranges, relative targets
+- progress within the year     `progress_arrays`: a 3-, 6- or 9-month count against its share of the year
 - what a screen calls a figure `verdict_array`                 (the status, or the figure's state)
 - change on the same period    `change_kind`, `change_pct`, `change_pp`
 - rank with ties               `competition_ranks`, `tied`
@@ -11,7 +13,8 @@ Cards, tables, charts, slides, Word, Excel, the ranking and the command line all
 
 Status codes are machine output (`python -m kpi facts`); verdicts add the states a screen must
 tell apart: a figure that is missing, incomplete, not comparable, context only, without a plan,
-or a count of a 6- or 9-month period still short of the whole-year plan (in progress, not failed).
+without the last-year figure a relative target needs, or a count of a 3-, 6- or 9-month period
+measured against its expected share of the whole-year plan (ahead, on or behind schedule).
 """
 from __future__ import annotations
 
@@ -23,12 +26,26 @@ import pandas as pd
 EXCEEDED, MET, BELOW, NO_STATUS = "exceeded", "met", "below", ""
 STATUSES = (EXCEEDED, MET, BELOW)
 
+# progress within the year (machine output `progress_status`; also verdicts)
+AHEAD, ON_SCHEDULE, BEHIND = "ahead", "on_schedule", "behind"
+PROGRESS_STATUSES = (AHEAD, ON_SCHEDULE, BEHIND)
+# on schedule: within ±5% of the expected figure (the plan × the expected share of the year)
+PROGRESS_BAND_PCT = 5.0
+
 # verdicts: what every surface calls a figure (text key = the verdict, kpi.text.i18n)
-IN_PROGRESS, NO_PLAN, CONTEXT_ONLY = "in_progress", "no_plan", "context_only"
+NO_PLAN, NO_BASELINE, CONTEXT_ONLY = "no_plan", "no_baseline", "context_only"
 MISSING, INCOMPLETE, NOT_COMPARABLE = "missing", "incomplete", "not_comparable"
-VERDICTS = (EXCEEDED, MET, IN_PROGRESS, BELOW, NO_PLAN, CONTEXT_ONLY, INCOMPLETE, MISSING, NOT_COMPARABLE)
-RATED_VERDICTS = (EXCEEDED, MET, IN_PROGRESS, BELOW)  # a figure measured against a plan
-GOOD_VERDICTS = (EXCEEDED, MET)
+VERDICTS = (EXCEEDED, MET, AHEAD, ON_SCHEDULE, BEHIND, BELOW, NO_BASELINE, NO_PLAN, CONTEXT_ONLY, INCOMPLETE,
+            MISSING, NOT_COMPARABLE)
+RATED_VERDICTS = (EXCEEDED, MET, AHEAD, ON_SCHEDULE, BEHIND, BELOW)  # a figure measured against a plan
+GOOD_VERDICTS = (EXCEEDED, MET, AHEAD, ON_SCHEDULE)
+
+# plan kinds (DESIGN 4.1); an empty plan_kind is LEVEL
+LEVEL, AT_LEAST, AT_MOST, BELOW_STRICT, ABOVE_STRICT, RANGE = "level", "min", "max", "below", "above", "range"
+REDUCE_PP, REDUCE_PCT, INCREASE_PCT = "reduce_pp", "reduce_pct", "increase_pct"
+PLAN_KINDS = (LEVEL, AT_LEAST, AT_MOST, BELOW_STRICT, ABOVE_STRICT, RANGE, REDUCE_PP, REDUCE_PCT, INCREASE_PCT)
+RELATIVE_KINDS = (REDUCE_PP, REDUCE_PCT, INCREASE_PCT)  # measured on the change from the baseline
+HIGH_KINDS = (RANGE, *RELATIVE_KINDS)                    # kinds that take a plan_high (an upper value)
 
 CHANGE_PERCENT, CHANGE_POINTS = "pct", "pp"
 TIE_DECIMALS = 9  # values equal to 1e-9 are ties (floating-point noise, not display rounding)
@@ -88,24 +105,133 @@ def status(actual, plan, direction: int) -> str:
     return str(status_array(float(actual), float(plan), direction)[()])
 
 
+# --------------------------------------------------------------------------- targets (DESIGN 4.1)
+
+def plan_kinds(plan_kind, shape=None) -> np.ndarray:
+    """plan_kind with empty cells read as 'level'."""
+    kinds = pd.Series(np.asarray(plan_kind, dtype=object).ravel()).fillna(LEVEL).replace("", LEVEL).to_numpy(object)
+    kinds = kinds.reshape(np.shape(plan_kind))
+    return np.broadcast_to(kinds, shape) if shape is not None else kinds
+
+
+def target_arrays(actual, plan, plan_kind, plan_high, baseline, direction) -> dict[str, np.ndarray]:
+    """Achievement (%), status and the level the target implies, for every plan kind (vectorised).
+
+    - level: `achievement_array` / `status_array` by direction (DESIGN 4).
+    - min / max ("từ 75% trở lên", "không quá 3%"): met at the bound, exceeded beyond it;
+      achievement actual/plan (min) or plan/actual (max), as the maximise / minimise forms.
+    - below / above ("dưới 3%", "trên 95%"): strict; the bound itself is not met; met beyond it.
+    - range (plan ≤ actual ≤ plan_high): met inside; beyond the favourable end (by direction) is
+      exceeded, beyond the other end below; achievement against the end that must be reached.
+    - reduce_pp / reduce_pct / increase_pct: the achieved change from `baseline` (the same period one
+      year earlier) against the targeted change (plan, or plan..plan_high as a range); achievement is
+      achieved / targeted × 100; without a baseline both are missing, never zero.
+    `target_level` is the value of the figure itself that meets the target (what a chart draws).
+    Comparisons are to TIE_DECIMALS, so 0,80 − 0,52 meets "giảm 0,28 điểm %" exactly.
+    """
+    a, p, high, base = _floats(actual), _floats(plan), _floats(plan_high), _floats(baseline)
+    shape = np.broadcast(a, p, high, base).shape
+    a, p, high, base = (np.broadcast_to(x, shape) for x in (a, p, high, base))
+    kind = plan_kinds(plan_kind, shape)
+    d = np.broadcast_to(np.asarray(direction, dtype="float64"), shape)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        change = np.select([kind == REDUCE_PP, kind == REDUCE_PCT, kind == INCREASE_PCT],
+                           [base - a, np.where(base != 0, (base - a) / base * 100, np.nan),
+                            np.where(base != 0, (a - base) / base * 100, np.nan)], default=np.nan)
+        relative = np.isin(kind, RELATIVE_KINDS)
+        # the measured value and its bounds: the figure for absolute kinds, the change for relative ones
+        value = np.where(relative, change, a)
+        v, lo = np.round(value, TIE_DECIMALS), np.round(p, TIE_DECIMALS)
+        hi = np.where(np.isnan(high), lo, np.round(high, TIE_DECIMALS))
+        ranged = (kind == RANGE) | (relative & ~np.isnan(high))
+        # level plans of indicators where lower is better behave as 'max' bounds; higher as 'min'
+        lower_better = np.where(kind == LEVEL, d < 0, np.isin(kind, (AT_MOST, BELOW_STRICT)) | ((kind == RANGE) & (d < 0)))
+        exceeded = np.select(
+            [ranged & ~relative, np.isin(kind, (BELOW_STRICT, ABOVE_STRICT))],
+            [np.where(d < 0, v < lo, v > hi), np.zeros(shape, bool)],
+            default=np.where(ranged, v > hi, np.where(lower_better & ~relative, v < lo, v > lo)))
+        met = np.select(
+            [ranged, kind == BELOW_STRICT, kind == ABOVE_STRICT],
+            [(v >= lo) & (v <= hi), v < lo, v > lo], default=v == lo)
+        valid = ~np.isnan(v) & ~np.isnan(lo)
+        rated = valid & ((d != 0) | (kind != LEVEL))  # context-only indicators have an achievement, no status
+        status_codes = np.select([~rated, exceeded, met], [NO_STATUS, EXCEEDED, MET], default=BELOW).astype(object)
+        # achievement: maximise form against the bound to reach, minimise form for lower-is-better bounds
+        bound = np.where(ranged & ~relative & (d < 0), np.where(np.isnan(high), p, high), p)  # full precision
+        up = achievement_array(value, bound, 1)
+        down = achievement_array(value, bound, -1)
+        achievement = np.where(relative, np.where(p != 0, value / p * 100, np.nan),
+                               np.where(lower_better, down, up))
+        achievement = np.where(valid, achievement, np.nan)
+        target_level = np.select(
+            [kind == REDUCE_PP, kind == REDUCE_PCT, kind == INCREASE_PCT],
+            [base - p, base * (1 - p / 100), base * (1 + p / 100)], default=p)
+    return {"achievement_pct": achievement, "status": status_codes, "target_level": target_level,
+            "achieved_change": np.where(relative, change, np.nan)}
+
+
+# --------------------------------------------------------------------------- progress within the year
+
+def expected_share_arrays(months, same_period_last_year, whole_year_last_year) -> dict[str, np.ndarray]:
+    """The share of the whole-year figure expected by a cumulative period.
+
+    The unit's own seasonal profile: last year's figure at the same cumulative period over last
+    year's whole-year figure; where that is unknown or not a share (≤ 0 or > 1), months / 12.
+    `share_basis` says which: 'profile' or 'months'.
+    """
+    months = _floats(months)
+    part, whole = _floats(same_period_last_year), _floats(whole_year_last_year)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        profile = np.where(whole > 0, part / whole, np.nan)
+    usable = (profile > 0) & (profile <= 1)
+    return {"expected_share": np.where(usable, profile, months / 12),
+            "share_basis": np.where(usable, "profile", "months").astype(object)}
+
+
+def progress_arrays(actual, plan, plan_kind, direction, expected_share, cumulative_count) -> dict[str, np.ndarray]:
+    """Vượt / đúng / chậm tiến độ: a cumulative count against plan × expected share of the year.
+
+    Only for counts (summed over the year) with a level or 'min' whole-year plan, higher is better,
+    in a period shorter than the year; elsewhere empty. On schedule within ±PROGRESS_BAND_PCT of the
+    expected figure. `progress_pct` is actual / expected × 100.
+    """
+    a, p, share = _floats(actual), _floats(plan), _floats(expected_share)
+    shape = np.broadcast(a, p, share).shape
+    kind = plan_kinds(plan_kind, shape)
+    d = np.broadcast_to(np.asarray(direction, dtype="float64"), shape)
+    applies = (np.broadcast_to(np.asarray(cumulative_count, dtype=bool), shape) & np.isin(kind, (LEVEL, AT_LEAST))
+               & (d > 0) & ~np.isnan(a) & (p > 0) & (share > 0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        expected = np.where(applies, p * share, np.nan)
+        progress = np.where(applies, a / expected * 100, np.nan)
+    rounded = np.round(progress, TIE_DECIMALS)
+    status_codes = np.select([~applies, rounded > 100 + PROGRESS_BAND_PCT, rounded >= 100 - PROGRESS_BAND_PCT],
+                             [NO_STATUS, AHEAD, ON_SCHEDULE], default=BEHIND).astype(object)
+    return {"progress_status": status_codes, "expected": expected, "progress_pct": progress}
+
+
 # --------------------------------------------------------------------------- verdict
 
-def verdict_array(status_codes, actual, complete, comparable, direction, aggregation, whole_year) -> np.ndarray:
+def verdict_array(status_codes, actual, complete, comparable, direction, progress_status=NO_STATUS,
+                  needs_baseline=False, has_plan=True) -> np.ndarray:
     """What a screen calls each figure, in this order of precedence: not comparable, missing,
-    incomplete, context only, in progress (a count of a 6- or 9-month period below the whole-year
-    plan: the year is not over), the status, else no plan."""
+    incomplete, context only, a whole-year plan already met or beaten, progress within the year (a
+    3-, 6- or 9-month count: ahead / on / behind schedule, never 'below' while the year runs), the
+    status, no baseline (a relative target without last year's figure), else no plan."""
     codes = np.asarray(status_codes, dtype=object)
     actual = _floats(actual)
     shape = codes.shape
     comparable = np.broadcast_to(np.asarray(comparable, dtype=bool), shape)
     complete = np.broadcast_to(np.asarray(complete, dtype=bool), shape)
     direction = np.broadcast_to(np.asarray(direction, dtype="int64"), shape)
-    counts = np.broadcast_to(np.asarray(aggregation, dtype=object) == "sum", shape)
-    cumulative = ~np.broadcast_to(np.asarray(whole_year, dtype=bool), shape)
+    progress = np.broadcast_to(np.asarray(progress_status, dtype=object), shape)
+    needs_baseline = np.broadcast_to(np.asarray(needs_baseline, dtype=bool), shape)
+    has_plan = np.broadcast_to(np.asarray(has_plan, dtype=bool), shape)
     return np.select(
-        [~comparable, np.isnan(actual), ~complete, direction == 0, (codes == BELOW) & counts & cumulative,
-         np.isin(codes, STATUSES)],
-        [NOT_COMPARABLE, MISSING, INCOMPLETE, CONTEXT_ONLY, IN_PROGRESS, codes],
+        [~comparable, np.isnan(actual), ~complete, (direction == 0) & ~np.isin(codes, STATUSES),
+         np.isin(codes, GOOD_VERDICTS[:2]), np.isin(progress, PROGRESS_STATUSES), np.isin(codes, STATUSES),
+         needs_baseline & has_plan],
+        [NOT_COMPARABLE, MISSING, INCOMPLETE, CONTEXT_ONLY, codes, progress, codes, NO_BASELINE],
         default=NO_PLAN).astype(object)
 
 
@@ -198,7 +324,12 @@ def aggregate_arrays(parts: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     actual = np.where(single, f("one_actual"),
                       np.where(is_sum & (n_actual > 0), sum_actual,
                                np.where(is_ratio & all_ratio_parts, ratio, np.nan)))
-    plan = np.where(single, f("one_plan"), np.where(is_sum & all_plan, sum_plan, np.nan))
+    # over several units only level plans of counts add up (DESIGN 4.1); a unit keeps its own kind
+    all_level = f("n_plan_level") == n_atoms if "n_plan_level" in parts else all_plan
+    plan = np.where(single, f("one_plan"), np.where(is_sum & all_plan & all_level, sum_plan, np.nan))
+    one_kind = parts["one_plan_kind"] if "one_plan_kind" in parts else np.full(plan.shape, None, dtype=object)
+    plan_kind = np.where(single, plan_kinds(one_kind), LEVEL).astype(object)
+    plan_high = np.where(single, f("one_plan_high"), np.nan) if "one_plan_high" in parts else np.full(plan.shape, np.nan)
     # a rate over several units without numerator and denominator has no honest aggregate
     ratio_unbuildable = is_ratio & ~single & ~all_ratio_parts & (n_actual > 0)
     comparable = np.asarray(parts["exact"], dtype=bool) & ~ratio_unbuildable
@@ -209,6 +340,8 @@ def aggregate_arrays(parts: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return {
         "actual": actual,
         "plan": plan,
+        "plan_kind": np.where(np.isnan(plan), None, plan_kind).astype(object),
+        "plan_high": np.where(np.isnan(plan), np.nan, plan_high),
         "numerator": np.where(keep_parts & (n_num > 0), sum_num, np.nan),
         "denominator": np.where(keep_parts & (n_den > 0), sum_den, np.nan),
         "comparable": comparable,
@@ -224,16 +357,23 @@ def aggregate_parts(parts: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def measures_arrays(actual, plan, direction, complete, previous, is_ratio) -> dict[str, np.ndarray]:
-    """achievement_pct, status, change_pct and change_pp (rates only) of figures, vectorised.
+def measures_arrays(actual, plan, direction, complete, previous, is_ratio, plan_kind=LEVEL,
+                    plan_high=np.nan) -> dict[str, np.ndarray]:
+    """achievement_pct, status (target_arrays), baseline, change_pct and change_pp (rates only), vectorised.
 
     Only complete figures are rated (a partial sum against a whole plan would read as a failure).
+    The baseline of a relative target is the same period one year earlier (`previous`).
     """
     actual, plan, previous = _floats(actual), _floats(plan), _floats(previous)
     rated = np.asarray(complete, dtype=bool) & ~np.isnan(actual) & ~np.isnan(plan)
-    achievement = np.where(rated, achievement_array(actual, plan, direction), np.nan)
+    kinds = plan_kinds(plan_kind, actual.shape)
+    relative = np.isin(kinds, RELATIVE_KINDS)
+    target = target_arrays(actual, plan, kinds, plan_high, np.where(relative, previous, np.nan), direction)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         change = np.where(~np.isnan(previous) & (previous != 0), (actual / previous - 1) * 100, np.nan)
     change_points = np.where(np.asarray(is_ratio, dtype=bool), actual - previous, np.nan)
-    return {"achievement_pct": achievement, "status": status_array(actual, plan, direction, rated),
+    return {"achievement_pct": np.where(rated, target["achievement_pct"], np.nan),
+            "status": np.where(rated, target["status"], NO_STATUS).astype(object),
+            "target_level": np.where(~np.isnan(plan), target["target_level"], np.nan),
+            "baseline": np.where(relative, previous, np.nan),
             "previous": previous, "change_pct": change, "change_pp": change_points}

@@ -34,6 +34,8 @@ st.plotly_chart(charts.ranked_bars(screen.provinces, name_col="name", highlight=
                                    decimals=int(meta["decimals"]), unit_of_measure=meta["unit_of_measure"],
                                    direction=int(meta["direction"]), lang=ctx.lang),
                 width="stretch", config=PLOT_CONFIG)
+if screen.chart_note:
+    st.caption(screen.chart_note)
 if screen.missing:
     st.caption(markdown_escape(f"{t('missing', ctx.lang)}: {', '.join(screen.missing)}"))
 

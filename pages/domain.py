@@ -17,6 +17,7 @@ from kpi.screens.domains import (
     indicator_trend,
     map_view,
     trend_notes,
+    unreported_caption,
 )
 from kpi.text.i18n import t
 from kpi.text.plain import html_text, markdown_escape
@@ -62,6 +63,8 @@ xlsx_download(table, t(page.title_key, ctx.lang), title,
               download_name(t(page.title_key, ctx.lang), ctx.name(ctx.unit), ctx.period), ctx.lang)
 st.caption(t("dom_rank_note", ctx.lang)
            + (" " + t("dom_rank_regions_note", ctx.lang) if view.region is None and ctx.unit != "VN" else ""))
+if view.unreported:
+    st.caption(markdown_escape(unreported_caption(view, ctx.catalogue, ctx.lang)))
 
 st.subheader(t("dom_over_years", ctx.lang))
 focus_trend = domain_trend(ctx.snapshot, ctx.units, ctx.unit, ctx.periods, ctx.period, view.focus,

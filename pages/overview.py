@@ -34,6 +34,9 @@ for section in screen.sections:
             st.markdown(verdict_badge(card.verdict, ctx.lang), unsafe_allow_html=True)
             st.caption(markdown_escape(card.caption))
 
+if screen.unreported:
+    st.caption(markdown_escape(screen.unreported))
+
 with st.expander(t("source", ctx.lang)):
     st.dataframe(screen.table, hide_index=True, width="stretch")
     xlsx_download(screen.sheet, t("page_overview", ctx.lang), screen.title,

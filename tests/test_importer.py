@@ -83,7 +83,11 @@ def base_dir(base_template_dir, tmp_path) -> Path:
     return folder
 
 
-def _csv(rows: list[list], header=CANONICAL, delimiter=",") -> bytes:
+# the columns of the rows written below (a file need not carry plan_kind and plan_high)
+BASIC = ["unit", "period", "indicator", "actual", "plan", "numerator", "denominator", "source", "note"]
+
+
+def _csv(rows: list[list], header=BASIC, delimiter=",") -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
     writer.writerow(header)

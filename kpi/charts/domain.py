@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from kpi.charts.theme import FONT, GRID, PLAN, separators
+from kpi.charts.theme import FONT, GRID, PLAN, separators, target_marks
 from kpi.text import fmt
 from kpi.text.i18n import t
 
@@ -40,9 +40,9 @@ def combo(frame: pd.DataFrame, catalogue: pd.DataFrame, codes: list[str], lang: 
         fig.add_bar(x=part["year"], y=part["actual"], name=_name(m, lang), marker_color=BAR_COLOURS[i % 3],
                     text=[fmt.number(v, int(m["decimals"]), lang) for v in part["actual"]], textposition="outside",
                     textfont=dict(size=14), cliponaxis=False, secondary_y=False, offsetgroup=code)
-        if part["plan"].notna().any():
+        if target_marks(part).notna().any():
             # the plan as an empty black box over its own bar (same offset group), not between bars
-            fig.add_bar(x=part["year"], y=part["plan"], name=f"{t('plan', lang)}: {_name(m, lang)}",
+            fig.add_bar(x=part["year"], y=target_marks(part), name=f"{t('plan', lang)}: {_name(m, lang)}",
                         marker=dict(color="rgba(0,0,0,0)", line=dict(color=PLAN, width=2)), secondary_y=False,
                         offsetgroup=code, hovertemplate="%{x}: %{y:,." + str(int(m["decimals"])) + "f}<extra>"
                         + t("plan", lang) + "</extra>")
@@ -79,8 +79,8 @@ def multiples(frame: pd.DataFrame, catalogue: pd.DataFrame, codes: list[str], la
         fig.add_bar(x=part["year"], y=part["actual"], marker_color=BAR_COLOURS[0], showlegend=False, textangle=0,
                     text=[fmt.number(v, int(m["decimals"]), lang) for v in part["actual"]],
                     hovertemplate="%{x}: %{text}<extra></extra>", row=row, col=col)
-        if part["plan"].notna().any():
-            fig.add_scatter(x=part["year"], y=part["plan"], mode="markers", name=t("plan", lang),
+        if target_marks(part).notna().any():
+            fig.add_scatter(x=part["year"], y=target_marks(part), mode="markers", name=t("plan", lang),
                             showlegend=not plan_in_legend,
                             marker=dict(symbol="line-ew-open", size=20, color=PLAN, line=dict(width=3, color=PLAN)),
                             row=row, col=col)

@@ -7,12 +7,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kpi import formulas
-from kpi.charts.theme import BASE, FONT, GRID, HIGHLIGHT, PALETTE, PLAN, separators
+from kpi.charts.theme import BASE, FONT, GRID, HIGHLIGHT, PALETTE, PLAN, separators, target_marks
 from kpi.text import fmt
 from kpi.text.figure_text import change_axis_title, change_text
 from kpi.text.i18n import t
 
-__all__ = ["FONT", "change_bars", "ranked_bars", "trend_lines"]
+__all__ = ["FONT", "change_bars", "ranked_bars", "target_marks", "trend_lines"]
 
 
 def _layout(fig: go.Figure, height: int, lang: str) -> go.Figure:
@@ -38,8 +38,9 @@ def ranked_bars(frame: pd.DataFrame, *, name_col: str, highlight: str | None, de
     fig.add_bar(x=data["actual"], y=data[name_col], orientation="h", marker_color=colours, text=text,
                 textposition="outside", cliponaxis=False, name=t("actual", lang),
                 hovertemplate="%{y}: %{text}<extra></extra>")
-    if data["plan"].notna().any():
-        fig.add_scatter(x=data["plan"], y=data[name_col], mode="markers", name=t("plan", lang),
+    target = target_marks(data)
+    if target.notna().any():
+        fig.add_scatter(x=target, y=data[name_col], mode="markers", name=t("plan", lang),
                         marker=dict(symbol="line-ns-open", size=22, color=PLAN, line=dict(width=3, color=PLAN)),
                         hovertemplate="KH %{y}: %{x}<extra></extra>" if lang == "vi" else None)
     height = max(420, 26 * len(data) + 80)
@@ -61,9 +62,9 @@ def trend_lines(frame: pd.DataFrame, *, name_col: str, decimals: int, unit_of_me
         fig.add_scatter(x=x, y=actual, mode="lines+markers", name=f"{name}",
                         line=dict(color=colour, width=4), marker=dict(size=9), text=text,
                         hovertemplate="%{x}: %{text}<extra>" + str(name) + "</extra>")
-        if show_plan and part["plan"].notna().any():
-            x, plan, _ = _gapped(part, part["plan"])
-            fig.add_scatter(x=x, y=plan, mode="lines", name=f"{name} – {t('plan', lang)}",
+        if show_plan and target_marks(part).notna().any():
+            x, marks, _ = _gapped(part, target_marks(part))
+            fig.add_scatter(x=x, y=marks, mode="lines", name=f"{name} – {t('plan', lang)}",
                             line=dict(color=colour, width=2, dash="dash"))
     _layout(fig, 460, lang)
     fig.update_xaxes(dtick=1, tickformat="d")

@@ -15,11 +15,21 @@ _GREY = ("#57606a", "#eaeef2", "#6e7781")
 VERDICT_COLOURS: dict[str, tuple[str, str, str]] = {
     formulas.EXCEEDED: ("#1a7f37", "#dafbe1", "#1a7f37"),
     formulas.MET: ("#0550ae", "#ddf4ff", "#0550ae"),
-    formulas.IN_PROGRESS: ("#7d4e00", "#fff8c5", "#bf8700"),
+    formulas.AHEAD: ("#1a7f37", "#dafbe1", "#2da44e"),
+    formulas.ON_SCHEDULE: ("#0550ae", "#ddf4ff", "#218bff"),
+    # behind schedule mid-year is a warning (amber), not a failure (red): the year is not over
+    formulas.BEHIND: ("#7d4e00", "#fff8c5", "#bf8700"),
     formulas.BELOW: ("#a40e26", "#ffebe9", "#c21f30"),
     formulas.INCOMPLETE: ("#7d4e00", "#fff8c5", "#bf8700"),
-    formulas.NO_PLAN: _GREY, formulas.CONTEXT_ONLY: _GREY, formulas.MISSING: _GREY, formulas.NOT_COMPARABLE: _GREY,
+    formulas.NO_PLAN: _GREY, formulas.NO_BASELINE: _GREY, formulas.CONTEXT_ONLY: _GREY, formulas.MISSING: _GREY,
+    formulas.NOT_COMPARABLE: _GREY,
 }
+
+
+def target_marks(frame):
+    """The value a chart marks as the plan: the level the target implies (a 'giảm 0,78 điểm %' plan
+    is drawn at last year's rate minus 0,78), never the bare number of a relative target."""
+    return frame["target_level"] if "target_level" in frame else frame["plan"]
 
 
 def separators(lang: str) -> str:

@@ -47,12 +47,17 @@ class ImportFailed(Exception):
         super().__init__("; ".join(i.text() for i in self.issues[:3]))
 
 
+# what makes a figure different: its numbers and the kind of its plan (DESIGN 4.1)
+COMPARED = [*VALUE_COLUMNS, "plan_kind"]
+
+
 def diff_facts(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     """Figures added, removed and changed between two facts tables (old/new value per column)."""
-    columns = KEY + VALUE_COLUMNS
+    columns = KEY + COMPARED
+    old, new = old.reindex(columns=columns), new.reindex(columns=columns)
     merged = old[columns].merge(new[columns], on=KEY, how="outer", suffixes=("_old", "_new"), indicator=True)
     changed = pd.Series(False, index=merged.index)
-    for col in VALUE_COLUMNS:
+    for col in COMPARED:
         a, b = merged[f"{col}_old"], merged[f"{col}_new"]
         changed |= ~((a == b) | (a.isna() & b.isna()))
     merged["change"] = np.select([merged["_merge"].eq("left_only"), merged["_merge"].eq("right_only"),
@@ -61,7 +66,7 @@ def diff_facts(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     order = {"added": 0, "changed": 1, "removed": 2}
     merged = merged.sort_values(["change", "indicator", "period", "unit"],
                                 key=lambda s: s.map(order) if s.name == "change" else s)
-    return merged[["change"] + KEY + [f"{c}_{w}" for c in VALUE_COLUMNS for w in ("old", "new")]].reset_index(drop=True)
+    return merged[["change"] + KEY + [f"{c}_{w}" for c in COMPARED for w in ("old", "new")]].reset_index(drop=True)
 
 
 def upsert(parent: pd.DataFrame, rows: pd.DataFrame) -> tuple[pd.DataFrame, dict, pd.DataFrame]:
@@ -70,17 +75,20 @@ def upsert(parent: pd.DataFrame, rows: pd.DataFrame) -> tuple[pd.DataFrame, dict
     An empty cell keeps the parent's figure, so a file of actuals does not erase the plans. The
     actual, numerator and denominator describe one measurement and are replaced together when the
     row gives any of them; the plan is replaced when the row gives it. Unchanged rows keep the
-    parent's row and source. Returns (new facts, counts, changes as in diff_facts).
+    parent's row and source; a plan's kind and upper value go with the plan. Returns (new facts,
+    counts, changes as in diff_facts).
     """
-    rows = rows[KEY + VALUE_COLUMNS + ["source", "note"]]
+    rows = rows.reindex(columns=KEY + COMPARED + ["source", "note"])
     merged = rows.merge(parent[store.FACT_COLUMNS], on=KEY, how="left", suffixes=("", "_old"), indicator=True)
     existing = merged["_merge"].eq("both")
     measured = merged[["actual", "numerator", "denominator"]].notna().any(axis=1)
-    keep_old = {"actual": ~measured, "numerator": ~measured, "denominator": ~measured, "plan": merged["plan"].isna()}
+    no_plan = merged["plan"].isna()
+    keep_old = {"actual": ~measured, "numerator": ~measured, "denominator": ~measured, "plan": no_plan,
+                "plan_kind": no_plan, "plan_high": no_plan}
     for col, keep in keep_old.items():
         merged[col] = merged[col].where(~(keep & existing), merged[f"{col}_old"])
     same = existing.copy()
-    for col in VALUE_COLUMNS:
+    for col in COMPARED:
         a, b = merged[col], merged[f"{col}_old"]
         same &= (a == b) | (a.isna() & b.isna())
     replaced = merged[~same][store.FACT_COLUMNS]
@@ -89,9 +97,9 @@ def upsert(parent: pd.DataFrame, rows: pd.DataFrame) -> tuple[pd.DataFrame, dict
     new = pd.concat([kept[store.FACT_COLUMNS], replaced], ignore_index=True)
     counts = {"added": int((~existing).sum()), "changed": int((existing & ~same).sum()),
               "unchanged": int(same.sum()), "facts_before": len(parent), "facts_after": len(new)}
-    changes = merged[~same].rename(columns={c: f"{c}_new" for c in VALUE_COLUMNS})
+    changes = merged[~same].rename(columns={c: f"{c}_new" for c in COMPARED})
     changes.insert(0, "change", np.where(existing[~same], "changed", "added"))
-    changes = changes[["change"] + KEY + [f"{c}_{w}" for c in VALUE_COLUMNS for w in ("old", "new")]]
+    changes = changes[["change"] + KEY + [f"{c}_{w}" for c in COMPARED for w in ("old", "new")]]
     return new, counts, changes.reset_index(drop=True)
 
 

@@ -33,8 +33,10 @@ from kpi.periods import parse_year_header
 from kpi.text.i18n import t
 from kpi.units.table import fold
 
-VALUE_COLUMNS = ["actual", "plan", "numerator", "denominator"]
-CANONICAL = ["unit", "period", "indicator", "actual", "plan", "numerator", "denominator", "source", "note"]
+VALUE_COLUMNS = ["actual", "plan", "plan_high", "numerator", "denominator"]  # read as numbers
+MEASURE_COLUMNS = ["actual", "plan", "numerator", "denominator"]  # a file needs at least one of them
+CANONICAL = ["unit", "period", "indicator", "actual", "plan", "plan_kind", "plan_high", "numerator", "denominator",
+             "source", "note"]
 TEMPLATE_HEADERS = {canon: t(f"imp_field_{canon}") for canon in CANONICAL}  # the template's Vietnamese headers
 FIGURES_SHEET = "Số liệu"
 
@@ -54,6 +56,8 @@ HEADER_ALIASES = {
     "indicator": ["indicator", "chi tieu", "ma chi tieu", "ten chi tieu"],
     "actual": ["actual", "thuc hien", "so thuc hien", "ket qua", "value", "gia tri"],
     "plan": ["plan", "ke hoach", "ke hoach nam", "kh", "kh nam", "chi tieu ke hoach"],
+    "plan_kind": ["plan kind", "plan_kind", "loai ke hoach", "loai kh", "dang ke hoach"],
+    "plan_high": ["plan high", "plan_high", "ke hoach muc tren", "muc tren", "kh muc tren"],
     "numerator": ["numerator", "tu so"],
     "denominator": ["denominator", "mau so"],
     "source": ["source", "nguon", "nguon so lieu"],

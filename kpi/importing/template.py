@@ -17,6 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from kpi import store
 from kpi.importing.readers import CANONICAL, FIGURES_SHEET, TEMPLATE_HEADERS
+from kpi.importing.targets import KIND_CHOICES
 from kpi.periods import Period, parse_period
 from kpi.reports.spreadsheet import set_cell, style_header
 from kpi.store.indicators import load_indicators
@@ -25,8 +26,8 @@ from kpi.units.table import build_units
 REFERENCE_SHEET = "Danh mục"
 GUIDE_SHEET = "Hướng dẫn"
 TEMPLATE_ROWS = 5000          # rows covered by the drop-downs
-COLUMN_WIDTHS = {"unit": 26, "period": 22, "indicator": 48, "actual": 14, "plan": 14, "numerator": 12,
-                 "denominator": 12, "source": 40, "note": 30}
+COLUMN_WIDTHS = {"unit": 26, "period": 22, "indicator": 48, "actual": 14, "plan": 14, "plan_kind": 18, "plan_high": 14,
+                 "numerator": 12, "denominator": 12, "source": 40, "note": 30}
 GUIDE = [
     "Mẫu nhập số liệu chỉ tiêu ngành (Bảng chỉ tiêu ngành LĐ-TB&XH)",
     "",
@@ -38,6 +39,10 @@ GUIDE = [
     "4. Chỉ tiêu: chọn tên trong danh sách hoặc gõ mã chỉ tiêu (trang 'Danh mục').",
     "5. Thực hiện, Kế hoạch năm: số, không ghi đơn vị tính. Tỷ lệ (%) ghi từ 0 đến 100, ví dụ 60,6.",
     "   Số đếm (người, hộ...) ghi không có dấu phân cách nghìn, ví dụ 18382.",
+    "   Loại kế hoạch: để trống hoặc 'đạt' là mức kế hoạch thông thường; chọn như nghị quyết ghi: 'từ … trở lên' (≥),",
+    "   'không quá' (≤), 'dưới' (<), 'trên' (>), 'từ … đến …' (ghi thêm Kế hoạch (mức trên)), 'giảm … điểm %',",
+    "   'giảm … %' hay 'tăng … %' so với cùng kỳ năm trước. Ví dụ 'giảm tỷ lệ hộ nghèo 0,78%' (điểm %):",
+    "   Kế hoạch 0,78, Loại kế hoạch 'giảm … điểm %'. Kế hoạch cả năm ghi ở kỳ năm (2021) được dùng cho 6, 9 tháng.",
     "6. Tử số, Mẫu số: cho các chỉ tiêu tỷ lệ, để cộng dồn đúng cho vùng và cả nước (tỷ lệ = tử số / mẫu số × 100).",
     "7. Nguồn: báo cáo, văn bản có số liệu. Ghi chú: tùy ý.",
     "",
@@ -92,6 +97,10 @@ def build_template(snapshot: store.Snapshot | None = None) -> bytes:
                                                                                      "cả hai giai đoạn")
         for column, value in enumerate((unit["unit"], unit["name_vi"], unit["gso_code"], validity), start=5):
             set_cell(reference.cell(row=row, column=column), str(value))
+    _header_row(reference, ["Loại kế hoạch"], 1, 13)
+    for row, choice in enumerate(KIND_CHOICES.values(), start=2):
+        set_cell(reference.cell(row=row, column=13), choice)
+    reference.column_dimensions["M"].width = 20
     _header_row(reference, ["Kỳ báo cáo (ví dụ)", "Nghĩa"], 1, 10)
     periods = _period_examples()
     for row, code in enumerate(periods, start=2):
@@ -117,7 +126,9 @@ def build_template(snapshot: store.Snapshot | None = None) -> bytes:
               "2020, 2023-M06, 6 tháng đầu năm 2023...")
     drop_down(letter["indicator"], f"={ref}!$B$2:$B${len(catalogue) + 1}", "Chỉ tiêu",
               "Chọn chỉ tiêu hoặc gõ mã chỉ tiêu")
-    for canon in ("actual", "plan", "numerator", "denominator"):
+    drop_down(letter["plan_kind"], f"={ref}!$M$2:$M${len(KIND_CHOICES) + 1}", TEMPLATE_HEADERS["plan_kind"],
+              "Để trống: mức kế hoạch; hoặc 'dưới', 'từ … trở lên', 'giảm … điểm %'...")
+    for canon in ("actual", "plan", "plan_high", "numerator", "denominator"):
         numbers = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
                                  showErrorMessage=True, errorStyle="stop", errorTitle=TEMPLATE_HEADERS[canon],
                                  error="Nhập một số không âm (không ghi đơn vị tính).")

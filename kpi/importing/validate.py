@@ -28,10 +28,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from kpi import store
+from kpi import formulas, store
 from kpi.importing.messages import Issue, Phrase, field_name
 from kpi.importing.numbers import cell_forms, infer_decimal, missing_mask, read_numbers
-from kpi.importing.readers import CANONICAL, VALUE_COLUMNS, Upload
+from kpi.importing.readers import CANONICAL, MEASURE_COLUMNS, VALUE_COLUMNS, Upload
+from kpi.importing.targets import check_target_values, read_targets
 from kpi.periods import PeriodError, parse_period, parse_period_text
 from kpi.units.geography import generation_at
 from kpi.units.names import unit_name
@@ -266,8 +267,8 @@ def _validate_upload(upload: Upload, units: pd.DataFrame, catalogue: pd.DataFram
                                else Phrase("imp_missing_gso_indicator"))
     if missing_columns:
         problems.whole_file(name, Phrase("imp_missing_columns", {"columns": missing_columns}))
-    if not any(c in labels for c in VALUE_COLUMNS):
-        problems.whole_file(name, Phrase("imp_missing_values", {"columns": [field_name(c) for c in VALUE_COLUMNS]}))
+    if not any(c in labels for c in MEASURE_COLUMNS):
+        problems.whole_file(name, Phrase("imp_missing_values", {"columns": [field_name(c) for c in MEASURE_COLUMNS]}))
     if len(report.errors) > errors_before:
         return None
     given = [c for c in VALUE_COLUMNS if c in labels]
@@ -349,6 +350,10 @@ def _validate_upload(upload: Upload, units: pd.DataFrame, catalogue: pd.DataFram
     frame, bad, kinds = frame[~skipped], bad[~skipped], kinds[~skipped]
     bad |= _check_unit_dates(frame, bad, units, problems, label("unit"))
 
+    # targets: the plan's kind from its column or the words of the plan cell (DESIGN 4.1)
+    bad, given = read_targets(frame, bad, labels, given, label, problems)
+    target_change = frame["plan_kind_code"].isin(formulas.RELATIVE_KINDS)  # a plan that is a change, not a level
+
     # numbers: one decimal mark for the whole file, counts and money alike (DESIGN section 4.2)
     meta = catalogue.set_index("code")
     forms = {}
@@ -376,14 +381,16 @@ def _validate_upload(upload: Upload, units: pd.DataFrame, catalogue: pd.DataFram
         problems.rows(where(numbers.conflict), column, Phrase(conflict_key, {"cell": cells, "mark": mark or ""}))
         wrong = numbers.wrong
         part = canon in ("numerator", "denominator")
-        in_count = numbers.percent & ~wrong & (~is_rate | part)
+        change = target_change if canon in ("plan", "plan_high") else False
+        in_count = numbers.percent & ~wrong & (~is_rate | part) & ~change
         problems.rows(where(in_count), column, Phrase("imp_percent_in_part" if part else "imp_percent_not_rate",
                                                       {"cell": cells, "unit": unit_of}))
         wrong |= in_count
-        if canon in ("actual", "plan"):
+        if canon in ("actual", "plan", "plan_high"):
             values = numbers.values
-            fraction = ~wrong & whole & values.notna() & (values != np.floor(values))
-            read_as_decimal = ~wrong & whole & numbers.read_as_decimal & ~fraction
+            counted = whole & ~change
+            fraction = ~wrong & counted & values.notna() & (values != np.floor(values))
+            read_as_decimal = ~wrong & counted & numbers.read_as_decimal & ~fraction
             problems.rows(where(fraction & ~numbers.read_as_decimal), column,
                           Phrase("imp_not_whole", {"cell": cells, "unit": unit_of}))
             problems.rows(where((fraction & numbers.read_as_decimal) | read_as_decimal), column,
@@ -393,11 +400,14 @@ def _validate_upload(upload: Upload, units: pd.DataFrame, catalogue: pd.DataFram
         frame[f"{canon}_value"] = numbers.values.where(~wrong)
         frame[f"{canon}_cell"] = cells
     bad |= _check_values(frame, bad, catalogue, given, label, value_label, problems)
+    bad |= check_target_values(frame, bad, given, label, problems)
     frame = frame[~bad]  # the rows without errors still take part in the duplicate check
     out = pd.DataFrame({
         "indicator": frame["indicator_code"], "unit": frame["unit_key"], "period": frame["period_code"],
         **{c: frame[f"{c}_value"] if c in given else np.nan for c in VALUE_COLUMNS},
     })
+    has_plan = out["plan"].notna()
+    out["plan_kind"] = frame["plan_kind_code"].where(has_plan & frame["plan_kind_code"].ne(formulas.LEVEL), None)
     # the columns a warning on the figure names (kpi.importing.unusual.unusual_figures)
     out["_actual_column"] = value_label.loc[frame.index] if value_label is not None else label("actual")
     out["_plan_column"] = label("plan") if "plan" in labels else out["_actual_column"]
@@ -468,8 +478,9 @@ def _check_values(frame: pd.DataFrame, bad: pd.Series, catalogue: pd.DataFrame, 
         negative = ~bad & values.lt(0)
         problems.rows(frame.loc[negative, ["file", "row"]], column, Phrase("imp_negative"))
         wrong |= negative
-        if canon in ("actual", "plan"):
-            outside = ~bad & ~negative & (values.lt(low) | values.gt(high))
+        if canon in ("actual", "plan", "plan_high"):
+            change = frame["plan_kind_code"].isin(formulas.RELATIVE_KINDS) if canon != "actual" else False
+            outside = ~bad & ~negative & (values.lt(low) | values.gt(high)) & ~change
             rate = outside & is_rate
             problems.rows(frame.loc[rate, ["file", "row"]], column,
                           Phrase("imp_rate_range", {"cell": cells, "low": low.fillna(0), "high": high.fillna(100)}))

@@ -20,13 +20,13 @@ import pandas as pd
 
 from kpi import formulas, scoring
 from kpi.charts.theme import NOT_RATED, SLIDE_STATUS_ORDER
-from kpi.figures import figures_cached, indicators
+from kpi.figures import figures_cached, indicators, unreported
 from kpi.figures import units as units_of
 from kpi.periods import parse_period
 from kpi.store.indicators import domains
 from kpi.store.snapshots import Snapshot
 from kpi.text import fmt
-from kpi.text.figure_text import achievement_text, change_text, change_words, rank_text, verdict_text
+from kpi.text.figure_text import achievement_text, change_text, change_words, plan_text, progress_text, rank_text, verdict_text
 from kpi.text.i18n import t
 from kpi.units.names import full_name, unit_name, units_of_geography
 
@@ -82,6 +82,8 @@ def indicator_figures(snapshot: Snapshot, unit: str, period: str, lang: str = "v
     """The unit's figures in catalogue order, with names, units of measure and display texts."""
     catalogue = indicators(snapshot)
     frame = figures_cached(snapshot, [unit], [period])  # queries/facts_aggregate.sql
+    # as on the screens: indicators the snapshot has never held a figure of are not rows of '–'
+    frame = frame[~frame["indicator"].isin(unreported(snapshot, frame["indicator"]))]
     meta = catalogue.set_index("code")
     frame = frame.join(meta[["name_vi", "name_en", "domain", "unit_of_measure", "decimals", "code_order"]],
                        on="indicator")
@@ -89,7 +91,8 @@ def indicator_figures(snapshot: Snapshot, unit: str, period: str, lang: str = "v
     frame["name"] = frame["name_vi"] if lang == "vi" else frame["name_en"]
     frame["decimals"] = frame["decimals"].astype(int)
     frame["actual_text"] = [fmt.number(v, d, lang) for v, d in zip(frame["actual"], frame["decimals"])]
-    frame["plan_text"] = [fmt.number(v, d, lang) for v, d in zip(frame["plan"], frame["decimals"])]
+    frame["plan_text"] = [plan_text(r["plan"], r["plan_kind"], r["plan_high"], r["unit_of_measure"], r["decimals"], lang)
+                          for _, r in frame.iterrows()]
     frame["achievement_text"] = [achievement_text(v, lang) for v in frame["achievement_pct"]]
     frame["change_text"] = [change_text(r, lang) for _, r in frame.iterrows()]
     frame["status_key"] = [slide_key(v) for v in frame["verdict"]]
@@ -117,11 +120,14 @@ def indicator_sentence(row, lang: str = "vi", cumulative: bool = False) -> str:
     actual = fmt.figure(row["actual"], uom, int(row["decimals"]), lang)
     parts = [f"{name}: {actual}"]
     if row["plan"] == row["plan"]:
-        plan = fmt.figure(row["plan"], uom, int(row["decimals"]), lang)
+        plan = plan_text(row["plan"], row["plan_kind"], row["plan_high"], uom, int(row["decimals"]), lang, with_unit=True)
         key = "exp_sentence_plan_cumulative" if cumulative else "exp_sentence_plan"
         parts.append(t(key, lang, plan=plan, pct=row["achievement_text"]))
-        if row["verdict"] in formulas.STATUSES and not cumulative:  # mid-year progress is not a verdict on the year
+        if row["verdict"] in formulas.RATED_VERDICTS:  # mid-year: ahead / on / behind schedule, not a verdict on the year
             parts[-1] += f" ({verdict_text(row['verdict'], lang).lower()})"
+        progress = progress_text(row, uom, int(row["decimals"]), lang)
+        if progress:
+            parts.append(progress)
     change = change_words(row, lang)
     if change:
         parts.append(change)
@@ -156,11 +162,12 @@ def _headline(frame: pd.DataFrame, deck_head: str, lang: str, cumulative: bool) 
     counts = {key: int((rated["status_key"] == key).sum()) for key in formulas.RATED_VERDICTS}
     good = sum(counts[key] for key in formulas.GOOD_VERDICTS)
     summary = t("exp_headline_summary", lang, good=good, rated=len(rated), exceeded=counts["exceeded"],
-                met=counts["met"], below=counts["below"] + counts["in_progress"])
+                met=counts["met"], below=counts["below"])
     notes = [t("progress_note", lang)] if cumulative else []
     if cumulative:  # mid-year, a count short of the annual plan is in progress, not failed
-        summary = t("exp_headline_summary_cumulative", lang, good=good, rated=len(rated),
-                    below=counts["below"] + counts["in_progress"])
+        summary = t("exp_headline_summary_cumulative", lang, done=counts["exceeded"] + counts["met"],
+                    on_track=counts["ahead"] + counts["on_schedule"], rated=len(rated), behind=counts["behind"],
+                    below=counts["below"])
     return Slide("headline", "headline", t("exp_slide_headline", lang), deck_head, data, summary, notes)
 
 
@@ -183,9 +190,10 @@ def _domain_slides(frame: pd.DataFrame, deck_head: str, lang: str, cumulative: b
         counts = {s: int((part["status_key"] == s).sum()) for s in STATUS_ORDER}
         summary = t("exp_domain_summary", lang, exceeded=counts["exceeded"], met=counts["met"],
                     below=counts["below"], none=counts[NOT_RATED])
-        if counts["in_progress"]:
-            summary = t("exp_domain_summary_cumulative", lang, exceeded=counts["exceeded"], met=counts["met"],
-                        progress=counts["in_progress"], below=counts["below"], none=counts[NOT_RATED])
+        if cumulative:
+            summary = t("exp_domain_summary_cumulative", lang, done=counts["exceeded"] + counts["met"],
+                        ahead=counts["ahead"], on=counts["on_schedule"], behind=counts["behind"],
+                        below=counts["below"], none=counts[NOT_RATED])
         notes = [indicator_sentence(r, lang, cumulative) for _, r in part.iterrows()]
         slides.append(Slide(f"domain:{domain['domain']}", "domain", title, deck_head,
                             data.reset_index(drop=True), summary, notes))

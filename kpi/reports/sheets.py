@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kpi.text.figure_text import verdict_text
+from kpi.text.figure_text import plan_text, verdict_text
 from kpi.text.i18n import t
 
 
@@ -23,6 +23,11 @@ def figures_sheet(frame: pd.DataFrame, catalogue: pd.DataFrame, lang: str = "vi"
     out[t("uom", lang)] = [meta.loc[c, "unit_of_measure"] for c in frame["indicator"]]
     out[t("actual", lang)] = frame["actual"].to_numpy()
     out[t("plan", lang)] = frame["plan"].to_numpy()
+    if "plan_kind" in frame:  # the target as a resolution writes it ('dưới 3%'), beside its number
+        units = [meta.loc[c, "unit_of_measure"] for c in frame["indicator"]]
+        out[t("plan_as_written", lang)] = [
+            plan_text(p, k, h, u, d, lang, with_unit=True) if p == p else ""
+            for p, k, h, u, d in zip(frame["plan"], frame["plan_kind"], frame["plan_high"], units, decimals)]
     out[t("achievement", lang)] = frame["achievement_pct"].to_numpy()
     out[t("status", lang)] = [verdict_text(v, lang) for v in frame["verdict"]]
     out[t("change", lang) + " (%)"] = frame["change_pct"].to_numpy()

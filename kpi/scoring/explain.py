@@ -21,7 +21,7 @@ import pandas as pd
 from kpi import formulas
 from kpi.scoring.scorecard import GOALPOSTS, LEADER, PLAN_RATIO, RANK, Criterion
 from kpi.text import fmt
-from kpi.text.figure_text import achievement_text, rank_text
+from kpi.text.figure_text import achievement_text, plan_text, rank_text
 from kpi.text.i18n import t
 
 POINTS_DECIMALS = 2       # points are printed with 2 decimals
@@ -178,6 +178,16 @@ def explanations(c: Criterion, actual, plan, direction, pts, part: pd.DataFrame,
             cap = exact_text(c.cap_pct, 1, lang) + "%"
             inputs = t("score_in_actual", lang, value=_figure(a, uom)) + t("score_in_plan", lang,
                                                                             value=_figure(p, uom))
+            kind_of = formulas.plan_kinds([part["plan_kind"].iloc[i]])[0] if "plan_kind" in part else formulas.LEVEL
+            if kind_of != formulas.LEVEL:  # the target as written; a change target measures the change
+                target = plan_text(plan[i], kind_of, part["plan_high"].iloc[i], uom, dec, lang, with_unit=True)
+                if kind_of in formulas.RELATIVE_KINDS:
+                    unit = t("points", lang) if kind_of == formulas.REDUCE_PP else "%"
+                    inputs = t("score_in_change", lang, figure=fmt.figure(part["figure"].iloc[i], uom, dec, lang),
+                               baseline=fmt.figure(part["baseline"].iloc[i], uom, dec, lang), change=a, unit=unit)
+                else:
+                    inputs = t("score_in_actual", lang, value=_figure(a, uom))
+                inputs += t("score_in_target", lang, target=target)
             kind = t("score_f_ratio_up" if higher else "score_f_ratio_down", lang)
             formula = t("score_f_plan_ratio", lang, kind=kind, ratio=f"{a} / {p}" if higher else f"{p} / {a}",
                         cap=cap, achievement=ach, max=top, points=points)

@@ -12,14 +12,36 @@ import numpy as np
 import pandas as pd
 
 from kpi import figures as figures_mod
+from kpi import formulas
 from kpi.periods import parse_period
 from kpi.scoring.scorecard import PLAN_RATIO, Criterion, Scorecard, ScorecardError
 from kpi.units.resolve import UnitError, resolve_unit
 
-INPUT_COLUMNS = ["unit", "name", "criterion", "indicator", "direction", "uom", "decimals", "actual", "plan", "missing"]
+INPUT_COLUMNS = ["unit", "name", "criterion", "indicator", "direction", "uom", "decimals", "actual", "plan", "missing",
+                 "plan_kind", "plan_high", "figure", "baseline"]
 # why a figure is not scored (text key: score_missing_<code>)
 NO_FIGURE, NOT_COMPARABLE, NO_ACTUAL = "no_figure", "not_comparable", "no_actual"
-INCOMPLETE, NO_PLAN, NOT_FINITE = "incomplete", "no_plan", "not_finite"
+INCOMPLETE, NO_PLAN, NOT_FINITE, NO_BASELINE = "incomplete", "no_plan", "not_finite", "no_baseline"
+
+
+def plan_ratio_terms(actual: float, plan: float, plan_kind, plan_high: float, baseline: float,
+                     direction: int) -> tuple[float, float, int]:
+    """(measured value, bound, direction) whose ratio is the figure's achievement of its target
+    (kpi.formulas.target_arrays, DESIGN 4.1), so the ratio-to-plan method and its printed formula
+    hold for every plan kind: 'dưới 3%' is the minimise form against 3, 'từ 75% trở lên' the
+    maximise form against 75, a range against the end to reach, and 'giảm 0,78 điểm %' the points
+    achieved since last year against 0,78."""
+    kind = formulas.plan_kinds([plan_kind])[0]
+    if kind == formulas.LEVEL:
+        return actual, plan, direction
+    if kind in (formulas.AT_LEAST, formulas.ABOVE_STRICT):
+        return actual, plan, 1
+    if kind in (formulas.AT_MOST, formulas.BELOW_STRICT):
+        return actual, plan, -1
+    if kind == formulas.RANGE:
+        return (actual, plan_high, -1) if direction < 0 else (actual, plan, 1)
+    change = formulas.target_arrays(actual, plan, kind, plan_high, baseline, direction)["achieved_change"]
+    return float(change), plan, 1
 
 
 def resolve_units(scorecard: Scorecard, units: pd.DataFrame) -> dict[str, str]:
@@ -70,7 +92,8 @@ def load_inputs(scorecard: Scorecard, snapshot) -> tuple[Scorecard, pd.DataFrame
             raise ScorecardError("score_err_unknown_indicator", name=card.name, code=code)
         if int(catalogue.loc[code, "direction"]) == 0:
             raise ScorecardError("score_err_context_indicator", name=card.name, code=code)
-    frame = figures_mod.figures_cached(snapshot, list(card.units), [card.period], codes, with_previous=False)
+    # with last year's figures: the baseline of a relative target ('giảm 0,78 điểm %')
+    frame = figures_mod.figures_cached(snapshot, list(card.units), [card.period], codes)
     names = units.set_index("unit")["name_vi"]
     return card, build_inputs(card, frame, catalogue, names)
 
@@ -83,7 +106,8 @@ def build_inputs(card: Scorecard, figures: pd.DataFrame, catalogue: pd.DataFrame
         for c in card.criteria:
             code = c.indicator_of(unit)
             meta = catalogue.loc[code]
-            actual = plan = np.nan
+            actual = plan = figure = baseline = plan_high = np.nan
+            kind, direction = formulas.LEVEL, int(meta["direction"])
             missing = NO_FIGURE
             if by_key is not None and (unit, code) in by_key.index:
                 fig = by_key.loc[(unit, code)]
@@ -93,14 +117,22 @@ def build_inputs(card: Scorecard, figures: pd.DataFrame, catalogue: pd.DataFrame
                     missing = NO_ACTUAL if pd.isna(fig["actual"]) else INCOMPLETE
                 else:
                     actual, plan, missing = float(fig["actual"]), float(fig["plan"]), ""
+                    figure = actual  # figures built by hand (tests) may lack the target columns: level plans
+                    baseline, plan_high = float(fig.get("baseline", np.nan)), float(fig.get("plan_high", np.nan))
+                    if c.method == PLAN_RATIO and not np.isnan(plan):
+                        kind = formulas.plan_kinds([fig.get("plan_kind")])[0]
+                        actual, plan, direction = plan_ratio_terms(actual, plan, kind, plan_high, baseline, direction)
+                        if kind in formulas.RELATIVE_KINDS and np.isnan(actual):
+                            missing = NO_BASELINE
             if not missing and (np.isinf(actual) or (c.method == PLAN_RATIO and np.isinf(plan))):
                 actual = plan = np.nan  # an infinite figure is not a figure: flagged, never scored
                 missing = NOT_FINITE
             if not missing and c.method == PLAN_RATIO and np.isnan(plan):
                 missing = NO_PLAN
             rows.append({"unit": unit, "name": str(names.get(unit, unit)), "criterion": c.id, "indicator": code,
-                         "direction": int(meta["direction"]), "uom": meta["unit_of_measure"],
-                         "decimals": int(meta["decimals"]), "actual": actual, "plan": plan, "missing": missing})
+                         "direction": direction, "uom": meta["unit_of_measure"],
+                         "decimals": int(meta["decimals"]), "actual": actual, "plan": plan, "missing": missing,
+                         "plan_kind": kind, "plan_high": plan_high, "figure": figure, "baseline": baseline})
     return pd.DataFrame(rows, columns=INPUT_COLUMNS)
 
 

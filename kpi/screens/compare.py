@@ -10,7 +10,7 @@ import pandas as pd
 
 from kpi import formulas
 from kpi.figures import figures_cached
-from kpi.periods import period_label
+from kpi.periods import parse_period, period_label
 from kpi.reports.sheets import figures_sheet
 from kpi.screens.tables import figure_table, indicator_name
 from kpi.store.snapshots import Snapshot
@@ -39,6 +39,7 @@ class CompareScreen:
     highlight: str | None     # the selected province, when it is in the list
     highlight_note: str
     meta: pd.Series           # the indicator's catalogue row
+    chart_note: str = ""      # a 3-, 6- or 9-month period: the chart sets it against whole-year plans
 
 
 def ranked(frame: pd.DataFrame, direction: int, lang: str = "vi") -> pd.DataFrame:
@@ -89,6 +90,8 @@ def compare_screen(snapshot: Snapshot, units: pd.DataFrame, catalogue: pd.DataFr
         note = f"{t('highlight', lang)}: {unit_name(units, highlight, lang)}" + (
             f" ({unit_name(units, own_region, lang)})" if own_region else "")
     title = f"{indicator_name(catalogue, indicator, lang)} — {period_label(period, lang)}"
+    cumulative = not parse_period(period).is_whole_year and per_province["plan"].notna().any()
+    chart_note = t("chart_cumulative", lang, period=period_label(period, lang).lower()) if cumulative else ""
     return CompareScreen(title, per_province, aggregates, bool(per_province["actual"].notna().any()),
                          per_province.loc[per_province["actual"].isna(), "name"].tolist(), table, sheet,
-                         highlight, note, meta)
+                         highlight, note, meta, chart_note)

@@ -7,6 +7,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from kpi import store
@@ -16,6 +17,7 @@ from kpi.importing.validate import ImportReport
 from kpi.periods import period_label
 from kpi.store.indicators import department_name, domains, with_descriptions
 from kpi.text import fmt
+from kpi.text.figure_text import plan_text
 from kpi.text.i18n import t
 from kpi.units.names import unit_name
 
@@ -129,9 +131,16 @@ def changes_table(changes: pd.DataFrame, units: pd.DataFrame, catalogue: pd.Data
         t("unit", lang): shown["unit"].map(names),
         t("period", lang): shown["period"].map(periods),
     })
-    for column, key in (("actual", "actual"), ("plan", "plan")):
-        table[f"{t(key, lang)} ({t('imp_old', lang)})"] = number(shown[f"{column}_old"], shown["indicator"])
-        table[f"{t(key, lang)} ({t('imp_new', lang)})"] = number(shown[f"{column}_new"], shown["indicator"])
+    def target(which: str) -> list[str]:  # the plan as the resolution writes it ('dưới 3%')
+        return [plan_text(p, k, h, meta.loc[c, "unit_of_measure"] if c in meta.index else "",
+                          int(meta.loc[c, "decimals"]) if c in meta.index else 2, lang, with_unit=True)
+                for p, k, h, c in zip(shown[f"plan_{which}"], shown.get(f"plan_kind_{which}", [None] * len(shown)),
+                                      shown.get(f"plan_high_{which}", [np.nan] * len(shown)), shown["indicator"])]
+
+    table[f"{t('actual', lang)} ({t('imp_old', lang)})"] = number(shown["actual_old"], shown["indicator"])
+    table[f"{t('actual', lang)} ({t('imp_new', lang)})"] = number(shown["actual_new"], shown["indicator"])
+    table[f"{t('plan', lang)} ({t('imp_old', lang)})"] = target("old")
+    table[f"{t('plan', lang)} ({t('imp_new', lang)})"] = target("new")
     for column, key in (("numerator", "imp_numerator"), ("denominator", "imp_denominator")):
         if shown[[f"{column}_old", f"{column}_new"]].notna().any().any():
             table[f"{t(key, lang)} ({t('imp_old', lang)})"] = [fmt.number(v, 0, lang) for v in shown[f"{column}_old"]]

@@ -7,21 +7,21 @@ former provinces, rates as sum(numerator)/sum(denominator), otherwise 'not compa
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from kpi import formulas
 from kpi.charts.maps import MapValues, map_values
-from kpi.figures import figures_cached
+from kpi.figures import figures_cached, unreported
 from kpi.periods import parse_period
 from kpi.screens.overview import Card
 from kpi.screens.tables import figure_row
 from kpi.screens.trends import periods_for_months, predecessor_notes, trend_frame
 from kpi.store.snapshots import Snapshot
 from kpi.text import fmt
-from kpi.text.figure_text import achievement_text, change_text, rank_text, verdict_text
+from kpi.text.figure_text import achievement_text, change_text, plan_text, progress_text, rank_text, verdict_text
 from kpi.text.i18n import t
 from kpi.units.boundaries import BoundaryMatch, attribution, load_boundaries, match_provinces
 from kpi.units.names import region_of, unit_name, units_of_geography
@@ -68,6 +68,7 @@ class DomainView:
     peers: pd.DataFrame           # the same period for every province of the geography (maps, ranks)
     region: str | None            # the unit's region in this geography (provinces only)
     converted: bool               # the period belongs to the other province generation
+    unreported: list[str] = field(default_factory=list)  # the domain's indicators without any figure in the snapshot
 
     @property
     def has_figures(self) -> bool:
@@ -100,7 +101,9 @@ def rank_in(peers: pd.DataFrame, indicator: str, unit: str, members: list[str], 
 def domain_view(snapshot: Snapshot, units: pd.DataFrame, catalogue: pd.DataFrame, page_key: str,
                 unit: str, period: str, geography: int, lang: str = "vi") -> DomainView:
     page = DOMAIN_PAGES[page_key]
-    codes = domain_codes(page, catalogue)
+    all_codes = domain_codes(page, catalogue)
+    never = unreported(snapshot, all_codes)  # never reported in this snapshot: named once, not rows of '–'
+    codes = [c for c in all_codes if c not in never] or all_codes
     level = units.set_index("unit")["level"].get(unit, "province")
     provinces = units_of_geography(units, geography, levels=("province",))
     regions = units_of_geography(units, geography, levels=("region",))
@@ -128,7 +131,7 @@ def domain_view(snapshot: Snapshot, units: pd.DataFrame, catalogue: pd.DataFrame
     own["rank_region"] = rank_region
     focus = [c for c in page.focus if c in codes]
     converted = parse_period(period).generation != geography
-    return DomainView(page, codes, focus, own, peers, region, converted)
+    return DomainView(page, codes, focus, own, peers, region, converted, never if codes != all_codes else [])
 
 
 def map_highlight(units: pd.DataFrame, unit: str, geography: int) -> list[str]:
@@ -158,16 +161,27 @@ def indicator_table(view: DomainView, catalogue: pd.DataFrame, lang: str = "vi",
         if ranked:
             row[t("dom_rank_nation", lang)] = r["rank_nation"]
             row[t("dom_rank_region", lang)] = r["rank_region"]
-        row[t("dom_note", lang)] = state_note(r, lang)
+        row[t("dom_note", lang)] = state_note(r, lang) or progress_text(r, m["unit_of_measure"], int(m["decimals"]), lang)
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def unreported_caption(view: DomainView, catalogue: pd.DataFrame, lang: str = "vi") -> str:
+    """The domain's catalogue indicators the snapshot has no figure of, named once below the table."""
+    names = catalogue.set_index("code")["name_vi" if lang == "vi" else "name_en"]
+    if not view.unreported:
+        return ""
+    return t("unreported_indicators", lang, n=len(view.unreported),
+             names="; ".join(str(names.get(c, c)) for c in view.unreported))
 
 
 def card_text(row: pd.Series, meta: pd.Series, lang: str = "vi") -> tuple[str, str]:
     """(big figure, caption) of a focus card: plan, % of plan, change on last year, ranks."""
     decimals = int(meta["decimals"])
     value = fmt.figure(row["actual"], meta["unit_of_measure"], decimals, lang)
-    lines = [f"{t('plan', lang)}: {fmt.figure(row['plan'], meta['unit_of_measure'], decimals, lang)}"
+    plan = plan_text(row["plan"], row.get("plan_kind"), row.get("plan_high"), meta["unit_of_measure"], decimals, lang,
+                     with_unit=True)
+    lines = [f"{t('plan', lang)}: {plan}"
              f" · {t('achievement', lang)}: {achievement_text(row['achievement_pct'], lang)}",
              f"{t('change', lang)}: {change_text(row, lang)}"]
     if row["rank_nation"] != fmt.MISSING:

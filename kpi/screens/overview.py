@@ -9,14 +9,14 @@ from functools import partial
 import pandas as pd
 
 from kpi import formulas
-from kpi.figures import figures_cached
+from kpi.figures import figures_cached, unreported
 from kpi.periods import parse_period, period_label
 from kpi.reports.sheets import figures_sheet
 from kpi.screens.tables import figure_table
 from kpi.store.indicators import domains
 from kpi.store.snapshots import Snapshot
 from kpi.text import fmt
-from kpi.text.figure_text import achievement_text, change_text, verdict_text
+from kpi.text.figure_text import achievement_text, change_text, plan_text, progress_text, verdict_text
 from kpi.text.i18n import t
 from kpi.units.names import unit_name
 
@@ -48,6 +48,7 @@ class OverviewScreen:
     sections: list[Section] = field(default_factory=list)
     table: pd.DataFrame | None = None    # the figures as display text, with their sources
     sheet: Callable[[], pd.DataFrame] | None = None  # the same at full precision for Excel, built on download
+    unreported: str = ""                 # the catalogue's indicators without any figure in the snapshot
 
 
 def verdict_counts(frame: pd.DataFrame) -> dict[str, int]:
@@ -62,9 +63,9 @@ def summary_sentence(frame: pd.DataFrame, cumulative: bool, lang: str = "vi") ->
     counts = verdict_counts(frame)
     if not cumulative:
         return t("summary_counts", lang, exceeded=counts["exceeded"], met=counts["met"],
-                 below=counts["below"] + counts["in_progress"], noplan=counts["noplan"])
-    return t("summary_counts_cumulative", lang, done=counts["exceeded"] + counts["met"],
-             pending=counts["below"] + counts["in_progress"], noplan=counts["noplan"])
+                 below=counts["below"], noplan=counts["noplan"])
+    return t("summary_counts_cumulative", lang, done=counts["exceeded"] + counts["met"], ahead=counts["ahead"],
+             on=counts["on_schedule"], behind=counts["behind"], below=counts["below"], noplan=counts["noplan"])
 
 
 def best_and_worst(frame: pd.DataFrame, catalogue: pd.DataFrame, lang: str = "vi") -> list[str]:
@@ -87,12 +88,24 @@ def best_and_worst(frame: pd.DataFrame, catalogue: pd.DataFrame, lang: str = "vi
 
 def card(row, meta, lang: str = "vi") -> Card:
     decimals, uom = int(meta["decimals"]), meta["unit_of_measure"]
-    caption = (f"{t('plan', lang)}: {fmt.figure(row['plan'], uom, decimals, lang)}"
+    plan = plan_text(row["plan"], row.get("plan_kind"), row.get("plan_high"), uom, decimals, lang, with_unit=True)
+    caption = (f"{t('plan', lang)}: {plan}"
                f" · {t('achievement', lang)}: {achievement_text(row['achievement_pct'], lang)}"
                f"  \n{t('change', lang)}: {change_text(row, lang)}")
+    progress = progress_text(row, uom, decimals, lang)
+    if progress:  # which pace the verdict was judged against, said on the card
+        caption += f"  \n{progress}"
     return Card(row["indicator"], meta["name_vi"] if lang == "vi" else meta["name_en"],
                 fmt.figure(row["actual"], uom, decimals, lang), row["verdict"], verdict_text(row["verdict"], lang),
                 caption)
+
+
+def unreported_note(codes: list[str], catalogue: pd.DataFrame, lang: str = "vi") -> str:
+    """'Chưa có số liệu trong bản dữ liệu này (n chỉ tiêu của danh mục): …'; '' when every indicator has figures."""
+    if not codes:
+        return ""
+    names = catalogue.set_index("code")["name_vi" if lang == "vi" else "name_en"]
+    return t("unreported_indicators", lang, n=len(codes), names="; ".join(str(names.get(c, c)) for c in codes))
 
 
 def overview_screen(snapshot: Snapshot, units: pd.DataFrame, catalogue: pd.DataFrame, unit: str, period: str,
@@ -101,6 +114,9 @@ def overview_screen(snapshot: Snapshot, units: pd.DataFrame, catalogue: pd.DataF
     frame = figures_cached(snapshot, [unit], [period])  # queries/facts_aggregate.sql
     if frame["actual"].notna().sum() == 0:
         return OverviewScreen(title, frame, has_figures=False)
+    # catalogue entries the snapshot has never held a figure of are named once, not shown as cards of '–'
+    never = unreported(snapshot, frame["indicator"])
+    frame = frame[~frame["indicator"].isin(never)].reset_index(drop=True)
     cumulative = not parse_period(period).is_whole_year
     meta = catalogue.set_index("code")
     sections = []
@@ -113,4 +129,4 @@ def overview_screen(snapshot: Snapshot, units: pd.DataFrame, catalogue: pd.DataF
     table[t("source", lang)] = frame["sources"].fillna("").to_numpy()
     return OverviewScreen(title, frame, True, summary_sentence(frame, cumulative, lang),
                           best_and_worst(frame, catalogue, lang), cumulative, sections, table,
-                          partial(figures_sheet, frame, catalogue, lang))
+                          partial(figures_sheet, frame, catalogue, lang), unreported_note(never, catalogue, lang))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from kpi.text import fmt
-from kpi.text.figure_text import achievement_text, change_text, verdict_text
+from kpi.text.figure_text import achievement_text, change_text, plan_text, verdict_text
 from kpi.text.i18n import t
 
 
@@ -24,7 +24,8 @@ def figure_row(r, meta, lang: str = "vi") -> dict:
         t("indicator", lang): meta["name_vi"] if lang == "vi" else meta["name_en"],
         uom_header(lang): meta["unit_of_measure"],
         t("actual", lang): fmt.number(r["actual"], decimals, lang),
-        t("plan", lang): fmt.number(r["plan"], decimals, lang),
+        t("plan", lang): plan_text(r["plan"], r.get("plan_kind"), r.get("plan_high"), meta["unit_of_measure"], decimals,
+                                   lang),
         t("achievement", lang): achievement_text(r["achievement_pct"], lang),
         t("status", lang): verdict_text(r["verdict"], lang),
         t("change", lang): change_text(r, lang),

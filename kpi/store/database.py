@@ -52,10 +52,11 @@ def _build(snapshot: Snapshot, atom_map) -> duckdb.DuckDBPyConnection:
     paths = {table: str(snapshot.path / f"{table}.parquet") for table in TABLES}
     con.execute(load_sql("load_units"), {"path": paths["units"]})
     con.execute(load_sql("load_indicators"), {"path": paths["indicators"]})
-    con.execute(load_sql("load_facts_create"), {"path": paths["facts"]})
+    con.execute(load_sql("load_facts_create"))
     years = [row[0] for row in con.execute(load_sql("load_facts_years"), {"path": paths["facts"]}).fetchall()]
     for year in years:
         con.execute(load_sql("load_facts_year"), {"path": paths["facts"], "year": year})
+        con.execute(load_sql("load_facts_year_plans"), {"year": year})
         con.execute(load_sql("load_checkpoint"))
     units = con.execute(load_sql("units_all")).df()
     unit_atoms, target_cover = atom_map or geography.build_atom_map(units)

@@ -27,6 +27,15 @@ def run_arrays(name: str, snapshot: Snapshot, **params) -> dict[str, np.ndarray]
         arrays = cur.execute(load_sql(name), params).fetchnumpy()
     finally:
         cur.close()
-    return {column: (values.filled(np.nan) if np.ma.isMaskedArray(values) and values.dtype.kind == "f"
-                     else np.ma.filled(values, None) if np.ma.isMaskedArray(values) else np.asarray(values))
-            for column, values in arrays.items()}
+    return {column: _filled(values) for column, values in arrays.items()}
+
+
+def _filled(values) -> np.ndarray:
+    if not np.ma.isMaskedArray(values):
+        return np.asarray(values)
+    if values.dtype.kind == "f":
+        return values.filled(np.nan)
+    # np.ma.filled(values, None) would fill with the dtype's default ('?' for text): set None explicitly
+    out = np.asarray(values.data, dtype=object).copy()
+    out[np.ma.getmaskarray(values)] = None
+    return out

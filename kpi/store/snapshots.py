@@ -27,11 +27,13 @@ import pyarrow.parquet as pq
 
 from kpi.paths import data_dir as default_data_dir
 
-FACT_COLUMNS = ["indicator", "unit", "period", "actual", "plan", "numerator", "denominator", "source", "note"]
+FACT_COLUMNS = ["indicator", "unit", "period", "actual", "plan", "plan_kind", "plan_high", "numerator", "denominator",
+                "source", "note"]
+# plan_kind / plan_high: the target as a resolution writes it (DESIGN 4.1); NULL plan_kind is 'level'
 FACT_SCHEMA = pa.schema([
     ("indicator", pa.string()), ("unit", pa.string()), ("period", pa.string()),
-    ("actual", pa.float64()), ("plan", pa.float64()), ("numerator", pa.float64()),
-    ("denominator", pa.float64()), ("source", pa.string()), ("note", pa.string()),
+    ("actual", pa.float64()), ("plan", pa.float64()), ("plan_kind", pa.string()), ("plan_high", pa.float64()),
+    ("numerator", pa.float64()), ("denominator", pa.float64()), ("source", pa.string()), ("note", pa.string()),
 ])
 TABLES = ("facts", "units", "indicators")
 _ID_RE = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{6}$")
@@ -187,9 +189,9 @@ def _process_alive(pid: int) -> bool:
 
 def normalise_facts(facts: pd.DataFrame) -> pa.Table:
     frame = facts.reindex(columns=FACT_COLUMNS)
-    for col in ("actual", "plan", "numerator", "denominator"):
+    for col in ("actual", "plan", "plan_high", "numerator", "denominator"):
         frame[col] = pd.to_numeric(frame[col], errors="raise").astype("float64")
-    for col in ("indicator", "unit", "period", "source", "note"):
+    for col in ("indicator", "unit", "period", "plan_kind", "source", "note"):
         frame[col] = frame[col].astype("string")
     # sorted by period and indicator so DuckDB's zone maps skip most row groups
     frame = frame.sort_values(["period", "indicator", "unit"], kind="stable")
@@ -285,7 +287,9 @@ def _user() -> str:
 
 
 def read_table(snapshot: Snapshot, table: str) -> pd.DataFrame:
-    return pq.read_table(snapshot.path / f"{table}.parquet").to_pandas()
+    frame = pq.read_table(snapshot.path / f"{table}.parquet").to_pandas()
+    # facts written before plan kinds have no plan_kind / plan_high: level plans
+    return frame.reindex(columns=FACT_COLUMNS) if table == "facts" else frame
 
 
 def get_snapshot_at(path: str, snapshot_id: str) -> Snapshot:

@@ -20,13 +20,48 @@ def achievement_text(value, lang: str = "vi") -> str:
     return fmt.percent(value, 1, lang)
 
 
+def plan_text(plan, plan_kind, plan_high, unit_of_measure: str, decimals: int, lang: str = "vi",
+              with_unit: bool = False) -> str:
+    """The target as a resolution writes it: 'dưới 3%', 'từ 75% trở lên', 'giảm 0,78 điểm %',
+    'tăng 14% so với cùng kỳ'; a level plan as its figure ('18.000', or '18.000 người' with_unit).
+    '–' without a plan."""
+    if fmt.as_float(plan) == fmt.MISSING:
+        return fmt.MISSING
+    kind = formulas.plan_kinds([plan_kind])[0]
+    if kind == formulas.LEVEL:
+        return fmt.figure(plan, unit_of_measure, decimals, lang) if with_unit else fmt.number(plan, decimals, lang)
+    has_high = fmt.as_float(plan_high) != fmt.MISSING
+    if kind in formulas.RELATIVE_KINDS:
+        value = fmt.exact(plan, lang) + ("-" + fmt.exact(plan_high, lang) if has_high else "")
+        return t(f"plan_kind_{kind}", lang, value=value)
+    suffix = "%" if unit_of_measure == "%" else f" {unit_of_measure}"
+    value = fmt.exact(plan, lang) + suffix
+    high = fmt.exact(plan_high, lang) + suffix if has_high else fmt.MISSING
+    return t(f"plan_kind_{kind}", lang, value=value, high=high)
+
+
+def progress_text(row, unit_of_measure: str, decimals: int, lang: str = "vi") -> str:
+    """What a 3-, 6- or 9-month count was judged against: 'cần 13.083 người: mức cần đạt theo tiến độ
+    của chính đơn vị năm trước (70,7% kế hoạch năm)'; '' when the figure is not judged on its pace."""
+    expected = row.get("expected") if hasattr(row, "get") else row["expected"]
+    if fmt.as_float(expected) == fmt.MISSING:
+        return ""
+    basis = "progress_share_profile" if row["share_basis"] == "profile" else "progress_share_months"
+    share = fmt.percent(float(row["expected_share"]) * 100, 1, lang)
+    return t("progress_expected", lang, expected=fmt.figure(expected, unit_of_measure, decimals, lang),
+             basis=t(basis, lang, share=share))
+
+
 def verdict_text(verdict: str, lang: str = "vi") -> str:
-    """'Vượt', 'Đạt', 'Đang thực hiện (lũy kế)', 'Chưa có số liệu'... (kpi.formulas.VERDICTS)."""
+    """'Vượt', 'Đạt', 'Đúng tiến độ', 'Chưa có số liệu'... (kpi.formulas.VERDICTS)."""
     return t(verdict, lang) if isinstance(verdict, str) and verdict else ""
 
 
 def change_text(row, lang: str = "vi") -> str:
-    """Change on the same period last year: '+2,5%' for counts, '−0,35 điểm %' for rates."""
+    """Change on the same period last year: '+2,5%' for counts, '−0,35 điểm %' for rates; 'Không so
+    sánh được' across a boundary change or a change of the poverty standard."""
+    if hasattr(row, "get") and row.get("change_comparable") is not None and not bool(row.get("change_comparable")):
+        return t("not_comparable", lang)
     if formulas.change_kind(row["aggregation"]) == formulas.CHANGE_POINTS:
         return fmt.signed_points(row["change_pp"], 2, lang)
     return fmt.signed_percent(row["change_pct"], 1, lang)

@@ -47,6 +47,16 @@ def number(value, decimals: int = 0, lang: str = "vi") -> str:
         return format_decimal(number_, format=pattern, locale=_LOCALES.get(lang, "vi_VN"))
 
 
+def exact(value, lang: str = "vi", max_decimals: int = 4) -> str:
+    """A figure as a resolution writes it, with only the decimals it has: 3 -> '3', 0.78 -> '0,78'."""
+    number_ = as_float(value)
+    if isinstance(number_, str) or math.isinf(number_):
+        return number(value, 0, lang)
+    text = f"{number_:.{max_decimals}f}".rstrip("0")
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return number(number_, decimals, lang)
+
+
 def percent(value, decimals: int = 1, lang: str = "vi") -> str:
     """A value already in percent: 102.12 -> '102,1%'."""
     number_ = as_float(value)

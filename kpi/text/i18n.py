@@ -44,7 +44,31 @@ _INTERFACE: dict[str, tuple[str, str]] = {
     "below": ("Chưa đạt", "Below"),
     "no_plan": ("Không có KH", "No plan"),
     "context_only": ("Chỉ tiêu theo dõi", "Context indicator"),
-    "in_progress": ("Đang thực hiện (lũy kế)", "In progress (year to date)"),
+    "ahead": ("Vượt tiến độ", "Ahead of schedule"),
+    "on_schedule": ("Đúng tiến độ", "On schedule"),
+    "behind": ("Chậm tiến độ", "Behind schedule"),
+    "no_baseline": ("Chưa có số cùng kỳ", "No figure for last year"),
+    "chart_cumulative": ("Biểu đồ so sánh số thực hiện {period} với kế hoạch cả năm (vạch đen); tiến độ từng tỉnh ở cột "
+                         "Đánh giá của bảng.",
+                         "The chart compares the {period} figures with whole-year plans (black ticks); each province's "
+                         "progress is in the table's Status column."),
+    "unreported_indicators": ("Chưa có số liệu trong bản dữ liệu này ({n} chỉ tiêu của danh mục): {names}.",
+                              "No figures in this snapshot ({n} catalogue indicators): {names}."),
+    "plan_as_written": ("Chỉ tiêu kế hoạch", "Target as written"),
+    "progress_expected": ("cần {expected}: {basis}", "{expected} expected: {basis}"),
+    # targets as resolutions write them (DESIGN 4.1; kpi.text.figure_text.plan_text)
+    "plan_kind_min": ("từ {value} trở lên", "at least {value}"),
+    "plan_kind_max": ("không quá {value}", "at most {value}"),
+    "plan_kind_below": ("dưới {value}", "below {value}"),
+    "plan_kind_above": ("trên {value}", "above {value}"),
+    "plan_kind_range": ("từ {value} đến {high}", "{value} to {high}"),
+    "plan_kind_reduce_pp": ("giảm {value} điểm %", "down {value} points"),
+    "plan_kind_reduce_pct": ("giảm {value}% so với cùng kỳ", "down {value}% on last year"),
+    "plan_kind_increase_pct": ("tăng {value}% so với cùng kỳ", "up {value}% on last year"),
+    "progress_share_profile": ("mức cần đạt theo tiến độ của chính đơn vị năm trước ({share} kế hoạch năm)",
+                               "expected by now from the unit's own pace last year ({share} of the annual plan)"),
+    "progress_share_months": ("mức cần đạt theo số tháng ({share} kế hoạch năm)",
+                              "expected by now by months elapsed ({share} of the annual plan)"),
     "missing": ("Chưa có số liệu", "No data"),
     "not_comparable": ("Không so sánh được", "Not comparable"),
     "incomplete": ("Chưa đủ số liệu", "Incomplete"),
@@ -80,12 +104,17 @@ _INTERFACE: dict[str, tuple[str, str]] = {
     "overview_of_plan": ("{name} đạt {pct} kế hoạch", "{name} reached {pct} of plan"),
     "summary_counts": ("{exceeded} chỉ tiêu vượt, {met} đạt, {below} chưa đạt kế hoạch; {noplan} chỉ tiêu không có kế hoạch.",
                        "{exceeded} indicators above plan, {met} met, {below} below; {noplan} without a plan."),
-    "summary_counts_cumulative": ("Lũy kế: {done} chỉ tiêu đã đạt hoặc vượt kế hoạch cả năm, {pending} chỉ tiêu chưa đạt "
-                                  "kế hoạch cả năm; {noplan} chỉ tiêu không có kế hoạch.",
-                                  "Year to date: {done} indicators have reached the whole-year plan, {pending} have not "
-                                  "yet; {noplan} without a plan."),
-    "progress_note": ("Kỳ lũy kế: % so với KH là tiến độ so với kế hoạch cả năm.",
-                      "Cumulative period: % of plan is progress against the whole-year plan."),
+    "summary_counts_cumulative": ("Lũy kế: {done} chỉ tiêu đã đạt hoặc vượt kế hoạch cả năm; {ahead} vượt tiến độ, "
+                                  "{on} đúng tiến độ, {behind} chậm tiến độ; {below} chưa đạt; {noplan} chỉ tiêu "
+                                  "không có kế hoạch.",
+                                  "Year to date: {done} indicators have reached the whole-year plan; {ahead} ahead of "
+                                  "schedule, {on} on schedule, {behind} behind; {below} below; {noplan} without a plan."),
+    "progress_note": ("Kỳ lũy kế: số thực hiện từ đầu năm so với kế hoạch cả năm; tiến độ (vượt, đúng, chậm tiến độ) so "
+                      "với mức cần đạt đến kỳ này theo nhịp thực hiện của chính đơn vị năm trước, hoặc theo số tháng "
+                      "khi chưa có số năm trước (đúng tiến độ: trong khoảng ±5% mức cần đạt).",
+                      "Cumulative period: the year-to-date figure against the whole-year plan; progress (ahead, on, "
+                      "behind schedule) against what should be reached by now at the unit's own pace last year, or by "
+                      "months elapsed when last year is unknown (on schedule: within ±5% of that figure)."),
     "nation": ("Cả nước", "Whole country"),
     "region_avg": ("Vùng", "Region"),
     "rank": ("Hạng", "Rank"),
@@ -110,14 +139,16 @@ _INTERFACE: dict[str, tuple[str, str]] = {
     "exp_no_rating": ("Không đánh giá", "Not rated"),
     "exp_headline_summary": ("{good}/{rated} chỉ tiêu đạt và vượt kế hoạch: {exceeded} vượt, {met} đạt, {below} chưa đạt.",
                              "{good} of {rated} indicators met or beat the plan: {exceeded} above, {met} met, {below} below."),
-    "exp_headline_summary_cumulative": ("Tiến độ lũy kế: {good}/{rated} chỉ tiêu đã đạt kế hoạch cả năm, {below} chỉ tiêu chưa đạt.",
-                                        "Cumulative progress: {good} of {rated} indicators have reached the annual plan, {below} not yet."),
+    "exp_headline_summary_cumulative": ("Lũy kế: {done}/{rated} chỉ tiêu đã đạt kế hoạch cả năm, {on_track} vượt hoặc "
+                                        "đúng tiến độ, {behind} chậm tiến độ, {below} chưa đạt.",
+                                        "Year to date: {done} of {rated} indicators have reached the annual plan, "
+                                        "{on_track} ahead or on schedule, {behind} behind, {below} below."),
     "exp_domain_summary": ("{exceeded} vượt, {met} đạt, {below} chưa đạt kế hoạch; {none} không đánh giá.",
                            "{exceeded} above plan, {met} met, {below} below; {none} not rated."),
-    "exp_domain_summary_cumulative": ("{exceeded} vượt, {met} đạt kế hoạch cả năm, {progress} đang thực hiện, {below} chưa "
-                                      "đạt; {none} không đánh giá.",
-                                      "{exceeded} above, {met} met the whole-year plan, {progress} in progress, {below} "
-                                      "below; {none} not rated."),
+    "exp_domain_summary_cumulative": ("{done} đã đạt kế hoạch cả năm, {ahead} vượt tiến độ, {on} đúng tiến độ, {behind} "
+                                      "chậm tiến độ, {below} chưa đạt; {none} không đánh giá.",
+                                      "{done} reached the whole-year plan, {ahead} ahead of schedule, {on} on schedule, "
+                                      "{behind} behind, {below} below; {none} not rated."),
     "exp_bar_text": ("{figure} ({pct} KH)", "{figure} ({pct} of plan)"),
     "exp_bar_text_no_plan": ("{figure} (không có KH)", "{figure} (no plan)"),
     "exp_provinces_summary": ("{name}: {good}/{rated} chỉ tiêu đạt và vượt kế hoạch, xếp thứ {rank}.",

@@ -276,4 +276,37 @@ TEXTS: dict[str, tuple[str, str]] = {
     "imp_col_state": ("Tình trạng", "State"),
     "imp_damaged": ("bị hỏng, không xem hay so sánh được: {reason}", "damaged, cannot be viewed or compared: {reason}"),
     "imp_warnings_ok": ("Tôi đã kiểm tra các cảnh báo", "I have checked the warnings"),
+    # targets as resolutions write them (kpi.importing.targets; the template's drop-down)
+    "imp_field_plan_kind": ("Loại kế hoạch", "plan_kind"),
+    "imp_field_plan_high": ("Kế hoạch mức trên", "plan_high"),
+    "imp_plan_kind_level": ("đạt", "level"),
+    "imp_plan_kind_min": ("từ … trở lên", "at least"),
+    "imp_plan_kind_max": ("không quá", "at most"),
+    "imp_plan_kind_below": ("dưới", "below"),
+    "imp_plan_kind_above": ("trên", "above"),
+    "imp_plan_kind_range": ("từ … đến …", "from … to …"),
+    "imp_plan_kind_reduce_pp": ("giảm … điểm %", "down … points"),
+    "imp_plan_kind_reduce_pct": ("giảm … %", "down … %"),
+    "imp_plan_kind_increase_pct": ("tăng … %", "up … %"),
+    "imp_plan_kind_unknown": ("'{cell}' không phải loại kế hoạch; dùng một trong: {choices}",
+                              "'{cell}' is not a plan kind; use one of: {choices}"),
+    "imp_plan_reduction_ambiguous": ("'{cell}': 'giảm …%' có thể là giảm điểm phần trăm hoặc giảm tương đối; ghi rõ "
+                                     "'giảm … điểm %' hoặc 'giảm …% so với cùng kỳ' (hoặc chọn Loại kế hoạch)",
+                                     "'{cell}': 'down …%' may mean percentage points or a relative fall; write "
+                                     "'giam … diem %' or 'giam …% so voi cung ky' (or choose the plan kind)"),
+    "imp_plan_phrase_unknown": ("'{cell}' không đọc được thành kế hoạch; ghi số (ví dụ 18.000) hoặc như nghị quyết: "
+                                "'dưới 3%', 'từ 75% trở lên', 'giảm 0,78 điểm %', 'tăng 14% so với cùng kỳ'",
+                                "'{cell}' cannot be read as a plan; write a number (e.g. 18.000) or as a resolution "
+                                "does: 'duoi 3%', 'tu 75% tro len', 'giam 0,78 diem %', 'tang 14% so voi cung ky'"),
+    "imp_plan_kind_conflict": ("kế hoạch '{cell}' và loại kế hoạch '{kind}' không khớp nhau",
+                               "the plan '{cell}' and the plan kind '{kind}' disagree"),
+    "imp_plan_kind_without_plan": ("có loại kế hoạch nhưng ô Kế hoạch trống", "a plan kind is given but the plan is empty"),
+    "imp_plan_high_needs_range": ("mức trên của kế hoạch chỉ dùng cho khoảng ('từ … đến …') hoặc mức giảm/tăng; loại "
+                                  "kế hoạch ở dòng này là '{kind}'",
+                                  "an upper plan value is only for a range ('from … to …') or a change; this row's plan "
+                                  "kind is '{kind}'"),
+    "imp_plan_range_without_high": ("kế hoạch dạng khoảng ('từ … đến …') cần cả mức trên (cột Kế hoạch mức trên)",
+                                    "a range plan ('from … to …') needs its upper value (column plan_high)"),
+    "imp_plan_high_below_plan": ("mức trên {high} nhỏ hơn mức dưới {plan} của kế hoạch",
+                                 "the upper value {high} is below the lower value {plan}"),
 }

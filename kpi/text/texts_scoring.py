@@ -44,6 +44,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "score_missing_incomplete": ("số liệu tổng hợp chưa đủ", "incomplete aggregate"),
     "score_missing_no_plan": ("thiếu kế hoạch", "no plan"),
     "score_missing_not_finite": ("số liệu hoặc kế hoạch không phải số hữu hạn", "the figure or plan is not finite"),
+    "score_missing_no_baseline": ("thiếu số cùng kỳ năm trước để tính mức giảm/tăng của kế hoạch",
+                                  "no figure for last year to measure the targeted change"),
+    "score_in_target": ("; kế hoạch {target}", "; target {target}"),
+    "score_in_change": ("Thực hiện {figure} (cùng kỳ {baseline}): {change} {unit}",
+                        "Actual {figure} (last year {baseline}): {change} {unit}"),
     "score_missing_not_scored": ("không tính được điểm", "points cannot be computed"),
     # units missing a figure ([scorecard] incomplete = "after"): the page, the workbook, the command line
     "score_rank_after": ("{rank} (xếp sau: thiếu số liệu)", "{rank} (after: missing figures)"),

@@ -28,6 +28,8 @@ if not screen.has_figures:
 
 for column, aggregate in zip(st.columns(max(len(screen.aggregates), 1)), screen.aggregates):
     column.metric(markdown_escape(aggregate.name), aggregate.value)
+    if aggregate.note:  # the published figure beside the computed one, or why it stands alone
+        column.caption(markdown_escape(aggregate.note))
 
 meta = screen.meta
 st.plotly_chart(charts.ranked_bars(screen.provinces, name_col="name", highlight=screen.highlight,

@@ -12,9 +12,8 @@ from kpi import formulas
 from kpi.figures import figures_cached
 from kpi.periods import parse_period, period_label
 from kpi.reports.sheets import figures_sheet
-from kpi.screens.tables import figure_table, indicator_name
+from kpi.screens.tables import actual_text, figure_table, indicator_name, published_note, published_only
 from kpi.store.snapshots import Snapshot
-from kpi.text import fmt
 from kpi.text.figure_text import rank_text
 from kpi.text.i18n import t
 from kpi.units.names import region_of, unit_name, units_of_geography
@@ -24,7 +23,8 @@ from kpi.units.table import NATION
 @dataclass
 class Aggregate:
     name: str
-    value: str       # the figure, with a note when the sum is incomplete
+    value: str       # the figure, with a note when the sum is incomplete; the published one, labelled, where none
+    note: str = ""   # the unit's own published figure beside the computed one, or why it stands alone
 
 
 @dataclass
@@ -66,18 +66,17 @@ def compare_screen(snapshot: Snapshot, units: pd.DataFrame, catalogue: pd.DataFr
     frame = figures_cached(snapshot, provinces + aggregate_units, [period], [indicator])  # facts_aggregate.sql
     frame["name"] = [unit_name(units, u, lang) for u in frame["unit"]]
     per_province = ranked(frame[frame["unit"].isin(provinces)], int(meta["direction"]), lang)
-    decimals, uom = int(meta["decimals"]), meta["unit_of_measure"]
     aggregates = []
     by_unit = frame.set_index("unit")
     for unit in aggregate_units:
         if unit not in by_unit.index:
             continue
         row = by_unit.loc[unit]
-        value = fmt.figure(row["actual"], uom, decimals, lang)
-        if not row["complete"]:
+        value = actual_text(row, meta, lang, with_unit=True)
+        if not row["complete"] and not published_only(row):
             value += (f" ({t('incomplete', lang).lower()}: "
                       + t("atoms_note", lang, n=int(row["n_actual"]), total=int(row["n_atoms"])) + ")")
-        aggregates.append(Aggregate(row["name"], value))
+        aggregates.append(Aggregate(row["name"], value, published_note(row, meta, lang)))
     table = figure_table(per_province, catalogue, lang, {t("rank", lang): per_province["rank_text"],
                                                           t("unit", lang): per_province["name"]})
     table = table.drop(columns=[t("indicator", lang)])

@@ -17,7 +17,7 @@ from kpi.charts.maps import MapValues, map_values
 from kpi.figures import figures_cached, unreported
 from kpi.periods import parse_period
 from kpi.screens.overview import Card
-from kpi.screens.tables import figure_row
+from kpi.screens.tables import actual_text, figure_row, published_note
 from kpi.screens.trends import periods_for_months, predecessor_notes, trend_frame
 from kpi.store.snapshots import Snapshot
 from kpi.text import fmt
@@ -72,8 +72,9 @@ class DomainView:
 
     @property
     def has_figures(self) -> bool:
-        """Anything to show: a figure, or an indicator that must be shown as not comparable."""
-        return bool(self.own["actual"].notna().any() or (~self.own["comparable"].fillna(True).astype(bool)).any())
+        """Anything to show: a figure (computed or published), or an indicator that must be shown as not comparable."""
+        return bool(self.own["actual"].notna().any() or self.own["published"].notna().any()
+                    or (~self.own["comparable"].fillna(True).astype(bool)).any())
 
 
 def domain_codes(page: DomainPage, catalogue: pd.DataFrame) -> list[str]:
@@ -129,7 +130,8 @@ def domain_view(snapshot: Snapshot, units: pd.DataFrame, catalogue: pd.DataFrame
             rank_region.append(fmt.MISSING)
     own["rank_nation"] = rank_nation
     own["rank_region"] = rank_region
-    focus = [c for c in page.focus if c in codes]
+    # none of the focus indicators reported (a snapshot of GSO tables only): the domain's reported ones instead
+    focus = [c for c in page.focus if c in codes] or codes[:len(page.focus)]
     converted = parse_period(period).generation != geography
     return DomainView(page, codes, focus, own, peers, region, converted, never if codes != all_codes else [])
 
@@ -161,7 +163,9 @@ def indicator_table(view: DomainView, catalogue: pd.DataFrame, lang: str = "vi",
         if ranked:
             row[t("dom_rank_nation", lang)] = r["rank_nation"]
             row[t("dom_rank_region", lang)] = r["rank_region"]
-        row[t("dom_note", lang)] = state_note(r, lang) or progress_text(r, m["unit_of_measure"], int(m["decimals"]), lang)
+        notes = [state_note(r, lang) or progress_text(r, m["unit_of_measure"], int(m["decimals"]), lang),
+                 published_note(r, m, lang)]  # a region's or the nation's own published figure
+        row[t("dom_note", lang)] = "; ".join(n for n in notes if n)
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -178,7 +182,7 @@ def unreported_caption(view: DomainView, catalogue: pd.DataFrame, lang: str = "v
 def card_text(row: pd.Series, meta: pd.Series, lang: str = "vi") -> tuple[str, str]:
     """(big figure, caption) of a focus card: plan, % of plan, change on last year, ranks."""
     decimals = int(meta["decimals"])
-    value = fmt.figure(row["actual"], meta["unit_of_measure"], decimals, lang)
+    value = actual_text(row, meta, lang, with_unit=True)  # the published figure, labelled, where none is computed
     plan = plan_text(row["plan"], row.get("plan_kind"), row.get("plan_high"), meta["unit_of_measure"], decimals, lang,
                      with_unit=True)
     lines = [f"{t('plan', lang)}: {plan}"
@@ -187,6 +191,9 @@ def card_text(row: pd.Series, meta: pd.Series, lang: str = "vi") -> tuple[str, s
     if row["rank_nation"] != fmt.MISSING:
         lines.append(f"{t('dom_rank_nation', lang)}: {row['rank_nation']}"
                      + (f" · {t('dom_rank_region', lang)}: {row['rank_region']}" if row["rank_region"] != fmt.MISSING else ""))
+    published = published_note(row, meta, lang)
+    if published:
+        lines.append(published)
     return value, "  \n".join(lines)
 
 

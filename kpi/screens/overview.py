@@ -12,10 +12,9 @@ from kpi import formulas
 from kpi.figures import figures_cached, unreported
 from kpi.periods import parse_period, period_label
 from kpi.reports.sheets import figures_sheet
-from kpi.screens.tables import figure_table
+from kpi.screens.tables import actual_text, figure_table, published_note
 from kpi.store.indicators import domains
 from kpi.store.snapshots import Snapshot
-from kpi.text import fmt
 from kpi.text.figure_text import achievement_text, change_text, plan_text, progress_text, verdict_text
 from kpi.text.i18n import t
 from kpi.units.names import unit_name
@@ -95,8 +94,11 @@ def card(row, meta, lang: str = "vi") -> Card:
     progress = progress_text(row, uom, decimals, lang)
     if progress:  # which pace the verdict was judged against, said on the card
         caption += f"  \n{progress}"
+    published = published_note(row, meta, lang)
+    if published:  # a region's or the nation's own published figure: beside the computed one, or instead, labelled
+        caption += f"  \n{published}"
     return Card(row["indicator"], meta["name_vi"] if lang == "vi" else meta["name_en"],
-                fmt.figure(row["actual"], uom, decimals, lang), row["verdict"], verdict_text(row["verdict"], lang),
+                actual_text(row, meta, lang, with_unit=True), row["verdict"], verdict_text(row["verdict"], lang),
                 caption)
 
 
@@ -112,7 +114,7 @@ def overview_screen(snapshot: Snapshot, units: pd.DataFrame, catalogue: pd.DataF
                     lang: str = "vi") -> OverviewScreen:
     title = f"{t('page_overview', lang)} — {unit_name(units, unit, lang)} — {period_label(period, lang)}"
     frame = figures_cached(snapshot, [unit], [period])  # queries/facts_aggregate.sql
-    if frame["actual"].notna().sum() == 0:
+    if frame["actual"].notna().sum() == 0 and frame["published"].notna().sum() == 0:
         return OverviewScreen(title, frame, has_figures=False)
     # catalogue entries the snapshot has never held a figure of are named once, not shown as cards of '–'
     never = unreported(snapshot, frame["indicator"])

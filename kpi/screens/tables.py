@@ -17,13 +17,48 @@ def uom_header(lang: str = "vi") -> str:
     return t("uom", lang)
 
 
+def _present(value) -> bool:
+    return value is not None and not pd.isna(value)
+
+
+def published_only(r) -> bool:
+    """The figure cannot be computed (no ratio of sums) but the unit published its own."""
+    return not _present(r.get("actual")) and _present(r.get("published"))
+
+
+def actual_text(r, meta, lang: str = "vi", with_unit: bool = False) -> str:
+    """The computed figure; where none can be computed, the published one, labelled: '52,3% (số công bố)'."""
+    decimals, uom = int(meta["decimals"]), meta["unit_of_measure"]
+    if published_only(r):
+        return t("published_value", lang, value=_value(r["published"], uom, decimals, lang, with_unit))
+    return _value(r["actual"], uom, decimals, lang, with_unit)
+
+
+def _value(value, uom: str, decimals: int, lang: str, with_unit: bool) -> str:
+    return fmt.figure(value, uom, decimals, lang) if with_unit else fmt.number(value, decimals, lang)
+
+
+def published_note(r, meta, lang: str = "vi") -> str:
+    """What to say beside the figure about the unit's published one: 'Số công bố: 85.118,7 nghìn người'
+    beside a computed figure, why the published one stands alone where none can be computed; '' when none."""
+    if not _present(r.get("published")):
+        return ""
+    if published_only(r):
+        n, total = (int(r.get(c)) if _present(r.get(c)) else 0 for c in ("n_actual", "n_atoms"))
+        atoms = t("atoms_note", lang, n=n, total=total)
+        return t("published_only", lang, atoms=atoms)
+    value = fmt.figure(r["published"], meta["unit_of_measure"], int(meta["decimals"]), lang)
+    return t("published_beside", lang, value=value)
+
+
 def figure_row(r, meta, lang: str = "vi") -> dict:
-    """One figure's display texts: actual, plan, % of plan, verdict, change on the same period."""
+    """One figure's display texts: actual (or the published figure, labelled, where none can be
+    computed), plan, % of plan, verdict, change on the same period."""
     decimals = int(meta["decimals"])
     return {
         t("indicator", lang): meta["name_vi"] if lang == "vi" else meta["name_en"],
         uom_header(lang): meta["unit_of_measure"],
-        t("actual", lang): fmt.number(r["actual"], decimals, lang),
+        t("actual", lang): actual_text(r, meta, lang),
         t("plan", lang): plan_text(r["plan"], r.get("plan_kind"), r.get("plan_high"), meta["unit_of_measure"], decimals,
                                    lang),
         t("achievement", lang): achievement_text(r["achievement_pct"], lang),
@@ -39,6 +74,10 @@ def figure_table(frame: pd.DataFrame, catalogue: pd.DataFrame, lang: str = "vi",
     rows = [figure_row(r, meta.loc[r["indicator"]], lang) for _, r in frame.iterrows()]
     table = pd.DataFrame(rows, columns=[t("indicator", lang), uom_header(lang), t("actual", lang), t("plan", lang),
                                         t("achievement", lang), t("status", lang), t("change", lang)])
+    if "published" in frame and frame["published"].notna().any():  # a region's or the nation's own figure, beside
+        published = [fmt.number(v, int(meta.loc[c, "decimals"]), lang)
+                     for v, c in zip(frame["published"], frame["indicator"])]
+        table.insert(table.columns.get_loc(t("actual", lang)) + 1, t("published", lang), published)
     for position, (name, values) in enumerate((leading or {}).items()):
         table.insert(position, name, list(values))
     return table

@@ -72,6 +72,12 @@ _INTERFACE: dict[str, tuple[str, str]] = {
     "missing": ("Chưa có số liệu", "No data"),
     "not_comparable": ("Không so sánh được", "Not comparable"),
     "incomplete": ("Chưa đủ số liệu", "Incomplete"),
+    # published aggregates (issue 10 item 6): the figure a region or the nation published itself
+    "published": ("Số công bố", "Published"),
+    "published_value": ("{value} (số công bố)", "{value} (published)"),
+    "published_beside": ("Số công bố: {value}", "Published figure: {value}"),
+    "published_only": ("Số công bố; chưa tính được từ số liệu các tỉnh ({atoms})",
+                       "Published figure; it cannot be computed from the provinces' figures ({atoms})"),
     "achievement_unbounded": ("không giới hạn (TH = 0)", "unbounded (actual 0)"),
     "demo_warning": ("Dữ liệu minh họa: các số liệu được sinh tự động, trừ số liệu trích từ báo cáo đã công bố (ghi rõ nguồn).",
                      "Demo data: figures are generated, except those quoted from published reports (source given)."),

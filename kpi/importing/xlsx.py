@@ -11,6 +11,8 @@ cells, values, formulas, inline strings). What this reader guarantees:
 - a formula cell with no computed value is reported by its reference (`E5`), never read as empty;
 - a number cell is `Number` (its text exactly as Excel stored it, e.g. '18382', '0.1', '1E+28'),
   so the importer knows it needs no decimal mark; a date cell is its ISO date text;
+- a number cell in a percent format is the number its user sees with a '%' sign: Excel stores
+  '60,6%' as 0.606, read as Number('60.6%') (15 significant digits, as Excel shows), never 0.606;
 - a part with a DOCTYPE or an entity declaration, or anything outside that grammar, is refused
   (`XlsxError`), never half read.
 
@@ -19,6 +21,7 @@ The zip itself (size, members, compression ratio) is checked by kpi.importing.re
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import io
 import posixpath
 import re
@@ -34,6 +37,7 @@ PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 # number formats Excel builds in that show a date or a time
 BUILTIN_DATE_FORMATS = {14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47,
                         50, 51, 52, 53, 54, 55, 56, 57, 58}
+BUILTIN_PERCENT_FORMATS = {9, 10}  # 0% and 0.00%: the cell shows its value × 100
 
 _ATTRS = r"((?:\s+[\w:.-]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)"
 _ATTR = re.compile(r"([\w:.-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
@@ -158,6 +162,23 @@ def _is_date_format(code: str) -> bool:
     return bool(re.search(r"[dmyhs]", code, flags=re.I)) and not re.search(r"[0#?]", code)
 
 
+def _is_percent_format(code: str) -> bool:
+    """A format with a % sign outside quotes, escapes and brackets shows the value × 100."""
+    return "%" in re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", code).split(";")[0]
+
+
+def _percent_text(raw: str) -> str:
+    """A percent cell's stored value as its user sees it: '0.606' -> '60.6%' (exact decimal
+    arithmetic, 15 significant digits as Excel shows; '0.60599999999999998' is '60.6%' too)."""
+    try:
+        shown = decimal.Context(prec=15).multiply(decimal.Decimal(raw), 100)
+    except decimal.InvalidOperation:
+        return raw  # not a number: the importer says so
+    if not shown.is_finite():
+        return raw
+    return format(shown.normalize(), "f") + "%"
+
+
 def _serial_date(value: float, date1904: bool) -> str | None:
     """An Excel date serial as ISO text (the 1900 system's phantom 29 February read as the 28th)."""
     if not 0 <= value < 2958466:
@@ -193,7 +214,7 @@ class Workbook:
         shared = next((t for t, k in rels.values() if k.endswith("/sharedStrings")), None)
         styles = next((t for t, k in rels.values() if k.endswith("/styles")), None)
         self.shared_strings = self._shared_strings(shared) if shared else []
-        self.date_styles = self._date_styles(styles) if styles else set()
+        self.date_styles, self.percent_styles = self._number_styles(styles) if styles else (set(), set())
 
     def _member(self, name: str) -> bytes | None:
         try:
@@ -224,16 +245,17 @@ class Workbook:
         return [_texts(body, p) if body else ""
                 for body in re.findall(rf"<{p}si\b[^>]*?(?:/>|>(.*?)</{p}si\s*>)", text, flags=re.S)]
 
-    def _date_styles(self, name: str) -> set[int]:
+    def _number_styles(self, name: str) -> tuple[set[int], set[int]]:
+        """The cell styles (positions in cellXfs) that show a date, and those that show a percent."""
         raw = self._member(name)
         if raw is None:
-            return set()
+            return set(), set()
         root = _parse_small(raw)
         custom = {}
         for element in root.iter():
             if _local(element.tag) == "numFmt":
                 custom[int(element.get("numFmtId", "-1"))] = element.get("formatCode") or ""
-        dates = set()
+        dates, percents = set(), set()
         for block in root:
             if _local(block.tag) != "cellXfs":
                 continue
@@ -242,7 +264,10 @@ class Workbook:
                 if number_format in BUILTIN_DATE_FORMATS or \
                         (number_format in custom and _is_date_format(custom[number_format])):
                     dates.add(position)
-        return dates
+                elif number_format in BUILTIN_PERCENT_FORMATS or \
+                        (number_format in custom and _is_percent_format(custom[number_format])):
+                    percents.add(position)
+        return dates, percents
 
     def read_cells(self, sheet: SheetInfo, max_columns: int, max_rows: int) -> SheetCells:
         """The values of a sheet; stops with XlsxError('rows') past `max_rows` rows with values."""
@@ -284,7 +309,8 @@ class _SheetReader:
         row_number, row_text, numbered, column = 0, "", True, -1
         values: list = []
         columns, strings, shared = self.columns, self.strings, self.book.shared_strings
-        date_styles = {str(s) for s in self.book.date_styles}
+        # cells whose number needs more than its text: a date, or a percent (shown × 100)
+        date_styles = {str(s) for s in self.book.date_styles | self.book.percent_styles}
         v_open, v_close, is_open, is_close = self.v_open, self.v_close, self.is_open, self.is_close
         v_from, v_to, is_from, is_to = len(v_open), -len(v_close), len(p) + 4, -(len(p) + 5)
 
@@ -395,6 +421,8 @@ class _SheetReader:
                     date = None
                 if date is not None:
                     return date
+            if style and int(style) in self.book.percent_styles:
+                return Number(_percent_text(raw))
             return Number(raw)
         if kind == "s":
             try:

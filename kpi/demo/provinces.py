@@ -312,7 +312,29 @@ def build_demo_facts(units: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFra
 
     facts = pd.DataFrame(rows)
     _apply_published(facts)
+    _resolution_targets(facts)
     return facts
+
+
+# Some provinces write their targets as resolutions do (DESIGN 4.1): "tỷ lệ thất nghiệp thành thị
+# dưới 3%", "tỷ lệ lao động qua đào tạo từ 60% trở lên"; the others a level. Every fourth former
+# province (by GSO code) from 2021 on, never a province quoted from a report.
+RESOLUTION_TARGETS = {"urban_unemployment_rate": ("below", np.ceil), "trained_labour_rate": ("min", np.floor)}
+RESOLUTION_FROM = 2021
+
+
+def _resolution_targets(facts: pd.DataFrame) -> None:
+    """Give the chosen provinces' plans their resolution kind, the plan rounded to the whole percent
+    a resolution writes (a plan of 2,62% becomes "dưới 3%", 58,3% "từ 58% trở lên")."""
+    facts["plan_kind"] = None
+    quoted = {unit for unit, _period, _code in PUBLISHED} | {unit for unit, _year, _code in PUBLISHED_PLANS}
+    code = facts["unit"].str.extract(r"^VN(?:63)?-(\d+)$", expand=False).astype(float)
+    chosen = (code % 4 == 1) & ~facts["unit"].isin(quoted) & facts["plan"].notna() & \
+        facts["period"].str[:4].astype(int).ge(RESOLUTION_FROM)
+    for indicator, (kind, rounding) in RESOLUTION_TARGETS.items():
+        rows = chosen & facts["indicator"].eq(indicator)
+        facts.loc[rows, "plan"] = rounding(facts.loc[rows, "plan"]).astype(float)
+        facts.loc[rows, "plan_kind"] = kind
 
 
 def _calibrate_to_published(latent: dict, plans: dict, meta: pd.DataFrame) -> None:

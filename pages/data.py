@@ -48,8 +48,8 @@ def view_snapshot(snapshot_id: str) -> None:
     st.query_params["snap"] = snapshot_id
 
 
-tab_import, tab_history, tab_diff = st.tabs([t("imp_tab_import", lang), t("imp_tab_history", lang),
-                                             t("imp_tab_diff", lang)])
+tab_import, tab_history, tab_diff, tab_catalogue = st.tabs([t("imp_tab_import", lang), t("imp_tab_history", lang),
+                                                            t("imp_tab_diff", lang), t("imp_tab_catalogue", lang)])
 
 with tab_import:
     if "imp_done" in st.session_state:
@@ -63,17 +63,25 @@ with tab_import:
                                key=f"imp_files_{st.session_state['imp_uploader']}")
     indicator = st.selectbox(t("imp_gso_indicator", lang), view.indicator_choices(ctx.catalogue), key="imp_indicator",
                              format_func=lambda c: view.indicator_choice_label(c, ctx.catalogue, lang))
-    decimal = st.selectbox(t("imp_decimal_choice", lang), list(view.DECIMAL_CHOICES), key="imp_decimal",
-                           format_func=lambda c: view.decimal_choice_label(c, lang))
+    decimal_column, group_column = st.columns(2)
+    decimal = decimal_column.selectbox(t("imp_decimal_choice", lang), list(view.DECIMAL_CHOICES), key="imp_decimal",
+                                       format_func=lambda c: view.decimal_choice_label(c, lang))
+    # the column group of GSO tables: chosen beside the decimal mark once a file has groups (below)
+    column_group = st.session_state.get("imp_column_group", "")
     note = st.text_input(t("imp_note", lang), key="imp_note", max_chars=300)
 
     if uploads:
         files = [(u.name, u.getvalue()) for u in uploads]
-        key = view.upload_key(files, indicator, decimal, newest)
+        key = view.upload_key(files, indicator, decimal, newest, column_group)
         if st.session_state.get("imp_report", (None,))[0] != key:  # checked once per upload (SHA-256)
             with st.spinner(t("imp_checking", lang)):
                 st.session_state["imp_report"] = (key, prepare_import(files, indicator=indicator or None,
-                                                                      decimal=decimal or None))
+                                                                      decimal=decimal or None,
+                                                                      column_group=column_group or None))
+        groups = view.column_group_choices(st.session_state["imp_report"][1], column_group)
+        if groups:
+            group_column.selectbox(t("imp_column_group_choice", lang), groups, index=groups.index(column_group),
+                                   key="imp_column_group", format_func=lambda g: view.column_group_label(g, lang))
         if st.session_state.get("imp_checked", (None, None))[:2] != (key, lang):
             st.session_state["imp_checked"] = (key, lang, view.import_view(st.session_state["imp_report"][1], lang))
         checked = st.session_state["imp_checked"][2]
@@ -132,3 +140,11 @@ with tab_diff:
                 st.caption(diff.caption)
             st.download_button(t("imp_diff_download", lang), data=diff.csv, file_name=diff.file_name,
                                mime="text/csv", key="imp_diff_csv", on_click="ignore")  # built when clicked
+
+with tab_catalogue:
+    if not len(ctx.catalogue):
+        st.info(t("imp_no_snapshots", lang))
+    else:
+        st.caption(view.catalogue_caption(ctx.catalogue, lang))
+        st.dataframe(view.catalogue_table(ctx.catalogue, lang), hide_index=True, width="stretch",
+                     height=view.table_height(len(ctx.catalogue)))

@@ -626,8 +626,11 @@ BAD_ROWS = [
 
 
 def _vietnamese_words(text: str) -> list[str]:
-    """The words of `text` with Vietnamese letters, once the names of units and indicators are taken out."""
+    """The words of `text` with Vietnamese letters, once the names of units and indicators are taken out;
+    none for a cell that is one of the catalogue's units of measure (data: 'người', as on every page in English)."""
     units, catalogue = build_units(), load_indicators()
+    if text.strip() in set(catalogue["unit_of_measure"]):
+        return []
     names = set(units["name_vi"]) | set(units["name_full_vi"].dropna()) | set(catalogue["name_vi"]) | {"Hà Tây"}
     for name in sorted(names, key=len, reverse=True):
         text = text.replace(name, "")

@@ -125,8 +125,13 @@ def prepare_import(files: list[tuple[str, bytes]], *, indicator: str | None = No
             upload = read_upload(data, name, max_bytes, report.files[-1]["sha256"], column_group)
         except Refused as exc:
             report.issues.append(Issue(name, exc.row, None, exc.phrase.key, exc.phrase.params))
+            if exc.choices:  # a column group the table lacks: the groups it has, to choose from
+                report.files[-1]["column_groups"] = list(exc.choices)
             continue
         report.files[-1]["kind"] = upload.kind
+        if upload.column_groups:  # a GSO table with column groups: which was read, of which
+            report.files[-1]["column_group"] = upload.column_group
+            report.files[-1]["column_groups"] = list(upload.column_groups)
         uploads.append(upload)
     if report.errors:
         return report

@@ -69,10 +69,11 @@ HEADER_LOOKUP = {alias: canon for canon, aliases in HEADER_ALIASES.items() for a
 class Refused(Exception):
     """The whole file is refused; `phrase` says why, `row` where when one row is at fault."""
 
-    def __init__(self, key: str, row: int | None = None, **params):
+    def __init__(self, key: str, row: int | None = None, choices: tuple[str, ...] = (), **params):
         self.phrase = Phrase(key, params)
         super().__init__(self.phrase.text())
         self.row = row
+        self.choices = choices        # what the user may choose instead (a table's column groups)
 
 
 @dataclass
@@ -91,6 +92,7 @@ class Upload:
     decimal: str | None = None        # the decimal mark its numbers were read with (set by validation)
     decimal_how: str = ""             # "given", "inferred" or "" (no cell needed one)
     column_group: str = ""            # a GSO table with column groups: the group read ("Total")
+    column_groups: tuple[str, ...] = ()   # ... and all its groups, in the table's order
     table_unit: str = ""              # the unit of measure a GSO table states ("nghìn người"), else ""
 
 
@@ -117,7 +119,7 @@ def read_upload(data: bytes, name: str, max_bytes: int = MAX_UPLOAD_BYTES, sha25
         body, header, kind, title = _read_csv(data)
         source_kind = "csv"
     typed: set[str] = set()
-    group, table_unit = "", ""
+    group, groups, table_unit = "", [], ""
     if kind == "wide":
         frame, labels, group, groups, table_unit = _melt_wide(body, header, column_group)
         table_unit = table_unit or _stated_unit(title)
@@ -132,7 +134,7 @@ def read_upload(data: bytes, name: str, max_bytes: int = MAX_UPLOAD_BYTES, sha25
     frame.insert(0, "file", name)
     formulas = [(row, str(header[column]).strip(), ref) for row, column, ref in pending if column in read_columns]
     return Upload(name, sha256 or sha256_bytes(data), len(data), kind_name, frame, labels, typed, title,
-                  notices, formulas, column_group=group, table_unit=table_unit)
+                  notices, formulas, column_group=group, column_groups=tuple(groups), table_unit=table_unit)
 
 
 # --- headers -------------------------------------------------------------------------------------
@@ -441,6 +443,11 @@ def _group_keys(group: str) -> set[str]:
     return keys | {GROUP_ALIASES.get(key, key) for key in keys}
 
 
+def answers_to(group: str, wanted: str) -> bool:
+    """Whether a table's column group is the one named `wanted` ('Tổng số - Total' answers to 'Total')."""
+    return fold(group) == fold(wanted) or bool(_group_keys(group) & _group_keys(wanted))
+
+
 def _stated_unit(text: str) -> str:
     """The catalogue unit a header or title states: '(Thous. pers.)' -> 'nghìn người', else ''."""
     for part in re.findall(r"\((.*?)\)", str(text)):
@@ -491,7 +498,8 @@ def _melt_wide(body: pd.DataFrame, header: list[str], column_group: str | None =
         matches = [g for g in groups if fold(g) == fold(wanted)] or [g for g in groups
                                                                       if _group_keys(g) & _group_keys(wanted)]
         if len(matches) != 1:
-            raise Refused("imp_gso_column_group", group=wanted, groups=", ".join(g or "-" for g in groups))
+            raise Refused("imp_gso_column_group", choices=tuple(g for g in groups if g), group=wanted,
+                          groups=", ".join(g or "-" for g in groups))
         group = matches[0]
         columns = {k: v for k, v in columns.items() if v[0][0] == group}
     if len({p[0][1] for p in columns.values()}) != len(columns):

@@ -12,7 +12,7 @@ import pandas as pd
 
 from kpi import store
 from kpi.importing.merge import ImportFailed, diff_counts, diff_csv, diff_of, snapshot_history, summary_lines
-from kpi.importing.readers import MAX_UPLOAD_BYTES, sha256_bytes
+from kpi.importing.readers import DEFAULT_COLUMN_GROUP, MAX_UPLOAD_BYTES, answers_to, sha256_bytes
 from kpi.importing.validate import ImportReport
 from kpi.periods import period_label
 from kpi.store.indicators import department_name, domains, with_descriptions
@@ -85,15 +85,39 @@ def catalogue_table(catalogue: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     })
 
 
+def catalogue_caption(catalogue: pd.DataFrame, lang: str = "vi") -> str:
+    """What the catalogue table holds, with the number of indicators."""
+    return t("imp_catalogue_caption", lang, n=fmt.number(len(catalogue), 0, lang))
+
+
 def decimal_choice_label(choice: str, lang: str = "vi") -> str:
     """The file's decimal mark: inferred from its numbers (''), a comma or a dot."""
     return t(DECIMAL_CHOICES[choice], lang)
 
 
-def upload_key(files: list[tuple[str, bytes]], indicator: str, decimal: str, newest: store.Snapshot | None) -> tuple:
-    """What a check depends on: the files' content (SHA-256), the indicator, the decimal mark and
-    the newest snapshot. The page keeps the report under this key: a rerun does not check again."""
-    return tuple(sha256_bytes(data) for _, data in files), indicator, decimal, newest.id if newest else None
+def column_group_choices(report: ImportReport | None, chosen: str = "") -> list[str]:
+    """The column groups to choose from for GSO tables with column groups: '' (the default, Total /
+    Tổng số) first, then the tables' other groups in their order (and `chosen`, if no table has it).
+    [] when no file of the upload has column groups: the page then shows no choice."""
+    found = [g for entry in (report.files if report else []) for g in entry.get("column_groups", [])]
+    if not found:
+        return []
+    others = [g for g in dict.fromkeys(found) if not answers_to(g, DEFAULT_COLUMN_GROUP)]
+    return [""] + others + ([chosen] if chosen and chosen not in others else [])
+
+
+def column_group_label(choice: str, lang: str = "vi") -> str:
+    """'' is the default group (Tổng số / Total); any other is the table's own header text."""
+    return t("imp_column_group_default", lang) if not choice else choice
+
+
+def upload_key(files: list[tuple[str, bytes]], indicator: str, decimal: str, newest: store.Snapshot | None,
+               column_group: str = "") -> tuple:
+    """What a check depends on: the files' content (SHA-256), the indicator, the decimal mark, the
+    column group of GSO tables and the newest snapshot. The page keeps the report under this key:
+    a rerun does not check again."""
+    return (tuple(sha256_bytes(data) for _, data in files), indicator, decimal, newest.id if newest else None,
+            column_group)
 
 
 def failure_lines(failure: ImportFailed, lang: str = "vi") -> list[str]:

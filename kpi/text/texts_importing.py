@@ -266,6 +266,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "imp_decimal_auto": ("Tự nhận biết từ các số trong tệp", "Inferred from the numbers in the file"),
     "imp_decimal_comma": ("Dấu phẩy: 3,5 và 18.382 (kiểu Việt Nam)", "Comma: 3,5 and 18.382 (Vietnamese style)"),
     "imp_decimal_dot": ("Dấu chấm: 3.5 và 18,382 (kiểu Anh)", "Dot: 3.5 and 18,382 (English style)"),
+    "imp_column_group_choice": ("Nhóm cột của bảng TCTK", "Column group of the GSO table"),
+    "imp_column_group_default": ("Tổng số (mặc định)", "Total (default)"),
+    "imp_tab_catalogue": ("Danh mục chỉ tiêu", "Indicator catalogue"),
+    "imp_catalogue_caption": ("{n} chỉ tiêu của bản dữ liệu đang xem: định nghĩa, đơn vị tính, chiều đánh giá, cách "
+                              "tổng hợp vùng và cả nước, cơ quan phụ trách.",
+                              "{n} indicators of the snapshot shown: definition, unit of measure, better direction, "
+                              "how regions and the nation aggregate them, responsible department."),
     "imp_warning": ("Cảnh báo", "Warning"),
     "imp_report_warnings": ("Kết quả kiểm tra: {errors} lỗi, {warnings} cảnh báo, {notices} lưu ý",
                             "Check result: {errors} errors, {warnings} warnings, {notices} notices"),

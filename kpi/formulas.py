@@ -127,7 +127,7 @@ def target_arrays(actual, plan, plan_kind, plan_high, baseline, direction) -> di
       year earlier) against the targeted change (plan, or plan..plan_high as a range); achievement is
       achieved / targeted × 100; without a baseline both are missing, never zero.
     `target_level` is the value of the figure itself that meets the target (what a chart draws).
-    Comparisons are to TIE_DECIMALS, so 0,80 − 0,52 meets "giảm 0,28 điểm %" exactly.
+    Figures compare exactly; a computed change to TIE_DECIMALS, so 0,80 − 0,52 meets "giảm 0,28 điểm %".
     """
     a, p, high, base = _floats(actual), _floats(plan), _floats(plan_high), _floats(baseline)
     shape = np.broadcast(a, p, high, base).shape
@@ -141,8 +141,10 @@ def target_arrays(actual, plan, plan_kind, plan_high, baseline, direction) -> di
         relative = np.isin(kind, RELATIVE_KINDS)
         # the measured value and its bounds: the figure for absolute kinds, the change for relative ones
         value = np.where(relative, change, a)
-        v, lo = np.round(value, TIE_DECIMALS), np.round(p, TIE_DECIMALS)
-        hi = np.where(np.isnan(high), lo, np.round(high, TIE_DECIMALS))
+        # figures compare exactly (3,34% against 3,34% is met); a computed change to TIE_DECIMALS
+        v = np.where(relative, np.round(value, TIE_DECIMALS), value)
+        lo = np.where(relative, np.round(p, TIE_DECIMALS), p)
+        hi = np.where(np.isnan(high), lo, np.where(relative, np.round(high, TIE_DECIMALS), high))
         ranged = (kind == RANGE) | (relative & ~np.isnan(high))
         # level plans of indicators where lower is better behave as 'max' bounds; higher as 'min'
         lower_better = np.where(kind == LEVEL, d < 0, np.isin(kind, (AT_MOST, BELOW_STRICT)) | ((kind == RANGE) & (d < 0)))

@@ -44,10 +44,12 @@ def _shot(page, name: str) -> None:
 def _fill(template: bytes) -> bytes:
     book = openpyxl.load_workbook(io.BytesIO(template))
     sheet = book["Số liệu"]
-    sheet.append(["Bến Tre", "2020", "Giải quyết việc làm", 18500, 18000, None, None, "Báo cáo năm 2020 (sửa)", None])
-    sheet.append(["Cần Thơ", "6 tháng đầu năm 2023", "Tỷ lệ hộ nghèo", 0.5, None, 1250, 250000, "Báo cáo 6 tháng",
-                  None])
-    sheet.append(["Hà Tĩnh", "6T/2026", "jobs_created", 12000, 25000, None, None, None, None])
+    # unit, period, indicator, actual, plan, plan kind, plan high, numerator, denominator, source, note
+    sheet.append(["Bến Tre", "2020", "Giải quyết việc làm", 18500, 18000, None, None, None, None,
+                  "Báo cáo năm 2020 (sửa)", None])
+    sheet.append(["Cần Thơ", "6 tháng đầu năm 2023", "Tỷ lệ hộ nghèo", 0.5, None, None, None, 1250, 250000,
+                  "Báo cáo 6 tháng", None])
+    sheet.append(["Hà Tĩnh", "6T/2026", "jobs_created", 12000, 25000, None, None, None, None, None, None])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -304,10 +304,12 @@ def test_template_has_headers_reference_and_drop_downs(base_dir):
 def test_filled_template_imports_and_formulas_stay_text(base_dir):
     book = openpyxl.load_workbook(io.BytesIO(build_template(store.get_snapshot(None, base_dir))))
     sheet = book["Số liệu"]
-    sheet.append(["Bến Tre", "6 tháng đầu năm 2023", "Giải quyết việc làm", 9000, 20000, None, None,
+    # the template's columns: unit, period, indicator, actual, plan, plan_kind, plan_high, numerator,
+    # denominator, source, note
+    sheet.append(["Bến Tre", "6 tháng đầu năm 2023", "Giải quyết việc làm", 9000, 20000, None, None, None, None,
                   None, "@SUM(1)"])
-    set_cell(sheet.cell(sheet.max_row, 8), "=HYPERLINK(\"http://x\")")  # text that looks like a formula
-    sheet.append(["Hà Nội", "2015", "Tỷ lệ hộ nghèo", 1.4, None, 28, 2000, None, None])
+    set_cell(sheet.cell(sheet.max_row, 10), "=HYPERLINK(\"http://x\")")  # text that looks like a formula
+    sheet.append(["Hà Nội", "2015", "Tỷ lệ hộ nghèo", 1.4, None, None, None, 28, 2000, None, None])
     buffer = io.BytesIO()
     book.save(buffer)
     report = prepare_import([("mau.xlsx", buffer.getvalue())], data_dir=base_dir)

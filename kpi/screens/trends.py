@@ -92,7 +92,10 @@ def trend_screen(snapshot: Snapshot, units: pd.DataFrame, catalogue: pd.DataFram
     breaks = standard_breaks(indicator, shown)
     leading = {t("unit", lang): frame["name"], t("year", lang): frame["year"]}
     table = figure_table(frame, catalogue, lang, leading).drop(columns=[t("indicator", lang)])
+    # a 3-, 6- or 9-month series is drawn against whole-year plans: say so under the chart
+    cumulative = [t("trend_cumulative_note", lang, length=length_label(months, lang).lower())] \
+        if months < 12 and frame["plan"].notna().any() else []
     return TrendScreen(f"{indicator_name(catalogue, indicator, lang)} ({meta['unit_of_measure']})", frame,
                        bool(frame["actual"].notna().any()),
-                       predecessor_notes(units, targets, lang) + break_notes(breaks, lang), table,
+                       cumulative + predecessor_notes(units, targets, lang) + break_notes(breaks, lang), table,
                        partial(figures_sheet, frame, catalogue, lang, leading), meta, breaks)

@@ -54,6 +54,10 @@ _INTERFACE: dict[str, tuple[str, str]] = {
                          "progress is in the table's Status column."),
     "unreported_indicators": ("Chưa có số liệu trong bản dữ liệu này ({n} chỉ tiêu của danh mục): {names}.",
                               "No figures in this snapshot ({n} catalogue indicators): {names}."),
+    "trend_cumulative_note": ("Số thực hiện {length} của mỗi năm được vẽ cùng kế hoạch cả năm (nét đứt); tiến độ so với "
+                              "mức cần đạt ở cột Đánh giá của bảng.",
+                              "Each year's {length} figure is drawn with the whole-year plan (dashed); progress against "
+                              "what was due by then is in the table's Status column."),
     "plan_as_written": ("Chỉ tiêu kế hoạch", "Target as written"),
     "progress_expected": ("cần {expected}: {basis}", "{expected} expected: {basis}"),
     # targets as resolutions write them (DESIGN 4.1; kpi.text.figure_text.plan_text)

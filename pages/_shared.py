@@ -127,6 +127,10 @@ def header(title: str) -> Context:
         st.link_button(t("snapshot_show_newest", ctx.lang), newest_link(ctx.newest.id))
     if ctx.snapshot.is_demo:
         st.warning(t("demo_warning", ctx.lang), icon="ℹ️")
+    if ctx.period is None:
+        # a snapshot of plans only (no actual figure in any period): nothing to show yet, say so
+        st.info(t("no_periods", ctx.lang))
+        st.stop()
     return ctx
 
 

@@ -27,7 +27,7 @@ from pages._shared import PLOT_CONFIG, context, header, indicator_picker, synced
 ctx = context()
 page = DOMAIN_PAGES[st.session_state.get("_domain_page") or "employment"]
 title = t(page.title_key, ctx.lang)
-if ctx.snapshot is not None:
+if ctx.snapshot is not None and ctx.period is not None:  # else header() shows the empty state
     title += f" — {ctx.name(ctx.unit)} — {period_label(ctx.period, ctx.lang)}"
 header(title)
 

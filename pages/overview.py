@@ -9,7 +9,7 @@ from kpi.text.plain import html_text, markdown_escape
 from pages._shared import context, header, verdict_badge, xlsx_download
 
 ctx = context()
-if ctx.snapshot is None:
+if ctx.snapshot is None or ctx.period is None:
     header(t("page_overview", ctx.lang))  # the empty state; stops here
 screen = overview_screen(ctx.snapshot, ctx.units, ctx.catalogue, ctx.unit, ctx.period, ctx.lang)
 header(screen.title)

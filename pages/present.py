@@ -31,7 +31,7 @@ st.markdown(
 )
 
 ctx = context()
-if ctx.snapshot is None:
+if ctx.snapshot is None or ctx.period is None:
     header(t("page_present", ctx.lang))  # the empty state; stops here
 try:
     settings = load_settings()

@@ -12,6 +12,7 @@ import math
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
+from conftest import run_page
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -32,7 +33,9 @@ HEADER = "unit,period,indicator,actual,plan,plan_kind,plan_high\n"
 def _import(folder, text: str, name: str = "kh.csv"):
     path = folder / name
     path.write_text(HEADER + text, encoding="utf-8")
-    return import_file(path, data_dir=folder, accept_warnings=True, decimal=",")  # Vietnamese: 18.382, 3,34
+    report, snapshot = import_file(path, data_dir=folder, accept_warnings=True, decimal=",")  # Vietnamese: 18.382, 3,34
+    assert snapshot is not None, [i.text() for i in report.errors]
+    return report, snapshot
 
 
 def _facts(folder, unit: str, period: str) -> dict[str, dict]:
@@ -268,3 +271,15 @@ def test_plan_text_writes_targets_as_a_resolution_does():
     assert plan_text(18000, None, nan, "người", 0, with_unit=True) == "18.000 người"
     assert plan_text(3, "below", nan, "%", 2, "en") == "below 3%"
     assert plan_text(nan, "below", nan, "%", 2) == "–"
+
+
+@pytest.mark.page
+@pytest.mark.parametrize("page", [None, "pages/compare.py", "pages/trends.py", "domain:employment",
+                                  "pages/present.py", "pages/ranking.py", "pages/data.py"])
+def test_a_snapshot_of_plans_only_shows_every_page_without_an_error(tmp_path, page):
+    """Plans typed before any actual (the year's targets, imported in January): nothing to show yet."""
+    _import(tmp_path, "Vĩnh Long,2027,jobs_created,,20.000,,\n")
+    at = run_page(page, tmp_path)
+    assert not at.exception, [e.value for e in at.exception]
+    if page != "pages/data.py":
+        assert any("chưa có số liệu thực hiện" in i.value for i in at.info), [i.value for i in at.info]

@@ -92,6 +92,8 @@ _INTERFACE: dict[str, tuple[str, str]] = {
                    "The data folder {dir} holds no snapshot yet. Build the demo with `python -m kpi demo`, or import "
                    "figures on the Data page or with `python -m kpi import FILE`."),
     "no_figures": ("Không có số liệu cho lựa chọn này.", "No figures for this selection."),
+    "no_periods": ("Bản dữ liệu này chưa có số liệu thực hiện của kỳ nào (chỉ có kế hoạch); nhập số liệu ở trang Dữ liệu.",
+                   "This snapshot holds no actual figure for any period yet (plans only); import figures on the Data page."),
     "best": ("Vượt kế hoạch cao nhất", "Furthest above plan"),
     "worst": ("Thấp nhất so với kế hoạch", "Furthest below plan"),
     "trend_length_12": ("Cả năm", "Whole year"),

@@ -186,6 +186,9 @@ def cmd_rank(args) -> int:
     result = scoring.score(card, inputs)
     columns = ["rank", "unit", "name", "total", "tier", "complete", "tied", "bonus", "penalty"]
     frame = result.ranking[columns + [c.id for c in result.scorecard.criteria]].copy()
+    # a unit listed apart has no rank: empty (csv) or null (json), the others whole numbers
+    frame["rank"] = (frame["rank"].astype("Int64") if args.format == "csv" else
+                     pd.Series([int(r) if r == r else None for r in frame["rank"]], dtype=object, index=frame.index))
     incomplete = frame.loc[~frame["complete"].astype(bool), "name"].tolist()
     _emit(_booleans_for(frame, ["complete", "tied"], args.format), args.format)
     if incomplete:

@@ -70,6 +70,10 @@ unit_names = result.ranking.set_index("unit")["name"].to_dict()
 st.subheader(t("rank_result", lang))
 st.dataframe(view.ranking_table(result, lang), hide_index=True, width="stretch",
              height=min(36 * len(units) + 40, 720))
+apart = view.ranking_table(result, lang, apart=True)
+if len(apart):
+    st.markdown(f"**{t('rank_apart', lang)}**")
+    st.dataframe(apart, hide_index=True, width="stretch")
 for sentence in view.summary_sentences(result, lang):
     st.warning(view.plain(sentence))
 

@@ -414,7 +414,7 @@ def test_page_agency_bloc_shows_incomplete(demo_dir):
     at = run_page("pages/ranking.py", demo_dir, {"sc": "so-vinh-long-don-vi-2024.toml"})
     assert not at.exception, [e.value for e in at.exception]
     assert any("Trường Trung cấp nghề Vĩnh Long" in unescape(w.value) and "Thiếu số liệu" in w.value
-               and "xếp sau mọi đơn vị đủ số liệu" in unescape(w.value) for w in at.warning)
+               and "không được xếp hạng, được liệt kê riêng" in unescape(w.value) for w in at.warning)
 
 
 @pytest.mark.page
@@ -782,7 +782,8 @@ def test_ranks_complete_first_keep_ties_as_ties():
 
 def _incomplete_leader():
     """C misses K4 but a big bonus lifts its partial total above every complete unit's."""
-    data = dict(HAND_CARD, adjustments=[{"unit": "C", "points": 45.0, "reason": "Sáng kiến lớn"}])
+    data = dict(HAND_CARD, scorecard=dict(HAND_CARD["scorecard"], incomplete="after"),
+                adjustments=[{"unit": "C", "points": 45.0, "reason": "Sáng kiến lớn"}])
     figs = {u: dict(v) for u, v in HAND_FIGURES.items()}
     figs["C"]["gratitude_fund"] = (np.nan, 8.0)
     return make(data, figs)
@@ -808,25 +809,32 @@ def test_incomplete_unit_never_ranked_above_a_complete_unit():
 
 @pytest.mark.query
 def test_demo_agency_bloc_ranks_the_incomplete_school_last(demo_dir, demo_snapshot, capsys):
-    """Trường Trung cấp nghề (missing C3) was 5th of 6 on a partial total, in the page and the Excel."""
+    """Trường Trung cấp nghề (missing C3) was 5th of 6 on a partial total, in the page and the Excel;
+    the scorecard states no rule, so it is listed apart (the default): no rank, after the others."""
     path = REPO / "data" / "scorecards" / "so-vinh-long-don-vi-2024.toml"
     card, inputs = scoring.load_inputs(scoring.load_scorecard(path), demo_snapshot)
+    assert card.incomplete == scoring.INCOMPLETE_APART
     result = scoring.score(card, inputs)
     ranking = result.ranking.set_index("unit")
     complete = ranking[ranking["complete"]]
-    assert not ranking.loc["AG-86-TCN", "complete"] and ranking.loc["AG-86-TCN", "rank"] > complete["rank"].max()
+    assert not ranking.loc["AG-86-TCN", "complete"] and np.isnan(ranking.loc["AG-86-TCN", "rank"])
+    assert complete["rank"].tolist() == [1, 2, 3, 4, 5]
     assert result.ranking["unit"].iloc[-1] == "AG-86-TCN"
     book = openpyxl.load_workbook(io.BytesIO(ranking_workbook.workbook_bytes(result, demo_snapshot)))
     sheet = [row for row in book["Xếp hạng"].iter_rows(values_only=True)]
     school = next(row for row in sheet if row[1] == "AG-86-TCN")
-    assert school[0] == f"{ranking.loc['AG-86-TCN', 'rank']} (xếp sau: thiếu số liệu)" and school[5] == "không"
+    assert school[0] == "Không xếp hạng (thiếu số liệu)" and school[5] == "không"
     assert (scoring.incomplete_rule(card, "vi"),) == tuple(v for v in sheet[-1] if v is not None)
     info = {r[0]: r[1] for r in book["Bảng điểm"].iter_rows(values_only=True)}
     assert info["Đơn vị thiếu số liệu"] == scoring.incomplete_rule(card, "vi")
     # the command line's rank column follows the same rule
     assert cli_main(["--data-dir", str(demo_dir), "rank", "--scorecard", str(path), "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
-    assert rows[-1]["unit"] == "AG-86-TCN" and rows[-1]["rank"] == max(r["rank"] for r in rows)
+    assert rows[-1]["unit"] == "AG-86-TCN" and rows[-1]["rank"] is None
+    assert [r["rank"] for r in rows[:-1]] == [1, 2, 3, 4, 5]
+    # under the rule "after" it is ranked 6th, after every complete unit
+    after = scoring.score(dataclasses.replace(card, incomplete=scoring.INCOMPLETE_AFTER), inputs).ranking
+    assert after.set_index("unit").loc["AG-86-TCN", "rank"] == 6
 
 
 @pytest.mark.unit
@@ -990,6 +998,8 @@ def valid_cards(draw):
     sheet = sum(c["points"] for c in criteria)
     head = {"title": "Ngẫu nhiên", "period": "2024", "units": units}
     if draw(st.booleans()):
+        head["incomplete"] = draw(st.sampled_from(scoring.INCOMPLETE_RULES))
+    if draw(st.booleans()):
         head["max_bonus"] = draw(st.floats(0, sheet))
     adjustments = [{"unit": draw(st.sampled_from(units)), "points": draw(st.floats(-sheet, sheet)), "reason": "Lý do"}
                    for _ in range(draw(st.integers(0, 3)))]
@@ -1013,11 +1023,17 @@ def test_scoring_never_raises_on_non_finite_and_huge_figures(card_dict, data):
         result = scoring.score(card, inputs, lang)
         ranking = result.ranking
         complete = ranking[ranking["complete"]]
-        assert np.isfinite(complete["total"]).all() and np.isfinite(ranking["rank"]).all()
-        assert ranking["rank"].between(1, len(card.units)).all()
-        if len(complete) and len(complete) < len(ranking):
-            assert complete["rank"].max() < ranking.loc[~ranking["complete"], "rank"].min()
-        assert ranking["rank"].tolist() == sorted(ranking["rank"])
+        assert np.isfinite(complete["total"]).all() and np.isfinite(complete["rank"]).all()
+        incomplete = ranking.loc[~ranking["complete"], "rank"]
+        if card.incomplete == scoring.INCOMPLETE_APART:  # listed apart: no rank, after every ranked unit
+            assert incomplete.isna().all() and ranking["complete"].tolist() == sorted(ranking["complete"])[::-1]
+        else:
+            assert np.isfinite(incomplete).all()
+        ranked = ranking["rank"].dropna()
+        assert ranked.between(1, len(card.units)).all()
+        if len(complete) and incomplete.notna().any():
+            assert complete["rank"].max() < incomplete.min()
+        assert ranked.tolist() == sorted(ranked)
         assert (complete["tier"].isin([t.name for t in card.tiers] + [""])).all()
         for unit in card.units:  # every explanation and table is said without raising
             scoring_view.breakdown_table(result, unit, lang)

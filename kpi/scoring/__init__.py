@@ -15,6 +15,7 @@ from kpi.scoring.methods import method_fraction, method_name
 from kpi.scoring.scorecard import (
     GOALPOSTS,
     INCOMPLETE_AFTER,
+    INCOMPLETE_APART,
     INCOMPLETE_RULES,
     LEADER,
     MAX_CAP_PCT,
@@ -28,6 +29,7 @@ from kpi.scoring.scorecard import (
     ScorecardEntry,
     ScorecardError,
     check_adjustment,
+    check_points,
     file_sha256,
     list_scorecards,
     load_scorecard,
@@ -37,13 +39,22 @@ from kpi.scoring.scorecard import (
     with_points,
 )
 from kpi.scoring.sensitivity import Sensitivity, leader_sentence, method_matrix, sensitivity, simulate_ranks
-from kpi.scoring.totals import ScoreResult, incomplete_rule, rank_changes, rank_label, ranks_complete_first, score
+from kpi.scoring.totals import (
+    ScoreResult,
+    incomplete_rule,
+    listed_apart,
+    rank_changes,
+    rank_label,
+    ranks_complete_first,
+    score,
+)
 
 __all__ = [
-    "GOALPOSTS", "INCOMPLETE_AFTER", "INCOMPLETE_RULES", "LEADER", "MAX_CAP_PCT", "MAX_SHEET_POINTS", "METHODS",
+    "GOALPOSTS", "INCOMPLETE_AFTER", "INCOMPLETE_APART", "INCOMPLETE_RULES", "LEADER", "MAX_CAP_PCT",
+    "MAX_SHEET_POINTS", "METHODS",
     "PLAN_RATIO", "RANK", "Adjustment", "Criterion", "ScoreResult", "Scorecard", "ScorecardEntry", "ScorecardError",
-    "Sensitivity", "build_inputs", "check_adjustment", "file_sha256", "incomplete_rule", "leader_sentence",
-    "list_scorecards", "load_inputs", "load_scorecard", "method_fraction", "method_matrix", "method_name",
+    "Sensitivity", "build_inputs", "check_adjustment", "check_points", "file_sha256", "incomplete_rule", "leader_sentence",
+    "list_scorecards", "listed_apart", "load_inputs", "load_scorecard", "method_fraction", "method_matrix", "method_name",
     "parse_scorecard", "rank_changes", "rank_label", "ranks_complete_first", "save_version", "score",
     "scorecard_entries", "sensitivity", "simulate_ranks", "with_points",
 ]

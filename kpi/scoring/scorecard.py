@@ -1,7 +1,8 @@
 """Scorecards: the TOML an award committee reads (data/scorecards/*.toml), validated, listed and versioned.
 
     [scorecard]   title, bloc, period, version, issued, units (keys or names), max_bonus,
-                  incomplete (how a unit missing a figure is ranked: "after", the default)
+                  incomplete (how a unit missing a figure is ranked: "apart", the default, lists it
+                  apart without a rank; "after" ranks it after every complete unit)
     [[criteria]]  id, label, indicator (or [criteria.indicator_by_unit]), points, method,
                   cap_pct (plan_ratio), worst and best (goalposts)
     [[adjustments]] unit, points (+ bonus, - penalty), reason
@@ -47,9 +48,10 @@ _TYPE_KEYS = {str: "score_type_str", float: "score_type_float", list: "score_typ
 MAX_SHEET_POINTS = 10_000.0  # the criteria of a sheet add up to at most this (100 or 1,000 in practice)
 MAX_CAP_PCT = 1_000.0        # a plan_ratio cap: at most ten times the plan
 MAX_VERSION = 999_999
-# how a unit missing a figure is ranked ([scorecard] incomplete): after every complete unit
-INCOMPLETE_AFTER = "after"
-INCOMPLETE_RULES = (INCOMPLETE_AFTER,)
+# how a unit missing a figure is ranked ([scorecard] incomplete): listed apart without a rank (the
+# default), or ranked after every complete unit on its partial total; never above a complete unit
+INCOMPLETE_APART, INCOMPLETE_AFTER = "apart", "after"
+INCOMPLETE_RULES = (INCOMPLETE_APART, INCOMPLETE_AFTER)
 
 
 class Phrase:
@@ -116,7 +118,7 @@ class Scorecard:
     version: int = 1
     issued: str = ""
     max_bonus: float | None = None
-    incomplete: str = INCOMPLETE_AFTER
+    incomplete: str = INCOMPLETE_APART
     path: Path | None = None
     raw: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -192,7 +194,7 @@ def parse_scorecard(data: dict, source: str | Phrase | None = None, path: Path |
     if not 1 <= version <= MAX_VERSION:
         raise ScorecardError("score_err_version", where=where, value=_shown(version), max=MAX_VERSION)
     bloc, issued = _optional(head, "bloc", where, str, ""), _optional(head, "issued", where, str, "")
-    incomplete = _optional(head, "incomplete", where, str, INCOMPLETE_AFTER)
+    incomplete = _optional(head, "incomplete", where, str, INCOMPLETE_APART)
     if incomplete not in INCOMPLETE_RULES:
         raise ScorecardError("score_err_incomplete_rule", where=where, value=_shown(incomplete),
                              rules=", ".join(INCOMPLETE_RULES))
@@ -342,6 +344,25 @@ def check_adjustment(scorecard: Scorecard, adjustment: Adjustment) -> None:
     if isinstance(adjustment.points, (int, float)) and not isinstance(adjustment.points, bool):
         data["points"] = float(adjustment.points)  # numpy floats too
     _parse_adjustment(data, Phrase("score_where_new_adjustment", source=scorecard.name), scorecard.sheet_points)
+
+
+def check_points(scorecard: Scorecard) -> None:
+    """Refuse (ScorecardError) a scorecard whose numbers were changed after it was read (trial
+    weights, items added in code): every criterion's points finite and above 0, the sheet within
+    MAX_SHEET_POINTS, every bonus or penalty finite within ± the sheet's total, with a reason. The
+    rule of the file, checked again where a ranking is computed (kpi.scoring.totals.score)."""
+    for number, c in enumerate(scorecard.criteria, start=1):
+        where = Phrase("score_where_criterion", id=c.id,
+                       where=Phrase("score_where_criteria", source=scorecard.name, number=number))
+        _need({"points": c.points if not isinstance(c.points, int) else float(c.points)}, "points", where, float)
+        if not c.points > 0:
+            raise ScorecardError("score_err_points", where=where)
+    sheet = math.fsum(c.points for c in scorecard.criteria)
+    if sheet > MAX_SHEET_POINTS:
+        raise ScorecardError("score_err_sheet_points", source=scorecard.name, total=f"{sheet:g}",
+                             max=f"{MAX_SHEET_POINTS:g}")
+    for adjustment in scorecard.adjustments:
+        check_adjustment(scorecard, adjustment)
 
 
 def save_version(scorecard: Scorecard, adjustments: list[Adjustment], folder=None) -> Path:

@@ -115,10 +115,13 @@ def sensitivity(result: ScoreResult, inputs: pd.DataFrame, draws: int = 10_000, 
     names = result.ranking.set_index("unit")["name"]
     table = pd.DataFrame({
         "unit": list(card.units), "name": [names[u] for u in card.units],
-        "base_rank": [int(base_rank[u]) for u in card.units],
+        "base_rank": [base_rank[u] for u in card.units],
         "median_rank": quantiles[1].astype(int), "p5_rank": quantiles[0].astype(int),
         "p95_rank": quantiles[2].astype(int), "p_first": (ranks == 1).mean(axis=0),
-    }).sort_values(["base_rank", "median_rank", "name"]).reset_index(drop=True)
+    })
+    # a unit listed apart (no rank: missing a figure) is not in the robustness table either
+    table = table[table["base_rank"].notna()].astype({"base_rank": int})
+    table = table.sort_values(["base_rank", "median_rank", "name"]).reset_index(drop=True)
     return Sensitivity(table, draws, seed, spread, switch)
 
 
@@ -126,6 +129,8 @@ def leader_sentence(table: pd.DataFrame, draws: int, lang: str = "vi") -> str:
     """In plain words: is the leader robustly the leader?"""
     leaders = table[table["base_rank"] == 1]
     n = fmt.number(draws, 0, lang)
+    if leaders.empty:  # every unit is missing a figure and listed apart
+        return t("score_lead_none", lang)
 
     def share(p) -> str:
         return fmt.percent(p * 100, 1, lang)

@@ -3,10 +3,12 @@
 A missing figure gives no points and is flagged; the unit's total is then incomplete and no award
 tier is proposed for it. Totals are ranked by kpi.formulas.competition_ranks (equal to
 TIE_DECIMALS: ties share the better rank, and are reported as ties). A unit missing a figure is
-never ranked above a complete unit: under the scorecard's rule `incomplete = "after"` (the
-default and, for now, the only one) the complete units are ranked first, then the incomplete ones
-after the last of them, by their partial totals (ranks_complete_first, also used by every draw of
-the sensitivity analysis).
+never ranked above a complete unit; the scorecard states how it is listed ([scorecard] incomplete):
+`"apart"` (the default) lists it apart with no rank (rank NaN, after every ranked unit, by name);
+`"after"` ranks the complete units first, then the incomplete ones after the last of them, by their
+partial totals (ranks_complete_first, also used by every draw of the sensitivity analysis).
+Points, bonus and penalty are checked again before anything is added up (check_points): a
+non-finite or out-of-range number is refused with a ScorecardError naming the item.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from kpi import formulas
 from kpi.scoring.explain import explanations
 from kpi.scoring.inputs import criterion_arrays
 from kpi.scoring.methods import method_fraction
-from kpi.scoring.scorecard import Criterion, Scorecard
+from kpi.scoring.scorecard import INCOMPLETE_APART, Criterion, Scorecard, check_points
 from kpi.text.figure_text import rank_text
 from kpi.text.i18n import t
 
@@ -40,6 +42,7 @@ def score(card: Scorecard, inputs: pd.DataFrame, lang: str = "vi") -> ScoreResul
 
     `card` has its units spelled as keys (kpi.scoring.inputs.resolved); `inputs` comes from build_inputs.
     """
+    check_points(card)
     units = list(card.units)
     rows = []
     points = {}
@@ -66,7 +69,8 @@ def score(card: Scorecard, inputs: pd.DataFrame, lang: str = "vi") -> ScoreResul
     complete = ~np.isnan(matrix).any(axis=1)
     bonus, penalty, adjustments = adjustment_totals(card, lang)
     total = criteria_points + bonus + penalty  # finite: points and items are checked (kpi.scoring.scorecard)
-    ranks = ranks_complete_first(total, complete).astype(int)  # a total is never missing
+    ranks = ranks_complete_first(total, complete)  # a total is never missing
+    ranks = np.where(complete, ranks, np.nan) if listed_apart(card) and not complete.all() else ranks.astype(int)
     labels = {c.id: c for c in card.criteria}
     ranking = pd.DataFrame({
         "rank": ranks, "tied": formulas.tied(ranks), "unit": units,
@@ -94,6 +98,11 @@ def ranks_complete_first(totals, complete) -> np.ndarray:
     return np.where(complete, first, after)
 
 
+def listed_apart(card: Scorecard) -> bool:
+    """Units missing a figure get no rank: listed apart, after every ranked unit."""
+    return card.incomplete == INCOMPLETE_APART
+
+
 def adjustment_totals(card: Scorecard, lang: str = "vi") -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
     """Per unit: bonus (capped at max_bonus) and penalty points, and the items with reasons."""
     units = list(card.units)
@@ -114,7 +123,10 @@ def adjustment_totals(card: Scorecard, lang: str = "vi") -> tuple[np.ndarray, np
 
 
 def rank_label(rank, tied: bool, complete: bool, lang: str = "vi") -> str:
-    """'3', '3 (đồng hạng)'; a unit missing a figure '7 (xếp sau: thiếu số liệu)' (page and workbook)."""
+    """'3', '3 (đồng hạng)'; a unit missing a figure '7 (xếp sau: thiếu số liệu)', or with no rank
+    'Không xếp hạng (thiếu số liệu)' when listed apart (page, workbook, decision documents)."""
+    if rank is None or rank != rank:
+        return t("score_rank_apart", lang)
     text = rank_text(rank, bool(tied), lang=lang)
     return text if complete else t("score_rank_after", lang, rank=text)
 

@@ -52,10 +52,17 @@ def tier_label(row, lang: str = "vi") -> str:
     return row["tier"] or t("rank_no_tier", lang)
 
 
-def ranking_table(result: ScoreResult, lang: str = "vi") -> pd.DataFrame:
-    """The ranking as display text: rank (ties marked), unit, total, tier, completeness."""
+def ranked_and_apart(ranking: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ranked units, and those listed apart with no rank (missing a figure, rule "apart")."""
+    apart = ranking["rank"].isna()
+    return ranking[~apart], ranking[apart]
+
+
+def ranking_table(result: ScoreResult, lang: str = "vi", apart: bool = False) -> pd.DataFrame:
+    """The ranking as display text: rank (ties marked), unit, total, tier, completeness; the units
+    listed apart (no rank) only when `apart`, so that a page shows them in a table of their own."""
     rows = []
-    for _, r in result.ranking.iterrows():
+    for _, r in ranked_and_apart(result.ranking)[1 if apart else 0].iterrows():
         rows.append({
             t("rank", lang): rank_label(r["rank"], r["tied"], r["complete"], lang),
             t("unit", lang): r["name"],

@@ -56,6 +56,16 @@ TEXTS: dict[str, tuple[str, str]] = {
                                     "danh hiệu (quy tắc của bảng điểm: incomplete = \"after\").",
                                     "Units missing a figure are ranked after every complete unit, with no award "
                                     "proposed (the scorecard's rule: incomplete = \"after\")."),
+    "rank_apart": ("Đơn vị chưa xếp hạng (thiếu số liệu, liệt kê riêng)", "Units not ranked (missing figures, listed apart)"),
+    "score_rank_apart": ("Không xếp hạng (thiếu số liệu)", "Not ranked (missing figures)"),
+    "score_incomplete_rule_apart": ("Đơn vị thiếu số liệu không được xếp hạng, được liệt kê riêng sau các đơn vị "
+                                    "đủ số liệu và chưa đề xuất danh hiệu (quy tắc của bảng điểm: incomplete = "
+                                    "\"apart\").",
+                                    "Units missing a figure are not ranked: they are listed apart after the "
+                                    "complete units, with no award proposed (the scorecard's rule: incomplete = "
+                                    "\"apart\")."),
+    "score_lead_none": ("Không đơn vị nào đủ số liệu để xếp hạng, nên không phân tích độ vững của kết quả.",
+                        "No unit has every figure, so none is ranked and there is no robustness analysis."),
     # the scorecard chooser of the ranking page (one malformed file never hides the others)
     "score_invalid_listed": ("Tệp bảng điểm không hợp lệ: {names} (chọn tệp để xem lỗi); các bảng điểm khác vẫn "
                              "dùng được.",

@@ -14,6 +14,7 @@ import pandas as pd
 
 from kpi import figures as figures_mod
 from kpi import scoring, store
+from kpi.access.users import PermissionDenied, local_user
 from kpi.demo.provinces import build_demo
 from kpi.importing.merge import ImportFailed, import_file, summary_lines
 from kpi.periods import PeriodError, parse_period
@@ -21,6 +22,7 @@ from kpi.reports import exports
 from kpi.reports.deck import DeckError, build_deck
 from kpi.reports.settings import SettingsError, load_settings
 from kpi.reports.spreadsheet import csv_text
+from kpi.store import catalogue
 from kpi.store.indicators import department_name, load_indicators, with_descriptions
 from kpi.text.figure_text import plan_text
 from kpi.text.i18n import t
@@ -90,8 +92,12 @@ def cmd_demo(args) -> int:
 
 
 def cmd_snapshots(args) -> int:
-    rows = [{"id": s.id, "created": s.created, "created_by": s.manifest.get("created_by", ""),
+    entries = {e.id: e for e in store.catalogue_entries(args.data_dir)}
+    rows = [{"id": s.id, "created": s.created, "state": s.state, "created_by": s.manifest.get("created_by", ""),
+             "author": entries[s.id].author_name if s.id in entries else "",
              "facts": s.manifest.get("counts", {}).get("facts"), "note": s.manifest.get("note", ""),
+             "decided_by": (entries[s.id].decided_by or "") if s.id in entries else "",
+             "comment": (entries[s.id].comment or "") if s.id in entries else "",
              "damaged": store.damage(s) or ""}
             for s in store.list_snapshots(args.data_dir)]
     if not rows:
@@ -141,7 +147,7 @@ def cmd_import(args) -> int:
         report, snapshot = import_file(args.file, indicator=args.indicator, decimal=args.decimal,
                                        note=args.note or "", dry_run=args.dry_run,
                                        accept_warnings=args.accept_warnings, data_dir=args.data_dir,
-                                       column_group=args.column_group)
+                                       column_group=args.column_group, user=local_user(), pending=args.pending)
     except ImportFailed as exc:
         for issue in exc.issues:
             print(t("imp_cli_error", text=issue.text()), file=sys.stderr)
@@ -168,6 +174,22 @@ def cmd_import(args) -> int:
         print(t("imp_cli_nothing"))
     else:
         print(t("imp_cli_written", id=snapshot.id, parent=snapshot.manifest.get("parent") or t("imp_cli_no_parent")))
+        if snapshot.state == catalogue.PENDING:
+            print(t("imp_cli_pending", id=snapshot.id))
+    return 0
+
+
+def cmd_approve(args) -> int:
+    """Approve a pending snapshot as the command line's user (KPI_USER names who approves)."""
+    entry = catalogue.approve(args.id, local_user(), args.comment or "", args.data_dir)
+    print(f"Đã duyệt bản dữ liệu {entry.id} ({entry.decided_by}); các trang và 'kpi facts' nay hiển thị bản này.")
+    return 0
+
+
+def cmd_reject(args) -> int:
+    """Reject a pending snapshot, with the reason."""
+    entry = catalogue.reject(args.id, local_user(), args.comment or "", args.data_dir)
+    print(f"Đã từ chối bản dữ liệu {entry.id}: {entry.comment}")
     return 0
 
 
@@ -259,7 +281,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--note", default="")
     p.add_argument("--dry-run", action="store_true")
     p.add_argument("--accept-warnings", action="store_true", help=t("imp_cli_help_accept"))
+    p.add_argument("--pending", action="store_true", help=t("imp_cli_help_pending"))
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("approve", help="approve a pending snapshot")
+    p.add_argument("id")
+    p.add_argument("--comment", default="")
+    p.set_defaults(func=cmd_approve)
+
+    p = sub.add_parser("reject", help="reject a pending snapshot, with the reason")
+    p.add_argument("id")
+    p.add_argument("--comment", required=True)
+    p.set_defaults(func=cmd_reject)
 
     p = sub.add_parser("rank", help="rank the units of a scorecard")
     p.add_argument("--scorecard", required=True)
@@ -295,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         _check_data_dir(args)
         return args.func(args)
-    except (CliError, store.SnapshotError) as exc:
+    except (CliError, store.SnapshotError, PermissionDenied) as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
     except OSError as exc:
         where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""

@@ -10,19 +10,23 @@ history and the differences between two snapshots (computed once per pair), for 
 """
 from __future__ import annotations
 
+import dataclasses
 import errno
 import functools
+import sqlite3
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from kpi import store
+from kpi.access.users import EDITOR, User, local_user, require
 from kpi.importing.messages import Issue, Phrase
 from kpi.importing.readers import MAX_FILE_BYTES, MAX_UPLOAD_BYTES, VALUE_COLUMNS, Refused, read_upload, sha256_bytes
 from kpi.importing.unusual import unusual_figures
 from kpi.importing.validate import KEY, ImportReport, validate
 from kpi.reports.spreadsheet import csv_bytes
+from kpi.store import catalogue
 from kpi.store.indicators import load_indicators, with_bounds
 from kpi.text import fmt
 from kpi.text.i18n import t
@@ -114,7 +118,7 @@ def prepare_import(files: list[tuple[str, bytes]], *, indicator: str | None = No
     error) and `report.warnings` (to be confirmed). `decimal`: ',' or '.' for every file, else
     each file's decimal mark is inferred from its cells."""
     report = ImportReport()
-    parent = store.get_snapshot(None, data_dir)
+    parent, _passed_over = store.import_base(data_dir)  # the head: the newest intact snapshot not rejected
     report.parent = parent
     units = store.read_table(parent, "units") if parent else build_units()
     catalogue = with_bounds(store.read_table(parent, "indicators")) if parent else load_indicators()
@@ -167,39 +171,97 @@ def write_failure(exc: Exception, data_dir=None) -> Issue:
     return Issue("", None, None, "imp_write_failed", dict(params, reason=Phrase("imp_reason_verify")))
 
 
-def commit_import(report: ImportReport, *, note: str = "", created_by: str = "python -m kpi import",
-                  data_dir=None, accept_warnings: bool = False) -> store.Snapshot:
-    """Write the prepared import as a new snapshot (parent = the snapshot it was checked against).
+MAX_ATTEMPTS = 50  # commits lost to a writer that takes no lock (the demo, a script) before giving up
 
-    Refused (ImportFailed) with errors, with warnings not accepted, when the newest snapshot is no
-    longer the one checked against, and when the write itself fails (OSError: a full disk, a
-    read-only folder; a snapshot that does not verify): then nothing is written."""
+
+def commit_import(report: ImportReport, *, note: str = "", created_by: str = "python -m kpi import",
+                  data_dir=None, accept_warnings: bool = False, user: User | None = None,
+                  pending: bool = False) -> store.Snapshot:
+    """Write the prepared import as a new snapshot and register it in the catalogue.
+
+    `user` (default: the command line's local user) must be an editor for every unit the rows
+    touch (PermissionDenied otherwise, before anything is written). In local mode the import is
+    approved as it commits unless `pending`; a signed-in user's import is always pending (nobody
+    approves their own import).
+
+    The folder is written first, then the catalogue row in one transaction that checks the parent
+    is still the head. When another import landed in between, this one is re-applied on the new
+    head (its validated rows upserted on top of the head's facts, `report` updated, a notice
+    added) and written again: a successful import is never lost. Refused (ImportFailed) with
+    errors, with warnings not accepted, when the rows are not valid on the new head, and when the
+    write itself fails (OSError: a full disk, a read-only folder; a snapshot that does not verify):
+    then nothing is written."""
     if not report.ok or report.new_facts is None:
         raise ImportFailed(report)
     if report.warnings and not accept_warnings:
         raise ImportFailed(report, [Issue(_files(report), None, None, "imp_warnings_unconfirmed",
                                           {"n": len(report.warnings)})])
-    newest = store.get_snapshot(None, data_dir)
-    parent_id = report.parent.id if report.parent else None
-    if (newest.id if newest else None) != parent_id:
-        raise ImportFailed(report, [Issue(_files(report), None, None, "imp_parent_changed",
-                                          {"snapshot": newest.id if newest else "–"})])
-    sources = [dict(entry, **{"counts": report.counts}) for entry in report.files]
+    user = user or local_user()
+    units = sorted(set(report.facts["unit"])) if report.facts is not None else []
+    require(user, EDITOR, units, report.units)
+    approve = user.local and not pending
     try:
-        return store.write_snapshot(
-            report.new_facts, report.units, report.catalogue, created_by=created_by, note=note,
-            parent=parent_id, sources=sources, demo=bool(report.parent and report.parent.is_demo),
-            data_dir=data_dir)
-    except (OSError, store.SnapshotError) as exc:
+        with catalogue.writer_lock(data_dir):
+            for _attempt in range(MAX_ATTEMPTS):
+                parent_id = report.parent.id if report.parent else None
+                base, passed_over = store.import_base(data_dir)
+                if (base.id if base else None) != parent_id:
+                    _reapply(report, base, data_dir, accept_warnings)
+                    if not (report.counts.get("added") or report.counts.get("changed")):
+                        return base  # its rows are there already
+                    continue
+                sources = [dict(entry, **{"counts": report.counts}) for entry in report.files]
+                snapshot = store.write_folder(
+                    report.new_facts, report.units, report.catalogue, created_by=created_by, note=note,
+                    parent=parent_id, sources=sources, demo=bool(report.parent and report.parent.is_demo),
+                    data_dir=data_dir)
+                done = store.commit_folder(snapshot, user=user, units=units, approve=approve,
+                                           what=f"{_files(report)}: {note}".strip(": "), passed_over=passed_over,
+                                           data_dir=data_dir)
+                if done.ok:
+                    return dataclasses.replace(snapshot, state=done.state)
+    except catalogue.CatalogueError as exc:  # the catalogue cannot be used: its own words
+        raise ImportFailed(report, [Issue("", None, None, "imp_write_failed", {
+            "folder": str(store.snapshots_dir(data_dir)), "reason": str(exc)})]) from exc
+    except (OSError, store.SnapshotError, sqlite3.Error) as exc:
         raise ImportFailed(report, [write_failure(exc, data_dir)]) from exc
+    raise ImportFailed(report, [Issue(_files(report), None, None, "imp_commit_busy", {})])
+
+
+def _reapply(report: ImportReport, head: store.Snapshot | None, data_dir, accept_warnings: bool) -> None:
+    """Upsert the import's validated rows on top of the new head's facts (the head's units and
+    catalogue carried on), or refuse (ImportFailed) when they are not valid there."""
+    head_id = head.id if head else None
+    units = store.read_table(head, "units") if head else build_units()
+    catalogue_ = with_bounds(store.read_table(head, "indicators")) if head else load_indicators()
+    rows = report.facts
+    unknown = sorted(set(rows["unit"]) - set(units["unit"])) + sorted(set(rows["indicator"]) - set(catalogue_["code"]))
+    where = head_id or "–"
+    if unknown:
+        raise ImportFailed(report, [Issue(_files(report), None, None, "imp_reapply_refused", {
+            "snapshot": where, "reason": Phrase("imp_reapply_unknown", {"what": unknown[:5]})})])
+    parent_facts = store.read_table(head, "facts") if head else _empty_facts()
+    new_facts, counts, changes = upsert(parent_facts, rows)
+    issues: list[Issue] = []
+    unusual_figures(rows, new_facts, catalogue_, issues)
+    known = {i.text() for i in report.warnings}
+    fresh = [i for i in issues if i.severity == "warning" and i.text() not in known]
+    if fresh and not accept_warnings:
+        raise ImportFailed(report, [Issue(_files(report), None, None, "imp_reapply_refused", {
+            "snapshot": where, "reason": Phrase("imp_reapply_warnings", {"n": len(fresh)})}), *fresh])
+    report.issues = [i for i in report.issues if i.key != "imp_reapplied"] + fresh + [
+        Issue("", None, None, "imp_reapplied", {"snapshot": where}, severity="notice")]
+    report.parent, report.new_facts, report.counts, report.changes = head, new_facts, counts, changes
+    report.units, report.catalogue = units, catalogue_
 
 
 def import_file(path: str | Path, *, indicator: str | None = None, decimal: str | None = None, note: str = "",
                 dry_run: bool = False, accept_warnings: bool = False, data_dir=None,
-                max_bytes: int = MAX_FILE_BYTES, column_group: str | None = None
-                ) -> tuple[ImportReport, store.Snapshot | None]:
+                max_bytes: int = MAX_FILE_BYTES, column_group: str | None = None, user: User | None = None,
+                pending: bool = False) -> tuple[ImportReport, store.Snapshot | None]:
     """The command line's import: prepare, then commit unless dry_run, an error, warnings not
-    accepted or nothing changed. Raises ImportFailed when the write itself fails."""
+    accepted or nothing changed (as `user`, default the local user; `pending`: not approved as it
+    commits). Raises ImportFailed when the write itself fails, PermissionDenied without the role."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -218,7 +280,8 @@ def import_file(path: str | Path, *, indicator: str | None = None, decimal: str 
     if not report.ok or dry_run or (report.warnings and not accept_warnings) \
             or not (report.counts.get("added") or report.counts.get("changed")):
         return report, None
-    return report, commit_import(report, note=note, data_dir=data_dir, accept_warnings=accept_warnings)
+    return report, commit_import(report, note=note, data_dir=data_dir, accept_warnings=accept_warnings, user=user,
+                                 pending=pending)
 
 
 def summary_lines(report: ImportReport, lang: str = "vi") -> list[str]:

@@ -3,10 +3,16 @@
 A snapshot folder holds facts.parquet, units.parquet, indicators.parquet and manifest.json
 (DESIGN section 2). It is written to a hidden temporary folder, verified, then renamed into
 place, so a crash never leaves a half snapshot that looks complete and never touches an
-earlier one. The newest snapshot is current; any older one can be chosen "as of".
+earlier one. A folder is a snapshot once the catalogue (kpi.store.catalogue) has its row: the
+folder is written first, the row last, so a reader never sees half a commit, and the folder of a
+commit that died before its row is ignored and cleaned away like a temporary folder. A data folder
+written before the catalogue existed is registered on first use (every snapshot approved, with its
+manifest's parent, author and time). The newest approved snapshot is current; any other one can be
+chosen "as of" by its id.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import getpass
 import hashlib
@@ -26,6 +32,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from kpi.paths import data_dir as default_data_dir
+from kpi.store import catalogue
+from kpi.store.catalogue import APPROVED, SnapshotError
 
 FACT_COLUMNS = ["indicator", "unit", "period", "actual", "plan", "plan_kind", "plan_high", "numerator", "denominator",
                 "source", "note"]
@@ -39,10 +47,6 @@ TABLES = ("facts", "units", "indicators")
 _ID_RE = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{6}$")
 
 
-class SnapshotError(RuntimeError):
-    pass
-
-
 @dataclass(frozen=True)
 class Snapshot:
     """One immutable snapshot folder. Identity (equality, hash) is its id and path, so caches are
@@ -50,6 +54,8 @@ class Snapshot:
     id: str
     path: Path
     manifest: dict = field(compare=False, hash=False, repr=False)
+    # the catalogue's state when it was listed ('pending' | 'approved' | 'rejected'); not identity
+    state: str = field(default=APPROVED, compare=False, hash=False)
 
     @property
     def created(self) -> str:
@@ -72,25 +78,122 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def list_snapshots(data_dir: Path | str | None = None) -> list[Snapshot]:
-    """Complete snapshots, newest first. Temporary and unverifiable folders are ignored."""
-    root = snapshots_dir(data_dir)
+def _read_manifest(folder: Path) -> dict | None:
+    """The folder's manifest when it names the folder (cached: a snapshot never changes)."""
+    key = str(folder)
+    if key in _MANIFESTS:
+        return _MANIFESTS[key]
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(manifest, dict) or manifest.get("id") != folder.name:
+        return None
+    if len(_MANIFESTS) > 4096:
+        _MANIFESTS.clear()
+    _MANIFESTS[key] = manifest
+    return manifest
+
+
+_MANIFESTS: dict[str, dict] = {}
+
+
+def _folders(root: Path) -> list[Path]:
+    """The folders named like a snapshot (temporary folders start with '.tmp-')."""
     if not root.is_dir():
         return []
-    found = []
-    for folder in root.iterdir():
-        if not folder.is_dir() or not _ID_RE.match(folder.name):
-            continue
-        manifest_file = folder / "manifest.json"
+    return [f for f in root.iterdir() if f.is_dir() and _ID_RE.match(f.name)]
+
+
+def _precise(manifest: dict) -> str:
+    return manifest.get("created_precise", manifest.get("created", ""))
+
+
+def _migrate(con, data_dir) -> None:
+    """Register, once, the snapshots of a data folder written before the catalogue: each folder
+    whose manifest names it, approved, with its manifest's parent, author and time, oldest first.
+    (A damaged one is registered too: damage is checked on every read, and it is then named, never
+    loaded.) Folders written since the catalogue exists carry a `writer` and are never migrated:
+    one without a row is a commit that died."""
+    with catalogue.transaction(con):
+        if catalogue.is_migrated(con):
+            return
+        known = {e.id for e in catalogue.entries(con)}
+        found = []
+        for folder in _folders(snapshots_dir(data_dir)):
+            manifest = _read_manifest(folder)
+            if manifest is None or "writer" in manifest or folder.name in known:
+                continue
+            found.append(manifest)
+        for manifest in sorted(found, key=lambda m: (_precise(m), m["id"])):
+            catalogue.insert(con, snapshot_id=manifest["id"], parent=manifest.get("parent"), state=APPROVED,
+                             created_by=manifest.get("user") or manifest.get("created_by") or "",
+                             author_name=manifest.get("user") or "", created_at=_precise(manifest),
+                             note=manifest.get("note", ""), files=_file_hashes(manifest),
+                             comment="đăng ký khi chuyển sang sổ bản dữ liệu")
+        catalogue.mark_migrated(con, f"{catalogue.now_text()} {len(found)}")
+
+
+def _file_hashes(manifest: dict) -> dict:
+    return {name: (info or {}).get("sha256") for name, info in (manifest.get("files") or {}).items()
+            if isinstance(info, dict) or info is None}
+
+
+def _catalogue(data_dir):
+    """A catalogue connection of the data folder, migrated (see _migrate)."""
+    return _MigratedConnection(data_dir)
+
+
+class _MigratedConnection:
+    def __init__(self, data_dir):
+        self.data_dir = data_dir
+        self._cm = catalogue.connect(data_dir)
+
+    def __enter__(self):
+        con = self._cm.__enter__()
         try:
-            manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            if not catalogue.is_migrated(con):
+                _migrate(con, self.data_dir)
+        except BaseException:
+            self._cm.__exit__(None, None, None)
+            raise
+        return con
+
+    def __exit__(self, *exc):
+        return self._cm.__exit__(*exc)
+
+
+def _has_catalogue(data_dir) -> bool:
+    """Whether there is anything to read: a catalogue, or snapshot folders to register into one."""
+    folder = default_data_dir(data_dir)
+    return folder.is_dir() and (catalogue.exists(data_dir) or bool(_folders(snapshots_dir(data_dir))))
+
+
+def list_snapshots(data_dir: Path | str | None = None, states: tuple[str, ...] | None = None) -> list[Snapshot]:
+    """The catalogued snapshots (of `states`, default every state), newest commit first, each with
+    its state. A folder without a catalogue row (a commit that died), a temporary folder and a
+    folder whose manifest cannot be read are not snapshots."""
+    if not _has_catalogue(data_dir):
+        return []
+    with _catalogue(data_dir) as con:
+        rows = catalogue.entries(con)
+    root = snapshots_dir(data_dir)
+    found = []
+    for row in rows:
+        if states is not None and row.state not in states:
             continue
-        if manifest.get("id") != folder.name:
-            continue
-        found.append(Snapshot(folder.name, folder, manifest))
-    # created_precise (microseconds) orders snapshots written within the same second
-    return sorted(found, key=lambda s: (s.manifest.get("created_precise", s.created), s.id), reverse=True)
+        manifest = _read_manifest(root / row.id)
+        if manifest is not None:
+            found.append(Snapshot(row.id, root / row.id, manifest, row.state))
+    return found
+
+
+def catalogue_entries(data_dir: Path | str | None = None) -> list[catalogue.Entry]:
+    """The catalogue's rows (state, author, decision), newest commit first, for history and approval."""
+    if not _has_catalogue(data_dir):
+        return []
+    with _catalogue(data_dir) as con:
+        return catalogue.entries(con)
 
 
 @dataclass(frozen=True)
@@ -123,10 +226,15 @@ def damage(snapshot: Snapshot) -> Damage | None:
     return None if snapshot.manifest.get("files") else Damage("manifest.json", "no_files")
 
 
-def intact_and_damaged(data_dir: Path | str | None = None) -> tuple[list[Snapshot], list[tuple[Snapshot, Damage]]]:
-    """The snapshots whose files match their manifest (newest first), and the damaged ones with why."""
+READABLE = (APPROVED,)  # what readers see by default: approved figures only (DESIGN 10)
+
+
+def intact_and_damaged(data_dir: Path | str | None = None, states: tuple[str, ...] | None = READABLE
+                       ) -> tuple[list[Snapshot], list[tuple[Snapshot, Damage]]]:
+    """The snapshots of `states` (default approved; None: every state) whose files match their
+    manifest, newest first, and the damaged ones with why."""
     intact, damaged = [], []
-    for snapshot in list_snapshots(data_dir):
+    for snapshot in list_snapshots(data_dir, states):
         reason = damage(snapshot)
         if reason is None:
             intact.append(snapshot)
@@ -135,8 +243,17 @@ def intact_and_damaged(data_dir: Path | str | None = None) -> tuple[list[Snapsho
     return intact, damaged
 
 
+def import_base(data_dir: Path | str | None = None) -> tuple[Snapshot | None, frozenset[str]]:
+    """What a new import builds on: the newest intact snapshot not rejected (pending or approved),
+    and the ids of the damaged ones newer than it (passed over)."""
+    intact, damaged = intact_and_damaged(data_dir, (catalogue.PENDING, APPROVED))
+    base = intact[0] if intact else None
+    return base, frozenset(s.id for s, _ in damaged)
+
+
 def get_snapshot(snapshot_id: str | None = None, data_dir: Path | str | None = None) -> Snapshot | None:
-    """The snapshot with this id, or the newest intact one when `snapshot_id` is None.
+    """The snapshot with this id (any state: a pending one is reached by its id), or the newest
+    intact approved one when `snapshot_id` is None.
 
     A snapshot asked for by id that is damaged is refused with the reason (SnapshotError).
     """
@@ -156,10 +273,12 @@ STALE_AFTER_S = 3600  # a temporary folder without a live owner, older than this
 
 
 def remove_stale_temporaries(data_dir: Path | str | None = None) -> list[str]:
-    """Remove the temporary folders that killed writes left behind; return their names.
+    """Remove the folders that killed writes left behind; return their names.
 
-    A write records its host and process in `.owner`; a folder whose process is gone (same host),
-    or without an owner and older than an hour, is removed. A write still running is never touched.
+    A write records its host and process in `.owner` (a temporary folder) or in the manifest's
+    `writer` (a renamed folder whose catalogue row was never written: the commit died between the
+    two). A folder whose process is gone (same host), or older than an hour, is removed; a write
+    still running is never touched.
     """
     root = snapshots_dir(data_dir)
     removed = []
@@ -174,7 +293,37 @@ def remove_stale_temporaries(data_dir: Path | str | None = None) -> list[str]:
         if gone:
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder.name)
+    removed += _remove_uncommitted(data_dir, root)
     return removed
+
+
+def _remove_uncommitted(data_dir, root: Path) -> list[str]:
+    if not _has_catalogue(data_dir):
+        return []
+    with _catalogue(data_dir) as con:
+        known = {e.id for e in catalogue.entries(con)}
+    removed = []
+    for folder in _folders(root):
+        if folder.name in known:
+            continue
+        manifest = _read_manifest(folder)
+        writer = (manifest or {}).get("writer")
+        if not isinstance(writer, str):
+            continue  # not written by a commit of this store: never removed
+        try:
+            host, pid = writer.split()
+            gone = (host == socket.gethostname() and not _process_alive(int(pid))) or \
+                time.time() - folder.stat().st_mtime > STALE_AFTER_S
+        except (OSError, ValueError):
+            continue
+        if gone and folder.name not in _COMMITTING:
+            shutil.rmtree(folder, ignore_errors=True)
+            _MANIFESTS.pop(str(folder), None)
+            removed.append(folder.name)
+    return removed
+
+
+_COMMITTING: set[str] = set()  # folders of this process written and not yet registered
 
 
 def _process_alive(pid: int) -> bool:
@@ -224,7 +373,74 @@ def write_snapshot(
     data_dir: Path | str | None = None,
     now: dt.datetime | None = None,
 ) -> Snapshot:
-    """Write a new snapshot atomically and return it. Never modifies an existing snapshot."""
+    """Write a new snapshot atomically, register it approved in the catalogue and return it: the
+    demo's, a script's or a test's snapshot, which builds on no import (an import commits through
+    write_folder and catalogue.commit, kpi.importing.merge). Never modifies an existing snapshot."""
+    snapshot = write_folder(facts, units, indicators, created_by=created_by, note=note, parent=parent,
+                            sources=sources, demo=demo, data_dir=data_dir, now=now)
+    try:
+        with _catalogue(data_dir) as con:
+            catalogue.register(con, snapshot_id=snapshot.id, parent=parent, created_by=snapshot.manifest["user"],
+                               author_name=snapshot.manifest["user"], created_at=snapshot.manifest["created_precise"],
+                               note=note, files=_file_hashes(snapshot.manifest))
+    except BaseException:
+        discard_folder(snapshot)
+        raise
+    release_folder(snapshot)
+    return dataclasses.replace(snapshot, state=APPROVED)
+
+
+def commit_folder(snapshot: Snapshot, *, user, units: list[str], approve: bool, what: str = "",
+                  passed_over: frozenset[str] = frozenset(), data_dir: Path | str | None = None
+                  ) -> catalogue.Committed:
+    """Register an import's folder in one transaction that checks its parent is still the head
+    (catalogue.commit). When it is not, the folder is removed and the head found is returned, for
+    the import to be re-applied there; either way nothing half-done is left."""
+    try:
+        with _catalogue(data_dir) as con:
+            done = catalogue.commit(con, snapshot_id=snapshot.id, parent=snapshot.manifest.get("parent"), user=user,
+                                    created_at=snapshot.manifest["created_precise"],
+                                    note=snapshot.manifest.get("note", ""), files=_file_hashes(snapshot.manifest),
+                                    units=units, approve=approve, what=what, passed_over=passed_over)
+    except BaseException:
+        discard_folder(snapshot)
+        raise
+    if done.ok:
+        release_folder(snapshot)
+    else:
+        discard_folder(snapshot)
+    return done
+
+
+def discard_folder(snapshot: Snapshot) -> None:
+    """Remove a folder written by write_folder whose commit did not happen."""
+    shutil.rmtree(snapshot.path, ignore_errors=True)
+    _MANIFESTS.pop(str(snapshot.path), None)
+    _COMMITTING.discard(snapshot.id)
+
+
+def release_folder(snapshot: Snapshot) -> None:
+    """The folder's catalogue row is written: cleaning need not spare it any longer."""
+    _COMMITTING.discard(snapshot.id)
+
+
+def write_folder(
+    facts: pd.DataFrame,
+    units: pd.DataFrame,
+    indicators: pd.DataFrame,
+    *,
+    created_by: str,
+    note: str = "",
+    parent: str | None = None,
+    sources: list[dict] | None = None,
+    demo: bool = False,
+    data_dir: Path | str | None = None,
+    now: dt.datetime | None = None,
+) -> Snapshot:
+    """Write a new snapshot folder atomically (temporary folder, verify, rename) and return it; it
+    is a snapshot once its catalogue row is written (then call release_folder; discard_folder when
+    the commit does not happen). The manifest's `writer` (host and process) lets a folder whose
+    commit died be told from a commit under way. Never modifies an existing snapshot."""
     root = snapshots_dir(data_dir)
     root.mkdir(parents=True, exist_ok=True)
     now = now or dt.datetime.now(dt.UTC)
@@ -249,6 +465,7 @@ def write_snapshot(
             "created_precise": now.isoformat(timespec="microseconds"),
             "created_by": created_by,
             "user": _user(),
+            "writer": f"{socket.gethostname()} {os.getpid()}",
             "note": note,
             "parent": parent,
             "demo": demo,
@@ -267,6 +484,7 @@ def write_snapshot(
         for path in tmp.iterdir():
             with open(path, "rb") as handle:
                 os.fsync(handle.fileno())
+        _COMMITTING.add(snapshot_id)
         os.rename(tmp, root / snapshot_id)  # atomic on one filesystem: the snapshot appears whole
         dir_fd = os.open(root, os.O_RDONLY)
         try:
@@ -275,8 +493,9 @@ def write_snapshot(
             os.close(dir_fd)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
+        _COMMITTING.discard(snapshot_id)
         raise
-    return Snapshot(snapshot_id, root / snapshot_id, manifest)
+    return Snapshot(snapshot_id, root / snapshot_id, manifest, catalogue.PENDING)
 
 
 def _user() -> str:

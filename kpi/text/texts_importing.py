@@ -221,6 +221,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     "imp_reason_verify": ("các tệp vừa ghi không khớp khi kiểm tra lại", "the files written did not verify"),
     "imp_parent_changed": ("bản dữ liệu mới nhất đã đổi thành {snapshot} sau khi kiểm tra; hãy kiểm tra lại",
                            "the newest snapshot changed to {snapshot} after the check; check the file again"),
+    # several imports at once (DESIGN 10): the later one is re-applied on the newer snapshot
+    "imp_reapplied": ("trong lúc ghi, đã có bản dữ liệu mới hơn ({snapshot}); số liệu của tệp đã được ghi lên trên "
+                      "bản đó, không mất số liệu nào",
+                      "while writing, a newer snapshot appeared ({snapshot}); the file's figures were written on top "
+                      "of it, nothing was lost"),
+    "imp_reapply_refused": ("trong lúc ghi, đã có bản dữ liệu mới hơn ({snapshot}) và số liệu của tệp không còn hợp "
+                            "lệ trên bản đó: {reason}; không ghi gì, hãy kiểm tra lại tệp",
+                            "while writing, a newer snapshot appeared ({snapshot}) and the file's figures are not "
+                            "valid on it: {reason}; nothing written, check the file again"),
+    "imp_reapply_unknown": ("{what} không có trong bản đó", "{what} not in that snapshot"),
+    "imp_reapply_warnings": ("có {n} cảnh báo mới chưa được xác nhận", "{n} new warning(s) not confirmed"),
+    "imp_commit_busy": ("không ghi được vì có quá nhiều lần nhập cùng lúc; hãy thử lại (không có gì thay đổi)",
+                        "too many imports at the same time; try again (nothing was changed)"),
     # the import summary
     "imp_kind_gso": ("bảng GSO theo tỉnh và năm", "GSO province-by-year table"),
     "imp_kind_csv": ("CSV", "CSV"),
@@ -261,6 +274,12 @@ TEXTS: dict[str, tuple[str, str]] = {
                         "No figure changed: no new snapshot."),
     "imp_cli_written": ("Đã ghi bản dữ liệu {id} (bản trước: {parent}).", "Wrote snapshot {id} (parent: {parent})."),
     "imp_cli_no_parent": ("không có", "none"),
+    "imp_cli_pending": ("Bản dữ liệu {id} đang chờ duyệt: người có quyền duyệt chạy 'python -m kpi approve {id}' "
+                        "(hoặc 'reject {id} --comment ...'); đến khi đó các trang vẫn hiển thị bản đã duyệt.",
+                        "Snapshot {id} is pending: an approver runs 'python -m kpi approve {id}' (or 'reject {id} "
+                        "--comment ...'); until then the pages show the approved snapshot."),
+    "imp_cli_help_pending": ("ghi bản dữ liệu ở trạng thái chờ duyệt (mặc định: dòng lệnh duyệt ngay khi ghi)",
+                             "write the snapshot as pending (by default the command line approves it as it writes)"),
     # the Dữ liệu page
     "imp_decimal_choice": ("Dấu thập phân trong tệp", "Decimal mark in the file"),
     "imp_decimal_auto": ("Tự nhận biết từ các số trong tệp", "Inferred from the numbers in the file"),

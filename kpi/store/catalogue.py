@@ -1,0 +1,381 @@
+"""The snapshot catalogue (DESIGN section 10): which snapshots exist, in what state, who made them.
+
+A snapshot folder (kpi.store.snapshots) is only a snapshot once the catalogue has a row for it.
+The catalogue is a database in the data folder, `catalogue.sqlite` (write-ahead log, a generous
+busy timeout), holding:
+
+- `snapshots`: id, parent, state ('pending' | 'approved' | 'rejected'), who committed it and when,
+  note, its files with their SHA-256, the units an import wrote, and who decided it, when, why;
+- `audit_log`: append-only (triggers abort an UPDATE or DELETE), one row per action;
+- `decisions`: the locked award decisions, append-only too.
+
+A commit is one transaction (BEGIN IMMEDIATE) that checks the new snapshot's parent is still the
+head (the newest snapshot not rejected); `commit()` says which head it found when it is not, and
+the importer re-applies its rows there (kpi.importing.merge). Readers never see half a commit:
+the folder is written first, the row last, and a folder without a row is ignored.
+
+The SQL is in queries/catalogue_*.sql with bound parameters. The database sits behind a thin
+dialect seam (`Dialect`): SQLite is the embedded default; PostgreSQL for a shared deployment is
+meant to plug in there (issue 13) without changing the callers.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import json
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from kpi.access.users import APPROVER, User, require
+from kpi.paths import data_dir as default_data_dir
+from kpi.store.sql import load_sql
+
+FILE_NAME = "catalogue.sqlite"
+LOCK_NAME = ".commit.lock"
+BUSY_TIMEOUT_S = 120.0           # a writer waits this long for another one before giving up
+LOCK_TIMEOUT_S = 600.0           # an import waits this long for the imports before it
+PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
+STATES = (PENDING, APPROVED, REJECTED)
+STATE_NAMES = {PENDING: "chờ duyệt", APPROVED: "đã duyệt", REJECTED: "bị từ chối"}
+STATE_NAMES_EN = {PENDING: "pending", APPROVED: "approved", REJECTED: "rejected"}
+MIGRATED_KEY = "migrated"
+# audit actions written by the store; kpi.access.audit records the others
+IMPORT, APPROVE, REJECT = "import", "approve", "reject"
+
+
+class SnapshotError(RuntimeError):
+    """A snapshot cannot be read, written or decided; the message says why (in Vietnamese)."""
+
+
+class CatalogueError(SnapshotError):
+    """An approval or rejection refused, or a catalogue that cannot be used; the message says why."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One row of the catalogue."""
+    id: str
+    seq: int
+    parent: str | None
+    state: str
+    created_by: str
+    author_name: str
+    created_at: str
+    note: str
+    files: dict
+    units: list
+    decided_by: str | None = None
+    decided_at: str | None = None
+    comment: str | None = None
+
+    @property
+    def state_name(self) -> str:
+        return STATE_NAMES[self.state]
+
+
+@dataclass(frozen=True)
+class Committed:
+    """What commit() did: `head` is None when the row was written, else the head it found instead."""
+    head: str | None
+    state: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.head is None
+
+
+# --------------------------------------------------------------------------- the dialect seam
+
+class SQLiteDialect:
+    """The embedded catalogue: one SQLite file in the data folder, a file lock for importers."""
+    name = "sqlite"
+
+    def path(self, folder: Path) -> Path:
+        return folder / FILE_NAME
+
+    def exists(self, folder: Path) -> bool:
+        return self.path(folder).is_file()
+
+    def connect(self, folder: Path) -> sqlite3.Connection:
+        # isolation_level=None: no implicit transactions; writes open BEGIN IMMEDIATE themselves
+        con = sqlite3.connect(self.path(folder), timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                              check_same_thread=False)
+        con.row_factory = sqlite3.Row
+        con.executescript(load_sql("catalogue_pragmas"))
+        return con
+
+    def begin_write(self, con: sqlite3.Connection) -> None:
+        con.execute(load_sql("catalogue_begin_write"))
+
+    @contextlib.contextmanager
+    def writer_lock(self, folder: Path) -> Iterator[None]:
+        """One importer at a time per data folder (processes and threads alike: each holder opens
+        the file itself). Not needed for correctness (commit() checks the head), it keeps 20
+        simultaneous imports from writing 20 snapshots each."""
+        fd = os.open(folder / LOCK_NAME, os.O_RDONLY | os.O_CREAT, 0o644)
+        try:
+            deadline = time.monotonic() + LOCK_TIMEOUT_S
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise CatalogueError("Hệ thống đang bận ghi các lần nhập khác quá lâu; hãy thử lại sau "
+                                             "ít phút (chưa có gì thay đổi)") from None
+                    time.sleep(0.02)
+            try:
+                yield
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+
+SQLITE = SQLiteDialect()
+
+
+def dialect(data_dir: Path | str | None = None) -> SQLiteDialect:
+    """The catalogue's database for this data folder: SQLite in the folder (PostgreSQL, when a
+    shared deployment configures it, is issue 13)."""
+    return SQLITE
+
+
+_ENSURED: set[str] = set()
+_ENSURED_LOCK = threading.Lock()
+
+
+def folder_of(data_dir: Path | str | None = None) -> Path:
+    return default_data_dir(data_dir)
+
+
+def exists(data_dir: Path | str | None = None) -> bool:
+    return dialect(data_dir).exists(folder_of(data_dir))
+
+
+@contextlib.contextmanager
+def connect(data_dir: Path | str | None = None) -> Iterator[sqlite3.Connection]:
+    """A connection to the data folder's catalogue, its schema ensured; closed on leaving."""
+    folder = folder_of(data_dir)
+    db = dialect(data_dir)
+    key = str(db.path(folder).resolve())
+    fresh = not db.exists(folder)
+    try:
+        con = db.connect(folder)
+    except sqlite3.Error as exc:
+        raise CatalogueError(f"Không mở được sổ bản dữ liệu {db.path(folder)}: {exc}") from exc
+    try:
+        with _ENSURED_LOCK:
+            ensured = key in _ENSURED and not fresh
+        if not ensured:
+            con.executescript(load_sql("catalogue_schema"))
+            with _ENSURED_LOCK:
+                _ENSURED.add(key)
+        yield con
+    finally:
+        con.close()
+
+
+def run_sql(con: sqlite3.Connection, name: str, **params) -> sqlite3.Cursor:
+    """Run queries/<name>.sql on the catalogue with `params` bound to its :placeholders."""
+    return con.execute(load_sql(name), params)
+
+
+@contextlib.contextmanager
+def transaction(con: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One writing transaction (BEGIN IMMEDIATE: the write lock is taken at once, so what is read
+    inside cannot change before the commit); rolled back on any exception."""
+    dialect().begin_write(con)
+    try:
+        yield con
+    except BaseException:
+        con.rollback()
+        raise
+    con.commit()
+
+
+def writer_lock(data_dir: Path | str | None = None):
+    """Serialise the importers of one data folder (see SQLiteDialect.writer_lock)."""
+    return dialect(data_dir).writer_lock(folder_of(data_dir))
+
+
+def now_text() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+
+
+# --------------------------------------------------------------------------- reading
+
+def _entry(row: sqlite3.Row) -> Entry:
+    return Entry(id=row["id"], seq=row["seq"], parent=row["parent"], state=row["state"],
+                 created_by=row["created_by"], author_name=row["author_name"] or "",
+                 created_at=row["created_at"], note=row["note"] or "", files=json.loads(row["files"] or "{}"),
+                 units=json.loads(row["units"] or "[]"), decided_by=row["decided_by"],
+                 decided_at=row["decided_at"], comment=row["comment"])
+
+
+def entries(con: sqlite3.Connection) -> list[Entry]:
+    """Every catalogued snapshot, newest commit first."""
+    return [_entry(row) for row in run_sql(con, "catalogue_snapshots_all")]
+
+
+def entry(con: sqlite3.Connection, snapshot_id: str) -> Entry | None:
+    row = run_sql(con, "catalogue_snapshot_get", id=snapshot_id).fetchone()
+    return _entry(row) if row else None
+
+
+def head(con: sqlite3.Connection, passed_over: frozenset[str] = frozenset()) -> str | None:
+    """The newest snapshot not rejected (nor in `passed_over`: damaged ones): what an import builds on."""
+    for row in run_sql(con, "catalogue_head"):
+        if row["id"] not in passed_over:
+            return row["id"]
+    return None
+
+
+def approved_head(con: sqlite3.Connection) -> str | None:
+    """The newest approved snapshot: what pages and `kpi facts` show by default."""
+    row = run_sql(con, "catalogue_approved_head").fetchone()
+    return row["id"] if row else None
+
+
+def is_migrated(con: sqlite3.Connection) -> bool:
+    return run_sql(con, "catalogue_meta_get", key=MIGRATED_KEY).fetchone() is not None
+
+
+def mark_migrated(con: sqlite3.Connection, how: str) -> None:
+    run_sql(con, "catalogue_meta_set", key=MIGRATED_KEY, value=how)
+
+
+# --------------------------------------------------------------------------- writing
+
+def insert(con: sqlite3.Connection, *, snapshot_id: str, parent: str | None, state: str, created_by: str,
+           author_name: str, created_at: str, note: str, files: dict, units: list | None = None,
+           decided_by: str | None = None, decided_at: str | None = None, comment: str | None = None) -> None:
+    """Add a snapshot's row (inside a transaction)."""
+    run_sql(con, "catalogue_snapshot_insert", id=snapshot_id, parent=parent, state=state, created_by=created_by,
+            author_name=author_name, created_at=created_at, note=note,
+            files=json.dumps(files, ensure_ascii=False, sort_keys=True),
+            units=json.dumps(sorted(units or []), ensure_ascii=False), decided_by=decided_by,
+            decided_at=decided_at, comment=comment)
+
+
+def append_audit(con: sqlite3.Connection, action: str, user: User | None, what: str = "",
+                 ids: list[str] | None = None, at: str | None = None) -> None:
+    """One audit row (append-only), in the caller's transaction when there is one."""
+    run_sql(con, "catalogue_audit_insert", at=at or now_text(), user_id=user.id if user else "",
+            user_name=user.name if user else "", action=action, what=what,
+            ids=json.dumps([i for i in (ids or []) if i], ensure_ascii=False))
+
+
+def audit_rows(con: sqlite3.Connection) -> pd.DataFrame:
+    """The audit log, oldest first (ids as lists)."""
+    rows = [dict(row) for row in run_sql(con, "catalogue_audit_all")]
+    frame = pd.DataFrame(rows, columns=["seq", "at", "user_id", "user_name", "action", "what", "ids"])
+    frame["ids"] = [json.loads(v) if v else [] for v in frame["ids"]]
+    return frame
+
+
+def commit(con: sqlite3.Connection, *, snapshot_id: str, parent: str | None, user: User, created_at: str,
+           note: str, files: dict, units: list, approve: bool, what: str = "",
+           passed_over: frozenset[str] = frozenset()) -> Committed:
+    """Register a written snapshot folder, in one transaction that first checks `parent` is still
+    the head. Approved at once only when asked (`approve`: local mode) and its parent is the
+    approved head, else pending. Writes the audit row of the import in the same transaction.
+    `passed_over`: snapshots the importer found damaged (never built on)."""
+    with transaction(con):
+        found = head(con, passed_over)
+        if found != parent:
+            return Committed(head=found or "")
+        state = APPROVED if approve and approved_head(con) == parent else PENDING
+        decided = {"decided_by": user.id, "decided_at": created_at, "comment": ""} if state == APPROVED else {}
+        insert(con, snapshot_id=snapshot_id, parent=parent, state=state, created_by=user.id,
+               author_name=user.name, created_at=created_at, note=note, files=files, units=units, **decided)
+        append_audit(con, IMPORT, user, f"{what} ({STATE_NAMES[state]})".strip(), [snapshot_id, parent])
+        return Committed(head=None, state=state)
+
+
+def register(con: sqlite3.Connection, *, snapshot_id: str, parent: str | None, created_by: str,
+             author_name: str, created_at: str, note: str, files: dict) -> None:
+    """Register a snapshot written directly (the demo, a script, a test) as approved, without
+    checking the head: it does not build on an import."""
+    with transaction(con):
+        insert(con, snapshot_id=snapshot_id, parent=parent, state=APPROVED, created_by=created_by,
+               author_name=author_name, created_at=created_at, note=note, files=files)
+
+
+# --------------------------------------------------------------------------- approval
+
+def _units_table(data_dir, snapshot_id: str) -> pd.DataFrame | None:
+    """unit → parent of the snapshot, for an approver's scope (a commune within a province)."""
+    try:
+        return pd.read_parquet(folder_of(data_dir) / "snapshots" / snapshot_id / "units.parquet",
+                               columns=["unit", "parent"])
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def _decide(snapshot_id: str, user: User, comment: str, data_dir, state: str) -> Entry:
+    require(user, APPROVER)
+    with connect(data_dir) as con:
+        found = entry(con, snapshot_id)
+        if found is not None and found.units:
+            require(user, APPROVER, list(found.units), _units_table(data_dir, snapshot_id))
+        with transaction(con):
+            found = entry(con, snapshot_id)  # read again inside the transaction: it cannot change now
+            if found is None:
+                raise CatalogueError(f"Không có bản dữ liệu (snapshot) '{snapshot_id}' trong sổ bản dữ liệu")
+            if found.state != PENDING:
+                raise CatalogueError(f"Bản dữ liệu {snapshot_id} đang ở trạng thái '{STATE_NAMES[found.state]}'"
+                                     + (f" ({found.decided_by}, {found.decided_at[:16].replace('T', ' ')})"
+                                        if found.decided_by and found.decided_at else "")
+                                     + "; chỉ duyệt hoặc từ chối được bản đang chờ duyệt")
+            if state == APPROVED:
+                _check_approvable(con, found, user)
+            else:
+                children = [row["id"] for row in run_sql(con, "catalogue_children", id=snapshot_id)]
+                if children:
+                    raise CatalogueError(f"Bản dữ liệu {children[0]} được tạo tiếp trên bản {snapshot_id}: hãy "
+                                         f"từ chối bản {children[-1]} trước (từ bản mới nhất trở về)")
+            at = now_text()
+            run_sql(con, "catalogue_snapshot_decide", id=snapshot_id, state=state, decided_by=user.id,
+                    decided_at=at, comment=comment)
+            action = APPROVE if state == APPROVED else REJECT
+            append_audit(con, action, user, comment, [snapshot_id, found.parent], at=at)
+            return entry(con, snapshot_id)
+
+
+def _check_approvable(con: sqlite3.Connection, found: Entry, user: User) -> None:
+    if found.created_by == user.id:
+        raise CatalogueError(f"Không ai được duyệt số liệu do chính mình nhập: bản dữ liệu {found.id} do "
+                             f"{found.author_name or found.created_by} nhập; cần một người duyệt khác")
+    approved = approved_head(con)
+    if found.parent == approved:
+        return
+    parent = entry(con, found.parent) if found.parent else None
+    if parent is not None and parent.state == PENDING:
+        raise CatalogueError(f"Bản dữ liệu {found.id} được tạo trên bản {parent.id}, bản đó còn chờ duyệt: "
+                             f"hãy duyệt bản {parent.id} trước")
+    raise CatalogueError(f"Bản dữ liệu {found.id} được tạo trên bản {found.parent or '–'}, nhưng bản đã duyệt "
+                         f"mới nhất nay là {approved or '–'}: duyệt bản này sẽ bỏ mất số liệu của bản đó. "
+                         "Hãy từ chối bản này và nhập lại tệp")
+
+
+def approve(snapshot_id: str, user: User, comment: str = "", data_dir: Path | str | None = None) -> Entry:
+    """Approve a pending snapshot (role approver, within its scope; nobody approves their own
+    import; its parent must be the approved head). Refusals are CatalogueError with the reason."""
+    return _decide(snapshot_id, user, comment or "", data_dir, APPROVED)
+
+
+def reject(snapshot_id: str, user: User, comment: str, data_dir: Path | str | None = None) -> Entry:
+    """Reject a pending snapshot with a comment (role approver). A snapshot something pending was
+    built on is refused until that one is rejected (newest first)."""
+    if not (comment or "").strip():
+        raise CatalogueError("Cần ghi lý do từ chối (--comment)")
+    return _decide(snapshot_id, user, comment.strip(), data_dir, REJECTED)

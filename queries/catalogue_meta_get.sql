@@ -1,0 +1,1 @@
+SELECT value FROM catalogue_meta WHERE key = :key

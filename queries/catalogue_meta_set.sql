@@ -1,0 +1,1 @@
+INSERT OR REPLACE INTO catalogue_meta (key, value) VALUES (:key, :value)

@@ -9,15 +9,23 @@ server would then see a spurious "Page not found" dialog. Streamlit offers no se
 section 6), so the class attribute is set before the server starts. The browser test
 `test_deep_link_on_a_fresh_server` (tests/test_browser.py) fails if an upgrade breaks it.
 
-It also loads the newest snapshot into DuckDB in the background while the server starts.
+It also loads the newest snapshot into DuckDB in the background while the server starts, and
+enforces local mode's address: without an [auth] section in the secrets files (--secrets.files,
+$STREAMLIT_SECRETS_FILES, else Streamlit's defaults ~/.streamlit/secrets.toml and
+./.streamlit/secrets.toml) the app serves 127.0.0.1 only - `--server.address 127.0.0.1` is added,
+and any other address is refused (kpi.access.signin.bind_address). An [auth] section that st.login
+could not use is refused too, before the server starts.
 """
+import os
 import sys
 import threading
+from pathlib import Path
 
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
 from kpi import figures, store
+from kpi.access import signin
 
 PagesManager.uses_pages_directory = False
 
@@ -33,7 +41,32 @@ def _preload_newest_snapshot() -> None:
         pass
 
 
+def _option(args: list[str], name: str) -> tuple[str | None, int | None]:
+    """The value of `--name value` or `--name=value` in args, and its index (None when absent)."""
+    for i, arg in enumerate(args):
+        if arg == name and i + 1 < len(args):
+            return args[i + 1], i
+        if arg.startswith(name + "="):
+            return arg.split("=", 1)[1], i
+    return None, None
+
+
+def secured_args(args: list[str], cwd: Path) -> list[str]:
+    """The Streamlit arguments with local mode's address enforced (SystemExit with a message when refused)."""
+    files, _ = _option(args, "--secrets.files")
+    files = files or os.environ.get("STREAMLIT_SECRETS_FILES")
+    paths = [Path(p) for p in files.split(",")] if files else signin.default_secrets_files(cwd)
+    requested, index = _option(args, "--server.address")
+    try:
+        address = signin.bind_address(signin.read_auth_section(paths), requested or os.environ.get("STREAMLIT_SERVER_ADDRESS"))
+    except signin.AuthConfigError as exc:
+        raise SystemExit(f"serve.py: {exc}") from None
+    if address is not None and index is None:
+        args = [*args, "--server.address", address]
+    return args
+
+
 if __name__ == "__main__":
-    sys.argv = ["streamlit", *sys.argv[1:]]
+    sys.argv = ["streamlit", *secured_args(sys.argv[1:], Path.cwd())]
     threading.Thread(target=_preload_newest_snapshot, daemon=True).start()
     sys.exit(cli.main())

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# One-time (idempotent) set-up on a fresh machine: a virtualenv with the pinned requirements,
-# and, with --browser, Debian's Chromium for the browser tests and screenshots.
+# One-time (idempotent) set-up on a fresh machine: a virtualenv with the pinned requirements;
+# with --browser, Debian's Chromium for the browser tests and screenshots, and what --signin sets up;
+# with --signin, Node.js and npm (Debian's nodejs/npm when missing) and the local OIDC provider's
+# packages (scripts/oidc: `npm ci` from its package-lock.json) for scripts/start_signin.sh and the
+# sign-in browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,10 +21,40 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 
+apt_updated=""
+apt_install() {
+  if [ -z "$apt_updated" ]; then apt-get update -qq; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+can_apt() { [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; }
+
+if [ "${1:-}" = "--browser" ] || [ "${1:-}" = "--signin" ]; then
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    if can_apt; then
+      echo "Installing Node.js and npm for the local OIDC provider..."
+      missing=()
+      command -v node >/dev/null || missing+=(nodejs)
+      command -v npm >/dev/null || missing+=(npm)
+      apt_install "${missing[@]}" || echo "note: nodejs/npm could not be installed; sign-in tests will be skipped" >&2
+    else
+      echo "note: node/npm are missing and cannot be installed here; sign-in tests will be skipped" >&2
+    fi
+  fi
+  lock=scripts/oidc/package-lock.json
+  oidc_stamp=scripts/oidc/node_modules/.package-lock.sha256
+  if command -v npm >/dev/null && { [ ! -f "$oidc_stamp" ] || [ "$(cat "$oidc_stamp")" != "$(sha256sum "$lock" | cut -d' ' -f1)" ]; }; then
+    if (cd scripts/oidc && npm ci --prefer-offline --no-audit --no-fund --loglevel=error >/dev/null); then
+      sha256sum "$lock" | cut -d' ' -f1 > "$oidc_stamp"
+    else
+      echo "note: npm ci in scripts/oidc failed; sign-in tests will be skipped" >&2
+    fi
+  fi
+fi
+
 if [ "${1:-}" = "--browser" ] && [ ! -x /usr/bin/chromium ]; then
-  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+  if can_apt; then
     echo "Installing Debian's chromium for the browser tests..."
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    apt_install chromium
   else
     echo "note: /usr/bin/chromium is missing and cannot be installed here; browser tests will be skipped" >&2
   fi

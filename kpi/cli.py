@@ -14,14 +14,16 @@ import pandas as pd
 
 from kpi import figures as figures_mod
 from kpi import scoring, store
+from kpi.access import audit
 from kpi.access.users import PermissionDenied, local_user
 from kpi.demo.provinces import build_demo
 from kpi.importing.merge import ImportFailed, import_file, summary_lines
 from kpi.periods import PeriodError, parse_period
-from kpi.reports import exports
+from kpi.reports import decision_docs, exports
 from kpi.reports.deck import DeckError, build_deck
 from kpi.reports.settings import SettingsError, load_settings
 from kpi.reports.spreadsheet import csv_text
+from kpi.scoring import decisions
 from kpi.store import catalogue
 from kpi.store.indicators import department_name, load_indicators, with_descriptions
 from kpi.text.figure_text import plan_text
@@ -219,6 +221,61 @@ def cmd_rank(args) -> int:
     return 0
 
 
+def cmd_decide(args) -> int:
+    """Lock the ranking of a scorecard on an approved snapshot as an award decision (committee role;
+    the command line acts as its named local user, KPI_USER)."""
+    try:
+        decision = decisions.lock_decision(args.scorecard, _snapshot(args), local_user(), args.data_dir)
+    except (scoring.ScorecardError, decisions.DecisionError) as exc:
+        raise CliError(str(exc)) from exc
+    print(f"Đã chốt kết quả {decision.id}: bảng điểm {decision.scorecard_name} (phiên bản "
+          f"{decision.card['version']}, SHA-256 {decision.scorecard_sha256}), bản dữ liệu {decision.snapshot_id}, "
+          f"{len(decision.results['ranking'])} đơn vị")
+    print(decision.sensitivity["sentence"])
+    return 0
+
+
+def cmd_decisions(args) -> int:
+    """Every locked decision, newest first."""
+    rows = [{"id": d.id, "locked_at": d.locked_at, "locked_by": d.locked_by_name, "scorecard": d.scorecard_name,
+             "version": d.card["version"], "scorecard_sha256": d.scorecard_sha256, "snapshot": d.snapshot_id,
+             "title": d.card["title"]} for d in decisions.list_decisions(args.data_dir)]
+    if not rows:
+        print("Chưa có kết quả nào được chốt", file=sys.stderr)
+        return 0
+    _emit(pd.DataFrame(rows), args.format)
+    return 0
+
+
+def cmd_decision(args) -> int:
+    """One locked decision: its stored ranking, checked by recomputing it (exit 1 if it differs), or
+    with --export its Tờ trình or Biên bản (Word) written atomically."""
+    try:
+        if args.export:
+            decision = decisions.load_decision(args.id, args.data_dir)
+            output = Path(args.output or decision_docs.file_name(args.export, decision))
+            if output.suffix.lower() != ".docx" or not output.parent.is_dir() or output.is_dir():
+                raise CliError(f"Tệp đầu ra {output} phải là tệp .docx trong một thư mục đã có")
+            data = decision_docs.decision_doc_bytes(args.export, decision, load_settings(args.data_dir))
+            exports.write_atomically(output, data)
+            audit.record(audit.EXPORT, local_user(), f"{output.name} ({args.export})", [decision.id],
+                         data_dir=args.data_dir)
+            print(f"Đã ghi {output} (kết quả chốt {decision.id})")
+            return 0
+        check = decisions.reproduce(args.id, args.data_dir)
+    except (scoring.ScorecardError, decisions.DecisionError, SettingsError) as exc:
+        raise CliError(str(exc)) from exc
+    frame = check.decision.ranking
+    frame["rank"] = pd.Series([int(r) if r == r else None for r in frame["rank"]], dtype=object, index=frame.index)
+    _emit(_booleans_for(frame, ["complete", "tied"], args.format), args.format)
+    if not check.equal:
+        print("Lỗi: tính lại không ra đúng kết quả đã chốt: " + "; ".join(check.differences[:5]), file=sys.stderr)
+        return 1
+    print(f"Tính lại từ bảng điểm đã lưu trên bản dữ liệu {check.decision.snapshot_id}: đúng như kết quả đã chốt",
+          file=sys.stderr)
+    return 0
+
+
 def cmd_export(args) -> int:
     """A PowerPoint deck, a Word report or an Excel workbook of one unit and period, written atomically."""
     output = Path(args.output)
@@ -299,6 +356,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--snapshot")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.set_defaults(func=cmd_rank)
+
+    p = sub.add_parser("decide", help="lock the ranking of a scorecard as an award decision")
+    p.add_argument("--scorecard", required=True)
+    p.add_argument("--snapshot")
+    p.set_defaults(func=cmd_decide)
+
+    p = sub.add_parser("decisions", help="list the locked award decisions, newest first")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.set_defaults(func=cmd_decisions)
+
+    p = sub.add_parser("decision", help="one locked decision: its ranking, reproduced; or --export a document")
+    p.add_argument("id")
+    p.add_argument("--export", choices=decision_docs.KINDS)
+    p.add_argument("-o", "--output")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.set_defaults(func=cmd_decision)
 
     p = sub.add_parser("export", help="export a report for one unit and period")
     p.add_argument("kind", choices=sorted(exports.BUILDERS))

@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kpi import figures, formulas, scoring
+from kpi.access.users import LOCAL_USER
 from kpi.cli import main as cli_main
 from kpi.reports import ranking_workbook
 from kpi.screens import ranking as scoring_view
@@ -302,8 +303,9 @@ def test_save_version_never_overwrites(tmp_path):
     original = source.read_bytes()
     card = scoring.load_scorecard(source)
     items = list(card.adjustments) + [scoring.Adjustment("Cà Mau", -1.5, "=Lý do có dấu bằng")]
-    v2 = scoring.save_version(card, items, folder=tmp_path)
-    v3 = scoring.save_version(card, items, folder=tmp_path)  # v2 exists: the next free version
+    v2 = scoring.save_version(card, items, folder=tmp_path, user=LOCAL_USER, data_dir=tmp_path)
+    # v2 exists: the next free version
+    v3 = scoring.save_version(card, items, folder=tmp_path, user=LOCAL_USER, data_dir=tmp_path)
     assert (v2.name, v3.name) == ("card.v2.toml", "card.v3.toml")
     assert source.read_bytes() == original
     loaded = scoring.load_scorecard(v2)
@@ -853,7 +855,8 @@ def test_bonus_and_penalty_checked_in_scoring_before_any_write(tmp_path, points,
         scoring.check_adjustment(card, item)
     assert caught.value.phrase.key == key
     with pytest.raises(scoring.ScorecardError):
-        scoring.save_version(card, list(card.adjustments) + [item], folder=tmp_path / "out")
+        scoring.save_version(card, list(card.adjustments) + [item], folder=tmp_path / "out", user=LOCAL_USER,
+                             data_dir=tmp_path)
     assert not (tmp_path / "out").exists() and sorted(p.name for p in tmp_path.iterdir()) == ["card.toml"]
     scoring.check_adjustment(card, scoring.Adjustment("Cà Mau", -100.0, "Vi phạm nghiêm trọng"))  # within range
 
@@ -868,7 +871,7 @@ def test_save_version_os_error_is_a_clear_message_and_writes_nothing(tmp_path, m
     blocked = tmp_path / "blocked"
     blocked.write_text("", encoding="utf-8")
     with pytest.raises(scoring.ScorecardError) as caught:
-        scoring.save_version(card, items, folder=blocked)
+        scoring.save_version(card, items, folder=blocked, user=LOCAL_USER, data_dir=tmp_path)
     assert str(blocked) in caught.value.message("en") and caught.value.phrase.key == "score_err_save"
     # a full disk while writing: no file, not even the temporary one, is left
     out = tmp_path / "out"
@@ -879,10 +882,10 @@ def test_save_version_os_error_is_a_clear_message_and_writes_nothing(tmp_path, m
 
     monkeypatch.setattr("kpi.scoring.scorecard.os.fsync", full_disk)
     with pytest.raises(scoring.ScorecardError) as caught:
-        scoring.save_version(card, items, folder=out)
+        scoring.save_version(card, items, folder=out, user=LOCAL_USER, data_dir=tmp_path)
     assert "No space left on device" in caught.value.message("vi") and list(out.iterdir()) == []
     monkeypatch.undo()
-    saved = scoring.save_version(card, items, folder=out)
+    saved = scoring.save_version(card, items, folder=out, user=LOCAL_USER, data_dir=tmp_path)
     assert [p.name for p in out.iterdir()] == [saved.name] == ["card.v2.toml"]
 
 
@@ -898,7 +901,8 @@ def test_save_version_on_a_read_only_folder(tmp_path):
     out.chmod(0o500)
     try:
         with pytest.raises(scoring.ScorecardError):
-            scoring.save_version(card, [scoring.Adjustment("Cà Mau", 1.0, "Sáng kiến")], folder=out)
+            scoring.save_version(card, [scoring.Adjustment("Cà Mau", 1.0, "Sáng kiến")], folder=out, user=LOCAL_USER,
+                                 data_dir=tmp_path)
         assert list(out.iterdir()) == []
     finally:
         out.chmod(0o700)

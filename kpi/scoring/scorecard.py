@@ -35,6 +35,8 @@ from pathlib import Path
 
 import tomli_w
 
+from kpi.access import audit
+from kpi.access.users import COMMITTEE, User, require
 from kpi.paths import REPO_DIR
 from kpi.paths import data_dir as default_data_dir
 from kpi.periods import PeriodError, parse_period
@@ -365,11 +367,15 @@ def check_points(scorecard: Scorecard) -> None:
         check_adjustment(scorecard, adjustment)
 
 
-def save_version(scorecard: Scorecard, adjustments: list[Adjustment], folder=None) -> Path:
-    """Write the scorecard with these bonus/penalty items as a new version (never overwrites).
+def save_version(scorecard: Scorecard, adjustments: list[Adjustment], folder=None, user: User | None = None,
+                 data_dir=None) -> Path:
+    """Write the scorecard with these bonus/penalty items as a new version (never overwrites), for
+    `user`, who must hold the committee role (PermissionDenied otherwise); the new version is
+    recorded in the audit log of `data_dir` (its file name and SHA-256).
 
     Every item is checked first (check_adjustment) and the new file must load; a folder that
     cannot be written (read-only, full disk) raises ScorecardError and leaves no file behind."""
+    require(user, COMMITTEE)
     for adjustment in adjustments:
         check_adjustment(scorecard, adjustment)
     data = dict(scorecard.raw)
@@ -377,7 +383,7 @@ def save_version(scorecard: Scorecard, adjustments: list[Adjustment], folder=Non
     base = re.sub(r"(\.v\d+)?\.toml$", "", scorecard.path.name) if scorecard.path else "bang-diem"
     head["version"] = scorecard.version + 1
     head["based_on"] = scorecard.path.name if scorecard.path else scorecard.title
-    folder = Path(folder) if folder else user_scorecards_dir()
+    folder = Path(folder) if folder else user_scorecards_dir(data_dir)
     try:
         if scorecard.path:
             head["based_on_sha256"] = file_sha256(scorecard.path)
@@ -387,13 +393,17 @@ def save_version(scorecard: Scorecard, adjustments: list[Adjustment], folder=Non
         folder.mkdir(parents=True, exist_ok=True)
         while True:
             path = folder / f"{base}.v{head['version']}.toml"
+            payload = tomli_w.dumps(data).encode("utf-8")
             try:
-                _create_exclusive(path, tomli_w.dumps(data).encode("utf-8"))
-                return path
+                _create_exclusive(path, payload)
+                break
             except FileExistsError:
                 head["version"] += 1
     except OSError as exc:
         raise ScorecardError("score_err_save", folder=str(folder), error=exc.strerror or str(exc)) from exc
+    audit.record(audit.SCORECARD_VERSION, user, f"{scorecard.title}: phiên bản {head['version']} ({path.name})",
+                 [path.name, hashlib.sha256(payload).hexdigest(), head["based_on"]], data_dir=data_dir)
+    return path
 
 
 _NO_HARD_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK}

@@ -178,4 +178,15 @@ TEXTS: dict[str, tuple[str, str]] = {
                                     "không dùng để chấm điểm",
                                     "{name}: the indicator '{code}' is for context only (no better direction) and "
                                     "cannot be scored"),
+    # award decisions (kpi.scoring.decisions): locking, finding, reproducing
+    "dec_err_no_snapshot": ("Không có bản dữ liệu '{id}'", "There is no snapshot '{id}'"),
+    "dec_err_no_figures": ("Bản dữ liệu {id} không có số liệu kỳ {period} cho các đơn vị của bảng điểm: không chốt "
+                           "được kết quả",
+                           "The snapshot {id} has no figures for {period} for the scorecard's units: nothing to lock"),
+    "dec_err_not_approved": ("Chỉ chốt kết quả trên bản dữ liệu đã duyệt; bản dữ liệu {id} đang ở trạng thái: {state}",
+                             "A decision is locked on an approved snapshot only; the snapshot {id} is: {state}"),
+    "dec_state_unknown": ("chưa có trong sổ bản dữ liệu", "not in the snapshot catalogue"),
+    "dec_err_not_found": ("Không có quyết định chốt kết quả '{id}'", "There is no locked decision '{id}'"),
+    "dec_err_sha": ("Quyết định {id}: nội dung bảng điểm đã lưu không khớp SHA-256 đã ghi",
+                    "Decision {id}: the stored scorecard text does not match its recorded SHA-256"),
 }

@@ -246,6 +246,9 @@ def pandas_figures(facts: pd.DataFrame, communes_map: pd.DataFrame, catalogue: p
     is_ratio = sums["aggregation"] == "ratio"
     sums["actual"] = sums["actual"].where(~is_ratio, sums["numerator"] / sums["denominator"] * 100)
     sums["plan"] = sums["plan"].where(~is_ratio)
+    # 'aggregation = none' (a base rate in đồng/tháng): no honest sum over communes, as kpi.formulas
+    no_sum = sums["aggregation"] == "none"
+    sums.loc[no_sum, ["actual", "plan"]] = np.nan
     current = sums[sums["period"].isin(periods)].copy()
     prev = sums[["unit", "period", "indicator", "actual"]].rename(columns={"actual": "previous", "period": "prev_period"})
     current["prev_period"] = current["period"].map(previous)

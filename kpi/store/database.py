@@ -8,13 +8,18 @@ made of several atoms (regions, the nation, a new province before the merger), s
 query reads a few rows whatever the number of reporting units. All SQL is in queries/load_*.sql
 and queries/build_target_sums.sql, with the file paths bound as parameters.
 
-The newest MAX_LOADED snapshots stay loaded. Evicting one only drops this registry's reference:
-a cursor another session is still reading with keeps its database alive until it is closed.
+At most MAX_LOADED snapshots stay loaded, the least recently used evicted first, and its database
+closed at once (its memory freed). A snapshot is in use while any session holds a cursor on it
+(reference counted: `cursor()` takes a reference, closing the cursor gives it back): one in use is
+never evicted, so a session reading an "as of" snapshot never has its query broken by other
+sessions loading others; the registry holds more than MAX_LOADED only while those are in use, and
+evicts them as their last cursor closes.
 """
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
@@ -25,8 +30,18 @@ from kpi.store.sql import load_sql
 from kpi.units import geography
 
 MAX_LOADED = 3
+
+
+@dataclass(eq=False)
+class _Loaded:
+    """A loaded snapshot's connection and the number of cursors open on it."""
+    con: duckdb.DuckDBPyConnection
+    users: int = 0
+    closed: bool = False
+
+
 _LOCK = threading.Lock()
-_LOADED: OrderedDict[Snapshot, duckdb.DuckDBPyConnection] = OrderedDict()
+_LOADED: OrderedDict[Snapshot, _Loaded] = OrderedDict()
 _LOADING: dict[Snapshot, threading.Lock] = {}
 
 
@@ -72,32 +87,125 @@ def _build(snapshot: Snapshot, atom_map) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def _acquire(snapshot: Snapshot, atom_map=None) -> _Loaded:
+    """The snapshot's loaded entry with one more reference, loading it on first use (once, even when
+    sessions ask at once; other snapshots load meanwhile). Looked up and counted under one lock, so
+    an eviction can never close it between the two."""
+    with _LOCK:
+        entry = _LOADED.get(snapshot)
+        if entry is not None:
+            _LOADED.move_to_end(snapshot)  # most recently used last
+            entry.users += 1
+            return entry
+        loading = _LOADING.setdefault(snapshot, threading.Lock())
+    with loading:
+        with _LOCK:
+            entry = _LOADED.get(snapshot)
+            if entry is not None:
+                _LOADED.move_to_end(snapshot)
+                entry.users += 1
+                return entry
+        try:
+            con = _build(snapshot, atom_map)
+        except BaseException:
+            with _LOCK:
+                _LOADING.pop(snapshot, None)
+            raise
+        with _LOCK:
+            entry = _LOADED[snapshot] = _Loaded(con, users=1)
+            _LOADING.pop(snapshot, None)
+            retired = _evict_unused()
+    _close(retired)
+    return entry
+
+
+def _evict_unused() -> list[_Loaded]:
+    """Drop the least recently used snapshots that no cursor is reading while more than MAX_LOADED
+    are loaded (under _LOCK); return them, to be closed outside the lock."""
+    retired = []
+    for snapshot in list(_LOADED):
+        if len(_LOADED) <= MAX_LOADED:
+            break
+        if _LOADED[snapshot].users == 0:
+            retired.append(_LOADED.pop(snapshot))
+    return retired
+
+
+def _close(retired: list[_Loaded]) -> None:
+    for entry in retired:
+        entry.closed = True
+        entry.con.close()  # no cursor is open on it: nothing running is broken
+
+
+def _release(entry: _Loaded) -> None:
+    with _LOCK:
+        entry.users -= 1
+        retired = _evict_unused() if entry.users == 0 else []
+    _close(retired)
+
+
 def load(snapshot: Snapshot, atom_map: tuple[pd.DataFrame, pd.DataFrame] | None = None) -> duckdb.DuckDBPyConnection:
-    """The snapshot's loaded connection, loading it on first use (once, even when sessions ask at once).
+    """Load the snapshot (once) and return its connection: to warm it or time it. Query through
+    cursor(), which keeps the snapshot loaded while the query runs; the connection returned here
+    is closed when the snapshot is evicted.
 
     `atom_map` replaces the province atom map (the benchmark's communes); it counts only on the
     snapshot's first load.
     """
+    entry = _acquire(snapshot, atom_map)
+    con = entry.con
+    _release(entry)
+    return con
+
+
+class Cursor:
+    """A cursor on a loaded snapshot (its own DuckDB connection, safe per thread) that holds a
+    reference on the snapshot until it is closed: the snapshot is not evicted under it."""
+
+    def __init__(self, entry: _Loaded):
+        self._entry, self._cur, self._open = entry, None, True  # the reference taken by _acquire
+        try:
+            self._cur = entry.con.cursor()
+            self._cur.execute(load_sql("load_use"))
+        except BaseException:
+            self.close()
+            raise
+
+    def execute(self, sql: str, parameters=None):
+        """Run a statement; returns the DuckDB cursor (for .df(), .fetchall(), .fetchnumpy())."""
+        return self._cur.execute(sql, parameters) if parameters is not None else self._cur.execute(sql)
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self._cur, name)
+
+    def close(self) -> None:
+        if self._open:
+            self._open = False
+            try:
+                if self._cur is not None:
+                    self._cur.close()
+            finally:
+                _release(self._entry)
+
+    def __enter__(self) -> Cursor:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __del__(self):  # a cursor left open still gives its reference back
+        if getattr(self, "_open", False):
+            self.close()
+
+
+def cursor(snapshot: Snapshot) -> Cursor:
+    """A cursor on the snapshot's database (loaded on first use); close it when done."""
+    return Cursor(_acquire(snapshot))
+
+
+def loaded() -> dict[Snapshot, int]:
+    """The snapshots loaded now and the cursors open on each (for tests and diagnostics)."""
     with _LOCK:
-        if snapshot in _LOADED:
-            _LOADED.move_to_end(snapshot)  # most recently used last
-            return _LOADED[snapshot]
-        loading = _LOADING.setdefault(snapshot, threading.Lock())
-    with loading:  # other snapshots load meanwhile; the same one loads once
-        with _LOCK:
-            if snapshot in _LOADED:
-                return _LOADED[snapshot]
-        con = _build(snapshot, atom_map)
-        with _LOCK:
-            _LOADED[snapshot] = con
-            _LOADING.pop(snapshot, None)
-            while len(_LOADED) > MAX_LOADED:
-                _LOADED.popitem(last=False)
-        return con
-
-
-def cursor(snapshot: Snapshot) -> duckdb.DuckDBPyConnection:
-    """A cursor (its own DuckDB connection, safe per thread) on the snapshot's database."""
-    cur = load(snapshot).cursor()
-    cur.execute(load_sql("load_use"))
-    return cur
+        return {snapshot: entry.users for snapshot, entry in _LOADED.items()}

@@ -1,8 +1,16 @@
-"""Entry point: page config, navigation and the shared sidebar filters (streamlit run dashboard.py)."""
+"""Entry point: page config, who is signed in, navigation per role and the shared sidebar filters
+(streamlit run dashboard.py; scripts/serve.py starts it).
+
+Sign-in is Streamlit's own st.login (OIDC) when secrets.toml has an [auth] section; the roles come
+from the provider's claims or the roles file (kpi.access.signin). Without [auth] the app runs in
+local mode: one local user with every role, 127.0.0.1 only, and a banner on every page."""
 import streamlit as st
 
+from kpi.access import audit, signin
+from kpi.screens import access as access_view
 from kpi.screens.domains import DOMAIN_OF_URL, DOMAIN_PAGES
 from kpi.text.i18n import t
+from kpi.text.plain import markdown_escape
 from pages._shared import build_context
 
 st.set_page_config(page_title="Bảng chỉ tiêu ngành LĐ-TB&XH", page_icon="📊", layout="wide")
@@ -33,6 +41,55 @@ st.markdown(
 lang = st.session_state.get("lang") or st.query_params.get("lang", "vi")
 lang = lang if lang in ("vi", "en") else "vi"
 
+
+
+def auth_section() -> dict:
+    """The [auth] section of the secrets ({} when there is none: local mode)."""
+    if not st.secrets.load_if_toml_exists():
+        return {}
+    return dict(st.secrets.get("auth") or {})
+
+
+def sign_in_page() -> None:
+    st.title(t("acc_signin_title", lang))
+    st.markdown(t("acc_signin_body", lang))
+    if st.button(t("acc_signin_button", lang), type="primary", icon=":material/login:", key="acc_signin"):
+        st.login()
+
+
+auth = auth_section()
+problems = signin.auth_problems(auth)
+if problems:
+    st.error(markdown_escape(t("acc_auth_error", lang, error=", ".join(problems))))
+    st.stop()
+if not auth:
+    remote = st.context.ip_address  # None from this machine
+    if isinstance(remote, str) and remote:  # local mode serves this machine only (scripts/serve.py binds 127.0.0.1)
+        st.error(t("acc_local_remote", lang, ip=remote))
+        st.stop()
+    user = signin.local_mode_user()
+else:
+    try:
+        roles_file = signin.read_roles_file(signin.roles_file_path())
+    except signin.RolesFileError as exc:
+        st.error(markdown_escape(t("acc_roles_file_error", lang, error=exc)))
+        st.stop()
+    claims = st.user.to_dict()
+    user = signin.user_from_claims(claims, roles_file)
+    if user is None:
+        st.navigation([st.Page(sign_in_page, title=t("acc_signin_title", lang), icon=":material/login:",
+                               url_path="dang-nhap", default=True)], position="hidden").run()
+        st.stop()
+    if st.session_state.get("_signed_in") != user.id:  # the session's first run for this user
+        audit.record_sign_in(user, claims)  # once per id_token, not per tab or reload
+        st.session_state["_signed_in"] = user.id
+    if not user.roles:
+        st.warning(markdown_escape(t("acc_no_roles", lang, email=user.email or user.id,
+                                     file=signin.roles_file_path())))
+        if st.button(t("acc_signout_button", lang), icon=":material/logout:", key="acc_signout_norole"):
+            st.logout()
+        st.stop()
+
 PAGES = {
     t("nav_summary", lang): [
         st.Page("pages/overview.py", title=t("page_overview", lang), icon=":material/dashboard:", default=True),
@@ -50,8 +107,19 @@ PAGES = {
         st.Page("pages/data.py", title=t("page_data", lang), icon=":material/database:", url_path="du-lieu"),
     ],
 }
+if access_view.shows_audit_log(user):
+    PAGES[t("nav_tools", lang)].append(
+        st.Page("pages/audit.py", title=t("page_audit", lang), icon=":material/policy:", url_path="nhat-ky"))
 navigation = st.navigation(PAGES)
 st.session_state["_domain_page"] = DOMAIN_OF_URL.get(navigation.url_path)
-st.session_state["_ctx"] = build_context()
+st.session_state["_page_url"] = navigation.url_path  # what an audited export names as its page
+st.session_state["_ctx"] = build_context(user)
+if user.local:
+    st.info(t("acc_local_banner", lang), icon=":material/lock_open:")
+else:
+    for line in access_view.signed_in_lines(user, lang):
+        st.sidebar.markdown(line)
+    if st.sidebar.button(t("acc_signout_button", lang), icon=":material/logout:", key="acc_signout"):
+        st.logout()
 st.sidebar.caption(t("app_title", lang))
 navigation.run()

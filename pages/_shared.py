@@ -9,6 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from kpi import figures, store
+from kpi.access import audit
+from kpi.access.users import LOCAL_USER, User, may
 from kpi.charts.theme import VERDICT_COLOURS
 from kpi.periods import period_label
 from kpi.reports.spreadsheet import XLSX_MIME, table_to_xlsx_bytes
@@ -33,6 +35,11 @@ class Context:
     periods: list[str]
     newest: store.Snapshot | None = None                        # the newest intact snapshot
     damaged: list[tuple[store.Snapshot, store.Damage]] = field(default_factory=list)  # passed over, with why
+    user: User = LOCAL_USER                                     # who is signed in (local mode: every role)
+
+    def may(self, role: str, units: list[str] | None = None) -> bool:
+        """Whether the user holds `role` for `units` (the page shows or hides; kpi/ checks every write)."""
+        return may(self.user, role, units, self.units if len(self.units) else None)
 
     def name(self, unit: str) -> str:
         return unit_name(self.units, unit, self.lang)
@@ -79,14 +86,14 @@ def indicator_picker(ctx: Context, container, key: str = "ind", default: str = "
                             container=container, format_func=ctx.indicator_name)
 
 
-def build_context() -> Context:
-    """Render the sidebar filters and return the chosen context (called once per run)."""
+def build_context(user: User = LOCAL_USER) -> Context:
+    """Render the sidebar filters and return the chosen context for `user` (called once per run)."""
     side = st.sidebar
     lang = synced_selectbox("Ngôn ngữ / Language", ["vi", "en"], "lang", "vi", container=side,
                             format_func=lambda v: "Tiếng Việt" if v == "vi" else "English")
     snapshots, damaged = store.intact_and_damaged()  # a damaged snapshot is never offered (SHA-256 checked)
     if not snapshots:
-        return Context(lang, None, 34, NATION, None, pd.DataFrame(), pd.DataFrame(), [], None, damaged)
+        return Context(lang, None, 34, NATION, None, pd.DataFrame(), pd.DataFrame(), [], None, damaged, user)
     ids = [s.id for s in snapshots]
     by_id = {s.id: s for s in snapshots}
     snap_id = synced_selectbox(
@@ -103,7 +110,7 @@ def build_context() -> Context:
     options = units_of_geography(units, geography)
     unit = synced_selectbox(t("unit", lang), options, "unit", NATION, container=side,
                             format_func=lambda u: unit_name(units, u, lang))
-    return Context(lang, snapshot, geography, unit, period, units, catalogue, periods, snapshots[0], damaged)
+    return Context(lang, snapshot, geography, unit, period, units, catalogue, periods, snapshots[0], damaged, user)
 
 
 def context() -> Context:
@@ -148,9 +155,22 @@ def verdict_badge(verdict: str, lang: str) -> str:
             f"font-weight:600;font-size:0.95rem'>{html.escape(verdict_text(verdict, lang))}</span>")
 
 
+def audited_export(build, file_name: str, ctx: Context | None = None):
+    """What a download button calls for its file: builds it and writes the export to the audit log."""
+    ctx = ctx or context()
+    page = st.session_state.get("_page_url", "")
+    snapshot_ids = [ctx.snapshot.id] if ctx.snapshot is not None else []
+
+    def built() -> bytes:
+        data = build()
+        audit.record("export", ctx.user, what=f"{file_name} ({page or '/'})", ids=snapshot_ids)
+        return data
+    return built
+
+
 def xlsx_download(sheet, sheet_name: str, title: str, file_name: str, lang: str) -> None:
-    """The "Tải bảng (Excel)" button under a table; the file is built only when clicked."""
+    """The "Tải bảng (Excel)" button under a table; the file is built only when clicked (and audited)."""
     # `sheet` is a table, or what builds it: built only when the button is clicked, not on every rerun
-    st.download_button(t("download_xlsx", lang),
-                       lambda: table_to_xlsx_bytes(sheet() if callable(sheet) else sheet, sheet_name, title),
-                       file_name=file_name, mime=XLSX_MIME, on_click="ignore", icon=":material/download:")
+    build = lambda: table_to_xlsx_bytes(sheet() if callable(sheet) else sheet, sheet_name, title)
+    st.download_button(t("download_xlsx", lang), audited_export(build, file_name), file_name=file_name,
+                       mime=XLSX_MIME, on_click="ignore", icon=":material/download:")

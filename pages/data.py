@@ -3,6 +3,7 @@ Layout only: what it shows is kpi.screens.data, the work is kpi.importing."""
 import streamlit as st
 
 from kpi import store
+from kpi.access.users import EDITOR, PermissionDenied
 from kpi.importing.merge import ImportFailed, commit_import, prepare_import
 from kpi.importing.template import template_cached
 from kpi.reports.spreadsheet import XLSX_MIME
@@ -33,7 +34,11 @@ def confirm_import(note: str, warnings_checked: bool) -> None:
     if report is None:
         return
     try:
-        snapshot = commit_import(report, note=note, created_by=view.CREATED_BY_PAGE, accept_warnings=warnings_checked)
+        snapshot = commit_import(report, note=note, created_by=view.CREATED_BY_PAGE, accept_warnings=warnings_checked,
+                                 user=ctx.user)
+    except PermissionDenied as exc:
+        st.session_state["imp_failed"] = [t("acc_denied", lang, reason=exc)]
+        return
     except ImportFailed as exc:
         st.session_state["imp_failed"] = view.failure_lines(exc, lang)
         return
@@ -48,10 +53,15 @@ def view_snapshot(snapshot_id: str) -> None:
     st.query_params["snap"] = snapshot_id
 
 
-tab_import, tab_history, tab_diff, tab_catalogue = st.tabs([t("imp_tab_import", lang), t("imp_tab_history", lang),
-                                                            t("imp_tab_diff", lang), t("imp_tab_catalogue", lang)])
+may_import = ctx.may(EDITOR)  # the import tab is an editor's; commit_import checks the role itself
+if not may_import:
+    st.caption(t("acc_no_import_role", lang))
+names = [t("imp_tab_history", lang), t("imp_tab_diff", lang), t("imp_tab_catalogue", lang)]
+*import_tabs, tab_history, tab_diff, tab_catalogue = st.tabs(([t("imp_tab_import", lang)] if may_import else []) + names)
 
-with tab_import:
+
+def import_tab() -> None:
+    """Template, upload, check, preview and confirm (editors)."""
     if "imp_done" in st.session_state:
         st.success(t("imp_written", lang, id=st.session_state.pop("imp_done")))
     for message in st.session_state.pop("imp_failed", []):
@@ -110,6 +120,11 @@ with tab_import:
             st.caption(t("imp_confirm_help", lang))
         else:
             st.info(t("imp_no_changes", lang))
+
+
+if may_import:
+    with import_tabs[0]:
+        import_tab()
 
 history = view.history_view(ctx.snapshot, lang)
 with tab_history:

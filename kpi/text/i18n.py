@@ -2,6 +2,7 @@
 (or in the area catalogues kpi/text/texts_*.py, merged below), in both languages."""
 from __future__ import annotations
 
+from kpi.text.texts_access import TEXTS as ACCESS_TEXTS
 from kpi.text.texts_importing import TEXTS as IMPORTING_TEXTS
 from kpi.text.texts_scoring import TEXTS as SCORING_TEXTS
 
@@ -383,7 +384,7 @@ def _merged(*catalogues: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str
     return merged
 
 
-TEXTS = _merged(_INTERFACE, IMPORTING_TEXTS, SCORING_TEXTS)
+TEXTS = _merged(_INTERFACE, IMPORTING_TEXTS, SCORING_TEXTS, ACCESS_TEXTS)
 
 
 def t(key: str, lang: str = "vi", **kwargs) -> str:

@@ -1,0 +1,101 @@
+"""Nhật ký hệ thống (admins only): the audit log filtered, as a table and as Excel or CSV (no Streamlit).
+
+The log is read with kpi.access.audit.read_log; times are stored in UTC and shown in Vietnam's
+time (UTC+7). Filters: actions, users, a date range (Vietnam's dates), a text found in the details
+or the ids. The exports go through the one safe spreadsheet writer (kpi.reports.spreadsheet): a
+user name or a note that looks like a formula stays text.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from kpi.access.audit import ACTIONS
+from kpi.reports.spreadsheet import csv_bytes, download_name, table_to_xlsx_bytes
+from kpi.text.i18n import TEXTS, t
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@dataclass(frozen=True)
+class Filters:
+    actions: tuple[str, ...] = ()         # empty: every action
+    users: tuple[str, ...] = ()           # user ids; empty: everyone
+    start: dt.date | None = None          # Vietnam's dates, inclusive
+    end: dt.date | None = None
+    text: str = ""
+
+
+@dataclass
+class AuditView:
+    table: pd.DataFrame                   # the rows shown, newest first, headed in the page's language
+    total: int
+    actions: list[str]                    # the filter's choices: actions present in the log, in catalogue order
+    users: dict[str, str]                 # user id -> 'name (id)'
+    first_day: dt.date | None
+    last_day: dt.date | None
+
+    @property
+    def shown(self) -> int:
+        return len(self.table)
+
+
+def action_label(action: str, lang: str) -> str:
+    key = f"aud_action_{action}"
+    return t(key, lang) if key in TEXTS else action
+
+
+def _local_times(values: pd.Series) -> pd.Series:
+    stamps = pd.to_datetime(values, utc=True, errors="coerce", format="ISO8601")
+    return stamps.dt.tz_convert(VIETNAM)
+
+
+def audit_view(log: pd.DataFrame, filters: Filters, lang: str) -> AuditView:
+    """The rows of `log` (read_log's frame) that pass `filters`, as the page shows them."""
+    log = log.copy()
+    local = _local_times(log["at"]) if len(log) else pd.Series([], dtype="datetime64[ns, Asia/Ho_Chi_Minh]")
+    days = local.dt.date if len(log) else pd.Series([], dtype=object)
+    present = set(log["action"])
+    actions = [a for a in ACTIONS if a in present] + sorted(present - set(ACTIONS))
+    names = log.drop_duplicates("user_id", keep="last").set_index("user_id")["user_name"] if len(log) else {}
+    users = {uid: (f"{names[uid]} ({uid})" if names[uid] and names[uid] != uid else uid)
+             for uid in sorted(set(log["user_id"]))}
+    keep = pd.Series(True, index=log.index)
+    if filters.actions:
+        keep &= log["action"].isin(filters.actions)
+    if filters.users:
+        keep &= log["user_id"].isin(filters.users)
+    if filters.start is not None:
+        keep &= days >= filters.start
+    if filters.end is not None:
+        keep &= days <= filters.end
+    ids_text = log["ids"].map(lambda ids: ", ".join(ids) if isinstance(ids, list) else str(ids or ""))
+    if filters.text.strip():
+        needle = filters.text.strip().casefold()
+        haystack = (log["what"].fillna("") + " " + ids_text).str.casefold()
+        keep &= haystack.str.contains(needle, regex=False)
+    shown = log[keep].sort_values("seq", ascending=False)
+    table = pd.DataFrame({
+        t("aud_col_time", lang): local[keep].loc[shown.index].dt.strftime("%Y-%m-%d %H:%M:%S"),
+        t("aud_col_user", lang): [users.get(uid, uid) for uid in shown["user_id"]],
+        t("aud_col_action", lang): [action_label(a, lang) for a in shown["action"]],
+        t("aud_col_what", lang): shown["what"].fillna(""),
+        t("aud_col_ids", lang): ids_text.loc[shown.index],
+    }).reset_index(drop=True)
+    return AuditView(table, len(log), actions, users,
+                     min(days) if len(log) else None, max(days) if len(log) else None)
+
+
+def audit_xlsx(view: AuditView, lang: str) -> bytes:
+    return table_to_xlsx_bytes(view.table, t("aud_sheet_title", lang)[:31], t("aud_sheet_title", lang))
+
+
+def audit_csv(view: AuditView) -> bytes:
+    return csv_bytes(view.table)
+
+
+def file_name(ext: str) -> str:
+    return download_name("nhat-ky-he-thong", dt.datetime.now(VIETNAM).strftime("%Y%m%d_%H%M"), ext=ext)

@@ -1,0 +1,68 @@
+"""Texts of sign-in, roles, local mode and the audit-log page: key -> (Vietnamese, English)."""
+from __future__ import annotations
+
+TEXTS: dict[str, tuple[str, str]] = {
+    # local mode (no [auth] configured) and sign-in
+    "acc_local_banner": ("Chế độ cục bộ: chưa cấu hình đăng nhập ([auth]); ứng dụng chỉ phục vụ máy này (127.0.0.1) "
+                         "và người dùng cục bộ có mọi quyền (xem, nhập liệu, duyệt, hội đồng thi đua, quản trị).",
+                         "Local mode: no sign-in ([auth]) is configured; the app serves this machine only (127.0.0.1) "
+                         "and the local user holds every role (view, import, approve, emulation committee, admin)."),
+    "acc_local_remote": ("Chế độ cục bộ chỉ phục vụ máy chạy ứng dụng (127.0.0.1); kết nối từ {ip} bị từ chối. "
+                         "Cấu hình đăng nhập ([auth] trong secrets.toml) để phục vụ người dùng khác.",
+                         "Local mode serves only the machine the app runs on (127.0.0.1); the connection from {ip} is "
+                         "refused. Configure sign-in ([auth] in secrets.toml) to serve other users."),
+    "acc_signin_title": ("Đăng nhập", "Sign in"),
+    "acc_signin_body": ("Bảng chỉ tiêu dành cho cán bộ được cấp quyền. Đăng nhập bằng tài khoản của cơ quan.",
+                        "The dashboard is for authorised staff. Sign in with your organisation's account."),
+    "acc_signin_button": ("Đăng nhập", "Sign in"),
+    "acc_signout_button": ("Đăng xuất", "Sign out"),
+    "acc_signed_in_as": ("Đăng nhập: **{name}** ({email})", "Signed in: **{name}** ({email})"),
+    "acc_roles": ("Quyền: {roles}", "Roles: {roles}"),
+    "acc_role_viewer": ("xem", "view"),
+    "acc_role_editor": ("nhập liệu", "import"),
+    "acc_role_approver": ("duyệt số liệu", "approve"),
+    "acc_role_committee": ("hội đồng thi đua", "emulation committee"),
+    "acc_role_admin": ("quản trị", "admin"),
+    "acc_role_scoped": ("{role} ({units})", "{role} ({units})"),
+    "acc_no_roles": ("Tài khoản {email} đã đăng nhập nhưng chưa được cấp quyền nào trên bảng chỉ tiêu. "
+                     "Đề nghị quản trị viên cấp quyền (nhóm/quyền của nhà cung cấp đăng nhập, hoặc tệp {file}).",
+                     "The account {email} is signed in but holds no role on the dashboard. Ask an administrator for "
+                     "one (the sign-in provider's roles or groups, or the file {file})."),
+    "acc_roles_file_error": ("Không đọc được tệp phân quyền: {error}", "The roles file cannot be read: {error}"),
+    "acc_auth_error": ("Cấu hình đăng nhập [auth] chưa dùng được: {error}", "The [auth] sign-in configuration cannot be used: {error}"),
+    "acc_no_import_role": ("Nhập số liệu cần quyền nhập liệu; tài khoản này chỉ xem được lịch sử và khác biệt giữa các bản.",
+                           "Importing needs the import role; this account can see the history and the differences only."),
+    "acc_denied": ("Không được phép: {reason}", "Not allowed: {reason}"),
+    # the audit-log page (admins)
+    "page_audit": ("Nhật ký hệ thống", "Audit log"),
+    "aud_caption": ("Mỗi dòng là một việc đã làm: đăng nhập, nhập số liệu, duyệt, từ chối, phiên bản bảng điểm, "
+                    "quyết định khen thưởng, xuất tệp, đổi cấu hình. Nhật ký chỉ ghi thêm; ứng dụng không sửa hay xóa được.",
+                    "One row per action: sign-in, import, approval, rejection, scorecard version, award decision, "
+                    "export, settings change. The log is append-only; nothing in the app can edit or delete it."),
+    "aud_empty": ("Nhật ký chưa có dòng nào.", "The log holds no row yet."),
+    "aud_unavailable": ("Chưa đọc được nhật ký: {error}", "The log cannot be read yet: {error}"),
+    "aud_none_match": ("Không có dòng nào khớp bộ lọc.", "No row matches the filters."),
+    "aud_all": ("Tất cả", "All"),
+    "aud_filter_action": ("Việc", "Action"),
+    "aud_filter_user": ("Người dùng", "User"),
+    "aud_filter_from": ("Từ ngày", "From"),
+    "aud_filter_to": ("Đến ngày", "To"),
+    "aud_filter_text": ("Tìm trong nội dung, mã", "Search the details and ids"),
+    "aud_count": ("{shown} / {total} dòng", "{shown} of {total} rows"),
+    "aud_col_time": ("Thời điểm", "Time"),
+    "aud_col_user": ("Người dùng", "User"),
+    "aud_col_action": ("Việc", "Action"),
+    "aud_col_what": ("Nội dung", "Details"),
+    "aud_col_ids": ("Mã liên quan", "Ids"),
+    "aud_download_xlsx": ("Tải nhật ký (Excel)", "Download the log (Excel)"),
+    "aud_download_csv": ("Tải nhật ký (CSV)", "Download the log (CSV)"),
+    "aud_sheet_title": ("Nhật ký hệ thống", "Audit log"),
+    "aud_action_sign_in": ("Đăng nhập", "Sign-in"),
+    "aud_action_import": ("Nhập số liệu", "Import"),
+    "aud_action_approve": ("Duyệt", "Approval"),
+    "aud_action_reject": ("Từ chối", "Rejection"),
+    "aud_action_scorecard_version": ("Phiên bản bảng điểm", "Scorecard version"),
+    "aud_action_decision": ("Quyết định khen thưởng", "Award decision"),
+    "aud_action_export": ("Xuất tệp", "Export"),
+    "aud_action_settings": ("Đổi cấu hình", "Settings change"),
+}

@@ -23,6 +23,7 @@ from kpi.figures import figures
 from kpi.importing.merge import import_file, prepare_import
 from kpi.importing.targets import KIND_CHOICES, parse_kind, split_phrase
 from kpi.importing.template import build_template
+from kpi.text import fmt
 from kpi.text.figure_text import plan_text
 
 nan = float("nan")
@@ -283,3 +284,10 @@ def test_a_snapshot_of_plans_only_shows_every_page_without_an_error(tmp_path, pa
     assert not at.exception, [e.value for e in at.exception]
     if page != "pages/data.py":
         assert any("chưa có số liệu thực hiện" in i.value for i in at.info), [i.value for i in at.info]
+
+
+@pytest.mark.unit
+def test_a_change_that_rounds_to_zero_is_written_without_a_sign():
+    """−0,004 points is printed '±0,00 điểm %', never '−0,00' beside a rate that did not move."""
+    assert fmt.signed_points(-0.004) == "±0,00 điểm %" and fmt.signed_points(-0.006) == "−0,01 điểm %"
+    assert fmt.signed_percent(0.04) == "±0,0%" and fmt.signed_percent(-0.05, 1) in ("−0,1%", "±0,0%")

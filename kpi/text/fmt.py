@@ -67,9 +67,14 @@ def _sign(value: float) -> str:
     return "+" if value > 0 else "−" if value < 0 else "±"
 
 
+def _shown(value: float, decimals: int) -> float:
+    """The value as it will be printed: a sign is that of the printed digits (−0,004 is '±0,00')."""
+    return round(value, decimals) if math.isfinite(value) and abs(value) < 1e15 else value
+
+
 def signed_percent(value, decimals: int = 1, lang: str = "vi") -> str:
     number_ = as_float(value)
-    return number_ if isinstance(number_, str) else _sign(number_) + percent(abs(number_), decimals, lang)
+    return number_ if isinstance(number_, str) else _sign(_shown(number_, decimals)) + percent(abs(number_), decimals, lang)
 
 
 def signed_points(value, decimals: int = 2, lang: str = "vi") -> str:
@@ -78,7 +83,7 @@ def signed_points(value, decimals: int = 2, lang: str = "vi") -> str:
     if isinstance(number_, str):
         return number_
     unit = "điểm %" if lang == "vi" else "pp"
-    return f"{_sign(number_)}{number(abs(number_), decimals, lang)} {unit}"
+    return f"{_sign(_shown(number_, decimals))}{number(abs(number_), decimals, lang)} {unit}"
 
 
 def figure(value, unit_of_measure: str, decimals: int, lang: str = "vi") -> str:

@@ -4,14 +4,18 @@ from pathlib import Path
 import streamlit as st
 
 from kpi import scoring, store
+from kpi.access.users import COMMITTEE, LOCAL_USER, PermissionDenied, may
 from kpi.charts import ranking as charts
 from kpi.periods import period_label
+from kpi.reports import decision_docs
 from kpi.reports.ranking_workbook import workbook_bytes
+from kpi.reports.settings import SettingsError, load_settings
 from kpi.reports.spreadsheet import XLSX_MIME
+from kpi.scoring import decisions
 from kpi.screens import ranking as view
 from kpi.text import fmt
 from kpi.text.i18n import t
-from pages._shared import context, header, synced_selectbox
+from pages._shared import audited_export, context, header, synced_selectbox
 
 PLOT = {"displaylogo": False}
 
@@ -27,9 +31,21 @@ def robustness_and_workbook(snapshot: store.Snapshot, scorecard_path: str, modif
     return sens, workbook_bytes(result, snapshot, sens)
 
 
+def signed_in_user(ctx):
+    """Who acts on this page: the signed-in user (pages/_shared.py), the local user in local mode."""
+    return getattr(ctx, "user", None) or LOCAL_USER
+
+
+def decision_document(kind: str, decision_id: str) -> bytes:
+    """A Tờ trình or Biên bản, built from the stored decision only when its button is clicked."""
+    return decision_docs.decision_doc_bytes(kind, decisions.load_decision(decision_id), load_settings())
+
+
 ctx = context()
 header(t("page_ranking", ctx.lang))
 lang = ctx.lang
+user = signed_in_user(ctx)
+committee = may(user, COMMITTEE)
 
 # every file is listed, a malformed one with its error: it never keeps the others from working
 entries = {e.name: e for e in scoring.scorecard_entries()}
@@ -111,24 +127,27 @@ if len(result.adjustments):
     st.dataframe(view.adjustments_table(result, lang), hide_index=True, width="stretch")
 else:
     st.caption(t("rank_adjust_none", lang))
-with st.form("rank_adjust_form", clear_on_submit=True):
-    a, b, c = st.columns([2, 1, 3])
-    adj_unit = a.selectbox(t("unit", lang), units, format_func=unit_names.get)
-    adj_points = b.number_input(t("rank_adjust_points", lang), -10.0, 10.0, 1.0, step=0.5)
-    adj_reason = c.text_input(t("rank_adjust_reason", lang))
-    if st.form_submit_button(t("rank_adjust_save", lang)):
-        if not adj_reason.strip() or adj_points == 0:
-            st.error(t("rank_adjust_need_reason", lang))
-        else:
-            items = list(card.adjustments) + [scoring.Adjustment(adj_unit, float(adj_points), adj_reason.strip())]
-            try:  # the items are checked and the file written in kpi.scoring (never half a file)
-                saved = scoring.save_version(card, items)
-            except scoring.ScorecardError as exc:
-                st.error(view.plain(exc.message(lang)))
+if not committee:
+    st.caption(t("rank_committee_only", lang))
+else:
+    with st.form("rank_adjust_form", clear_on_submit=True):
+        a, b, c = st.columns([2, 1, 3])
+        adj_unit = a.selectbox(t("unit", lang), units, format_func=unit_names.get)
+        adj_points = b.number_input(t("rank_adjust_points", lang), -10.0, 10.0, 1.0, step=0.5)
+        adj_reason = c.text_input(t("rank_adjust_reason", lang))
+        if st.form_submit_button(t("rank_adjust_save", lang)):
+            if not adj_reason.strip() or adj_points == 0:
+                st.error(t("rank_adjust_need_reason", lang))
             else:
-                st.session_state["rank_pending_sc"] = saved.name
-                st.session_state["saved_msg"] = t("rank_adjust_saved", lang, name=saved.name)
-                st.rerun()
+                items = list(card.adjustments) + [scoring.Adjustment(adj_unit, float(adj_points), adj_reason.strip())]
+                try:  # the items are checked and the file written in kpi.scoring (never half a file)
+                    saved = scoring.save_version(card, items, user=user)
+                except (scoring.ScorecardError, PermissionDenied) as exc:
+                    st.error(view.plain(exc.message(lang) if isinstance(exc, scoring.ScorecardError) else str(exc)))
+                else:
+                    st.session_state["rank_pending_sc"] = saved.name
+                    st.session_state["saved_msg"] = t("rank_adjust_saved", lang, name=saved.name)
+                    st.rerun()
 
 # ---- robustness: Monte Carlo over weights and methods
 st.subheader(t("rank_robustness", lang))
@@ -148,3 +167,52 @@ st.dataframe(view.sensitivity_table(sens, lang), hide_index=True, width="stretch
 
 st.download_button(t("rank_download", lang), workbook,
                    file_name=f"xep-hang-{chosen.removesuffix('.toml')}-{ctx.snapshot.id}.xlsx", mime=XLSX_MIME)
+
+# ---- lock the result as an award decision (committee), and the results locked so far (stored, not live)
+st.subheader(t("rank_lock", lang))
+if not committee:
+    st.caption(t("rank_committee_only", lang))
+elif getattr(ctx.snapshot, "state", "approved") != "approved":
+    st.info(view.plain(t("rank_lock_not_approved", lang, id=ctx.snapshot.id)))
+else:
+    st.caption(view.plain(t("rank_lock_help", lang, id=ctx.snapshot.id)))
+    if st.button(t("rank_lock_button", lang), key="rank_lock", type="primary"):
+        try:  # the committee role and the approved snapshot are checked in kpi.scoring.decisions
+            locked = decisions.lock_decision(path, ctx.snapshot, user, spread=spread / 100, switch=switch / 100)
+        except (decisions.DecisionError, scoring.ScorecardError) as exc:
+            st.error(view.plain(exc.message(lang)))
+        except PermissionDenied as exc:
+            st.error(view.plain(str(exc)))
+        else:
+            st.session_state["rank_decision"] = locked.id
+            st.success(view.plain(t("rank_locked", lang, id=locked.id)))
+
+st.subheader(t("rank_decisions", lang))
+locked_list = decisions.list_decisions()
+if not locked_list:
+    st.caption(t("rank_decisions_none", lang))
+    st.stop()
+st.dataframe(view.decisions_table(locked_list, lang), hide_index=True, width="stretch")
+by_id = {d.id: d for d in locked_list}
+if st.session_state.get("rank_decision") not in by_id:
+    st.session_state["rank_decision"] = locked_list[0].id
+shown = by_id[st.selectbox(t("rank_decision_choose", lang), list(by_id), key="rank_decision",
+                           format_func=lambda i: view.decision_option(by_id[i], lang))]
+st.caption(view.plain(view.decision_caption(shown, lang)))
+st.markdown(f"**{t('rank_decision_stored', lang)}**")
+st.dataframe(view.decision_ranking_table(shown, lang), hide_index=True, width="stretch")
+stored_sens = view.decision_sensitivity(shown)
+(st.success if stored_sens.robust else st.warning)(view.plain(stored_sens.sentence(lang)))
+st.dataframe(view.sensitivity_table(stored_sens, lang), hide_index=True, width="stretch")
+try:
+    load_settings()
+except SettingsError as exc:
+    st.error(view.plain(str(exc)))
+    st.stop()
+d1, d2 = st.columns(2)
+for column, kind, label in ((d1, decision_docs.TOTRINH, "rank_download_totrinh"),
+                            (d2, decision_docs.BIENBAN, "rank_download_bienban")):
+    name = decision_docs.file_name(kind, shown)
+    column.download_button(t(label, lang), audited_export(lambda k=kind: decision_document(k, shown.id), name),
+                           file_name=name, mime=decision_docs.DOCX_MIME, on_click="ignore",
+                           key=f"rank_doc_{kind}", icon=":material/download:")

@@ -196,8 +196,8 @@ def lock_decision(scorecard: str | Path | Scorecard, snapshot, user: User | None
     with catalogue.connect(data_dir) as con:
         entry = catalogue.entry(con, snap.id)
     if entry is None or entry.state != catalogue.APPROVED:
-        state = catalogue.STATE_NAMES[entry.state] if entry else None
-        raise DecisionError("dec_err_not_approved", id=snap.id, state=state or Phrase("dec_state_unknown"))
+        state = Phrase(f"dec_state_{entry.state if entry else 'unknown'}")
+        raise DecisionError("dec_err_not_approved", id=snap.id, state=state)
     result, inputs = compute(card, snap)
     sens = sensitivity(result, inputs, draws=draws, seed=seed, spread=spread, switch=switch)
     locked_at = catalogue.now_text()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from kpi.scoring import ScorecardEntry, ScoreResult, Sensitivity, incomplete_rule, method_name, rank_label
+from kpi.scoring.decisions import Decision
 from kpi.text import fmt
 from kpi.text.figure_text import rank_text
 from kpi.text.i18n import t
@@ -162,4 +163,52 @@ def sensitivity_table(sens: Sensitivity, lang: str = "vi") -> pd.DataFrame:
         t("rank_band", lang): [f"{a} – {b}" for a, b in zip(tb["p5_rank"], tb["p95_rank"])],
         t("rank_p_first", lang): [fmt.percent(p * 100, 1, lang) for p in tb["p_first"]],
     })
+
+
+# --------------------------------------------------------------------------- locked decisions (stored, never live)
+
+def decisions_table(decisions: list[Decision], lang: str = "vi") -> pd.DataFrame:
+    """The locked decisions, newest first: id, when (Vietnam's time), who, scorecard, version, snapshot."""
+    return pd.DataFrame({
+        t("dec_col_id", lang): [d.id for d in decisions],
+        t("dec_col_locked_at", lang): [f"{d.locked_local:%d/%m/%Y %H:%M}" for d in decisions],
+        t("dec_col_locked_by", lang): [d.locked_by_name for d in decisions],
+        t("dec_col_title", lang): [d.card["title"] for d in decisions],
+        t("dec_col_scorecard", lang): [d.scorecard_name for d in decisions],
+        t("dec_col_version", lang): [d.card["version"] for d in decisions],
+        t("dec_col_snapshot", lang): [d.snapshot_id for d in decisions],
+    })
+
+
+def decision_option(decision: Decision, lang: str = "vi") -> str:
+    """A decision in the chooser (plain text): id, when, scorecard title."""
+    return f"{decision.id} — {decision.locked_local:%d/%m/%Y %H:%M} — {decision.card['title']}"
+
+
+def decision_caption(decision: Decision, lang: str = "vi") -> str:
+    return t("rank_decision_caption", lang, id=decision.id, when=f"{decision.locked_local:%d/%m/%Y %H:%M}",
+             who=decision.locked_by_name, scorecard=decision.scorecard_name, version=decision.card["version"],
+             sha=decision.scorecard_sha256, snapshot=decision.snapshot_id)
+
+
+def decision_ranking_table(decision: Decision, lang: str = "vi") -> pd.DataFrame:
+    """The stored ranking as display text (the same columns as ranking_table), every unit."""
+    rows = []
+    for r in decision.results["ranking"]:
+        adjustment = (r["bonus"] or 0) + (r["penalty"] or 0)
+        rows.append({
+            t("rank", lang): rank_label(r["rank"], r["tied"], r["complete"], lang),
+            t("unit", lang): r["name"],
+            t("rank_total", lang): fmt.number(r["total"], 2, lang),
+            t("rank_bonus", lang): fmt.number(adjustment, 2, lang) if adjustment else "",
+            t("rank_tier", lang): tier_label(r, lang),
+            t("rank_complete", lang): "✓" if r["complete"] else "⚠ " + (r["missing"] or ""),
+        })
+    return pd.DataFrame(rows)
+
+
+def decision_sensitivity(decision: Decision) -> Sensitivity:
+    """The stored robustness result, as the page's robustness table and sentence take it."""
+    sens = decision.sensitivity
+    return Sensitivity(decision.sensitivity_table, sens["draws"], sens["seed"], sens["spread"], sens["switch"])
 

@@ -186,7 +186,43 @@ TEXTS: dict[str, tuple[str, str]] = {
     "dec_err_not_approved": ("Chỉ chốt kết quả trên bản dữ liệu đã duyệt; bản dữ liệu {id} đang ở trạng thái: {state}",
                              "A decision is locked on an approved snapshot only; the snapshot {id} is: {state}"),
     "dec_state_unknown": ("chưa có trong sổ bản dữ liệu", "not in the snapshot catalogue"),
+    "dec_state_pending": ("chờ duyệt", "pending"),
+    "dec_state_rejected": ("bị từ chối", "rejected"),
     "dec_err_not_found": ("Không có quyết định chốt kết quả '{id}'", "There is no locked decision '{id}'"),
     "dec_err_sha": ("Quyết định {id}: nội dung bảng điểm đã lưu không khớp SHA-256 đã ghi",
                     "Decision {id}: the stored scorecard text does not match its recorded SHA-256"),
+    # the ranking page: lock a decision, the locked decisions and their documents
+    "rank_lock": ("Chốt kết quả", "Lock the result"),
+    "rank_lock_help": ("Chốt kết quả lưu lại bảng điểm (nội dung và mã SHA-256), bản dữ liệu đã duyệt {id}, bảng "
+                       "xếp hạng và kết quả phân tích độ vững, người chốt và thời điểm; kết quả đã chốt không sửa "
+                       "được và tính lại đúng như cũ về sau.",
+                       "Locking stores the scorecard (its text and SHA-256), the approved snapshot {id}, the ranking "
+                       "and the robustness result, who locked it and when; a locked result cannot be changed and "
+                       "recomputes exactly later."),
+    "rank_lock_button": ("Chốt kết quả xếp hạng", "Lock the ranking"),
+    "rank_locked": ("Đã chốt kết quả {id}.", "Locked as {id}."),
+    "rank_lock_not_approved": ("Bản dữ liệu đang xem ({id}) chưa được duyệt: chỉ chốt kết quả trên bản dữ liệu đã "
+                               "duyệt.",
+                               "The snapshot shown ({id}) is not approved: a result is locked on an approved "
+                               "snapshot only."),
+    "rank_committee_only": ("Chỉ thành viên Hội đồng thi đua được sửa bảng điểm và chốt kết quả.",
+                            "Only the award committee edits scorecards and locks results."),
+    "rank_decisions": ("Kết quả đã chốt", "Locked results"),
+    "rank_decisions_none": ("Chưa có kết quả nào được chốt.", "No result has been locked yet."),
+    "rank_decision_choose": ("Xem kết quả đã chốt", "View a locked result"),
+    "rank_decision_stored": ("Kết quả lưu lúc chốt (không tính lại từ dữ liệu hiện tại)",
+                             "The result as stored when locked (not recomputed from current data)"),
+    "rank_decision_caption": ("Kết quả {id}: chốt lúc {when} bởi {who}; bảng điểm {scorecard}, phiên bản {version}, "
+                              "SHA-256 {sha}; bản dữ liệu {snapshot}.",
+                              "Result {id}: locked at {when} by {who}; scorecard {scorecard}, version {version}, "
+                              "SHA-256 {sha}; snapshot {snapshot}."),
+    "rank_download_totrinh": ("Tải Tờ trình đề nghị khen thưởng (Word)", "Download the award proposal (Word)"),
+    "rank_download_bienban": ("Tải Biên bản họp xét thi đua (Word)", "Download the committee minutes (Word)"),
+    "dec_col_id": ("Mã kết quả", "Result id"),
+    "dec_col_locked_at": ("Thời điểm chốt", "Locked at"),
+    "dec_col_locked_by": ("Người chốt", "Locked by"),
+    "dec_col_title": ("Bảng điểm", "Scorecard"),
+    "dec_col_scorecard": ("Tệp", "File"),
+    "dec_col_version": ("Phiên bản", "Version"),
+    "dec_col_snapshot": ("Bản dữ liệu", "Snapshot"),
 }

@@ -10,7 +10,7 @@ from kpi.reports.spreadsheet import XLSX_MIME
 from kpi.screens import data as view
 from kpi.text.i18n import t
 from kpi.text.plain import markdown_escape
-from pages._shared import context
+from pages._shared import audited_export, context
 
 ctx = context()
 lang = ctx.lang
@@ -153,8 +153,9 @@ with tab_diff:
             st.dataframe(diff.table, hide_index=True, width="stretch", height=view.table_height(len(diff.table)))
             if diff.caption:
                 st.caption(diff.caption)
-            st.download_button(t("imp_diff_download", lang), data=diff.csv, file_name=diff.file_name,
-                               mime="text/csv", key="imp_diff_csv", on_click="ignore")  # built when clicked
+            st.download_button(t("imp_diff_download", lang), data=audited_export(diff.csv, diff.file_name),
+                               file_name=diff.file_name, mime="text/csv", key="imp_diff_csv",
+                               on_click="ignore")  # built when clicked, and audited
 
 with tab_catalogue:
     if not len(ctx.catalogue):

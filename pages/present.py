@@ -10,7 +10,7 @@ from kpi.reports.exports import DOCX_MIME, PPTX_MIME, export_bytes, export_file_
 from kpi.reports.settings import SettingsError, load_settings
 from kpi.text.i18n import t
 from kpi.text.plain import html_text
-from pages._shared import context, header
+from pages._shared import audited_export, context, header
 
 st.markdown(
     """<style>
@@ -79,11 +79,12 @@ demo = f" · {t('exp_demo_short', ctx.lang)}" if deck.is_demo else ""
 columns[2].markdown(f"<div class='slide-foot'>{index + 1}/{count} · {html_text(deck.footer() + demo)}</div>",
                     unsafe_allow_html=True)
 if downloads:  # on the last slide, out of the way of the talk
-    columns[3].download_button(t("exp_download_pptx", ctx.lang), lambda: export_bytes("pptx", deck, settings),
-                               file_name=export_file_name(deck, "pptx"), mime=PPTX_MIME, on_click="ignore",
-                               width="stretch")
+    pptx_name, docx_name = export_file_name(deck, "pptx"), export_file_name(deck, "docx")
+    columns[3].download_button(t("exp_download_pptx", ctx.lang),  # built when clicked, and audited
+                               audited_export(lambda: export_bytes("pptx", deck, settings), pptx_name),
+                               file_name=pptx_name, mime=PPTX_MIME, on_click="ignore", width="stretch")
     if ctx.lang == "vi":  # the state report format is Vietnamese
-        columns[4].download_button(t("exp_download_docx", ctx.lang), lambda: export_bytes("docx", deck, settings),
-                                   file_name=export_file_name(deck, "docx"), mime=DOCX_MIME, on_click="ignore",
-                                   width="stretch")
+        columns[4].download_button(t("exp_download_docx", ctx.lang),
+                                   audited_export(lambda: export_bytes("docx", deck, settings), docx_name),
+                                   file_name=docx_name, mime=DOCX_MIME, on_click="ignore", width="stretch")
 columns[-1].page_link("pages/overview.py", label=t("exp_exit", ctx.lang), icon=":material/close:")

@@ -67,14 +67,14 @@ def _sign(value: float) -> str:
     return "+" if value > 0 else "−" if value < 0 else "±"
 
 
-def _shown(value: float, decimals: int) -> float:
-    """The value as it will be printed: a sign is that of the printed digits (−0,004 is '±0,00')."""
-    return round(value, decimals) if math.isfinite(value) and abs(value) < 1e15 else value
+def _signed(value: float, digits: str) -> str:
+    """The sign of the printed digits: −0,004 printed as '0,00' is '±0,00', never '−0,00'."""
+    return ("±" if not any(ch in "123456789∞" for ch in digits) else _sign(value)) + digits
 
 
 def signed_percent(value, decimals: int = 1, lang: str = "vi") -> str:
     number_ = as_float(value)
-    return number_ if isinstance(number_, str) else _sign(_shown(number_, decimals)) + percent(abs(number_), decimals, lang)
+    return number_ if isinstance(number_, str) else _signed(number_, percent(abs(number_), decimals, lang))
 
 
 def signed_points(value, decimals: int = 2, lang: str = "vi") -> str:
@@ -83,7 +83,7 @@ def signed_points(value, decimals: int = 2, lang: str = "vi") -> str:
     if isinstance(number_, str):
         return number_
     unit = "điểm %" if lang == "vi" else "pp"
-    return f"{_sign(_shown(number_, decimals))}{number(abs(number_), decimals, lang)} {unit}"
+    return f"{_signed(number_, number(abs(number_), decimals, lang))} {unit}"
 
 
 def figure(value, unit_of_measure: str, decimals: int, lang: str = "vi") -> str:

@@ -6,11 +6,14 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
+import signal
 import socket
 import sqlite3
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -287,3 +290,41 @@ def test_the_command_line_imports_pending_approves_and_rejects(folder, tmp_path,
     code, _, _ = _cli(folder, "import", str(file), monkeypatch=monkeypatch)  # local: approved as it commits
     assert code == 0 and store.get_snapshot(None, folder).state == "approved"
     assert store.get_snapshot(None, folder).manifest["parent"] == pending.id
+
+
+KILLED_AFTER_RENAME = """
+import os, sys, time
+sys.path.insert(0, sys.argv[3])
+from kpi.importing.merge import import_file
+real_rename = os.rename
+def rename(a, b):
+    real_rename(a, b)
+    print("READY", flush=True)  # the folder is in place, its catalogue row not yet written
+    time.sleep(120)
+os.rename = rename
+import_file(sys.argv[1], data_dir=sys.argv[2])
+"""
+
+
+@pytest.mark.slow
+def test_an_import_killed_between_its_folder_and_its_row_is_invisible_and_cleaned(folder, tmp_path):
+    file = tmp_path / "a.csv"
+    file.write_bytes(_csv([("04", "2021", 111)]))
+    before = [s.id for s in store.list_snapshots(folder)]
+    repo = Path(__file__).resolve().parent.parent
+    child = subprocess.Popen([sys.executable, "-c", KILLED_AFTER_RENAME, str(file), str(folder), str(repo)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "READY", child.stderr.read()
+        os.kill(child.pid, signal.SIGKILL)
+    finally:
+        child.wait(timeout=30)
+        child.stdout.close()
+        child.stderr.close()
+    folders = [p.name for p in store.snapshots_dir(folder).iterdir() if not p.name.startswith(".")]
+    assert len(folders) == len(before) + 1  # the renamed folder is there ...
+    assert [s.id for s in store.list_snapshots(folder)] == before  # ... and is not a snapshot
+    [orphan] = set(folders) - set(before)
+    assert store.remove_stale_temporaries(folder) == [orphan]
+    snapshot = _import(folder, [("04", "2021", 111)])
+    assert snapshot.manifest["parent"] == before[0] and store.get_snapshot(None, folder).id == snapshot.id

@@ -307,19 +307,29 @@ def summary_lines(report: ImportReport, lang: str = "vi") -> list[str]:
 
 
 def snapshot_history(data_dir=None) -> pd.DataFrame:
-    """Every snapshot, newest first: id, time, note, source files, counts, parent, and `damage`
-    (kpi.store.Damage, None when its files match its manifest: a damaged one can be neither viewed
-    nor compared)."""
+    """Every snapshot, newest first: id, time, note, source files, counts, parent, `state` (pending,
+    approved, rejected), `author` (who committed it), `decided_by`, `comment` (of the approval or
+    rejection), and `damage` (kpi.store.Damage, None when its files match its manifest: a damaged one
+    can be neither viewed nor compared)."""
+    entries = {e.id: e for e in store.catalogue_entries(data_dir)}
     rows = []
     for snap in store.list_snapshots(data_dir):
         manifest = snap.manifest
+        entry = entries.get(snap.id)
         files = [s.get("file", "") for s in manifest.get("sources", []) if isinstance(s, dict)]
         rows.append({"id": snap.id, "created": snap.created.replace("T", " ")[:16], "note": manifest.get("note", ""),
                      "created_by": manifest.get("created_by", ""), "sources": ", ".join(f for f in files if f),
                      "facts": manifest.get("counts", {}).get("facts"), "parent": manifest.get("parent") or "",
-                     "demo": bool(manifest.get("demo")), "damage": store.damage(snap)})
+                     "demo": bool(manifest.get("demo")), "state": snap.state,
+                     "author": entry.author_name if entry else "", "decided_by": (entry.decided_by or "") if entry else "",
+                     "comment": (entry.comment or "") if entry else "", "damage": store.damage(snap)})
     return pd.DataFrame(rows, columns=["id", "created", "note", "created_by", "sources", "facts", "parent", "demo",
-                                       "damage"])
+                                       "state", "author", "decided_by", "comment", "damage"])
+
+
+def pending_snapshots(data_dir=None) -> list[store.Snapshot]:
+    """The snapshots waiting for approval, newest first (intact ones), for editors and approvers."""
+    return store.intact_and_damaged(data_dir, (catalogue.PENDING,))[0]
 
 
 def diff_snapshots(old_id: str, new_id: str, data_dir=None) -> pd.DataFrame:

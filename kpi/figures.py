@@ -106,11 +106,17 @@ def figures(snapshot: Snapshot, targets: list[str], periods: list[str],
     progress = formulas.progress_arrays(figures_["actual"], figures_["plan"], figures_["plan_kind"], direction,
                                         share["expected_share"], cumulative_count)
     applies = progress["progress_status"] != formulas.NO_STATUS
+    # a rate at 3, 6 or 9 months: against the path from last year's year-end figure to the target
+    path = formulas.rate_path_arrays(figures_["actual"], figures_["plan"], figures_["plan_kind"], direction, months,
+                                     last_whole, (months < 12) & (aggregation != "sum") & figures_["complete"])
+    on_path = path["progress_status"] != formulas.NO_STATUS
+    progress["progress_status"] = np.where(on_path, path["progress_status"], progress["progress_status"])
     progress_columns = {
-        "progress_status": progress["progress_status"], "expected": progress["expected"],
+        "progress_status": progress["progress_status"],
+        "expected": np.where(on_path, path["expected"], progress["expected"]),
         "progress_pct": progress["progress_pct"],
-        "expected_share": np.where(applies, share["expected_share"], np.nan),
-        "share_basis": np.where(applies, share["share_basis"], None).astype(object),
+        "expected_share": np.where(applies, share["expected_share"], np.where(on_path, months / 12, np.nan)),
+        "share_basis": np.where(applies, share["share_basis"], np.where(on_path, "path", None)).astype(object),
     }
     needs_baseline = np.isin(formulas.plan_kinds(figures_["plan_kind"]), formulas.RELATIVE_KINDS)
     verdict = formulas.verdict_array(measures["status"], figures_["actual"], figures_["complete"],

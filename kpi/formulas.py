@@ -212,6 +212,28 @@ def progress_arrays(actual, plan, plan_kind, direction, expected_share, cumulati
     return {"progress_status": status_codes, "expected": expected, "progress_pct": progress}
 
 
+def rate_path_arrays(actual, plan, plan_kind, direction, months, start, cumulative_rate) -> dict[str, np.ndarray]:
+    """Đúng / chậm tiến độ of a rate at 3, 6 or 9 months against its whole-year target: the straight
+    path from last year's year-end figure (`start`) to the target, months / 12 of the way.
+
+    For level and bound plans (not relative ones), where the target is not met yet and `start` is
+    known; on schedule when the rate is on or beyond the path (by direction), behind otherwise.
+    `expected` is the path's value at the period.
+    """
+    a, p, m, s0 = _floats(actual), _floats(plan), _floats(months), _floats(start)
+    shape = np.broadcast(a, p, m, s0).shape
+    kind = plan_kinds(plan_kind, shape)
+    d = np.broadcast_to(np.asarray(direction, dtype="float64"), shape)
+    lower_better = np.where(kind == LEVEL, d < 0, np.isin(kind, (AT_MOST, BELOW_STRICT)))
+    applies = (np.broadcast_to(np.asarray(cumulative_rate, dtype=bool), shape)
+               & np.isin(kind, (LEVEL, AT_LEAST, AT_MOST, BELOW_STRICT, ABOVE_STRICT))
+               & ((d != 0) | (kind != LEVEL)) & ~np.isnan(a) & ~np.isnan(p) & ~np.isnan(s0) & (m < 12))
+    expected = np.where(applies, s0 + (p - s0) * m / 12, np.nan)
+    on_path = np.where(lower_better, np.round(a - expected, TIE_DECIMALS) <= 0, np.round(a - expected, TIE_DECIMALS) >= 0)
+    status_codes = np.select([~applies, on_path], [NO_STATUS, ON_SCHEDULE], default=BEHIND).astype(object)
+    return {"progress_status": status_codes, "expected": expected}
+
+
 # --------------------------------------------------------------------------- verdict
 
 def verdict_array(status_codes, actual, complete, comparable, direction, progress_status=NO_STATUS,

@@ -291,3 +291,30 @@ def test_a_change_that_rounds_to_zero_is_written_without_a_sign():
     """−0,004 points is printed '±0,00 điểm %', never '−0,00' beside a rate that did not move."""
     assert fmt.signed_points(-0.004) == "±0,00 điểm %" and fmt.signed_points(-0.006) == "−0,01 điểm %"
     assert fmt.signed_percent(0.04) == "±0,0%" and fmt.signed_percent(-0.05, 1) in ("−0,1%", "±0,0%")
+
+
+@pytest.mark.unit
+def test_a_rate_mid_year_is_judged_on_the_path_from_last_years_end_to_the_target():
+    # poverty 4,5% at the end of last year, target 4% ("còn 4%"): at 9 months the path is at 4,125%
+    path = formulas.rate_path_arrays([4.1, 4.2, 4.1, 60.0], [4, 4, 4, 62], [None, None, None, "min"], [-1, -1, -1, 1],
+                                     [9, 9, 9, 6], [4.5, 4.5, nan, 58.0], [True, True, True, True])
+    assert path["progress_status"].tolist() == ["on_schedule", "behind", "", "on_schedule"]
+    assert path["expected"][0] == pytest.approx(4.125) and path["expected"][3] == pytest.approx(60.0)
+
+
+@pytest.mark.query
+def test_a_rate_short_of_its_annual_target_at_nine_months_is_not_painted_as_failing(tmp_path):
+    _import(tmp_path, "\n".join([
+        'Bến Tre,2020,poor_household_rate,"4,5",,,',
+        'Bến Tre,2021,poor_household_rate,,4,,',
+        'Bến Tre,2021-M09,poor_household_rate,"4,1",,,',
+        'Bến Tre,2021-M06,urban_unemployment_rate,"3,4",dưới 3%,,',
+    ]) + "\n")
+    snapshot = store.get_snapshot(None, tmp_path)
+    frame = figures(snapshot, ["VN63-83"], ["2021-M09"], ["poor_household_rate"])
+    row = frame.iloc[0]
+    assert row["status"] == "below" and row["verdict"] == "on_schedule" and row["share_basis"] == "path"
+    assert row["expected"] == pytest.approx(4.125)
+    # no year-end figure last year: no path, compared with the target as it stands
+    other = figures(snapshot, ["VN63-83"], ["2021-M06"], ["urban_unemployment_rate"]).iloc[0]
+    assert other["verdict"] == "below"

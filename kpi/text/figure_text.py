@@ -46,6 +46,9 @@ def progress_text(row, unit_of_measure: str, decimals: int, lang: str = "vi") ->
     expected = row.get("expected") if hasattr(row, "get") else row["expected"]
     if fmt.as_float(expected) == fmt.MISSING:
         return ""
+    if row["share_basis"] == "path":  # a rate: the path from last year's year-end figure to the target
+        return t("progress_expected", lang, expected=fmt.figure(expected, unit_of_measure, decimals, lang),
+                 basis=t("progress_path", lang))
     basis = "progress_share_profile" if row["share_basis"] == "profile" else "progress_share_months"
     share = fmt.percent(float(row["expected_share"]) * 100, 1, lang)
     return t("progress_expected", lang, expected=fmt.figure(expected, unit_of_measure, decimals, lang),

@@ -60,6 +60,8 @@ _INTERFACE: dict[str, tuple[str, str]] = {
                               "Each year's {length} figure is drawn with the whole-year plan (dashed); progress against "
                               "what was due by then is in the table's Status column."),
     "plan_as_written": ("Chỉ tiêu kế hoạch", "Target as written"),
+    "progress_path": ("theo lộ trình đều từ số cuối năm trước đến kế hoạch năm",
+                      "on a steady path from last year's year-end figure to the annual target"),
     "progress_expected": ("cần {expected}: {basis}", "{expected} expected: {basis}"),
     # targets as resolutions write them (DESIGN 4.1; kpi.text.figure_text.plan_text)
     "plan_kind_min": ("từ {value} trở lên", "at least {value}"),
@@ -122,12 +124,14 @@ _INTERFACE: dict[str, tuple[str, str]] = {
                                   "không có kế hoạch.",
                                   "Year to date: {done} indicators have reached the whole-year plan; {ahead} ahead of "
                                   "schedule, {on} on schedule, {behind} behind; {below} below; {noplan} without a plan."),
-    "progress_note": ("Kỳ lũy kế: số thực hiện từ đầu năm so với kế hoạch cả năm; tiến độ (vượt, đúng, chậm tiến độ) so "
-                      "với mức cần đạt đến kỳ này theo nhịp thực hiện của chính đơn vị năm trước, hoặc theo số tháng "
-                      "khi chưa có số năm trước (đúng tiến độ: trong khoảng ±5% mức cần đạt).",
-                      "Cumulative period: the year-to-date figure against the whole-year plan; progress (ahead, on, "
-                      "behind schedule) against what should be reached by now at the unit's own pace last year, or by "
-                      "months elapsed when last year is unknown (on schedule: within ±5% of that figure)."),
+    "progress_note": ("Kỳ lũy kế: số thực hiện từ đầu năm so với kế hoạch cả năm. Tiến độ (vượt, đúng, chậm tiến độ): số "
+                      "đếm so với mức cần đạt đến kỳ này theo nhịp thực hiện của chính đơn vị năm trước, hoặc theo số "
+                      "tháng khi chưa có số năm trước (đúng tiến độ: trong khoảng ±5%); tỷ lệ so với lộ trình đều từ số "
+                      "cuối năm trước đến kế hoạch năm.",
+                      "Cumulative period: the year-to-date figure against the whole-year plan. Progress (ahead, on, "
+                      "behind schedule): counts against what should be reached by now at the unit's own pace last "
+                      "year, or by months elapsed when last year is unknown (on schedule: within ±5%); rates against "
+                      "a steady path from last year's year-end figure to the annual target."),
     "nation": ("Cả nước", "Whole country"),
     "region_avg": ("Vùng", "Region"),
     "rank": ("Hạng", "Rank"),

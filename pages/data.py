@@ -3,11 +3,13 @@ Layout only: what it shows is kpi.screens.data, the work is kpi.importing."""
 import streamlit as st
 
 from kpi import store
-from kpi.access.users import EDITOR, PermissionDenied
+from kpi.access.users import APPROVER, EDITOR, PermissionDenied
 from kpi.importing.merge import ImportFailed, commit_import, prepare_import
 from kpi.importing.template import template_cached
 from kpi.reports.spreadsheet import XLSX_MIME
+from kpi.screens import access as access_view
 from kpi.screens import data as view
+from kpi.store import catalogue
 from kpi.text.i18n import t
 from kpi.text.plain import markdown_escape
 from pages._shared import audited_export, context
@@ -52,6 +54,38 @@ def view_snapshot(snapshot_id: str) -> None:
     st.session_state["snap"] = snapshot_id
     st.query_params["snap"] = snapshot_id
 
+
+def decide(action: str, snapshot_id: str) -> None:
+    """Approve or reject button callback; catalogue.approve/reject check the role, the author and the order."""
+    comment = st.session_state.get(f"apv_comment_{snapshot_id}", "")
+    try:
+        done = (catalogue.approve if action == "approve" else catalogue.reject)(snapshot_id, ctx.user, comment)
+    except (PermissionDenied, catalogue.CatalogueError) as exc:
+        st.session_state["apv_message"] = ("error", t("acc_denied", lang, reason=exc))
+        return
+    state = catalogue.STATE_NAMES[done.state] if lang == "vi" else catalogue.STATE_NAMES_EN[done.state]
+    st.session_state["apv_message"] = ("success", t("acc_decided", lang, id=done.id, state=state))
+    if done.state == catalogue.APPROVED:  # the shared sidebar filter: view the newly approved snapshot
+        st.session_state["snap"] = done.id
+        st.query_params["snap"] = done.id
+
+
+if ctx.may(APPROVER):  # approvers only; the decision is checked again in kpi.store.catalogue
+    kind, message = st.session_state.pop("apv_message", (None, None))
+    if message:
+        (st.error if kind == "error" else st.success)(markdown_escape(message))
+    pending = access_view.pending_items(lang)
+    if pending:
+        st.subheader(t("acc_pending_title", lang))
+    for item in pending:
+        with st.container(border=True):
+            st.markdown(item.line)
+            st.text_input(t("acc_comment", lang), key=f"apv_comment_{item.id}", max_chars=300)
+            approve_column, reject_column, _ = st.columns([1, 1, 4])
+            approve_column.button(t("acc_approve", lang), key=f"apv_ok_{item.id}", type="primary",
+                                  on_click=decide, args=("approve", item.id), icon=":material/check:")
+            reject_column.button(t("acc_reject", lang), key=f"apv_no_{item.id}", on_click=decide,
+                                 args=("reject", item.id), icon=":material/close:")
 
 may_import = ctx.may(EDITOR)  # the import tab is an editor's; commit_import checks the role itself
 if not may_import:

@@ -33,6 +33,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "acc_no_import_role": ("Nhập số liệu cần quyền nhập liệu; tài khoản này chỉ xem được lịch sử và khác biệt giữa các bản.",
                            "Importing needs the import role; this account can see the history and the differences only."),
     "acc_denied": ("Không được phép: {reason}", "Not allowed: {reason}"),
+    # approval on the Dữ liệu page (approvers)
+    "acc_pending_title": ("Bản dữ liệu chờ duyệt", "Snapshots waiting for approval"),
+    "acc_pending_item": ("**{id}** — nhập bởi {who}, lúc {when}; ghi chú: {note}",
+                         "**{id}** — imported by {who} at {when}; note: {note}"),
+    "acc_comment": ("Ý kiến (bắt buộc khi từ chối)", "Comment (required to reject)"),
+    "acc_approve": ("Duyệt", "Approve"),
+    "acc_reject": ("Từ chối", "Reject"),
+    "acc_decided": ("Đã ghi: bản {id} {state}.", "Recorded: snapshot {id} {state}."),
     # the audit-log page (admins)
     "page_audit": ("Nhật ký hệ thống", "Audit log"),
     "aud_caption": ("Mỗi dòng là một việc đã làm: đăng nhập, nhập số liệu, duyệt, từ chối, phiên bản bảng điểm, "

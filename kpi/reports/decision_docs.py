@@ -226,6 +226,17 @@ def _repeat_header(row) -> None:
     row._tr.get_or_add_trPr().append(element)
 
 
+def _mark_size(cell, size: float) -> None:
+    """The paragraph mark at the cell's size: an empty cell is then no taller than a filled one."""
+    for paragraph in cell.paragraphs:
+        properties = OxmlElement("w:rPr")
+        for tag in ("w:sz", "w:szCs"):
+            element = OxmlElement(tag)
+            element.set(qn("w:val"), str(int(size * 2)))
+            properties.append(element)
+        paragraph._p.get_or_add_pPr().append(properties)
+
+
 def _keep_with_next(row) -> None:
     for cell in row.cells:
         for paragraph in cell.paragraphs:
@@ -264,6 +275,9 @@ def _grid(document, headers: list[str], rows: list[list[str]], widths: list[floa
             align = WD_ALIGN_PARAGRAPH.LEFT if j in left_columns else (
                 CENTRE if j == 0 or j == len(row) - 1 and not text[:1].isdigit() else WD_ALIGN_PARAGRAPH.RIGHT)
             _cell_text(cells[j], text, size, align=align)
+            _mark_size(cells[j], size)
+            cells[j].paragraphs[0].paragraph_format.space_before = Pt(1)
+            cells[j].paragraphs[0].paragraph_format.space_after = Pt(1)
         _cant_split(table.rows[number])
         number += 1
     if len(table.rows) > 3:  # the last row never alone at the head of a page
@@ -416,16 +430,19 @@ def build_bienban(decision: Decision, settings: Settings) -> bytes:
     _body(document, f"Biên bản kết thúc lúc {BLANK} cùng ngày, đã được đọc lại cho các thành viên dự họp cùng nghe "
                     "và thống nhất thông qua./.", after_pt=6).paragraph_format.keep_with_next = True
     _source(document, decision)
-    signatures = document.add_table(rows=1, cols=2)
-    signatures.autofit = False
-    _set_widths(signatures, [_text_width() / 2, _text_width() / 2])
-    _cant_split(signatures.rows[0])
-    _signature(signatures.cell(0, 0), ["THƯ KÝ"], note="(Ký, ghi rõ họ tên)")
-    _signature(signatures.cell(0, 1), ["CHỦ TỌA"], note="(Ký, ghi rõ họ tên)")
-    closing = document.add_table(rows=1, cols=1)
+    # the signatures and the recipients in one block that never splits across pages
+    closing = document.add_table(rows=2, cols=2)
     closing.autofit = False
-    _set_widths(closing, [_text_width()])
-    _recipients(closing.cell(0, 0), settings, ("Các thành viên Hội đồng",))
+    _set_widths(closing, [_text_width() / 2, _text_width() / 2])
+    _signature(closing.cell(0, 0), ["THƯ KÝ"], note="(Ký, ghi rõ họ tên)")
+    _signature(closing.cell(0, 1), ["CHỦ TỌA"], note="(Ký, ghi rõ họ tên)")
+    recipients = closing.cell(1, 0).merge(closing.cell(1, 1))
+    _recipients(recipients, settings, ("Các thành viên Hội đồng",))
+    for row in closing.rows:
+        _cant_split(row)
+    _keep_with_next(closing.rows[0])
+    for paragraph in recipients.paragraphs[:-1]:
+        paragraph.paragraph_format.keep_with_next = True
     return _bytes(document)
 
 

@@ -328,3 +328,26 @@ def test_one_sign_in_row_per_id_token(tmp_path):
     log = audit.read_log(tmp_path)
     assert list(log["action"]) == ["sign_in", "sign_in"] and list(log["user_id"]) == ["lanhdao@demo.vn"] * 2
     assert log["what"].iloc[0] == "http://127.0.0.1:9400 (id_token 2027-01-15T08:00:00+00:00)"
+
+
+@pytest.mark.page
+def test_approver_sees_pending_and_approves_viewer_gets_no_button(demo_copy, restore_env):
+    from kpi import store
+    from kpi.importing.merge import commit_import, prepare_import
+
+    editor = signin.user_from_claims(claims("chuyenvien@demo.vn", ["editor"]))
+    report = prepare_import([("x.csv", b"unit,period,indicator,actual\nB\xe1\xba\xbfn Tre,2020,jobs_created,18500\n")],
+                            data_dir=demo_copy)
+    pending = commit_import(report, user=editor, data_dir=demo_copy)
+    assert store.get_snapshot(None, demo_copy).id != pending.id  # pending: not what pages show
+    viewer = run_as(demo_copy, claims("lanhdao@demo.vn", ["viewer"]), "pages/data.py")
+    assert not viewer.exception and not [b for b in viewer.button if b.label == "Duyệt"]
+    at = run_as(demo_copy, claims("truongphong@demo.vn", ["approver", "viewer"]), "pages/data.py")
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(pending.id.replace("-", "\\-") in m.value for m in at.markdown)  # markdown-escaped
+    at.button(key=f"apv_ok_{pending.id}").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("đã duyệt" in s.value for s in at.success)
+    assert store.get_snapshot(None, demo_copy).id == pending.id
+    log = audit.read_log(demo_copy)
+    assert ("approve", "truongphong@demo.vn") in set(zip(log["action"], log["user_id"]))

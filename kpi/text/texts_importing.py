@@ -219,8 +219,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "imp_reason_permission": ("không có quyền ghi vào thư mục", "no permission to write to the folder"),
     "imp_reason_read_only": ("thư mục chỉ cho phép đọc", "the folder is read-only"),
     "imp_reason_verify": ("các tệp vừa ghi không khớp khi kiểm tra lại", "the files written did not verify"),
-    "imp_parent_changed": ("bản dữ liệu mới nhất đã đổi thành {snapshot} sau khi kiểm tra; hãy kiểm tra lại",
-                           "the newest snapshot changed to {snapshot} after the check; check the file again"),
     # several imports at once (DESIGN 10): the later one is re-applied on the newer snapshot
     "imp_reapplied": ("trong lúc ghi, đã có bản dữ liệu mới hơn ({snapshot}); số liệu của tệp đã được ghi lên trên "
                       "bản đó, không mất số liệu nào",

@@ -6,6 +6,7 @@ from kpi.access import audit
 from kpi.access.users import ADMIN, PermissionDenied, require
 from kpi.reports.spreadsheet import XLSX_MIME
 from kpi.screens import audit as view
+from kpi.screens.data import damaged_lines
 from kpi.store.catalogue import CatalogueError
 from kpi.text.i18n import t
 from kpi.text.plain import markdown_escape
@@ -14,6 +15,8 @@ from pages._shared import audited_export, context
 ctx = context()
 lang = ctx.lang
 st.title(t("page_audit", lang))
+for line in damaged_lines(ctx.damaged, lang):  # as on every page: a damaged snapshot was passed over
+    st.error(markdown_escape(line), icon="⚠️")
 try:
     require(ctx.user, ADMIN)  # the page is registered for admins only; a stale link gets this
     log = audit.read_log()

@@ -132,6 +132,7 @@ def sign_in(browser, app_url: str, email: str):
 
 def goto(page, app_url: str, path: str) -> str:
     page.goto(f"{app_url}/{path}")
+    page.wait_for_selector("[data-testid='stMain'] h1", timeout=60000)  # drawn, also on a busy machine
     settle(page)
     assert page.locator("[data-testid='stException']").count() == 0
     return page.inner_text("[data-testid='stMain']")
@@ -222,8 +223,8 @@ def test_editor_imports_pending_approver_approves_viewer_sees_it(browser, app_ur
 
     # the viewer now reads the approved figure
     context, page = sign_in(browser, app_url, "lanhdao@demo.vn")
-    text = goto(page, app_url, "?unit=VN63-83&period=2020&geo=63")
-    assert f"{NEW_FIGURE:,}".replace(",", ".") in text
+    goto(page, app_url, "?unit=VN63-83&period=2020&geo=63")
+    page.get_by_text(f"{NEW_FIGURE:,}".replace(",", "."), exact=False).first.wait_for(timeout=60000)
     _shot(page, "signin_5_viewer_sees_it.png")
     context.close()
 

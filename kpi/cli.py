@@ -175,8 +175,10 @@ def cmd_import(args) -> int:
     elif snapshot is None:
         print(t("imp_cli_nothing"))
     else:
-        print(t("imp_cli_written", id=snapshot.id, parent=snapshot.manifest.get("parent") or t("imp_cli_no_parent")))
-        if snapshot.state == catalogue.PENDING:
+        pending = snapshot.state == catalogue.PENDING
+        print(t("imp_cli_written_pending" if pending else "imp_cli_written", id=snapshot.id,
+                parent=snapshot.manifest.get("parent") or t("imp_cli_no_parent")))
+        if pending:
             print(t("imp_cli_pending", id=snapshot.id))
     return 0
 

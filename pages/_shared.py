@@ -14,6 +14,7 @@ from kpi.access.users import LOCAL_USER, User, may
 from kpi.charts.theme import VERDICT_COLOURS
 from kpi.periods import period_label
 from kpi.reports.spreadsheet import XLSX_MIME, table_to_xlsx_bytes
+from kpi.screens import access as access_view
 from kpi.text.figure_text import verdict_text
 from kpi.text.i18n import t
 from kpi.text.plain import markdown_escape
@@ -36,6 +37,8 @@ class Context:
     newest: store.Snapshot | None = None                        # the newest intact snapshot
     damaged: list[tuple[store.Snapshot, store.Damage]] = field(default_factory=list)  # passed over, with why
     user: User = LOCAL_USER                                     # who is signed in (local mode: every role)
+    choice: access_view.SnapshotChoice | None = None            # what the selector offers (pending: editors, approvers)
+    notice: str = ""                                            # why the snapshot asked for is not shown
 
     def may(self, role: str, units: list[str] | None = None) -> bool:
         """Whether the user holds `role` for `units` (the page shows or hides; kpi/ checks every write)."""
@@ -91,14 +94,17 @@ def build_context(user: User = LOCAL_USER) -> Context:
     side = st.sidebar
     lang = synced_selectbox("Ngôn ngữ / Language", ["vi", "en"], "lang", "vi", container=side,
                             format_func=lambda v: "Tiếng Việt" if v == "vi" else "English")
-    snapshots, damaged = store.intact_and_damaged()  # a damaged snapshot is never offered (SHA-256 checked)
+    # approved snapshots, and pending ones for editors and approvers; a damaged one is never offered (SHA-256 checked)
+    choice = access_view.snapshot_choice(user)
+    snapshots, damaged = choice.offered, choice.damaged
     if not snapshots:
-        return Context(lang, None, 34, NATION, None, pd.DataFrame(), pd.DataFrame(), [], None, damaged, user)
-    ids = [s.id for s in snapshots]
+        return Context(lang, None, 34, NATION, None, pd.DataFrame(), pd.DataFrame(), [], None, damaged, user, choice)
+    ids = choice.ids
     by_id = {s.id: s for s in snapshots}
-    snap_id = synced_selectbox(
-        t("snapshot", lang), ids, "snap", ids[0], container=side,
-        format_func=lambda i: f"{i} ({t('snapshot_latest', lang)})" if i == ids[0] else i)
+    wanted = st.session_state["snap"] if "snap" in st.session_state else st.query_params.get("snap")
+    notice = access_view.fallback_text(wanted, choice, lang) if wanted and wanted not in ids else ""
+    snap_id = synced_selectbox(t("snapshot", lang), ids, "snap", choice.default_id, container=side,
+                               format_func=lambda i: access_view.snapshot_label(i, choice, lang))
     snapshot = by_id[snap_id]
     units = figures.units(snapshot)
     catalogue = figures.indicators(snapshot)
@@ -110,7 +116,8 @@ def build_context(user: User = LOCAL_USER) -> Context:
     options = units_of_geography(units, geography)
     unit = synced_selectbox(t("unit", lang), options, "unit", NATION, container=side,
                             format_func=lambda u: unit_name(units, u, lang))
-    return Context(lang, snapshot, geography, unit, period, units, catalogue, periods, snapshots[0], damaged, user)
+    return Context(lang, snapshot, geography, unit, period, units, catalogue, periods, choice.newest, damaged, user,
+                   choice, notice)
 
 
 def context() -> Context:
@@ -129,9 +136,7 @@ def header(title: str) -> Context:
         st.stop()
     created = ctx.snapshot.created.replace("T", " ")[:16]
     st.caption(t("snapshot_caption", ctx.lang, id=ctx.snapshot.id, created=created))
-    if ctx.snapshot != ctx.newest:  # an older snapshot chosen, or a tab left open across an import
-        st.info(t("snapshot_not_newest", ctx.lang, id=ctx.snapshot.id, newest=ctx.newest.id), icon="🕒")
-        st.link_button(t("snapshot_show_newest", ctx.lang), newest_link(ctx.newest.id))
+    snapshot_notices(ctx)
     if ctx.snapshot.is_demo:
         st.warning(t("demo_warning", ctx.lang), icon="ℹ️")
     if ctx.period is None:
@@ -139,6 +144,29 @@ def header(title: str) -> Context:
         st.info(t("no_periods", ctx.lang))
         st.stop()
     return ctx
+
+
+def snapshot_notices(ctx: Context, link_to_data: bool = True) -> None:
+    """What every page says about the snapshots (texts decided in kpi.screens.access): a snapshot
+    asked for but not shown, the pending ones waiting for approval (editors and approvers, with a
+    link to the Dữ liệu page), the pending one being viewed, an older one being viewed."""
+    if ctx.notice:
+        st.warning(markdown_escape(ctx.notice), icon=":material/lock:")
+    banner = access_view.pending_banner(ctx.choice, ctx.lang) if ctx.choice else ""
+    if banner:
+        st.warning(banner, icon=":material/pending_actions:")
+        if link_to_data:
+            st.page_link("pages/data.py", label=t("acc_pending_link", ctx.lang), icon=":material/fact_check:")
+    if ctx.snapshot is None:
+        return
+    viewing = access_view.viewing_pending_text(ctx.snapshot, ctx.choice, ctx.lang) if ctx.choice else ""
+    if viewing:
+        st.error(viewing, icon=":material/pending:")
+        if ctx.newest is not None:
+            st.link_button(t("acc_show_approved", ctx.lang), newest_link(ctx.newest.id))
+    elif ctx.newest is not None and ctx.snapshot != ctx.newest:  # an older one, or a tab left open across an import
+        st.info(t("snapshot_not_newest", ctx.lang, id=ctx.snapshot.id, newest=ctx.newest.id), icon="🕒")
+        st.link_button(t("snapshot_show_newest", ctx.lang), newest_link(ctx.newest.id))
 
 
 def newest_link(snapshot_id: str) -> str:

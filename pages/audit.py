@@ -10,13 +10,14 @@ from kpi.screens.data import damaged_lines
 from kpi.store.catalogue import CatalogueError
 from kpi.text.i18n import t
 from kpi.text.plain import markdown_escape
-from pages._shared import audited_export, context
+from pages._shared import audited_export, context, snapshot_notices
 
 ctx = context()
 lang = ctx.lang
 st.title(t("page_audit", lang))
 for line in damaged_lines(ctx.damaged, lang):  # as on every page: a damaged snapshot was passed over
     st.error(markdown_escape(line), icon="⚠️")
+snapshot_notices(ctx)
 try:
     require(ctx.user, ADMIN)  # the page is registered for admins only; a stale link gets this
     log = audit.read_log()

@@ -12,7 +12,7 @@ from kpi.screens import data as view
 from kpi.store import catalogue
 from kpi.text.i18n import t
 from kpi.text.plain import markdown_escape
-from pages._shared import audited_export, context
+from pages._shared import audited_export, context, snapshot_notices
 
 ctx = context()
 lang = ctx.lang
@@ -23,6 +23,7 @@ if ctx.snapshot is None:
     st.info(view.page_caption(None, lang))
 else:
     st.caption(view.page_caption(ctx.snapshot, lang))
+snapshot_notices(ctx, link_to_data=False)  # as every page: pending ones waiting, a pending one viewed
 
 st.session_state.setdefault("imp_uploader", 0)
 newest = store.get_snapshot(None)
@@ -46,7 +47,7 @@ def confirm_import(note: str, warnings_checked: bool) -> None:
         return
     st.session_state["snap"] = snapshot.id  # the shared sidebar filter: view the new snapshot
     st.query_params["snap"] = snapshot.id
-    st.session_state["imp_done"] = snapshot.id
+    st.session_state["imp_done"] = (snapshot.id, snapshot.state)  # a signed-in editor's import waits for approval
     st.session_state["imp_uploader"] += 1  # a fresh uploader: the file is done
 
 
@@ -70,16 +71,31 @@ def decide(action: str, snapshot_id: str) -> None:
         st.query_params["snap"] = done.id
 
 
-if ctx.may(APPROVER):  # approvers only; the decision is checked again in kpi.store.catalogue
+if access_view.sees_pending(ctx.user):  # editors and approvers; the buttons are approvers', checked again in kpi
     kind, message = st.session_state.pop("apv_message", (None, None))
     if message:
         (st.error if kind == "error" else st.success)(markdown_escape(message))
-    pending = access_view.pending_items(lang)
+    pending = access_view.pending_items(lang, user=ctx.user)
     if pending:
         st.subheader(t("acc_pending_title", lang))
     for item in pending:
         with st.container(border=True):
             st.markdown(item.line)
+            review = view.pending_review(item.id, ctx.newest, lang)  # what approving it changes for viewers
+            if review.note:
+                st.caption(markdown_escape(review.note))
+            else:
+                st.markdown(f"**{review.heading}** — {review.sentence}")
+                if review.table is not None:
+                    st.dataframe(review.table, hide_index=True, width="stretch",
+                                 height=view.table_height(len(review.table)))
+                    if review.caption:
+                        st.caption(review.caption)
+                    st.download_button(t("imp_diff_download", lang), data=audited_export(review.csv, review.file_name),
+                                       file_name=review.file_name, mime="text/csv", key=f"apv_diff_csv_{item.id}",
+                                       on_click="ignore")  # built when clicked, and audited
+            if not ctx.may(APPROVER):
+                continue
             st.text_input(t("acc_comment", lang), key=f"apv_comment_{item.id}", max_chars=300)
             approve_column, reject_column, _ = st.columns([1, 1, 4])
             approve_column.button(t("acc_approve", lang), key=f"apv_ok_{item.id}", type="primary",
@@ -97,7 +113,8 @@ names = [t("imp_tab_history", lang), t("imp_tab_diff", lang), t("imp_tab_catalog
 def import_tab() -> None:
     """Template, upload, check, preview and confirm (editors)."""
     if "imp_done" in st.session_state:
-        st.success(t("imp_written", lang, id=st.session_state.pop("imp_done")))
+        done_id, done_state = st.session_state.pop("imp_done")
+        st.success(t("imp_written_pending" if done_state == catalogue.PENDING else "imp_written", lang, id=done_id))
     for message in st.session_state.pop("imp_failed", []):
         st.error(message)
     st.markdown(view.intro_text(lang))

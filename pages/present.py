@@ -10,7 +10,7 @@ from kpi.reports.exports import DOCX_MIME, PPTX_MIME, export_bytes, export_file_
 from kpi.reports.settings import SettingsError, load_settings
 from kpi.text.i18n import t
 from kpi.text.plain import html_text
-from pages._shared import audited_export, context, header
+from pages._shared import audited_export, context, header, snapshot_notices
 
 st.markdown(
     """<style>
@@ -54,6 +54,7 @@ index = min(max(st.session_state["present_slide"], 0), count - 1)
 st.session_state["present_slide"] = index
 st.query_params["slide"] = str(index + 1)
 slide = deck.slides[index]
+snapshot_notices(ctx)  # a pending snapshot on the screen is said so, as on every page
 
 
 def move(step: int) -> None:

@@ -276,3 +276,44 @@ def diff_view_of(old: store.Snapshot, new: store.Snapshot, lang: str = "vi") -> 
         caption = more_rows_caption(len(table), len(diff), lang)
     return DiffView(counts_sentence(diff_counts(diff), lang), table, caption, functools.partial(diff_csv, diff),
                     f"khac_biet_{old.id}_{new.id}.csv")
+
+
+REVIEW_ROWS_SHOWN = 20  # the first changes under a pending snapshot; the CSV holds them all
+
+
+@dataclass(frozen=True)
+class PendingReview:
+    """What an approver sees under a pending snapshot: its differences from the approved head
+    (counts, the first changes, the CSV of them all), or `note` saying why there are none to show."""
+    heading: str
+    sentence: str
+    table: pd.DataFrame | None
+    caption: str
+    csv: Callable[[], bytes] | None
+    file_name: str
+    note: str = ""
+
+
+def pending_review(pending_id: str, approved: store.Snapshot | None, lang: str = "vi",
+                   data_dir=None) -> PendingReview:
+    """The pending snapshot against the newest approved one (what approving it changes for viewers)."""
+    if approved is None:
+        return PendingReview("", "", None, "", None, "", t("acc_review_no_approved", lang))
+    try:
+        pending = store.get_snapshot(pending_id, data_dir)
+    except store.SnapshotError as exc:
+        return PendingReview("", "", None, "", None, "", t("acc_review_unavailable", lang, reason=exc))
+    return pending_review_of(approved, pending, lang)
+
+
+@functools.lru_cache(maxsize=16)
+def pending_review_of(approved: store.Snapshot, pending: store.Snapshot, lang: str = "vi") -> PendingReview:
+    """Once per pair and language (snapshots are immutable): a rerun redraws it without work."""
+    diff = diff_of(approved, pending)
+    table, caption = None, ""
+    if len(diff):
+        table = changes_table(diff, store.read_table(pending, "units"), store.read_table(pending, "indicators"), lang,
+                              limit=REVIEW_ROWS_SHOWN)
+        caption = more_rows_caption(len(table), len(diff), lang)
+    return PendingReview(t("acc_review_heading", lang, id=approved.id), counts_sentence(diff_counts(diff), lang), table,
+                         caption, functools.partial(diff_csv, diff), f"khac_biet_{approved.id}_{pending.id}.csv")

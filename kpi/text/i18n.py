@@ -350,6 +350,10 @@ _INTERFACE: dict[str, tuple[str, str]] = {
                        "The file's figures equal the current snapshot: nothing to write."),
     "imp_written": ("Đã ghi bản dữ liệu mới {id}; các trang đang hiển thị bản này.",
                     "New snapshot {id} written; the pages now show it."),
+    "imp_written_pending": ("Đã ghi bản dữ liệu {id} — chờ duyệt. Bạn đang xem bản này; người xem vẫn thấy bản đã duyệt "
+                            "đến khi người có quyền duyệt duyệt nó trên trang này.",
+                            "Snapshot {id} written — waiting for approval. You are viewing it; viewers keep seeing the "
+                            "approved snapshot until an approver approves it on this page."),
     "imp_added": ("Thêm mới", "Added"),
     "imp_changed": ("Thay đổi", "Changed"),
     "imp_removed": ("Bị xóa", "Removed"),

@@ -41,6 +41,28 @@ TEXTS: dict[str, tuple[str, str]] = {
     "acc_approve": ("Duyệt", "Approve"),
     "acc_reject": ("Từ chối", "Reject"),
     "acc_decided": ("Đã ghi: bản {id} {state}.", "Recorded: snapshot {id} {state}."),
+    "acc_review_heading": ("Khác biệt so với bản đã duyệt {id}", "Differences from the approved snapshot {id}"),
+    "acc_review_no_approved": ("Chưa có bản đã duyệt để so sánh: đây là những số liệu đầu tiên.",
+                               "No approved snapshot to compare with: these are the first figures."),
+    "acc_review_unavailable": ("Không so sánh được: {reason}", "Cannot compare: {reason}"),
+    # pending snapshots in the sidebar and on every page (editors and approvers)
+    "acc_pending_label": ("chờ duyệt", "pending"),
+    "acc_pending_banner": ("Có {n} bản dữ liệu chờ duyệt (mới nhất: {id}, do {who} nhập lúc {when}).",
+                           "{n} snapshot(s) waiting for approval (newest: {id}, imported by {who} at {when})."),
+    "acc_pending_link": ("Xem và duyệt trên trang Dữ liệu", "Review them on the Data page"),
+    "acc_pending_viewing": ("Đang xem bản chờ duyệt {id} (do {who} nhập lúc {when}): số liệu chưa được duyệt, người "
+                            "xem chưa thấy. Bản đã duyệt mới nhất: {newest}.",
+                            "Viewing the pending snapshot {id} (imported by {who} at {when}): its figures are not "
+                            "approved and viewers do not see them. Newest approved snapshot: {newest}."),
+    "acc_show_approved": ("Xem bản đã duyệt mới nhất", "Show the newest approved snapshot"),
+    "acc_pending_hidden": ("Bản dữ liệu {id} đang chờ duyệt: chỉ người nhập liệu và người duyệt xem được. Đang hiển "
+                           "thị bản {shown}.",
+                           "Snapshot {id} is waiting for approval: only editors and approvers may view it. Showing "
+                           "snapshot {shown}."),
+    "acc_snapshot_unavailable": ("Không xem được bản dữ liệu {id} (không có trong sổ bản dữ liệu, bị từ chối hoặc bị "
+                                 "hỏng). Đang hiển thị bản {shown}.",
+                                 "Snapshot {id} cannot be viewed (not in the catalogue, rejected or damaged). Showing "
+                                 "snapshot {shown}."),
     # the audit-log page (admins)
     "page_audit": ("Nhật ký hệ thống", "Audit log"),
     "aud_caption": ("Mỗi dòng là một việc đã làm: đăng nhập, nhập số liệu, duyệt, từ chối, phiên bản bảng điểm, "

@@ -271,6 +271,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "imp_cli_nothing": ("Không có số liệu nào thay đổi: không tạo bản dữ liệu mới.",
                         "No figure changed: no new snapshot."),
     "imp_cli_written": ("Đã ghi bản dữ liệu {id} (bản trước: {parent}).", "Wrote snapshot {id} (parent: {parent})."),
+    "imp_cli_written_pending": ("Đã ghi bản dữ liệu {id} (bản trước: {parent}) — chờ duyệt.",
+                                "Wrote snapshot {id} (parent: {parent}) — waiting for approval."),
     "imp_cli_no_parent": ("không có", "none"),
     "imp_cli_pending": ("Bản dữ liệu {id} đang chờ duyệt: người có quyền duyệt chạy 'python -m kpi approve {id}' "
                         "(hoặc 'reject {id} --comment ...'); đến khi đó các trang vẫn hiển thị bản đã duyệt.",

@@ -25,15 +25,14 @@ from docx.shared import Mm, Pt
 from kpi.reports.settings import Settings
 from kpi.reports.word import (
     BODY_PT,
-    DOC_FONT,
     MARGINS_MM,
     _cell_text,
     _date_line,
     _font,
-    _page_number_header,
     _paragraph,
     _rule,
     _set_widths,
+    a4_document,
 )
 from kpi.scoring.decisions import Decision
 from kpi.scoring.totals import rank_label
@@ -153,22 +152,6 @@ def source_line(decision: Decision) -> str:
 
 
 # --------------------------------------------------------------------------- Word building blocks
-
-def _document():
-    document = Document()
-    normal = document.styles["Normal"]
-    normal.font.name, normal.font.size = DOC_FONT, Pt(BODY_PT)
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), DOC_FONT)
-    normal.paragraph_format.space_after = Pt(0)
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
-    section.left_margin, section.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
-    section.header_distance = Mm(10)
-    _page_number_header(section)
-    return document
-
 
 def _text_width() -> float:
     return 210 - MARGINS_MM["left"] - MARGINS_MM["right"]
@@ -377,7 +360,7 @@ def build_totrinh(decision: Decision, settings: Settings) -> bytes:
     issued = decision.locked_local.date()
     to = addressee(settings)
     card = decision.card
-    document = _document()
+    document = a4_document()
     _heading(document, settings, "TTr", issued)
     _title(document, "TỜ TRÌNH", f"Về việc đề nghị khen thưởng theo kết quả {summary_line(decision)}")
     _paragraph(document, f"Kính gửi: {to}.", BODY_PT, align=CENTRE, after_pt=12)
@@ -408,7 +391,7 @@ def build_bienban(decision: Decision, settings: Settings) -> bytes:
     """Biên bản họp xét thi đua: the committee's meeting that locked the ranking."""
     issued = decision.locked_local.date()
     when = decision.locked_local
-    document = _document()
+    document = a4_document()
     _heading(document, settings, "BB", issued)
     _title(document, "BIÊN BẢN", f"Họp Hội đồng xét thi đua: {summary_line(decision)}")
     _body(document, f"Thời gian: {when:%H} giờ {when:%M} phút, ngày {when:%d} tháng {when:%m} năm {when:%Y}.",

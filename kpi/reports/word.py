@@ -145,18 +145,14 @@ ANNEX_WIDTHS_MM = [11, 43, 17, 20, 20, 18, 32]  # 161 mm: the text width of A4 w
 HEADER_LEFT_MM = 64
 
 
-def build_docx(deck: Deck, settings: Settings, issued: dt.date | None = None) -> bytes:
-    """Báo cáo in the state's format: A4, Times New Roman 13-14, national title, agency, annex table."""
-    if deck.lang != "vi":
-        raise ReportError("Báo cáo theo Nghị định 30/2020/NĐ-CP chỉ lập bằng tiếng Việt")
-    issued = issued or dt.date.today()
-    centre, justify = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY
+def a4_document() -> Document:
+    """An empty A4 document in the Decree 30/2020 page setup: Times New Roman, margins, page numbers
+    in the header from the second page (every Word export of the project starts here)."""
     document = Document()
     normal = document.styles["Normal"]
     normal.font.name, normal.font.size = DOC_FONT, Pt(BODY_PT)
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), DOC_FONT)
     normal.paragraph_format.space_after = Pt(0)
-
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -164,6 +160,16 @@ def build_docx(deck: Deck, settings: Settings, issued: dt.date | None = None) ->
     section.left_margin, section.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
     section.header_distance = Mm(10)
     _page_number_header(section)
+    return document
+
+
+def build_docx(deck: Deck, settings: Settings, issued: dt.date | None = None) -> bytes:
+    """Báo cáo in the state's format: A4, Times New Roman 13-14, national title, agency, annex table."""
+    if deck.lang != "vi":
+        raise ReportError("Báo cáo theo Nghị định 30/2020/NĐ-CP chỉ lập bằng tiếng Việt")
+    issued = issued or dt.date.today()
+    centre, justify = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY
+    document = a4_document()
     text_width = 210 - MARGINS_MM["left"] - MARGINS_MM["right"]
 
     # Header: the agency on the left, the national title and motto on the right (Annex I, items 1-2)

@@ -31,7 +31,7 @@ from kpi import store
 from kpi.access import audit
 from kpi.access.users import COMMITTEE, User, require
 from kpi.scoring.inputs import load_inputs
-from kpi.scoring.scorecard import Phrase, Scorecard, ScorecardError, parse_scorecard
+from kpi.scoring.scorecard import Phrase, PhrasedError, Scorecard, ScorecardError, parse_scorecard
 from kpi.scoring.sensitivity import Sensitivity, sensitivity
 from kpi.scoring.totals import ScoreResult, incomplete_rule, score
 from kpi.store import catalogue
@@ -42,15 +42,8 @@ SENSITIVITY_COLUMNS = ["unit", "name", "base_rank", "median_rank", "p5_rank", "p
 DRAWS, SEED, SPREAD, SWITCH = 10_000, 20250701, 0.25, 0.25
 
 
-class DecisionError(ValueError):
+class DecisionError(PhrasedError):
     """A decision that cannot be locked, found or reproduced; str() is the Vietnamese message."""
-
-    def __init__(self, key: str, **params):
-        self.phrase = Phrase(key, **params)
-        super().__init__(self.phrase.text("vi"))
-
-    def message(self, lang: str = "vi") -> str:
-        return self.phrase.text(lang)
 
 
 @dataclass(frozen=True)

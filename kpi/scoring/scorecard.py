@@ -66,8 +66,8 @@ class Phrase:
         return t(self.key, lang, **{k: v.text(lang) if isinstance(v, Phrase) else v for k, v in self.params.items()})
 
 
-class ScorecardError(ValueError):
-    """A scorecard that cannot be used; the message names the file and the field."""
+class PhrasedError(ValueError):
+    """An error said by a text key: str() is the Vietnamese message, message(lang) any language."""
 
     def __init__(self, key: str, **params):
         self.phrase = Phrase(key, **params)
@@ -75,6 +75,10 @@ class ScorecardError(ValueError):
 
     def message(self, lang: str = "vi") -> str:
         return self.phrase.text(lang)
+
+
+class ScorecardError(PhrasedError):
+    """A scorecard that cannot be used; the message names the file and the field."""
 
 
 @dataclass(frozen=True)

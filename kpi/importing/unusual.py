@@ -13,8 +13,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kpi import formulas
+from kpi.importing.bounds import by_code
 from kpi.importing.messages import Issue, Phrase
-from kpi.importing.validate import KEY, Problems, by_code
+from kpi.importing.validate import KEY, Problems
 from kpi.periods import parse_period
 
 CHANGE_WARNING_PCT = 100.0     # a rise of more than this on the same period last year is unusual

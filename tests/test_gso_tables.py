@@ -15,8 +15,10 @@ from openpyxl import Workbook
 
 from kpi import figures, store
 from kpi.cli import main
+from kpi.importing.gso import group_year
 from kpi.importing.merge import commit_import, prepare_import
-from kpi.importing.readers import Refused, group_year, read_upload
+from kpi.importing.messages import Refused
+from kpi.importing.readers import read_upload
 from kpi.store.indicators import load_indicators
 from kpi.units.table import build_units
 

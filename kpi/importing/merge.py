@@ -21,8 +21,8 @@ import pandas as pd
 
 from kpi import store
 from kpi.access.users import EDITOR, User, local_user, require
-from kpi.importing.messages import Issue, Phrase
-from kpi.importing.readers import MAX_FILE_BYTES, MAX_UPLOAD_BYTES, VALUE_COLUMNS, Refused, read_upload, sha256_bytes
+from kpi.importing.messages import Issue, Phrase, Refused
+from kpi.importing.readers import MAX_FILE_BYTES, MAX_UPLOAD_BYTES, VALUE_COLUMNS, read_upload, sha256_bytes
 from kpi.importing.unusual import unusual_figures
 from kpi.importing.validate import KEY, ImportReport, validate
 from kpi.reports.spreadsheet import csv_bytes

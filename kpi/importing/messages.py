@@ -74,3 +74,13 @@ class Issue:
         if self.column:
             where.append(t("imp_where_column", lang, column=self.column))
         return f"{', '.join(where)}: {self.message(lang)}"
+
+
+class Refused(Exception):
+    """The whole file is refused; `phrase` says why, `row` where when one row is at fault."""
+
+    def __init__(self, key: str, row: int | None = None, choices: tuple[str, ...] = (), **params):
+        self.phrase = Phrase(key, params)
+        super().__init__(self.phrase.text())
+        self.row = row
+        self.choices = choices        # what the user may choose instead (a table's column groups)

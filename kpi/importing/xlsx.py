@@ -435,3 +435,35 @@ class _SheetReader:
 
 
 _PENDING = object()
+
+
+def cell_text(value) -> str:
+    """A workbook cell as text: a number cell 83 -> '83', an empty cell -> ''."""
+    if value is None:
+        return ""
+    if isinstance(value, Number):
+        if value.isdigit():
+            return str(value)
+        try:
+            number = float(value)
+        except ValueError:
+            return str(value)
+        if number.is_integer() and abs(number) < 1e15:
+            return str(int(number))
+        return repr(number)
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def number_text(value) -> str:
+    """A workbook cell of a number column as text: a number cell exactly as Excel stored it."""
+    if isinstance(value, Number):
+        return str(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return repr(float(value))
+    return cell_text(value)

@@ -11,8 +11,9 @@ import numpy as np
 import pandas as pd
 
 from kpi import store
+from kpi.importing.gso import DEFAULT_COLUMN_GROUP, answers_to
 from kpi.importing.merge import ImportFailed, diff_counts, diff_csv, diff_of, snapshot_history, summary_lines
-from kpi.importing.readers import DEFAULT_COLUMN_GROUP, MAX_UPLOAD_BYTES, answers_to, sha256_bytes
+from kpi.importing.readers import MAX_UPLOAD_BYTES, sha256_bytes
 from kpi.importing.validate import ImportReport
 from kpi.periods import period_label
 from kpi.store.indicators import department_name, domains, with_descriptions

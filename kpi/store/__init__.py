@@ -1,6 +1,8 @@
 """The snapshot store: immutable Parquet snapshots (snapshots.py), each loaded once into DuckDB
 (database.py) and read through the named queries of queries/ (queries.py); the indicator
-catalogue files (indicators.py); the snapshot catalogue: state, author, approval (catalogue.py)."""
+catalogue files (indicators.py); the snapshot catalogue: state, author, approval (catalogue.py);
+cleaning up after killed writes (cleanup.py)."""
+from kpi.store.cleanup import remove_stale_temporaries
 from kpi.store.database import cursor
 from kpi.store.snapshots import (
     FACT_COLUMNS,
@@ -17,7 +19,6 @@ from kpi.store.snapshots import (
     intact_and_damaged,
     list_snapshots,
     read_table,
-    remove_stale_temporaries,
     snapshots_dir,
     write_folder,
     write_snapshot,

@@ -21,7 +21,6 @@ import os
 import re
 import shutil
 import socket
-import time
 import uuid
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -78,7 +77,7 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _read_manifest(folder: Path) -> dict | None:
+def read_manifest(folder: Path) -> dict | None:
     """The folder's manifest when it names the folder (cached: a snapshot never changes)."""
     key = str(folder)
     if key in _MANIFESTS:
@@ -98,7 +97,12 @@ def _read_manifest(folder: Path) -> dict | None:
 _MANIFESTS: dict[str, dict] = {}
 
 
-def _folders(root: Path) -> list[Path]:
+def forget_manifest(folder: Path) -> None:
+    """Drop a removed folder's cached manifest."""
+    _MANIFESTS.pop(str(folder), None)
+
+
+def snapshot_folders(root: Path) -> list[Path]:
     """The folders named like a snapshot (temporary folders start with '.tmp-')."""
     if not root.is_dir():
         return []
@@ -120,8 +124,8 @@ def _migrate(con, data_dir) -> None:
             return
         known = {e.id for e in catalogue.entries(con)}
         found = []
-        for folder in _folders(snapshots_dir(data_dir)):
-            manifest = _read_manifest(folder)
+        for folder in snapshot_folders(snapshots_dir(data_dir)):
+            manifest = read_manifest(folder)
             if manifest is None or "writer" in manifest or folder.name in known:
                 continue
             found.append(manifest)
@@ -139,7 +143,7 @@ def _file_hashes(manifest: dict) -> dict:
             if isinstance(info, dict) or info is None}
 
 
-def _catalogue(data_dir):
+def catalogue_connection(data_dir):
     """A catalogue connection of the data folder, migrated (see _migrate)."""
     return _MigratedConnection(data_dir)
 
@@ -163,26 +167,26 @@ class _MigratedConnection:
         return self._cm.__exit__(*exc)
 
 
-def _has_catalogue(data_dir) -> bool:
+def has_catalogue(data_dir) -> bool:
     """Whether there is anything to read: a catalogue, or snapshot folders to register into one."""
     folder = default_data_dir(data_dir)
-    return folder.is_dir() and (catalogue.exists(data_dir) or bool(_folders(snapshots_dir(data_dir))))
+    return folder.is_dir() and (catalogue.exists(data_dir) or bool(snapshot_folders(snapshots_dir(data_dir))))
 
 
 def list_snapshots(data_dir: Path | str | None = None, states: tuple[str, ...] | None = None) -> list[Snapshot]:
     """The catalogued snapshots (of `states`, default every state), newest commit first, each with
     its state. A folder without a catalogue row (a commit that died), a temporary folder and a
     folder whose manifest cannot be read are not snapshots."""
-    if not _has_catalogue(data_dir):
+    if not has_catalogue(data_dir):
         return []
-    with _catalogue(data_dir) as con:
+    with catalogue_connection(data_dir) as con:
         rows = catalogue.entries(con)
     root = snapshots_dir(data_dir)
     found = []
     for row in rows:
         if states is not None and row.state not in states:
             continue
-        manifest = _read_manifest(root / row.id)
+        manifest = read_manifest(root / row.id)
         if manifest is not None:
             found.append(Snapshot(row.id, root / row.id, manifest, row.state))
     return found
@@ -190,9 +194,9 @@ def list_snapshots(data_dir: Path | str | None = None, states: tuple[str, ...] |
 
 def catalogue_entries(data_dir: Path | str | None = None) -> list[catalogue.Entry]:
     """The catalogue's rows (state, author, decision), newest commit first, for history and approval."""
-    if not _has_catalogue(data_dir):
+    if not has_catalogue(data_dir):
         return []
-    with _catalogue(data_dir) as con:
+    with catalogue_connection(data_dir) as con:
         return catalogue.entries(con)
 
 
@@ -269,71 +273,7 @@ def get_snapshot(snapshot_id: str | None = None, data_dir: Path | str | None = N
     raise SnapshotError(f"Không có bản dữ liệu (snapshot) '{snapshot_id}' trong {snapshots_dir(data_dir)}")
 
 
-STALE_AFTER_S = 3600  # a temporary folder without a live owner, older than this, is a killed write
-
-
-def remove_stale_temporaries(data_dir: Path | str | None = None) -> list[str]:
-    """Remove the folders that killed writes left behind; return their names.
-
-    A write records its host and process in `.owner` (a temporary folder) or in the manifest's
-    `writer` (a renamed folder whose catalogue row was never written: the commit died between the
-    two). A folder whose process is gone (same host), or older than an hour, is removed; a write
-    still running is never touched.
-    """
-    root = snapshots_dir(data_dir)
-    removed = []
-    if not root.is_dir():
-        return removed
-    for folder in root.glob(".tmp-*"):
-        try:
-            host, pid = (folder / ".owner").read_text(encoding="utf-8").split()
-            gone = host == socket.gethostname() and not _process_alive(int(pid))
-        except (OSError, ValueError):
-            gone = time.time() - folder.stat().st_mtime > STALE_AFTER_S
-        if gone:
-            shutil.rmtree(folder, ignore_errors=True)
-            removed.append(folder.name)
-    removed += _remove_uncommitted(data_dir, root)
-    return removed
-
-
-def _remove_uncommitted(data_dir, root: Path) -> list[str]:
-    if not _has_catalogue(data_dir):
-        return []
-    with _catalogue(data_dir) as con:
-        known = {e.id for e in catalogue.entries(con)}
-    removed = []
-    for folder in _folders(root):
-        if folder.name in known:
-            continue
-        manifest = _read_manifest(folder)
-        writer = (manifest or {}).get("writer")
-        if not isinstance(writer, str):
-            continue  # not written by a commit of this store: never removed
-        try:
-            host, pid = writer.split()
-            gone = (host == socket.gethostname() and not _process_alive(int(pid))) or \
-                time.time() - folder.stat().st_mtime > STALE_AFTER_S
-        except (OSError, ValueError):
-            continue
-        if gone and folder.name not in _COMMITTING:
-            shutil.rmtree(folder, ignore_errors=True)
-            _MANIFESTS.pop(str(folder), None)
-            removed.append(folder.name)
-    return removed
-
-
-_COMMITTING: set[str] = set()  # folders of this process written and not yet registered
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+COMMITTING: set[str] = set()  # folders of this process written and not yet registered
 
 
 def normalise_facts(facts: pd.DataFrame) -> pa.Table:
@@ -360,26 +300,15 @@ def _verify(folder: Path, manifest: dict) -> None:
         raise SnapshotError("facts.parquet có số liệu trùng (chỉ tiêu, đơn vị, kỳ)")
 
 
-def write_snapshot(
-    facts: pd.DataFrame,
-    units: pd.DataFrame,
-    indicators: pd.DataFrame,
-    *,
-    created_by: str,
-    note: str = "",
-    parent: str | None = None,
-    sources: list[dict] | None = None,
-    demo: bool = False,
-    data_dir: Path | str | None = None,
-    now: dt.datetime | None = None,
-) -> Snapshot:
+def write_snapshot(facts: pd.DataFrame, units: pd.DataFrame, indicators: pd.DataFrame, *, note: str = "",
+                   parent: str | None = None, data_dir: Path | str | None = None, **folder) -> Snapshot:
     """Write a new snapshot atomically, register it approved in the catalogue and return it: the
     demo's, a script's or a test's snapshot, which builds on no import (an import commits through
-    write_folder and catalogue.commit, kpi.importing.merge). Never modifies an existing snapshot."""
-    snapshot = write_folder(facts, units, indicators, created_by=created_by, note=note, parent=parent,
-                            sources=sources, demo=demo, data_dir=data_dir, now=now)
+    write_folder and catalogue.commit, kpi.importing.merge). `folder`: write_folder's other arguments
+    (created_by, sources, demo, now). Never modifies an existing snapshot."""
+    snapshot = write_folder(facts, units, indicators, note=note, parent=parent, data_dir=data_dir, **folder)
     try:
-        with _catalogue(data_dir) as con:
+        with catalogue_connection(data_dir) as con:
             catalogue.register(con, snapshot_id=snapshot.id, parent=parent, created_by=snapshot.manifest["user"],
                                author_name=snapshot.manifest["user"], created_at=snapshot.manifest["created_precise"],
                                note=note, files=_file_hashes(snapshot.manifest))
@@ -397,7 +326,7 @@ def commit_folder(snapshot: Snapshot, *, user, units: list[str], approve: bool, 
     (catalogue.commit). When it is not, the folder is removed and the head found is returned, for
     the import to be re-applied there; either way nothing half-done is left."""
     try:
-        with _catalogue(data_dir) as con:
+        with catalogue_connection(data_dir) as con:
             done = catalogue.commit(con, snapshot_id=snapshot.id, parent=snapshot.manifest.get("parent"), user=user,
                                     created_at=snapshot.manifest["created_precise"],
                                     note=snapshot.manifest.get("note", ""), files=_file_hashes(snapshot.manifest),
@@ -416,12 +345,12 @@ def discard_folder(snapshot: Snapshot) -> None:
     """Remove a folder written by write_folder whose commit did not happen."""
     shutil.rmtree(snapshot.path, ignore_errors=True)
     _MANIFESTS.pop(str(snapshot.path), None)
-    _COMMITTING.discard(snapshot.id)
+    COMMITTING.discard(snapshot.id)
 
 
 def release_folder(snapshot: Snapshot) -> None:
     """The folder's catalogue row is written: cleaning need not spare it any longer."""
-    _COMMITTING.discard(snapshot.id)
+    COMMITTING.discard(snapshot.id)
 
 
 def write_folder(
@@ -484,7 +413,7 @@ def write_folder(
         for path in tmp.iterdir():
             with open(path, "rb") as handle:
                 os.fsync(handle.fileno())
-        _COMMITTING.add(snapshot_id)
+        COMMITTING.add(snapshot_id)
         os.rename(tmp, root / snapshot_id)  # atomic on one filesystem: the snapshot appears whole
         dir_fd = os.open(root, os.O_RDONLY)
         try:
@@ -493,7 +422,7 @@ def write_folder(
             os.close(dir_fd)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
-        _COMMITTING.discard(snapshot_id)
+        COMMITTING.discard(snapshot_id)
         raise
     return Snapshot(snapshot_id, root / snapshot_id, manifest, catalogue.PENDING)
 

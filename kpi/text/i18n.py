@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from kpi.text.texts_access import TEXTS as ACCESS_TEXTS
+from kpi.text.texts_drill import TEXTS as DRILL_TEXTS
 from kpi.text.texts_importing import TEXTS as IMPORTING_TEXTS
+from kpi.text.texts_pdf import TEXTS as PDF_TEXTS
+from kpi.text.texts_present import TEXTS as PRESENT_TEXTS
+from kpi.text.texts_reports import TEXTS as REPORTS_TEXTS
 from kpi.text.texts_scoring import TEXTS as SCORING_TEXTS
+from kpi.text.texts_views import TEXTS as VIEWS_TEXTS
 
 _INTERFACE: dict[str, tuple[str, str]] = {
     "app_title": ("Bảng chỉ tiêu ngành Lao động - Thương binh và Xã hội", "Labour, invalids and social affairs indicators"),
@@ -392,7 +397,8 @@ def _merged(*catalogues: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str
     return merged
 
 
-TEXTS = _merged(_INTERFACE, IMPORTING_TEXTS, SCORING_TEXTS, ACCESS_TEXTS)
+TEXTS = _merged(_INTERFACE, IMPORTING_TEXTS, SCORING_TEXTS, ACCESS_TEXTS, REPORTS_TEXTS, PRESENT_TEXTS, PDF_TEXTS,
+                VIEWS_TEXTS, DRILL_TEXTS)
 
 
 def t(key: str, lang: str = "vi", **kwargs) -> str:

@@ -1,16 +1,32 @@
 """Names of units as people read them, and the lists of units a screen offers (no Streamlit here)."""
 from __future__ import annotations
 
+import weakref
+
 import pandas as pd
 
 from kpi.units.table import NATION, fold, regions_catalogue
 
+# one dict per units table (the snapshot's, loaded once): a name is a dict lookup, not a scan of
+# 3,400 rows per call (a page names hundreds of units per run); dropped with the table
+_INDEXES: dict[int, tuple[weakref.ref, dict[str, dict]]] = {}
+
+
+def _rows(units: pd.DataFrame) -> dict[str, dict]:
+    """unit key -> its row as a dict, for this units table (built once per table object)."""
+    key = id(units)
+    hit = _INDEXES.get(key)
+    if hit is not None and hit[0]() is units:
+        return hit[1]
+    rows = {record["unit"]: record for record in units.to_dict("records")}
+    _INDEXES[key] = (weakref.ref(units, lambda _ref, key=key: _INDEXES.pop(key, None)), rows)
+    return rows
+
 
 def unit_name(units: pd.DataFrame, unit: str, lang: str = "vi") -> str:
-    row = units.loc[units["unit"] == unit]
-    if row.empty:
+    row = _rows(units).get(unit)
+    if row is None:
         return unit
-    row = row.iloc[0]
     if row["level"] == "nation":
         return "Cả nước" if lang == "vi" else "Whole country"
     if row["level"] == "region":
@@ -42,19 +58,19 @@ def _sort_key(name: str) -> str:
 
 
 def region_of(units: pd.DataFrame, unit: str, geography: int) -> str | None:
-    row = units.loc[units["unit"] == unit]
-    if row.empty or row.iloc[0]["level"] != "province":
+    row = _rows(units).get(unit)
+    if row is None or row["level"] != "province":
         return None
-    code = row.iloc[0][f"region_{geography}"]
+    code = row[f"region_{geography}"]
     return f"R{geography}-{code}" if isinstance(code, str) else None
 
 
 def full_name(units: pd.DataFrame, unit: str, lang: str = "vi") -> str:
     """The unit as a sentence names it: 'tỉnh Vĩnh Long', 'thành phố Hà Nội', 'cả nước'."""
-    row = units.loc[units["unit"] == unit]
-    if row.empty:
+    row = _rows(units).get(unit)
+    if row is None:
         return unit
     if lang != "vi":
         return unit_name(units, unit, lang)
-    text = str(row.iloc[0]["name_full_vi"] or row.iloc[0]["name_vi"])
+    text = str(row["name_full_vi"] or row["name_vi"])
     return text[:1].lower() + text[1:]

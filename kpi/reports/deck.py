@@ -23,6 +23,8 @@ from kpi.charts.theme import NOT_RATED, SLIDE_STATUS_ORDER
 from kpi.figures import figures_cached, indicators, unreported
 from kpi.figures import units as units_of
 from kpi.periods import parse_period
+from kpi.reports.letterhead import Letterhead, issuing_agency
+from kpi.reports.settings import SettingsError
 from kpi.store.indicators import domains
 from kpi.store.snapshots import Snapshot
 from kpi.text import fmt
@@ -57,6 +59,10 @@ class Deck:
     is_demo: bool
     figures: pd.DataFrame    # one row per indicator, catalogue order, with names and display texts
     slides: list[Slide]
+    letterhead: Letterhead | None = None  # who issues it, how its title names the unit (kpi.reports.letterhead)
+    geography: int | None = None          # the province geography (34 or 63) of its comparisons
+    snapshot: Snapshot | None = None      # what it was built from (the Word report drafts from it too)
+    data_dir: object = None               # the data folder (the Word report's kept texts)
 
     @property
     def titles(self) -> list[str]:
@@ -232,8 +238,8 @@ def _provinces_slide(snapshot, units, unit: str, geography: int, period: str, de
     reporting = data["good"].notna()
     name = unit_name(units, unit, lang)
     if mine["good"] == mine["good"]:
-        summary = t("exp_provinces_summary", lang, name=name, good=int(mine["good"]), rated=int(mine["rated"]),
-                    rank=rank_text(mine["rank"], bool(mine["tied"]), int(reporting.sum()), lang))
+        # no 'xếp thứ N': a count of a province's own targets met does not rank provinces (issue 11)
+        summary = t("rep_provinces_summary", lang, name=name, good=int(mine["good"]), rated=int(mine["rated"]))
     else:
         summary = t("exp_provinces_missing", lang, name=name)
     uneven = data.loc[reporting, "rated"].nunique() > 1
@@ -297,8 +303,9 @@ def presentation_unit(units: pd.DataFrame, unit: str, geography: int, default_un
 
 
 def build_deck(snapshot: Snapshot, unit: str, period: str, lang: str = "vi",
-               geography: int | None = None, data_dir=None) -> Deck:
-    """Every slide of the briefing for `unit` in `period` (raise DeckError if it has no figures)."""
+               geography: int | None = None, data_dir=None, user=None) -> Deck:
+    """Every slide of the briefing for `unit` in `period` (raise DeckError if it has no figures);
+    its letterhead is the agency kpi.reports.letterhead chooses for the unit (and the signed-in `user`)."""
     units = units_of(snapshot)
     label = parse_period(period).label(lang)
     name = unit_name(units, unit, lang)
@@ -314,6 +321,10 @@ def build_deck(snapshot: Snapshot, unit: str, period: str, lang: str = "vi",
                   _emulation_slide(snapshot, units, unit, period, deck_head, lang, data_dir)):
         if extra is not None:
             slides.append(extra)
+    try:
+        letterhead = issuing_agency(units, unit, period, user=user, data_dir=data_dir)
+    except SettingsError:
+        letterhead = None  # the exports fall back to the settings they are given, which say what is wrong
     return Deck(unit, name, full_name(units, unit, lang), period, label, lang, snapshot.id, snapshot.created,
                 snapshot.is_demo,
-                frame, slides)
+                frame, slides, letterhead, geography, snapshot, data_dir)

@@ -6,6 +6,7 @@ import pandas as pd
 from openpyxl import Workbook
 
 from kpi.reports.deck import Deck
+from kpi.reports.letterhead import report_letterhead
 from kpi.reports.settings import Settings
 from kpi.reports.sheets import figures_sheet
 from kpi.reports.spreadsheet import sheet_title, workbook_bytes, write_table, write_titles
@@ -27,9 +28,11 @@ def build_xlsx(deck: Deck, settings: Settings) -> bytes:
     workbook = Workbook()
     ws = workbook.active
     ws.title = sheet_title("Số liệu" if deck.lang == "vi" else "Figures")
+    head = report_letterhead(deck, settings)  # the one choice of the issuing agency (kpi.reports.letterhead)
     start = write_titles(ws, [
-        f"{settings.parent_agency} - {settings.agency}",
-        t("exp_report_summary", deck.lang, period=deck.period_label.lower(), unit=deck.unit_full_name),
+        " - ".join(x for x in (head.agency.parent_agency, head.agency.agency) if x),
+        t("exp_report_summary", deck.lang, period=deck.period_label.lower(),
+          unit=head.subject if deck.lang == "vi" else deck.unit_full_name),
         deck.footer() + (f" · {t('exp_demo_short', deck.lang)}" if deck.is_demo else ""),
     ])
     annex = _annex_frame(deck)
@@ -37,8 +40,8 @@ def build_xlsx(deck: Deck, settings: Settings) -> bytes:
     for slide in deck.slides:
         if slide.kind == "provinces":
             sheet = workbook.create_sheet(sheet_title(t("province", deck.lang)))
-            table = pd.DataFrame({
-                t("rank", deck.lang): slide.data["rank_label"], t("province", deck.lang): slide.data["name"],
+            table = pd.DataFrame({  # no rank column: a count of own targets met does not rank provinces
+                t("province", deck.lang): slide.data["name"],
                 t("exp_axis_good", deck.lang): slide.data["good"],
                 t("exp_rated_column", deck.lang): slide.data["rated"]})
             write_table(sheet, table, write_titles(sheet, [slide.title, slide.subtitle, deck.footer()]),

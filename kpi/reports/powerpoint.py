@@ -11,6 +11,7 @@ from pptx.util import Inches, Pt
 
 from kpi.charts.static import HEIGHT, WIDTH, slide_png
 from kpi.reports.deck import Deck
+from kpi.reports.letterhead import report_letterhead
 from kpi.reports.settings import Settings
 from kpi.text.i18n import t
 
@@ -22,7 +23,7 @@ def build_pptx(deck: Deck, settings: Settings) -> bytes:
     prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
     prs.core_properties.title = f"{deck.unit_name} · {deck.period_label}"
-    prs.core_properties.author = settings.agency
+    prs.core_properties.author = report_letterhead(deck, settings).agency.agency
     blank = prs.slide_layouts[6]
     ink, grey = RGBColor(0x11, 0x11, 0x11), RGBColor(0x44, 0x4C, 0x56)
 
@@ -38,7 +39,8 @@ def build_pptx(deck: Deck, settings: Settings) -> bytes:
         run.font.color.rgb = colour
         return box
 
-    footer_left = f"{settings.parent_agency} · {settings.agency}"
+    agency = report_letterhead(deck, settings).agency  # the one choice of the issuing agency
+    footer_left = " · ".join(x for x in (agency.parent_agency, agency.agency) if x)
     chart_width = 12.0
     chart_height = chart_width * HEIGHT / WIDTH
     for number, item in enumerate(deck.slides, start=1):

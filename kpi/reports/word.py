@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -13,10 +14,14 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from kpi.figures import units as units_of
 from kpi.periods import parse_period
-from kpi.reports.deck import Deck, indicator_sentence
+from kpi.reports import assessment
+from kpi.reports.deck import Deck
+from kpi.reports.letterhead import Letterhead, report_letterhead
 from kpi.reports.settings import Settings
 from kpi.store.indicators import domains
+from kpi.store.report_texts import ReportTexts
 from kpi.text.i18n import t
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
@@ -163,14 +168,68 @@ def a4_document() -> Document:
     return document
 
 
-def build_docx(deck: Deck, settings: Settings, issued: dt.date | None = None) -> bytes:
-    """Báo cáo in the state's format: A4, Times New Roman 13-14, national title, agency, annex table."""
+class Unbroken:
+    """Non-breaking spaces inside the names and periods of a report ('tỉnh Lào Cai', 'VĨNH LONG',
+    '9 tháng năm 2026', '60.779 người'), so that a line never breaks inside them."""
+
+    def __init__(self, phrases):
+        names = sorted({p for p in phrases if p and " " in p}, key=len, reverse=True)
+        self._names = re.compile("|".join(re.escape(n) for n in names), re.IGNORECASE) if names else None
+
+    def __call__(self, text: str) -> str:
+        if self._names is not None:
+            text = self._names.sub(lambda m: m.group(0).replace(" ", NBSP), text)
+        text = _WORD_NUMBER.sub(lambda m: m.group(1) + NBSP, text)   # 'năm 2025', 'tháng 9'
+        return _NUMBER_WORD.sub(lambda m: m.group(1) + NBSP, text)   # '9 tháng', '60.779 người', '0,12 điểm %'
+
+
+NBSP = "\u00a0"
+_WORD_NUMBER = re.compile(r"\b(năm|tháng|ngày|quý|Quý|số|Số|kỳ) (?=\d)")
+_NUMBER_WORD = re.compile(r"(\d[\d.,]*) (?=[^\W\d_]|%)")
+
+
+def unbroken_for(deck: Deck, head: Letterhead) -> Unbroken:
+    """The phrases of this report to keep whole: its units' names (every province of the snapshot,
+    in every case), its period, its agency and place."""
+    phrases = [head.subject, deck.unit_name, deck.unit_full_name, deck.period_label, head.agency.agency_in_text,
+               head.agency.place, head.agency.agency]
+    if deck.snapshot is not None:
+        table = units_of(deck.snapshot)
+        phrases += [str(n) for n in table.loc[table["level"] == "province", "name_vi"]]
+    phrases += [p.split(" (")[0] for p in (head.subject,)]
+    return Unbroken(phrases)
+
+
+def _numbered(lines: list[str]) -> list[str]:
+    """Paragraphs of a section as printed: a line that introduces a list (ends with ':') stands as it
+    is, the others are '- ' items."""
+    return [line if line.endswith(":") else f"- {line}" for line in lines]
+
+
+def build_docx(deck: Deck, settings: Settings, issued: dt.date | None = None,
+               texts: ReportTexts | None = None) -> bytes:
+    """Báo cáo in the state's format (Decree 30/2020, Annex I): the letterhead kpi.reports.letterhead
+    chose, I. Kết quả thực hiện, II. Đánh giá chung (1. Ưu điểm, 2. Hạn chế, nguyên nhân), III.
+    Phương hướng, nhiệm vụ, IV. Kiến nghị, recipients and signature, then the annex table. Sections
+    II-IV are `texts` (the page's edits), else the newest kept version, else the draft
+    (kpi.reports.assessment)."""
     if deck.lang != "vi":
         raise ReportError("Báo cáo theo Nghị định 30/2020/NĐ-CP chỉ lập bằng tiếng Việt")
     issued = issued or dt.date.today()
+    head = report_letterhead(deck, settings)
+    agency = head.agency
+    said = assessment.deck_content(deck, texts)
+    nb = unbroken_for(deck, head)
     centre, justify = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY
     document = a4_document()
     text_width = 210 - MARGINS_MM["left"] - MARGINS_MM["right"]
+
+    def body(text: str, bold=False, italic=False, indent=True, before_pt: float = 0, after_pt: float = 6):
+        paragraph = _paragraph(document, nb(text), BODY_PT, bold=bold, italic=italic, align=justify,
+                               first_line_mm=12.7 if indent else None, after_pt=after_pt, before_pt=before_pt)
+        if bold:
+            paragraph.paragraph_format.keep_with_next = True
+        return paragraph
 
     # Header: the agency on the left, the national title and motto on the right (Annex I, items 1-2)
     header = document.add_table(rows=2, cols=2)
@@ -178,87 +237,99 @@ def build_docx(deck: Deck, settings: Settings, issued: dt.date | None = None) ->
     # the header may reach 5 mm into each margin so the national title stays on one line at 13 pt
     _set_widths(header, [HEADER_LEFT_MM, text_width + 10 - HEADER_LEFT_MM], indent_mm=-5)
     left, right = header.cell(0, 0), header.cell(0, 1)
-    _cell_text(left, settings.parent_agency.upper(), 13, align=centre)
-    _font(left.add_paragraph().add_run(settings.agency.upper()), 13, bold=True)
+    if agency.parent_agency:
+        _cell_text(left, nb(agency.parent_agency.upper()), 13, align=centre)
+        _font(left.add_paragraph().add_run(nb(agency.agency.upper())), 13, bold=True)
+    else:  # a ministry: its name alone
+        _cell_text(left, nb(agency.agency.upper()), 13, bold=True)
     left.paragraphs[-1].alignment = centre
     _rule(left, 20)
     _cell_text(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 13, bold=True, align=centre)
     motto = right.add_paragraph()
     motto.alignment = centre
     _font(motto.add_run("Độc lập - Tự do - Hạnh phúc"), 14, bold=True, underline=True)
-    _cell_text(header.cell(1, 0), document_symbol(settings), 13, align=centre)
-    _cell_text(header.cell(1, 1), _date_line(settings, issued), 14, italic=True, align=centre)
+    _cell_text(header.cell(1, 0), document_symbol(agency), 13, align=centre)
+    _cell_text(header.cell(1, 1), nb(_date_line(agency, issued)), 14, italic=True, align=centre)
     for cell in (header.cell(1, 0), header.cell(1, 1)):
         cell.paragraphs[0].paragraph_format.space_before = Pt(6)
 
-    # Title and summary line (items 5)
-    summary = t("exp_report_summary", "vi", period=deck.period_label.lower(), unit=deck.unit_full_name)
-    _paragraph(document, "BÁO CÁO", BODY_PT, bold=True, align=centre, before_pt=18)
-    _paragraph(document, summary, BODY_PT, bold=True, align=centre)
+    # Title and summary line (item 5)
+    summary = t("exp_report_summary", "vi", period=deck.period_label.lower(), unit=head.subject)
+    _paragraph(document, "BÁO CÁO", BODY_PT, bold=True, align=centre, before_pt=18).paragraph_format.keep_with_next = True
+    _paragraph(document, nb(summary), BODY_PT, bold=True, align=centre)
     _rule(document, 55)
     _paragraph(document, "", after_pt=6)
 
-    # Body by domain
-    cumulative = not parse_period(deck.period).is_whole_year
+    body(t("exp_report_intro", "vi", agency=agency.agency_in_text, unit=head.subject, period=deck.period_label.lower()))
+
+    # I. Kết quả thực hiện: the figures by domain in sentences
     headline = next(s for s in deck.slides if s.kind == "headline")
-    _paragraph(document, t("exp_report_intro", "vi", agency=settings.agency_in_text, unit=deck.unit_full_name,
-                           period=deck.period_label.lower()),
-               align=justify, first_line_mm=12.7, after_pt=6)
-    _paragraph(document, "I. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU", bold=True, align=justify, after_pt=6)
-    _paragraph(document, headline.summary, align=justify, first_line_mm=12.7, after_pt=6)
+    body("I. KẾT QUẢ THỰC HIỆN", bold=True, indent=False, before_pt=6)
+    body(headline.summary)
     for note in headline.notes:
-        _paragraph(document, note, italic=True, align=justify, first_line_mm=12.7, after_pt=6)
-    domain_slides = [s for s in deck.slides if s.kind == "domain"]
-    for number, slide in enumerate(domain_slides, start=1):
-        _paragraph(document, f"{number}. {slide.title}", bold=True, align=justify, first_line_mm=12.7, after_pt=3)
-        part = deck.figures[deck.figures["indicator"].isin(slide.data["indicator"])]
-        for _, row in part.iterrows():
-            _paragraph(document, "- " + indicator_sentence(row, "vi", cumulative), align=justify,
-                       first_line_mm=12.7, after_pt=3)
-    others = [s for s in deck.slides if s.kind in ("provinces", "emulation")]
-    if others:
-        _paragraph(document, "II. SO SÁNH VỚI CÁC TỈNH, THÀNH PHỐ", bold=True, align=justify,
-                   before_pt=6, after_pt=6)
-        for slide in others:
-            _paragraph(document, f"- {slide.summary}", align=justify, first_line_mm=12.7, after_pt=3)
-            for note in slide.notes:
-                _paragraph(document, note, italic=True, align=justify, first_line_mm=12.7, after_pt=3)
+        body(note, italic=True)
+    for number, (title, sentences) in enumerate(said.draft.results, start=1):
+        body(f"{number}. {title}", bold=True)
+        for sentence in sentences:
+            body(f"- {sentence}")
+
+    # II. Đánh giá chung; III. Phương hướng, nhiệm vụ; IV. Kiến nghị
+    body("II. ĐÁNH GIÁ CHUNG", bold=True, indent=False, before_pt=6)
+    body("1. Ưu điểm", bold=True)
+    for line in _numbered(said.strengths):
+        body(line)
+    body("2. Hạn chế, nguyên nhân", bold=True)
+    for line in _numbered(said.weaknesses):
+        body(line)
+    body(f"III. PHƯƠNG HƯỚNG, NHIỆM VỤ {next_period_label(deck.period).upper()}", bold=True, indent=False,
+         before_pt=6)
+    for line in _numbered(said.directions):
+        body(line)
+    body("IV. KIẾN NGHỊ", bold=True, indent=False, before_pt=6)
+    for line in _numbered(said.proposals) or [t("rep_no_proposals", "vi")]:
+        body(line)
+
     source = t("exp_report_source", "vi", id=deck.snapshot_id, created=deck.snapshot_created[:10])
     if deck.is_demo:
         source += " " + t("demo_warning", "vi")
-    _paragraph(document, source, 13, italic=True, align=justify, first_line_mm=12.7, before_pt=6, after_pt=12)
+    if said.kept is not None:
+        source += (f" Phần đánh giá, phương hướng và kiến nghị: phiên bản {said.kept.version} do "
+                   f"{said.kept.author_name} lưu ngày {said.kept.saved_at[:10]}.")
+    _paragraph(document, nb(source), 13, italic=True, align=justify, first_line_mm=12.7, before_pt=6,
+               after_pt=12).paragraph_format.keep_with_next = True
 
-    # Recipients and signature (items 7-8)
+    # Recipients and signature (items 7-8), one block that never splits
     closing = document.add_table(rows=1, cols=2)
     closing.autofit = False
     _set_widths(closing, [80, text_width - 80])
     recipients = closing.cell(0, 0)
     _cell_text(recipients, "Nơi nhận:", 12, bold=True, italic=True)
-    for name in settings.recipients:
-        _font(recipients.add_paragraph().add_run(f"- {name};" if not name.startswith("Lưu") else f"- {name}."), 11)
+    for name in agency.recipients:
+        _font(recipients.add_paragraph().add_run(nb(f"- {name};" if not name.startswith("Lưu") else f"- {name}.")), 11)
     signer = closing.cell(0, 1)
-    lines = [settings.signatory_authority, settings.signatory_title]
     first = True
-    for line in [x for x in lines if x]:
+    for line in [x for x in (agency.signatory_authority, agency.signatory_title) if x]:
         paragraph = signer.paragraphs[0] if first else signer.add_paragraph()
         first = False
         paragraph.alignment = centre
         _font(paragraph.add_run(line.upper()), 14, bold=True)
     for _ in range(4):
         signer.add_paragraph()
-    if settings.signatory_name:
+    if agency.signatory_name:
         paragraph = signer.add_paragraph()
         paragraph.alignment = centre
-        _font(paragraph.add_run(settings.signatory_name), 14, bold=True)
+        _font(paragraph.add_run(nb(agency.signatory_name)), 14, bold=True)
+    cant_split = OxmlElement("w:cantSplit")
+    closing.rows[0]._tr.get_or_add_trPr().append(cant_split)
 
     # Annex: the figures table
     page_break = document.add_paragraph().add_run()
     page_break.add_break(WD_BREAK.PAGE)
     _paragraph(document, "Phụ lục", BODY_PT, bold=True, align=centre)
-    _paragraph(document, t("exp_annex_title", "vi", period=deck.period_label.upper(), unit=deck.unit_full_name.upper()),
+    _paragraph(document, nb(t("exp_annex_title", "vi", period=deck.period_label.upper(), unit=head.subject.upper())),
                BODY_PT, bold=True, align=centre)
-    _paragraph(document, f"(Kèm theo Báo cáo số{document_symbol(settings)[3:]} ngày "
-                         f"{issued.day:02d}/{issued.month:02d}/{issued.year} của {settings.agency_in_text})",
+    _paragraph(document, nb(f"(Kèm theo Báo cáo số{document_symbol(agency)[3:]} ngày "
+                            f"{issued.day:02d}/{issued.month:02d}/{issued.year} của {agency.agency_in_text})"),
                BODY_PT, italic=True, align=centre, after_pt=6)
     rows = annex_rows(deck)
     table = document.add_table(rows=1 + len(rows), cols=len(ANNEX_HEADERS))
@@ -277,13 +348,20 @@ def build_docx(deck: Deck, settings: Settings, issued: dt.date | None = None) ->
             merged = cells[1].merge(cells[-1])
             _cell_text(merged, row["name"], 13, bold=True)
             continue
-        texts = [row["number"], row["name"], row["unit_of_measure"], row["plan"], row["actual"],
-                 row["achievement"], row["change"]]
-        for j, text in enumerate(texts):
+        texts_ = [row["number"], row["name"], row["unit_of_measure"], row["plan"], row["actual"],
+                  row["achievement"], row["change"]]
+        for j, text in enumerate(texts_):
             align = WD_ALIGN_PARAGRAPH.LEFT if j == 1 else (centre if j in (0, 2) else WD_ALIGN_PARAGRAPH.RIGHT)
-            _cell_text(cells[j], text.replace(" ", "\u00a0") if j >= 3 else text, 13, align=align)
+            _cell_text(cells[j], text.replace(" ", NBSP) if j >= 3 else text, 13, align=align)
     _set_widths(table, ANNEX_WIDTHS_MM)
     _paragraph(document, t("exp_annex_note", "vi"), 13, italic=True, align=justify, before_pt=6)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def next_period_label(period: str) -> str:
+    """What section III plans for: the rest of the year after 3, 6 or 9 months ('năm 2026'), the
+    next year after a whole year ('năm 2027')."""
+    parsed = parse_period(period)
+    return f"năm {parsed.year if not parsed.is_whole_year else parsed.year + 1}"

@@ -1,0 +1,4 @@
+INSERT INTO report_texts (unit, period, geography, version, strengths, weaknesses, directions, proposals,
+                          author_id, author_name, saved_at, snapshot)
+VALUES (:unit, :period, :geography, :version, :strengths, :weaknesses, :directions, :proposals,
+        :author_id, :author_name, :saved_at, :snapshot)

@@ -161,7 +161,7 @@ def measure(name: str, base: str, pids: list[int], pages: list[str], queries: li
 
 # --- serving on loopback -------------------------------------------------------------------------
 
-def wait_healthy(base: str, timeout: float = 120.0) -> None:
+def wait_healthy(base: str, timeout: float = 120.0, log: Path | None = None) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -170,14 +170,16 @@ def wait_healthy(base: str, timeout: float = 120.0) -> None:
                     return
         except OSError:
             time.sleep(0.3)
-    raise RuntimeError(f"{base} did not become healthy in {timeout:.0f} s")
+    tail = log.read_text(errors="replace")[-2000:] if log and log.is_file() else ""
+    raise RuntimeError(f"{base} did not become healthy in {timeout:.0f} s\n{tail}")
 
 
-def serve(script: str, port: int, env: dict) -> subprocess.Popen:
+def serve(script: str, port: int, env: dict, log: Path) -> subprocess.Popen:
     command = [sys.executable, str(REPO / "scripts" / "serve.py"), "run", script, "--server.port", str(port),
                "--server.headless", "true", "--server.address", "127.0.0.1",
                "--browser.gatherUsageStats", "false"]
-    return subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with log.open("wb") as out:  # the child keeps its own handle
+        return subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
 
 
 def demo_queries(data_dir: Path) -> list[str]:
@@ -230,13 +232,13 @@ def main() -> int:
                     subprocess.run([sys.executable, "-m", "kpi", "--data-dir", str(data_dir), "--create", "demo"],
                                    cwd=REPO, env=env, check=True, stdout=subprocess.DEVNULL)
                 queries = demo_queries(data_dir)
-                servers.append(serve("dashboard.py", APP_PORT, env))
+                servers.append(serve("dashboard.py", APP_PORT, env, Path(tmp) / "dashboard.log"))
                 targets = [("dashboard", f"http://127.0.0.1:{APP_PORT}", [servers[-1].pid], APP_PAGES)]
                 if not args.no_bare:
-                    servers.append(serve(str(HERE / "bare_app.py"), BARE_PORT, env))
+                    servers.append(serve(str(HERE / "bare_app.py"), BARE_PORT, env, Path(tmp) / "bare.log"))
                     targets.append(("bare", f"http://127.0.0.1:{BARE_PORT}", [servers[-1].pid], [""]))
-            for _, base, _, pages in targets:
-                wait_healthy(base)
+            for name, base, _, pages in targets:
+                wait_healthy(base, log=Path(tmp) / f"{name}.log")
                 # one first run of each page, so that module imports are not counted as load
                 asyncio.run(run_load(base, pages, queries, 1, 0.1, 0.0, 0))
             for sessions in counts:

@@ -18,18 +18,29 @@ st.markdown(
     """<style>
     html, body, [class*="css"] { font-size: 17px; }
     @media print {
-      @page { size: A4 landscape; margin: 10mm; }
+      /* A4 portrait with the page drawn at 58%: the print layout is about as wide as the screen's main
+         column (1240 px), so a table's grid (a canvas drawn at screen width) keeps every column, and a
+         page is 1800 px tall, so even the 63 provinces' chart fits whole on one page. The tables'
+         rows that are off screen are not drawn (virtual grid): the page says "Tải PDF" prints them all. */
+      @page { size: A4 portrait; margin: 10mm; }
+      html { zoom: 0.58; }
       [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
-      [data-testid="stDecoration"], [data-testid="stStatusWidget"], [data-testid="stElementToolbar"],
-      .stDownloadButton, .stButton, [data-testid="stPageLink"], .modebar-container,
-      [data-testid="stExpander"]:has(details:not([open])) { display: none !important; }
+      [data-testid="stSidebarCollapsedControl"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
+      [data-testid="stElementToolbar"], .stDownloadButton, .stButton, [data-testid="stPageLink"],
+      .modebar-container, [data-testid="stExpander"]:has(details:not([open])) { display: none !important; }
       /* block flow instead of flex columns: Chromium keeps blocks whole and headings with what follows */
       [data-testid="stMain"] [data-testid="stVerticalBlock"] { display: block !important; }
       [data-testid="stMain"] [data-testid="stVerticalBlock"] > * { margin-bottom: 0.6rem; }
-      .stPlotlyChart, .stVegaLiteChart, .element-container, [data-testid="stHorizontalBlock"],
+      .stPlotlyChart, .stVegaLiteChart, .element-container, [data-testid="stElementContainer"],
+      [data-testid="stHorizontalBlock"], [data-testid="stDataFrame"], [data-testid="stTable"],
       [data-testid="stColumn"] [data-testid="stVerticalBlockBorderWrapper"] { break-inside: avoid; }
-      .element-container:has([data-testid="stHeading"]) + * { break-before: avoid; }
-      .block-container { padding: 0 !important; max-width: 100% !important; }
+      .element-container:has([data-testid="stHeading"]) + *,
+      [data-testid="stElementContainer"]:has([data-testid="stHeading"]) + * { break-before: avoid; }
+      /* nothing wider than the page: a chart or grid drawn wider on screen is scaled down, never cut */
+      [data-testid="stMain"], .block-container { padding: 0 !important; max-width: 100% !important;
+                                                   overflow: visible !important; }
+      [data-testid="stDataFrame"] canvas, .stPlotlyChart, .js-plotly-plot { max-width: 100% !important; }
+      [data-testid="stDataFrame"] canvas { height: auto !important; }
       * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
     }
     </style>""",
@@ -95,6 +106,9 @@ PAGES = {
         st.Page("pages/overview.py", title=t("page_overview", lang), icon=":material/dashboard:", default=True),
         st.Page("pages/compare.py", title=t("page_compare", lang), icon=":material/leaderboard:", url_path="so-sanh"),
         st.Page("pages/trends.py", title=t("page_trends", lang), icon=":material/show_chart:", url_path="xu-huong"),
+        st.Page("pages/scoreboard.py", title=t("vw_scoreboard", lang), icon=":material/grid_on:", url_path="bang-mau"),
+        st.Page("pages/reporting.py", title=t("vw_reporting", lang), icon=":material/fact_check:",
+                url_path="tinh-hinh-bao-cao"),
     ],
     # one page file serves every domain of the list (kpi.screens.domains.DOMAIN_PAGES), by its URL
     t("nav_domains", lang): [
@@ -104,7 +118,9 @@ PAGES = {
     t("nav_tools", lang): [
         st.Page("pages/ranking.py", title=t("page_ranking", lang), icon=":material/emoji_events:", url_path="xep-hang"),
         st.Page("pages/present.py", title=t("page_present", lang), icon=":material/slideshow:", url_path="trinh-chieu"),
+        st.Page("pages/report.py", title=t("rep_page_title", lang), icon=":material/description:", url_path="bao-cao"),
         st.Page("pages/data.py", title=t("page_data", lang), icon=":material/database:", url_path="du-lieu"),
+        st.Page("pages/drilldown.py", title=t("drl_page", lang), icon=":material/account_tree:", url_path="chi-tiet"),
     ],
 }
 if access_view.shows_audit_log(user):

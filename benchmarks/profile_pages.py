@@ -39,7 +39,10 @@ PORT = 8533
 RATE = 200  # py-spy samples per second
 CATEGORIES = ["query", "view model", "unit names", "formatting", "charts", "serialisation", "gc", "streamlit",
               "server"]
-_PROJECT = re.compile(r"\((kpi|pages)/|\(dashboard\.py:")
+# stacks whose innermost Python frame only waits (py-spy cannot always tell a thread sleeping in C
+# from one working): Streamlit's config/secrets poller between polls, idle pool workers
+_WAITING = re.compile(r"^(task \(streamlit/watcher/polling_path_watcher\.py|_worker \(concurrent/futures/thread\.py|"
+                      r"run \((concurrent/futures/thread|threading)\.py|_bootstrap_inner \(threading\.py)")
 
 
 def category(frames: list[str]) -> str:
@@ -69,8 +72,9 @@ def split(raw_file: Path) -> collections.Counter:
     counts: collections.Counter = collections.Counter()
     for line in raw_file.read_text(errors="replace").splitlines():
         stack, _, number = line.rpartition(" ")
-        if number.isdigit():
-            counts[category(stack.split(";"))] += int(number)
+        frames = stack.split(";")
+        if number.isdigit() and not _WAITING.match(frames[-1]):
+            counts[category(frames)] += int(number)
     return counts
 
 

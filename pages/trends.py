@@ -31,13 +31,14 @@ if not screen.has_figures:
 
 meta = screen.meta
 st.plotly_chart(charts.trend_lines(screen.frame, name_col="name", decimals=int(meta["decimals"]),
-                                   unit_of_measure=meta["unit_of_measure"], lang=ctx.lang),
+                                   unit_of_measure=meta["unit_of_measure"], lang=ctx.lang, colours=screen.colours),
                 width="stretch", config=PLOT_CONFIG)
 for note in screen.notes:
     st.caption(markdown_escape(note))
 
 st.markdown(f"**{t('change', ctx.lang)}**")
-st.plotly_chart(charts.change_bars(screen.frame, name_col="name", lang=ctx.lang), width="stretch", config=PLOT_CONFIG)
+st.plotly_chart(charts.change_bars(screen.frame, name_col="name", lang=ctx.lang, colours=screen.colours),
+                width="stretch", config=PLOT_CONFIG)
 st.dataframe(screen.table, hide_index=True, width="stretch")
 xlsx_download(screen.sheet, t("page_trends", ctx.lang), screen.title,
               download_name(t("page_trends", ctx.lang), indicator), ctx.lang)

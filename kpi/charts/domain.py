@@ -1,4 +1,10 @@
-"""Charts of a domain page's focus indicators over the years (Plotly, Vietnamese number format)."""
+"""Charts of a domain page's focus indicators over the years (Plotly, Vietnamese number format).
+
+No number is drawn on a mark: the values of each year are written under it, in the labels of the
+x axis (a lane of figures, one line per indicator with its colour's square), where no bar, plan box,
+rate line or tick can reach them. Rates are drawn in their own panel above the counts, so a rate
+line never crosses the counts' bars. Titles are wrapped within their panel, never cut, and the
+legend stands above the titles, outside every panel."""
 from __future__ import annotations
 
 import math
@@ -7,97 +13,146 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from kpi.charts.theme import FONT, GRID, PLAN, separators, target_marks
+from kpi.charts.theme import FONT, GRID, PLAN, characters_in, separators, target_marks, wrap
 from kpi.text import fmt
 from kpi.text.i18n import t
 
 BAR_COLOURS = ["#4c78a8", "#72b7b2", "#9d755d"]
 LINE_COLOURS = ["#e45756", "#f58518", "#b279a2"]
+TITLE_PX = 15          # subplot titles
+LANE_PX = 14           # the figures under the years
+LINE_PX = 1.35         # a line of text is this many times its font size high
+CHART_PX = 860         # the chart's width on a 1366 px screen beside the sidebar (the narrowest shown)
+PANEL_PX = 240         # the plotting height of one small multiple
+LEGEND_PX = 34         # one row of legend
 
 
 def _name(meta: pd.Series, lang: str) -> str:
     return meta["name_vi"] if lang == "vi" else meta["name_en"]
 
 
-def _finish(fig: go.Figure, height: int, lang: str) -> go.Figure:
-    fig.update_layout(height=height, margin=dict(l=10, r=10, t=40, b=10), font=FONT, plot_bgcolor="white",
-                      paper_bgcolor="white", separators=separators(lang), barmode="group",
-                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, font=dict(size=15)))
-    fig.update_xaxes(dtick=1, tickformat="d", gridcolor=GRID)
-    fig.update_yaxes(gridcolor=GRID, rangemode="tozero")
+def _uom(meta: pd.Series, lang: str) -> str:
+    return str(meta["unit_of_measure"])
+
+
+def _value(value, meta: pd.Series, lang: str) -> str:
+    decimals = int(meta["decimals"])
+    return fmt.percent(value, decimals, lang) if meta["unit_of_measure"] == "%" else fmt.number(value, decimals, lang)
+
+
+def _by_year(part: pd.DataFrame) -> dict:
+    return dict(zip(part["year"], part["actual"]))
+
+
+def lane_ticks(years: list, series: list[tuple[str, dict, pd.Series]], lang: str) -> list[str]:
+    """The x labels of a year: the year in bold, then one line per series (its colour's square and
+    its figure of that year, '–' where it has none)."""
+    ticks = []
+    for year in years:
+        lines = [f"<b>{int(year)}</b>"]
+        for colour, values, meta in series:
+            square = f"<span style='color:{colour}'>■</span> " if len(series) > 1 else ""
+            lines.append(square + _value(values.get(year), meta, lang))
+        ticks.append("<br>".join(lines))
+    return ticks
+
+
+def _finish(fig: go.Figure, height: int, lang: str, top: int, bottom: int) -> go.Figure:
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=top, b=bottom), font=FONT, plot_bgcolor="white",
+                      paper_bgcolor="white", separators=separators(lang), barmode="group")
+    fig.update_xaxes(gridcolor=GRID, automargin=True, tickfont=dict(size=LANE_PX, color=FONT["color"]))
+    fig.update_yaxes(gridcolor=GRID, rangemode="tozero", automargin=True)
     return fig
 
 
 def combo(frame: pd.DataFrame, catalogue: pd.DataFrame, codes: list[str], lang: str = "vi") -> go.Figure:
-    """Counts as bars (left axis, plan as a black tick), rates as lines (right axis), one unit over the years."""
+    """One unit over the years: rates as lines in a panel of their own above, counts as bars below
+    (plan as an empty black box over its own bar), and every figure in the lane under the years."""
     meta = catalogue.set_index("code")
     counts = [c for c in codes if meta.loc[c, "unit_of_measure"] != "%"]
     rates = [c for c in codes if meta.loc[c, "unit_of_measure"] == "%"]
-    fig = make_subplots(specs=[[{"secondary_y": bool(rates and counts)}]])
+    panels = [p for p in (rates, counts) if p]
+    fig = make_subplots(rows=len(panels), cols=1, shared_xaxes=True, vertical_spacing=0.06,
+                        row_heights=[0.36, 0.64] if len(panels) == 2 else None)
+    rate_row, count_row = (1, len(panels)) if rates else (None, 1)
+    years = sorted(frame.loc[frame["indicator"].isin(codes), "year"].dropna().unique())
+    series = []
     for i, code in enumerate(counts):
         part = frame[frame["indicator"] == code].sort_values("year")
         m = meta.loc[code]
-        fig.add_bar(x=part["year"], y=part["actual"], name=_name(m, lang), marker_color=BAR_COLOURS[i % 3],
-                    text=[fmt.number(v, int(m["decimals"]), lang) for v in part["actual"]], textposition="outside",
-                    textfont=dict(size=14), cliponaxis=False, secondary_y=False, offsetgroup=code)
+        colour = BAR_COLOURS[i % len(BAR_COLOURS)]
+        series.append((colour, _by_year(part), m))
+        fig.add_bar(x=part["year"], y=part["actual"], name=_name(m, lang), marker_color=colour, offsetgroup=code,
+                    customdata=[_value(v, m, lang) for v in part["actual"]],
+                    hovertemplate="%{x}: %{customdata}<extra></extra>", row=count_row, col=1)
         if target_marks(part).notna().any():
             # the plan as an empty black box over its own bar (same offset group), not between bars
             fig.add_bar(x=part["year"], y=target_marks(part), name=f"{t('plan', lang)}: {_name(m, lang)}",
-                        marker=dict(color="rgba(0,0,0,0)", line=dict(color=PLAN, width=2)), secondary_y=False,
-                        offsetgroup=code, hovertemplate="%{x}: %{y:,." + str(int(m["decimals"])) + "f}<extra>"
-                        + t("plan", lang) + "</extra>")
+                        marker=dict(color="rgba(0,0,0,0)", line=dict(color=PLAN, width=2)), offsetgroup=code,
+                        customdata=[_value(v, m, lang) for v in target_marks(part)],
+                        hovertemplate="%{x}: %{customdata}<extra>" + t("plan", lang) + "</extra>",
+                        row=count_row, col=1)
     for i, code in enumerate(rates):
         part = frame[frame["indicator"] == code].sort_values("year")
         m = meta.loc[code]
+        colour = LINE_COLOURS[i % len(LINE_COLOURS)]
+        series.append((colour, _by_year(part), m))
         fig.add_scatter(x=part["year"], y=part["actual"], mode="lines+markers", name=f"{_name(m, lang)} (%)",
-                        line=dict(color=LINE_COLOURS[i % 3], width=4), marker=dict(size=9),
-                        text=[fmt.percent(v, int(m["decimals"]), lang) for v in part["actual"]],
-                        hovertemplate="%{x}: %{text}<extra></extra>", secondary_y=bool(counts))
+                        line=dict(color=colour, width=4), marker=dict(size=9),
+                        customdata=[_value(v, m, lang) for v in part["actual"]],
+                        hovertemplate="%{x}: %{customdata}<extra></extra>", row=rate_row, col=1)
     if counts:
-        units_of_counts = sorted({meta.loc[c, "unit_of_measure"] for c in counts})
         whole = all(int(meta.loc[c, "decimals"]) == 0 for c in counts)
-        fig.update_yaxes(title_text=", ".join(units_of_counts), secondary_y=False, tickformat=",d" if whole else ",.1f")
+        fig.update_yaxes(title_text=", ".join(sorted({_uom(meta.loc[c], lang) for c in counts})),
+                         tickformat=",d" if whole else ",.1f", row=count_row, col=1)
     if rates:
-        fig.update_yaxes(title_text="%", secondary_y=bool(counts), showgrid=not counts, tickmode="auto",
-                         rangemode="tozero")
-    return _finish(fig, 460, lang)
+        fig.update_yaxes(title_text="%", tickformat=",~f", row=rate_row, col=1)
+    fig.update_xaxes(tickmode="array", tickvals=years, ticktext=lane_ticks(years, series, lang),
+                     range=[years[0] - 0.6, years[-1] + 0.6] if years else None)
+    legend_rows = len(fig.data)  # one long indicator name a row
+    lane = (1 + len(series)) * LANE_PX * LINE_PX
+    fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, font=dict(size=15)))
+    return _finish(fig, int(540 + lane + legend_rows * 24), lang, top=30, bottom=int(lane + 16))
 
 
 def multiples(frame: pd.DataFrame, catalogue: pd.DataFrame, codes: list[str], lang: str = "vi") -> go.Figure:
-    """One small panel per indicator: actual as bars, plan as a black tick, each on its own scale."""
+    """One small panel per indicator on its own scale: actual as bars, plan as a black tick, the
+    figures in the lane under the years, the title wrapped within the panel."""
     meta = catalogue.set_index("code")
-    columns = min(3, len(codes))
+    parts = {c: frame[frame["indicator"] == c].sort_values("year") for c in codes}
+    years = sorted(frame.loc[frame["indicator"].isin(codes), "year"].dropna().unique())
+    widest = max((len(_value(v, meta.loc[c], lang)) for c in codes for v in parts[c]["actual"]), default=4)
+    # two panels a row while a year's figure fits in its slot at the narrowest width, else one
+    columns = 1 if len(codes) == 1 or widest * LANE_PX * 0.6 > 0.45 * CHART_PX / max(len(years), 1) else 2
     rows = math.ceil(len(codes) / columns)
-    titles = [f"{_name(meta.loc[c], lang)} ({meta.loc[c, 'unit_of_measure']})" for c in codes]
-    fig = make_subplots(rows=rows, cols=columns, subplot_titles=[_wrap(x) for x in titles],
-                        vertical_spacing=0.16, horizontal_spacing=0.07)
+    width = characters_in(CHART_PX / columns * 0.9, TITLE_PX)
+    titles = [wrap(f"{_name(meta.loc[c], lang)} ({_uom(meta.loc[c], lang)})", width) for c in codes]
+    title_px = max(x.count("<br>") + 1 for x in titles) * TITLE_PX * LINE_PX
+    lane_px = 2 * LANE_PX * LINE_PX + 12
+    gap = title_px + lane_px + 24
+    plot = rows * PANEL_PX + (rows - 1) * gap
+    fig = make_subplots(rows=rows, cols=columns, subplot_titles=titles, vertical_spacing=gap / plot if rows > 1 else 0,
+                        horizontal_spacing=0.08)
     plan_in_legend = False
     for i, code in enumerate(codes):
         row, col = i // columns + 1, i % columns + 1
-        part = frame[frame["indicator"] == code].sort_values("year")
-        m = meta.loc[code]
-        fig.add_bar(x=part["year"], y=part["actual"], marker_color=BAR_COLOURS[0], showlegend=False, textangle=0,
-                    text=[fmt.number(v, int(m["decimals"]), lang) for v in part["actual"]],
-                    hovertemplate="%{x}: %{text}<extra></extra>", row=row, col=col)
+        part, m = parts[code], meta.loc[code]
+        fig.add_bar(x=part["year"], y=part["actual"], marker_color=BAR_COLOURS[0], showlegend=False,
+                    customdata=[_value(v, m, lang) for v in part["actual"]],
+                    hovertemplate="%{x}: %{customdata}<extra></extra>", row=row, col=col)
         if target_marks(part).notna().any():
             fig.add_scatter(x=part["year"], y=target_marks(part), mode="markers", name=t("plan", lang),
-                            showlegend=not plan_in_legend,
+                            showlegend=not plan_in_legend, customdata=[_value(v, m, lang) for v in target_marks(part)],
+                            hovertemplate="%{x}: %{customdata}<extra>" + t("plan", lang) + "</extra>",
                             marker=dict(symbol="line-ew-open", size=20, color=PLAN, line=dict(width=3, color=PLAN)),
                             row=row, col=col)
             plan_in_legend = True
-    fig.update_annotations(font_size=15)
+        fig.update_xaxes(tickmode="array", tickvals=years, ticktext=lane_ticks(years, [("", _by_year(part), m)], lang),
+                         range=[years[0] - 0.6, years[-1] + 0.6] if years else None, row=row, col=col)
+    fig.update_annotations(font_size=TITLE_PX)
     fig.update_yaxes(tickformat=",~f")  # Vietnamese separators, no '5k'-style suffixes
-    fig.update_layout(legend=dict(yanchor="top", y=-0.06, x=0))  # below the panels, clear of their titles
-    return _finish(fig, 300 * rows + 60, lang)
-
-
-def _wrap(text: str, width: int = 42) -> str:
-    words, lines, line = text.split(), [], ""
-    for word in words:
-        if len(line) + len(word) + 1 > width and line:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    lines.append(line)
-    return "<br>".join(lines)
+    # the legend above the first row's titles, outside every panel: never over a title
+    top = int(title_px + (LEGEND_PX if plan_in_legend else 0) + 16)
+    fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1 + (title_px + 8) / plot, x=0,
+                                  font=dict(size=15)))
+    return _finish(fig, int(plot + top + lane_px + 20), lang, top=top, bottom=int(lane_px + 20))

@@ -18,6 +18,7 @@ MAX = "#d0d7de"
 BAND = "#9ecae9"
 MEDIAN = "#08306b"
 MISSING_COLOUR = "#cf222e"
+ROOM = 1.16  # the x axis reaches this far beyond the longest bar: room for its label
 
 
 def _layout(fig: go.Figure, height: int, lang: str) -> go.Figure:
@@ -44,13 +45,22 @@ def breakdown_chart(result: ScoreResult, unit: str, lang: str = "vi") -> go.Figu
     fig = go.Figure()
     fig.add_bar(y=labels, x=part["max_points"], orientation="h", marker_color=MAX, name=t("rank_max", lang),
                 hoverinfo="skip")
+    text = _points_text(part["points"], lang)
     fig.add_bar(y=labels, x=part["points"].fillna(0), orientation="h", name=t("rank_points", lang),
                 marker_color=[MISSING_COLOUR if pd.isna(p) else BASE for p in part["points"]],
-                text=_points_text(part["points"], lang), textposition="outside", cliponaxis=False,
-                hovertemplate="%{y}: %{text}<extra></extra>")
+                customdata=text, hovertemplate="%{y}: %{customdata}<extra></extra>")
+    # the points written right of the criterion's grey maximum, on no bar
+    fig.add_scatter(y=labels, x=part["max_points"], mode="text", text=text, textposition="middle right",
+                    textfont=dict(size=16, color=FONT["color"]), cliponaxis=False, showlegend=False, hoverinfo="skip")
     _layout(fig, max(320, 42 * len(labels) + 80), lang)
-    fig.update_xaxes(title=t("rank_points", lang), rangemode="tozero")
+    fig.update_xaxes(title=t("rank_points", lang), range=_room(part["max_points"]))
     return fig
+
+
+def _room(values: pd.Series) -> list[float]:
+    """An x range from 0 with room for a label beyond the longest bar."""
+    high = float(values.max()) if len(values) and pd.notna(values.max()) else 1.0
+    return [0, max(high, 1.0) * ROOM]
 
 
 def two_units_chart(result: ScoreResult, a: str, b: str, lang: str = "vi") -> go.Figure:
@@ -64,7 +74,7 @@ def two_units_chart(result: ScoreResult, a: str, b: str, lang: str = "vi") -> go
                     cliponaxis=False)
     _layout(fig, max(360, 56 * bd["criterion"].nunique() + 80), lang)
     fig.update_layout(barmode="group")
-    fig.update_xaxes(title=t("rank_points", lang), rangemode="tozero")
+    fig.update_xaxes(title=t("rank_points", lang), range=_room(bd[bd["unit"].isin([a, b])]["points"]))
     return fig
 
 

@@ -5,14 +5,20 @@ from html import escape
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from kpi import formulas
-from kpi.charts.theme import BASE, FONT, GRID, HIGHLIGHT, PALETTE, PLAN, separators, target_marks
+from kpi.charts.theme import BASE, FONT, GRID, HIGHLIGHT, PLAN, colour_of_unit, separators, target_marks
 from kpi.text import fmt
 from kpi.text.figure_text import change_axis_title, change_text
 from kpi.text.i18n import t
 
 __all__ = ["FONT", "change_bars", "ranked_bars", "target_marks", "trend_lines"]
+
+VALUE_LANE = "values"     # the name of the trace that writes the values beside the bars
+LANE_CHARACTER_PX = 9     # a character of the lane's 15 px font
+LANE_PLOT_PX = 860        # the plot's width on a 1366 px screen beside the sidebar
+CHANGE_LABELS_MAX = 36    # more bars than this and the change labels would not fit at 1366 px: hover only
 
 
 def _layout(fig: go.Figure, height: int, lang: str) -> go.Figure:
@@ -28,34 +34,42 @@ def _layout(fig: go.Figure, height: int, lang: str) -> go.Figure:
 
 def ranked_bars(frame: pd.DataFrame, *, name_col: str, highlight: str | None, decimals: int,
                 unit_of_measure: str, direction: int, lang: str = "vi") -> go.Figure:
-    """Horizontal bars, best on top (by the indicator's direction), plan as a black marker."""
+    """Horizontal bars, best on top (by the indicator's direction), plan as a black marker. The values
+    are written in their own lane right of the plot, so that neither a bar nor a plan marker ever
+    covers a number, whatever the figures and the plans."""
     data = frame.dropna(subset=["actual"]).copy()
     ascending = direction < 0
     data = data.sort_values("actual", ascending=not ascending)  # plotly draws bottom-up
     colours = [HIGHLIGHT if u == highlight else BASE for u in data["unit"]]
     text = [fmt.figure(v, unit_of_measure, decimals, lang) for v in data["actual"]]
-    fig = go.Figure()
-    fig.add_bar(x=data["actual"], y=data[name_col], orientation="h", marker_color=colours, text=text,
-                textposition="outside", cliponaxis=False, name=t("actual", lang),
-                hovertemplate="%{y}: %{text}<extra></extra>")
+    lane = min(0.32, max(0.12, (max((len(x) for x in text), default=8) + 2) * LANE_CHARACTER_PX / LANE_PLOT_PX))
+    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[1 - lane, lane], horizontal_spacing=0.01)
+    fig.add_bar(x=data["actual"], y=data[name_col], orientation="h", marker_color=colours, customdata=text,
+                name=t("actual", lang), hovertemplate="%{y}: %{customdata}<extra></extra>", row=1, col=1)
     target = target_marks(data)
     if target.notna().any():
         fig.add_scatter(x=target, y=data[name_col], mode="markers", name=t("plan", lang),
-                        marker=dict(symbol="line-ns-open", size=22, color=PLAN, line=dict(width=3, color=PLAN)),
-                        hovertemplate="KH %{y}: %{x}<extra></extra>" if lang == "vi" else None)
+                        marker=dict(symbol="line-ns-open", size=18, color=PLAN, line=dict(width=3, color=PLAN)),
+                        hovertemplate="KH %{y}: %{x}<extra></extra>" if lang == "vi" else None, row=1, col=1)
+    fig.add_scatter(x=[0] * len(data), y=data[name_col], mode="text", text=text, textposition="middle right",
+                    textfont=dict(size=15, color=FONT["color"]), showlegend=False, hoverinfo="skip",
+                    cliponaxis=False, name=VALUE_LANE, row=1, col=2)
     height = max(420, 26 * len(data) + 80)
     _layout(fig, height, lang)
     fig.update_yaxes(tickfont=dict(size=15), automargin=True)
-    fig.update_xaxes(title=unit_of_measure, rangemode="tozero", tickformat=",~f")
+    fig.update_xaxes(title=unit_of_measure, rangemode="tozero", tickformat=",~f", row=1, col=1)
+    fig.update_xaxes(range=[0, 1], visible=False, showgrid=False, fixedrange=True, row=1, col=2)
+    fig.update_yaxes(showgrid=False, row=1, col=2)
     return fig
 
 
 def trend_lines(frame: pd.DataFrame, *, name_col: str, decimals: int, unit_of_measure: str,
-                lang: str = "vi", show_plan: bool = True) -> go.Figure:
-    """Actual (solid) and plan (dashed) over the years, one colour per unit."""
+                lang: str = "vi", show_plan: bool = True, colours: dict[str, str] | None = None) -> go.Figure:
+    """Actual (solid) and plan (dashed) over the years, one colour per unit: the page's colour of
+    the unit (`colours`, kpi.charts.theme.unit_colours), the same in every chart of the page."""
     fig = go.Figure()
     for i, (name, part) in enumerate(frame.groupby(name_col, sort=False)):
-        colour = PALETTE[i % len(PALETTE)]
+        colour = colour_of_unit(colours, _unit_of(part), i)
         part = part.sort_values("year")
         x, actual, text = _gapped(part, part["actual"], [fmt.figure(v, unit_of_measure, decimals, lang)
                                                           for v in part["actual"]])
@@ -125,17 +139,39 @@ def _standard_breaks(fig: go.Figure, frame: pd.DataFrame) -> None:
                            showarrow=False, font=dict(size=13, color=PLAN), bgcolor="rgba(255,255,255,0.85)")
 
 
-def change_bars(frame: pd.DataFrame, *, name_col: str, lang: str = "vi") -> go.Figure:
+def change_bars(frame: pd.DataFrame, *, name_col: str, lang: str = "vi",
+                colours: dict[str, str] | None = None) -> go.Figure:
     """Change on the same period last year, one group of bars per unit: in percent for counts, in
-    percentage points for rates (kpi.formulas.change_kind), as every other surface says it."""
+    percentage points for rates (kpi.formulas.change_kind), as every other surface says it. Each
+    unit in the page's colour (`colours`); the labels keep their full size outside the bars (room
+    reserved above and below), and where too many bars would make them overlap they are left to
+    the hover and the table under the chart."""
     fig = go.Figure()
     aggregation = str(frame["aggregation"].iloc[0]) if len(frame) else "sum"
-    for i, (name, part) in enumerate(frame.groupby(name_col, sort=False)):
+    groups = list(frame.groupby(name_col, sort=False))
+    bars = sum(len(part) for _, part in groups)
+    labelled = bars <= CHANGE_LABELS_MAX
+    shown = []
+    for i, (name, part) in enumerate(groups):
         part = part.sort_values("year")
         values = [formulas.change_value(r) for _, r in part.iterrows()]
-        fig.add_bar(x=part["year"], y=values, name=str(name), marker_color=PALETTE[i % len(PALETTE)],
-                    text=[change_text(r, lang) for _, r in part.iterrows()], textposition="outside", cliponaxis=False)
-    _layout(fig, 360, lang)
+        shown += [v for v in values if v is not None and pd.notna(v)]
+        text = [change_text(r, lang) for _, r in part.iterrows()]
+        fig.add_bar(x=part["year"], y=values, name=str(name), marker_color=colour_of_unit(colours, _unit_of(part), i),
+                    text=text if labelled else None, customdata=text, textposition="outside", cliponaxis=False,
+                    textangle=-90 if len(groups) > 1 else 0, constraintext="none",
+                    textfont=dict(size=14, color=FONT["color"]),
+                    hovertemplate="%{x}: %{customdata}<extra>" + escape(str(name)) + "</extra>")
+    _layout(fig, 400, lang)
     fig.update_xaxes(dtick=1, tickformat="d")
     fig.update_yaxes(title=change_axis_title(aggregation, lang), zeroline=True)
+    if shown and labelled:  # room for the labels beyond the longest bars, both ways
+        low, high = min(*shown, 0.0), max(*shown, 0.0)
+        room = (high - low or 1.0) * (0.45 if len(groups) > 1 else 0.18)
+        fig.update_yaxes(range=[low - room if low < 0 else low, high + room])
     return fig
+
+
+def _unit_of(part: pd.DataFrame) -> str:
+    """The unit key of one unit's rows of a trend frame (its name when the frame has no key)."""
+    return str(part["unit"].iloc[0]) if "unit" in part and len(part) else ""

@@ -84,6 +84,6 @@ def wrap(text: str, width: int) -> str:
 
 
 def characters_in(width_px: float, font_px: float) -> int:
-    """How many characters of a proportional font fit in `width_px` (0.58 em a character: wide enough
+    """How many characters of a proportional font fit in `width_px` (0.55 em a character: wide enough
     for Vietnamese capitals and digits, so that a wrapped line stays within its width)."""
-    return max(8, int(width_px / (0.58 * font_px)))
+    return max(8, int(width_px / (0.55 * font_px)))

@@ -11,6 +11,7 @@ from functools import partial
 
 import pandas as pd
 
+from kpi.charts.theme import unit_colours
 from kpi.figures import figures_cached
 from kpi.periods import parse_period
 from kpi.reports.sheets import figures_sheet
@@ -34,6 +35,7 @@ class TrendScreen:
     sheet: Callable[[], pd.DataFrame]  # the table at full precision for Excel, built on download
     meta: pd.Series
     breaks: list[StandardBreak] = field(default_factory=list)  # changes of the measuring standard
+    colours: dict[str, str] = field(default_factory=dict)  # unit -> its colour in every chart of the page
 
 
 def length_label(months: str, lang: str = "vi") -> str:
@@ -98,4 +100,5 @@ def trend_screen(snapshot: Snapshot, units: pd.DataFrame, catalogue: pd.DataFram
     return TrendScreen(f"{indicator_name(catalogue, indicator, lang)} ({meta['unit_of_measure']})", frame,
                        bool(frame["actual"].notna().any()),
                        cumulative + predecessor_notes(units, targets, lang) + break_notes(breaks, lang), table,
-                       partial(figures_sheet, frame, catalogue, lang, leading), meta, breaks)
+                       partial(figures_sheet, frame, catalogue, lang, leading), meta, breaks,
+                       unit_colours(targets))

@@ -1,0 +1,190 @@
+"""Charts never cover their numbers, keep one colour per unit across a page, wrap their titles and
+keep legends off the panels: checked on the built Plotly figures (traces, axes, layout)."""
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kpi import figures
+from kpi.charts import domain as domain_charts
+from kpi.charts import ranking as ranking_charts
+from kpi.charts import screen as charts
+from kpi.charts.theme import PALETTE, characters_in, unit_colours, wrap
+from kpi.screens.trends import trend_screen
+from kpi.store.indicators import load_indicators
+from kpi.text import fmt
+from kpi.text.i18n import t
+from kpi.units.table import build_units
+
+YEARS = list(range(2021, 2027))
+
+
+def _years(code: str, actual: list, plan: list | None = None) -> pd.DataFrame:
+    return pd.DataFrame({"indicator": code, "year": YEARS, "actual": actual,
+                         "plan": plan if plan is not None else [np.nan] * len(YEARS)})
+
+
+def _domain(fig, axis: str) -> tuple[float, float]:
+    name = axis.replace("x", "xaxis").replace("y", "yaxis")
+    return tuple(fig.layout[name if name[-1].isdigit() else name].domain)
+
+
+# --- one colour per unit ------------------------------------------------------------------------
+
+@pytest.mark.unit
+def test_unit_colours_follow_the_order_of_the_units_chosen_on_the_page():
+    colours = unit_colours(["VN34-86", "VN34-15", "VN34-86", "VN34-79"])
+    assert colours == {"VN34-86": PALETTE[0], "VN34-15": PALETTE[1], "VN34-79": PALETTE[2]}
+    assert unit_colours(["VN34-15", "VN34-86"]) == {"VN34-15": PALETTE[0], "VN34-86": PALETTE[1]}
+    assert len(set(unit_colours([f"u{i}" for i in range(len(PALETTE))]).values())) == len(PALETTE)
+
+
+def _line_colours(fig, frame) -> dict[str, str]:
+    names = dict(zip(frame["name"], frame["unit"]))
+    return {names[tr.name]: tr.line.color for tr in fig.data if tr.name in names}
+
+
+def _bar_colours(fig, frame) -> dict[str, str]:
+    names = dict(zip(frame["name"], frame["unit"]))
+    return {names[tr.name]: tr.marker.color for tr in fig.data if tr.name in names}
+
+
+@pytest.mark.query
+def test_every_chart_of_xu_huong_draws_a_unit_in_the_same_colour(demo_snapshot):
+    units, catalogue = build_units(), load_indicators()
+    targets = ["VN34-86", "VN34-15", "VN34-79"]
+    screen = trend_screen(demo_snapshot, units, catalogue, targets, figures.available_periods(demo_snapshot), 12,
+                          "jobs_created", "vi")
+    assert screen.colours == unit_colours(targets)
+    frame = screen.frame
+    lines = charts.trend_lines(frame, name_col="name", decimals=0, unit_of_measure="người", colours=screen.colours)
+    bars = charts.change_bars(frame, name_col="name", colours=screen.colours)
+    assert _line_colours(lines, frame) == _bar_colours(bars, frame) == screen.colours
+    # a unit keeps its colour when another chart of the page lacks a unit or lists them in another order
+    fewer = frame[frame["unit"] != "VN34-86"]
+    assert _bar_colours(charts.change_bars(fewer, name_col="name", colours=screen.colours), fewer) == \
+        {u: screen.colours[u] for u in ("VN34-15", "VN34-79")}
+    backwards = frame.iloc[::-1]
+    assert _line_colours(charts.trend_lines(backwards, name_col="name", decimals=0, unit_of_measure="người",
+                                            colours=screen.colours), backwards) == screen.colours
+    # each plan line is in its unit's colour too
+    plans = [tr for tr in lines.data if tr.name.endswith("Kế hoạch năm")]
+    assert plans and all(tr.line.color == screen.colours[dict(zip(frame["name"], frame["unit"]))[tr.name.split(" – ")[0]]]
+                         for tr in plans)
+
+
+# --- labels where no mark covers them -------------------------------------------------------------
+
+def _compare_frame(n: int = 12) -> pd.DataFrame:
+    rng = np.random.default_rng(7)
+    actual = rng.integers(10_000, 100_000, n).astype(float)
+    return pd.DataFrame({"unit": [f"VN34-{i:02d}" for i in range(n)], "name": [f"Tỉnh {i}" for i in range(n)],
+                         "actual": actual, "plan": actual * rng.uniform(0.9, 1.3, n)})
+
+
+@pytest.mark.unit
+def test_compare_values_stand_in_their_own_lane_apart_from_bars_and_plan_markers():
+    frame = _compare_frame()
+    fig = charts.ranked_bars(frame, name_col="name", highlight="VN34-03", decimals=0, unit_of_measure="người",
+                             direction=1, lang="vi")
+    bars = [tr for tr in fig.data if tr.type == "bar"]
+    plans = [tr for tr in fig.data if tr.type == "scatter" and tr.mode == "markers"]
+    lane = [tr for tr in fig.data if tr.name == charts.VALUE_LANE]
+    assert len(bars) == len(plans) == len(lane) == 1
+    assert bars[0].text is None, "no number is written on a bar, where a plan marker could cross it"
+    assert bars[0].xaxis == plans[0].xaxis != lane[0].xaxis
+    plot, values = _domain(fig, bars[0].xaxis), _domain(fig, lane[0].xaxis)
+    assert plot[1] < values[0], "the lane lies right of the plotting area, not over it"
+    assert list(lane[0].y) == list(bars[0].y)  # a value beside its own province
+    assert sorted(lane[0].text) == sorted(fmt.figure(v, "người", 0, "vi") for v in frame["actual"])
+    assert fig.layout.legend.y > 1  # the key above the plot
+
+
+@pytest.mark.unit
+def test_domain_combo_draws_rates_apart_from_counts_and_writes_every_figure_under_its_year():
+    catalogue = load_indicators()
+    frame = pd.concat([
+        _years("jobs_created", [39413, 48000, 49416, 48837, 51945, 52272], [56000, 64000, 66000, 68000, 70000, 69500]),
+        _years("workers_abroad", [1948, 4456, 4882, 4561, 4905, 5937], [3000, 6000, 7000, 6500, 6800, 7800]),
+        _years("urban_unemployment_rate", [3.6, 3.03, 2.87, 2.85, 2.9, 2.99])])
+    fig = domain_charts.combo(frame, catalogue, ["jobs_created", "workers_abroad", "urban_unemployment_rate"])
+    assert all(tr.text is None for tr in fig.data), "no number is drawn on a mark"
+    bars = [tr for tr in fig.data if tr.type == "bar"]
+    lines = [tr for tr in fig.data if tr.type == "scatter"]
+    assert {tr.yaxis for tr in bars} == {"y2"} and {tr.yaxis for tr in lines} == {"y"}
+    rate_panel, count_panel = _domain(fig, "y"), _domain(fig, "y2")
+    assert count_panel[1] < rate_panel[0], "the rate line has its own panel above the bars: it never crosses them"
+    ticks = list(fig.layout.xaxis2.ticktext)
+    assert list(fig.layout.xaxis2.tickvals) == YEARS
+    assert "52.272" in ticks[-1] and "5.937" in ticks[-1] and "2,99%" in ticks[-1] and "<b>2026</b>" in ticks[-1]
+    assert "39.413" in ticks[0] and "3,60%" in ticks[0]
+    missing = frame.copy()
+    missing.loc[(missing["indicator"] == "workers_abroad") & (missing["year"] == 2023), "actual"] = np.nan
+    gap = domain_charts.combo(missing, catalogue, ["jobs_created", "workers_abroad", "urban_unemployment_rate"])
+    assert fmt.MISSING in gap.layout.xaxis2.ticktext[2] and "0<" not in gap.layout.xaxis2.ticktext[2]
+
+
+@pytest.mark.unit
+def test_domain_multiples_wrap_titles_within_the_panel_and_keep_the_legend_above_them():
+    catalogue = load_indicators()
+    codes = ["social_assistance_recipients", "child_friendly_commune_rate", "children_u6_insured_rate",
+             "procedures_on_time_rate"]
+    frame = pd.concat([_years(c, [90.4 + i, 92.4, 95.8, 96.8, 95.8, 97.9], [np.nan] * 4 + [96.0, 97.0])
+                       for i, c in enumerate(codes)])
+    fig = domain_charts.multiples(frame, catalogue, codes)
+    meta = catalogue.set_index("code")
+    titles = [a for a in fig.layout.annotations]
+    assert len(titles) == len(codes)
+    columns = max(int(a.x > 0.5) for a in titles) + 1
+    width = characters_in(domain_charts.CHART_PX / columns * 0.9, domain_charts.TITLE_PX)
+    for a, code in zip(titles, codes):
+        assert "…" not in a.text and "..." not in a.text
+        assert all(len(line) <= width for line in a.text.split("<br>")), a.text
+        assert a.text.replace("<br>", " ") == f"{meta.loc[code, 'name_vi']} ({meta.loc[code, 'unit_of_measure']})"
+    assert any("<br>" in a.text for a in titles), "the long names (thẻ bảo hiểm y tế) are wrapped"
+    # the legend stands above the first row's titles, outside every panel
+    legend = fig.layout.legend
+    plot_px = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+    top_title_lines = max(a.text.count("<br>") + 1 for a in titles if a.y == max(t.y for t in titles))
+    assert legend.yanchor == "bottom"
+    assert legend.y >= max(a.y for a in titles) + top_title_lines * domain_charts.TITLE_PX / plot_px
+    assert all(tr.text is None for tr in fig.data)
+    assert "97,90%" in fig.layout.xaxis3.ticktext[-1] and "<b>2026</b>" in fig.layout.xaxis3.ticktext[-1]
+
+
+@pytest.mark.unit
+def test_wrap_never_cuts_a_word():
+    text = "Tỷ lệ trẻ em dưới 6 tuổi được cấp thẻ bảo hiểm y tế (%)"
+    wrapped = wrap(text, 20)
+    assert wrapped.replace("<br>", " ") == text
+    assert all(len(line) <= 20 for line in wrapped.split("<br>"))
+    assert wrap("Siêu-dài-không-có-chỗ-ngắt-dòng nào", 10).split("<br>")[0] == "Siêu-dài-không-có-chỗ-ngắt-dòng"
+
+
+@pytest.mark.unit
+def test_change_labels_keep_their_size_and_have_room_beyond_the_bars():
+    frame = pd.DataFrame({"unit": ["A"] * 3 + ["B"] * 3, "name": ["An"] * 3 + ["Bình"] * 3, "year": [2023, 2024, 2025] * 2,
+                          "aggregation": "sum", "change_pct": [np.nan, 18.2, -15.5, np.nan, 8.6, -11.9],
+                          "change_pp": np.nan, "change_comparable": True})
+    fig = charts.change_bars(frame, name_col="name")
+    assert all(tr.constraintext == "none" and tr.textposition == "outside" for tr in fig.data)
+    low, high = fig.layout.yaxis.range
+    assert high > 18.2 * 1.3 and low < -15.5 * 1.3
+    crowded = pd.concat([frame.assign(unit=f"U{i}", name=f"Tỉnh {i}") for i in range(8)])
+    crowded = pd.concat([crowded.assign(year=crowded["year"] - 3 * k) for k in range(3)])
+    assert all(tr.text is None for tr in charts.change_bars(crowded, name_col="name").data)
+
+
+@pytest.mark.unit
+def test_ranking_points_are_written_beside_the_maximum_bar_not_over_it():
+    breakdown = pd.DataFrame({"unit": "VN63-91", "name": "Kiên Giang", "criterion": ["C1", "C2", "C3"],
+                              "label": ["Giải quyết việc làm", "Tỷ lệ hộ nghèo (giảm)", "Nhà tình nghĩa"],
+                              "max_points": [15.0, 10.0, 5.0], "points": [13.71, 10.0, np.nan]})
+    fig = ranking_charts.breakdown_chart(SimpleNamespace(breakdown=breakdown), "VN63-91")
+    bars = [tr for tr in fig.data if tr.type == "bar"]
+    labels = [tr for tr in fig.data if tr.type == "scatter" and tr.mode == "text"]
+    assert all(tr.text is None for tr in bars) and len(labels) == 1
+    assert list(labels[0].x) == [15.0, 10.0, 5.0] and labels[0].textposition == "middle right"
+    assert list(labels[0].text) == ["13,71", "10,00", t("missing", "vi")]
+    assert fig.layout.xaxis.range[1] >= 15.0 * 1.12

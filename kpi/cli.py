@@ -21,6 +21,7 @@ from kpi.importing.merge import ImportFailed, import_file, summary_lines
 from kpi.periods import PeriodError, parse_period
 from kpi.reports import decision_docs, exports
 from kpi.reports.deck import DeckError, build_deck
+from kpi.reports.letterhead import bloc_agency
 from kpi.reports.settings import SettingsError, load_settings
 from kpi.reports.spreadsheet import csv_text
 from kpi.scoring import decisions
@@ -258,7 +259,7 @@ def cmd_decision(args) -> int:
             output = Path(args.output or decision_docs.file_name(args.export, decision))
             if output.suffix.lower() != ".docx" or not output.parent.is_dir() or output.is_dir():
                 raise CliError(f"Tệp đầu ra {output} phải là tệp .docx trong một thư mục đã có")
-            data = decision_docs.decision_doc_bytes(args.export, decision, load_settings(args.data_dir))
+            data = decision_docs.decision_doc_bytes(args.export, decision, bloc_agency(data_dir=args.data_dir))
             exports.write_atomically(output, data)
             audit.record(audit.EXPORT, local_user(), f"{output.name} ({args.export})", [decision.id],
                          data_dir=args.data_dir)
@@ -294,7 +295,8 @@ def cmd_export(args) -> int:
     unit = _unit(args.unit, snapshot, period)
     try:
         settings = load_settings(args.data_dir)
-        deck = build_deck(snapshot, unit, period.code, "vi", data_dir=args.data_dir)
+        # the letterhead is kpi.reports.letterhead's choice; a Word report starts from its kept texts
+        deck = build_deck(snapshot, unit, period.code, "vi", args.geography, data_dir=args.data_dir)
     except (SettingsError, DeckError) as exc:
         raise CliError(str(exc)) from exc
     try:
@@ -380,6 +382,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unit", required=True)
     p.add_argument("--period", required=True)
     p.add_argument("--snapshot")
+    p.add_argument("--geography", type=int, choices=[34, 63], help="province geography of the comparisons")
     p.add_argument("-o", "--output", required=True)
     p.set_defaults(func=cmd_export)
     return parser

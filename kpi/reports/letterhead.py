@@ -234,3 +234,10 @@ def report_letterhead(deck, settings: Settings | None = None) -> Letterhead:
     if settings is None:
         raise SettingsError("Chưa xác định được cơ quan ban hành báo cáo")
     return of_settings(settings, deck.unit_full_name, deck.unit)
+
+
+def bloc_agency(agencies: Agencies | None = None, data_dir=None) -> Settings:
+    """Who issues the documents of an emulation bloc's decision (Tờ trình, Biên bản): several units,
+    so the deployment's own configured agency ([agency], the bloc's chair), else [national]."""
+    agencies = agencies or load_agencies(data_dir)
+    return agencies.home if agencies.home is not None else national_agency(agencies)

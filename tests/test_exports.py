@@ -242,8 +242,8 @@ def test_docx_header_texts(docx_file, agency, facts):
     paragraphs = [p for p in docx_file.paragraphs if p.text]
     index = next(i for i, p in enumerate(paragraphs) if p.text == "BÁO CÁO")
     assert paragraphs[index].runs[0].bold
-    assert paragraphs[index + 1].text.replace("\u00a0", " ") == ("Kết quả thực hiện các chỉ tiêu ngành lao động, người có công và xã hội "
-                                         "năm 2025 của tỉnh Vĩnh Long")
+    assert paragraphs[index + 1].text.replace("\u00a0", " ") == (
+        "Kết quả thực hiện các chỉ tiêu ngành lao động, người có công và xã hội năm 2025 của tỉnh Vĩnh Long")
     body = "\n".join(p.text for p in paragraphs).replace("\u00a0", " ")
     for name in expected_titles_domains(facts):
         assert name in body

@@ -18,12 +18,12 @@ st.markdown(
     """<style>
     html, body, [class*="css"] { font-size: 17px; }
     @media print {
-      /* A4 portrait with the page drawn at 58%: the print layout is about as wide as the screen's main
-         column (1240 px), so a table's grid (a canvas drawn at screen width) keeps every column, and a
-         page is 1800 px tall, so even the 63 provinces' chart fits whole on one page. The tables'
-         rows that are off screen are not drawn (virtual grid): the page says "Tải PDF" prints them all. */
+      /* A4 portrait with the page drawn at 60%: the printed page is about as wide as the screen's
+         main column (1200 px), so the charts and the tables' grids, drawn at the screen's width, keep
+         every column and label; and 1750 px tall, so even the 63 provinces' chart fits whole. A grid's
+         rows off screen are not drawn (it is virtual): the page says that "Tải PDF" prints them all. */
       @page { size: A4 portrait; margin: 10mm; }
-      html { zoom: 0.58; }
+      html { zoom: 0.6; }
       [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
       [data-testid="stSidebarCollapsedControl"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
       [data-testid="stElementToolbar"], .stDownloadButton, .stButton, [data-testid="stPageLink"],

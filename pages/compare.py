@@ -3,12 +3,13 @@ Layout only: what it shows is kpi.screens.compare (figures from queries/facts_ag
 import streamlit as st
 
 from kpi.charts import screen as charts
+from kpi.reports import page_pdf
 from kpi.reports.spreadsheet import download_name
 from kpi.screens.compare import compare_screen
 from kpi.text.i18n import t
 from kpi.text.plain import markdown_escape
 from kpi.units.names import units_of_geography
-from pages._shared import PLOT_CONFIG, context, header, indicator_picker, synced_selectbox, xlsx_download
+from pages._shared import PLOT_CONFIG, context, header, indicator_picker, pdf_download, synced_selectbox, xlsx_download
 
 ctx = context()
 header(t("page_compare", ctx.lang))
@@ -21,6 +22,10 @@ scope = synced_selectbox(t("scope", ctx.lang), ["all"] + regions, "scope", "all"
 
 screen = compare_screen(ctx.snapshot, ctx.units, ctx.catalogue, ctx.geography, ctx.period, indicator,
                         None if scope == "all" else scope, ctx.lang, focus=ctx.unit)
+scope_text = t("all_provinces", ctx.lang) if scope == "all" else ctx.name(scope)
+pdf_download(lambda info: page_pdf.compare_document(info, screen),
+             download_name(t("page_compare", ctx.lang), indicator, ctx.period, ext="pdf"), t("page_compare", ctx.lang),
+             [(t("indicator", ctx.lang), ctx.indicator_name(indicator)), (t("scope", ctx.lang), scope_text)])
 st.subheader(markdown_escape(screen.title))
 if not screen.has_figures:
     st.info(t("no_figures", ctx.lang))

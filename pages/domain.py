@@ -7,6 +7,7 @@ from kpi.charts import domain as domain_charts
 from kpi.charts import maps
 from kpi.charts import screen as charts
 from kpi.periods import parse_period, period_label
+from kpi.reports import page_pdf
 from kpi.reports.spreadsheet import download_name
 from kpi.screens.domains import (
     DOMAIN_PAGES,
@@ -22,7 +23,16 @@ from kpi.screens.domains import (
 from kpi.text.i18n import t
 from kpi.text.plain import html_text, markdown_escape
 from kpi.units import boundaries
-from pages._shared import PLOT_CONFIG, context, header, indicator_picker, synced_selectbox, verdict_badge, xlsx_download
+from pages._shared import (
+    PLOT_CONFIG,
+    context,
+    header,
+    indicator_picker,
+    pdf_download,
+    synced_selectbox,
+    verdict_badge,
+    xlsx_download,
+)
 
 ctx = context()
 page = DOMAIN_PAGES[st.session_state.get("_domain_page") or "employment"]
@@ -108,3 +118,10 @@ else:
                                        show_plan=not trend.rate), width="stretch", config=PLOT_CONFIG)
 for note in trend.notes:
     st.caption(markdown_escape(note))
+
+pdf_download(lambda info: page_pdf.domain_document(
+    info, title, cards, table, [t("dom_rank_note", ctx.lang), unreported_caption(view, ctx.catalogue, ctx.lang)],
+    focus_trend.frame, ctx.catalogue, view.focus, trend_notes(focus_trend, ctx.lang), shown, ctx.geography, trend,
+    ctx.catalogue.set_index("code").loc[indicator]),
+    download_name(t(page.title_key, ctx.lang), ctx.name(ctx.unit), ctx.period, ext="pdf"), title,
+    [(t("dom_map", ctx.lang), ctx.indicator_name(indicator))])

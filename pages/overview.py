@@ -2,17 +2,20 @@
 Layout only: what it shows is kpi.screens.overview (figures from queries/facts_aggregate.sql)."""
 import streamlit as st
 
+from kpi.reports import page_pdf
 from kpi.reports.spreadsheet import download_name
 from kpi.screens.overview import overview_screen
 from kpi.text.i18n import t
 from kpi.text.plain import html_text, markdown_escape
-from pages._shared import context, header, verdict_badge, xlsx_download
+from pages._shared import context, header, pdf_download, verdict_badge, xlsx_download
 
 ctx = context()
 if ctx.snapshot is None or ctx.period is None:
     header(t("page_overview", ctx.lang))  # the empty state; stops here
 screen = overview_screen(ctx.snapshot, ctx.units, ctx.catalogue, ctx.unit, ctx.period, ctx.lang)
 header(screen.title)
+pdf_download(lambda info: page_pdf.overview_document(info, screen),
+             download_name(t("page_overview", ctx.lang), ctx.name(ctx.unit), ctx.period, ext="pdf"), screen.title)
 if not screen.has_figures:
     st.info(t("no_figures", ctx.lang))
     st.stop()

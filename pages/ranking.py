@@ -7,7 +7,7 @@ from kpi import scoring, store
 from kpi.access.users import COMMITTEE, LOCAL_USER, PermissionDenied, may
 from kpi.charts import ranking as charts
 from kpi.periods import period_label
-from kpi.reports import decision_docs
+from kpi.reports import decision_docs, page_pdf
 from kpi.reports.ranking_workbook import workbook_bytes
 from kpi.reports.settings import SettingsError, load_settings
 from kpi.reports.spreadsheet import XLSX_MIME
@@ -15,7 +15,7 @@ from kpi.scoring import decisions
 from kpi.screens import ranking as view
 from kpi.text import fmt
 from kpi.text.i18n import t
-from pages._shared import audited_export, context, header, synced_selectbox
+from pages._shared import audited_export, context, header, pdf_download, synced_selectbox
 
 PLOT = {"displaylogo": False}
 
@@ -167,6 +167,11 @@ st.dataframe(view.sensitivity_table(sens, lang), hide_index=True, width="stretch
 
 st.download_button(t("rank_download", lang), workbook,
                    file_name=f"xep-hang-{chosen.removesuffix('.toml')}-{ctx.snapshot.id}.xlsx", mime=XLSX_MIME)
+pdf_download(lambda info: page_pdf.ranking_document(
+    info, result.ranking, view.ranking_table(result, lang), apart, view.summary_sentences(result, lang),
+    sens.sentence(lang), view.sensitivity_table(sens, lang)),
+    f"xep-hang-{chosen.removesuffix('.toml')}-{ctx.snapshot.id}.pdf", t("page_ranking", lang),
+    [(t("pdf_scorecard", lang), chosen), (t("period", lang), period_label(card.period, lang))])
 
 # ---- lock the result as an award decision (committee), and the results locked so far (stored, not live)
 st.subheader(t("rank_lock", lang))

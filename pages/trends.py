@@ -3,12 +3,22 @@ Layout only: what it shows is kpi.screens.trends (figures from queries/facts_agg
 import streamlit as st
 
 from kpi.charts import screen as charts
+from kpi.reports import page_pdf
 from kpi.reports.spreadsheet import download_name
 from kpi.screens.trends import PERIOD_LENGTHS, length_label, trend_screen
 from kpi.text.i18n import t
 from kpi.text.plain import markdown_escape
 from kpi.units.names import units_of_geography
-from pages._shared import PLOT_CONFIG, context, header, indicator_picker, synced_multiselect, synced_selectbox, xlsx_download
+from pages._shared import (
+    PLOT_CONFIG,
+    context,
+    header,
+    indicator_picker,
+    pdf_download,
+    synced_multiselect,
+    synced_selectbox,
+    xlsx_download,
+)
 
 ctx = context()
 header(t("page_trends", ctx.lang))
@@ -24,6 +34,11 @@ if not targets:
     st.stop()
 
 screen = trend_screen(ctx.snapshot, ctx.units, ctx.catalogue, targets, ctx.periods, int(length), indicator, ctx.lang)
+pdf_download(lambda info: page_pdf.trends_document(info, screen),
+             download_name(t("page_trends", ctx.lang), indicator, ext="pdf"), t("page_trends", ctx.lang),
+             [(t("indicator", ctx.lang), ctx.indicator_name(indicator)),
+              (t("units_selected", ctx.lang), ", ".join(ctx.name(u) for u in targets)),
+              (t("pdf_length", ctx.lang), length_label(length, ctx.lang))])
 st.subheader(markdown_escape(screen.title))
 if not screen.has_figures:
     st.info(t("no_figures", ctx.lang))

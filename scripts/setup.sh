@@ -28,6 +28,17 @@ apt_install() {
 }
 can_apt() { [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; }
 
+# the PDFs of the pages (kpi/reports/pdf.py) and the slide charts are drawn in DejaVu Sans (every
+# Vietnamese letter): Debian's fonts-dejavu-core
+if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] && [ -z "${KPI_PDF_FONT_DIR:-}" ]; then
+  if can_apt; then
+    echo "Installing Debian's fonts-dejavu-core for the PDFs..."
+    apt_install fonts-dejavu-core
+  else
+    echo "note: DejaVu Sans is missing and cannot be installed here; PDF downloads will say so" >&2
+  fi
+fi
+
 if [ "${1:-}" = "--browser" ] || [ "${1:-}" = "--signin" ]; then
   if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
     if can_apt; then

@@ -25,7 +25,7 @@ from kpi.text import fmt
 from kpi.text.figure_text import achievement_text, plan_text, progress_text, rank_text, verdict_text
 from kpi.text.i18n import t
 from kpi.units.names import region_of, unit_name, units_of_geography
-from kpi.units.table import NATION
+from kpi.units.table import NATION, fold
 
 BY_NAME = "name"  # the sort key of the alphabetical order (every other key is an indicator code)
 
@@ -209,16 +209,17 @@ def sorted_screen(screen: ScoreboardScreen, sort_by: str = BY_NAME, best_first: 
     ties share the better rank and keep the alphabetical order, missing last), each with its rank;
     by name (the rank column empty) when `sort_by` is no column of the table."""
     column = screen.column(sort_by)
+    alphabetical = sorted(screen.provinces, key=lambda r: fold(r.name))  # the order of units_of_geography
     if column is None:
-        return replace(screen, provinces=[replace(r, rank_text="") for r in screen.provinces], sort_by=BY_NAME,
+        return replace(screen, provinces=[replace(r, rank_text="") for r in alphabetical], sort_by=BY_NAME,
                        best_first=True)
     values = np.array([screen.cells[(r.unit, sort_by)].value if (r.unit, sort_by) in screen.cells else np.nan
-                       for r in screen.provinces], dtype="float64")
+                       for r in alphabetical], dtype="float64")
     ranks = formulas.competition_ranks(values, column.direction or 1)
     is_tied = formulas.tied(ranks)
     total = int(np.sum(~np.isnan(ranks)))
     rows = [replace(r, rank_text=rank_text(rank, tie, total, screen.lang) if not math.isnan(rank) else rank_text(rank))
-            for r, rank, tie in zip(screen.provinces, ranks, is_tied)]
+            for r, rank, tie in zip(alphabetical, ranks, is_tied)]
     position = np.arange(len(rows))
     key = np.where(np.isnan(ranks), np.inf, ranks if best_first else -ranks)
     # missing last in either direction; equal ranks keep the alphabetical order
@@ -235,6 +236,11 @@ def missing_cell(lang: str = "vi") -> Cell:
 
 def cell(screen: ScoreboardScreen, unit: str, code: str) -> Cell:
     return screen.cells.get((unit, code)) or missing_cell(screen.lang)
+
+
+def _argb(colour: str) -> str:
+    """'#08519c' as openpyxl's opaque ARGB 'FF08519C'."""
+    return "FF" + colour.lstrip("#").upper()
 
 
 def scoreboard_workbook(screen: ScoreboardScreen) -> bytes:
@@ -262,8 +268,8 @@ def scoreboard_workbook(screen: ScoreboardScreen) -> bytes:
         for i, r in enumerate(screen.rows, start=start + 1):
             target = ws.cell(i, j)
             found = cell(screen, r.unit, column.code)
-            target.fill = PatternFill("solid", fgColor=found.bg.lstrip("#"))
-            target.font = Font(color=found.fg.lstrip("#"), bold=r.kind != "province")
+            target.fill = PatternFill("solid", fgColor=_argb(found.bg))
+            target.font = Font(color=_argb(found.fg), bold=r.kind != "province")
             target.number_format = excel_format(column.decimals)
             if math.isnan(found.value) and found.text != fmt.MISSING:
                 spreadsheet.set_cell(target, found.text)  # a published figure, labelled, where none is computed
@@ -283,6 +289,6 @@ def scoreboard_workbook(screen: ScoreboardScreen) -> bytes:
                            [[t("vw_sample", lang), item.words] for item in screen.legend],
                            start_row=key_start, widths={1: 16, 2: 60}, borders=True)
     for i, item in enumerate(screen.legend, start=key_start + 1):
-        key.cell(i, 1).fill = PatternFill("solid", fgColor=item.bg.lstrip("#"))
-        key.cell(i, 1).font = Font(color=item.fg.lstrip("#"))
+        key.cell(i, 1).fill = PatternFill("solid", fgColor=_argb(item.bg))
+        key.cell(i, 1).font = Font(color=_argb(item.fg))
     return spreadsheet.workbook_bytes(workbook)

@@ -13,16 +13,22 @@ from kpi.screens import report as view
 from kpi.store.report_texts import FIELDS
 from kpi.text.i18n import t
 from kpi.text.plain import markdown_escape
-from pages._shared import audited_export, context, header
+from pages._shared import audited_export, context, header, synced_selectbox
 
 ctx = context()
 header(t("rep_page_title", ctx.lang))  # stops with the empty state when there is nothing to report
+domain = st.session_state.get("rdom", st.query_params.get("rdom", ""))
 try:
     screen = view.report_screen(ctx.snapshot, ctx.unit, ctx.period, ctx.geography, ctx.lang, ctx.user,
-                                units=ctx.units)
+                                units=ctx.units, domain=domain)
 except (DeckError, SettingsError) as exc:
     st.info(markdown_escape(str(exc)))
     st.stop()
+# whole sector (Sở Nội vụ unless configured) or one domain, issued by the department that holds it
+chosen = synced_selectbox(t("rep_domain", ctx.lang), ["", *screen.domains], "rdom", screen.domain,
+                          format_func=screen.domain_label)
+if chosen != screen.domain:
+    st.rerun()
 
 st.caption(markdown_escape(screen.intro()))
 if ctx.lang != "vi":

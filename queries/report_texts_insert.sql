@@ -1,4 +1,4 @@
-INSERT INTO report_texts (unit, period, geography, version, strengths, weaknesses, directions, proposals,
+INSERT INTO report_texts (unit, period, geography, domain, version, strengths, weaknesses, directions, proposals,
                           author_id, author_name, saved_at, snapshot)
-VALUES (:unit, :period, :geography, :version, :strengths, :weaknesses, :directions, :proposals,
+VALUES (:unit, :period, :geography, :domain, :version, :strengths, :weaknesses, :directions, :proposals,
         :author_id, :author_name, :saved_at, :snapshot)

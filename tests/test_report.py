@@ -79,6 +79,18 @@ def test_strengths_and_weaknesses_follow_the_verdicts_and_the_largest_changes():
 
 
 @pytest.mark.unit
+def test_headline_leaves_out_zero_counts():
+    frame = pd.DataFrame([_row(verdict="exceeded"), _row(verdict="exceeded"), _row(verdict="below"),
+                          _row(verdict="context_only")])
+    assert assessment.headline(frame) == ("Trong 3 chỉ tiêu có kế hoạch và số liệu: 2 chỉ tiêu vượt kế hoạch, "
+                                          "1 chỉ tiêu chưa đạt kế hoạch.")
+    mid = pd.DataFrame([_row(verdict="met"), _row(verdict="behind"), _row(verdict="on_schedule")])
+    assert assessment.headline(mid, cumulative=True) == (
+        "Lũy kế đến kỳ báo cáo, trong 3 chỉ tiêu có kế hoạch và số liệu: 1 chỉ tiêu đã hoàn thành kế hoạch cả năm, "
+        "1 chỉ tiêu đúng tiến độ, 1 chỉ tiêu chậm tiến độ.")
+
+
+@pytest.mark.unit
 def test_mid_year_speaks_of_schedule_not_of_failure():
     frame = pd.DataFrame([
         _row(indicator="a", name="A", verdict="behind", achievement_pct=60.0, actual=600.0, plan=1000.0,
@@ -204,6 +216,29 @@ def test_report_screen_starts_from_the_draft_and_saves(data):
     assert "- KN" in document_text(again.docx(values)).replace("\u00a0", " ")
 
 
+@pytest.mark.query
+def test_a_domain_report_is_issued_by_the_department_that_holds_it(data):
+    snapshot = store.get_snapshot(None, data)
+    screen = report_view.report_screen(snapshot, "VN34-15", "2025", 34, "vi", EDITOR_USER, data_dir=data,
+                                       domain="training")
+    assert screen.domain == "training" and "training" in screen.domains
+    assert screen.letterhead.agency.agency == "SỞ GIÁO DỤC VÀ ĐÀO TẠO" and screen.letterhead.agency.abbreviation == "SGDĐT"
+    assert set(screen.deck.figures["domain"]) == {"training"} and [r[0] for r in screen.results] == [
+        "Giáo dục nghề nghiệp"]
+    values = {f: getattr(screen.texts, f) for f in report_texts.FIELDS}
+    text = document_text(screen.docx(values)).replace("\u00a0", " ")
+    assert "SỞ GIÁO DỤC VÀ ĐÀO TẠO" in text and "/BC-SGDĐT" in text
+    assert "Kết quả thực hiện các chỉ tiêu lĩnh vực giáo dục nghề nghiệp năm 2025 của tỉnh Lào Cai" in text
+    assert "Giải quyết việc làm" not in text  # another domain's figure
+    # a domain report keeps its own texts, apart from the whole sector's
+    report_view.save(screen, {**values, "proposals": "- Riêng lĩnh vực"}, EDITOR_USER, data)
+    assert report_texts.newest("VN34-15", "2025", 34, data, "training").proposals == "- Riêng lĩnh vực"
+    whole = report_view.report_screen(snapshot, "VN34-15", "2025", 34, "vi", EDITOR_USER, data_dir=data)
+    assert whole.texts.proposals != "- Riêng lĩnh vực" and whole.letterhead.agency.agency == "SỞ NỘI VỤ"
+    # an unknown domain falls back to the whole sector
+    assert report_view.report_screen(snapshot, "VN34-15", "2025", 34, "vi", domain="xyz", data_dir=data).domain == ""
+
+
 @pytest.mark.page
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_report_page(data, lang):
@@ -222,5 +257,10 @@ def test_report_page(data, lang):
         assert not at.exception
         assert any("Đã lưu phiên bản" in s.value for s in at.success)
         assert report_texts.newest("VN34-15", "2025", 34, data).strengths == "- Nội dung sửa trên trang"
-    assert [b.label for b in at.get("download_button")] == ["Tải báo cáo Word" if lang == "vi" else
-                                                           "Download the Word report"]
+    assert ("Tải báo cáo Word" if lang == "vi" else "Download the Word report") in [
+        b.label for b in at.get("download_button")]
+    # a report on one domain, chosen on the page, comes from its department
+    if lang == "vi":
+        at.selectbox(key="rdom").select("training").run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert "SỞ GIÁO DỤC VÀ ĐÀO TẠO" in "\n".join(m.value for m in at.markdown)

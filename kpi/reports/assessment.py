@@ -22,21 +22,23 @@ Rules of the draft:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
 from kpi import formulas
+from kpi.access.users import User
 from kpi.figures import figures_cached
 from kpi.figures import units as units_of
 from kpi.periods import parse_period
+from kpi.reports.letterhead import issuing_agency
 from kpi.store import report_texts
 from kpi.store.indicators import domains
 from kpi.store.report_texts import ReportTexts
 from kpi.store.snapshots import Snapshot
 from kpi.text import fmt
-from kpi.text.figure_text import plan_text, progress_text, verdict_text
+from kpi.text.figure_text import plan_text, verdict_text
 from kpi.text.i18n import t
 from kpi.units.names import units_of_geography
 
@@ -52,6 +54,7 @@ SHORT = (formulas.BELOW, formulas.BEHIND)
 class Draft:
     """What the report says before the user edits it; each list is one text area of the page."""
     results: list[tuple[str, list[str]]]            # (domain title, sentences) for section I
+    headline: str = ""                              # section I's opening sentence
     strengths: list[str] = field(default_factory=list)   # II.1 Ưu điểm
     weaknesses: list[str] = field(default_factory=list)  # II.2 Hạn chế, nguyên nhân
     directions: list[str] = field(default_factory=list)  # III. Phương hướng, nhiệm vụ
@@ -116,7 +119,7 @@ def _against_plan(row, lang: str, cumulative: bool) -> str:
         base = t("rep_plan_share", lang, pct=fmt.percent(pct, 1, lang), plan=plan) if count \
             else t("rep_plan_rate", lang, plan=plan)
         pace = verdict_text(verdict, lang).lower()
-        expected = progress_text(row, row["unit_of_measure"], int(row["decimals"]), lang)
+        expected = pace_basis(row, lang)
         return f"{base}, {pace}" + (f" ({expected})" if expected else "")
     if verdict == formulas.EXCEEDED:
         if count:
@@ -129,6 +132,38 @@ def _against_plan(row, lang: str, cumulative: bool) -> str:
             return t("rep_below_share", lang, pct=fmt.percent(pct, 1, lang), plan=plan)
         return t("rep_below", lang, plan=plan)
     return ""
+
+
+def pace_basis(row, lang: str = "vi") -> str:
+    """What a 3-, 6- or 9-month figure was judged against, in one clause ('mức cần đạt 52.530 người,
+    theo nhịp thực hiện năm trước của đơn vị: 75,5% kế hoạch năm'); '' when not judged on its pace."""
+    expected = _value(row, "expected")
+    if expected is None:
+        return ""
+    figure = _figure(row, expected, lang)
+    if row["share_basis"] == "path":
+        return t("rep_pace_path", lang, expected=figure)
+    share = fmt.percent(float(row["expected_share"]) * 100, 1, lang)
+    key = "rep_pace_profile" if row["share_basis"] == "profile" else "rep_pace_months"
+    return t(key, lang, expected=figure, share=share)
+
+
+def headline(figures: pd.DataFrame, lang: str = "vi", cumulative: bool = False) -> str:
+    """The opening sentence of section I: how many rated indicators stand where, zero counts left out."""
+    rated = figures[figures["verdict"].isin(formulas.RATED_VERDICTS)]
+    if rated.empty:
+        return t("rep_headline_none", lang)
+    order = ((DONE, formulas.AHEAD, formulas.ON_SCHEDULE, formulas.BEHIND, formulas.BELOW) if cumulative
+             else (formulas.EXCEEDED, formulas.MET, formulas.BELOW))
+    parts = []
+    for verdicts in order:
+        verdicts = verdicts if isinstance(verdicts, tuple) else (verdicts,)
+        count = int(rated["verdict"].isin(verdicts).sum())
+        if count:
+            key = "rep_part_done" if verdicts == DONE else f"rep_part_{verdicts[0]}"
+            parts.append(t(key, lang, n=count))
+    return t("rep_headline_cumulative" if cumulative else "rep_headline", lang, rated=len(rated),
+             parts=", ".join(parts))
 
 
 def result_sentence(row, lang: str = "vi", cumulative: bool = False, rank: tuple[int, bool, int] | None = None,
@@ -190,12 +225,15 @@ def indicator_ranks(snapshot: Snapshot, units: pd.DataFrame, unit: str, period: 
     return out
 
 
-def _listing(rows: pd.DataFrame, lang: str, with_pct: bool = True) -> str:
+def _listing(rows: pd.DataFrame, lang: str, counts_only: bool = False) -> str:
+    """'A (104,3% kế hoạch); B (...)': the % of plan of each (mid-year, of counts only: a rate's
+    share of its annual target says nothing about its pace)."""
     names = []
     for _, row in rows.iterrows():
         pct = row["achievement_pct"]
+        shown = pct == pct and not np.isinf(pct) and not (counts_only and is_rate(row))
         names.append(f"{row['name']} ({t('rep_pct_of_plan', lang, pct=fmt.percent(pct, 1, lang))})"
-                     if with_pct and pct == pct and not np.isinf(pct) else str(row["name"]))
+                     if shown else str(row["name"]))
     return "; ".join(names)
 
 
@@ -235,7 +273,7 @@ def strengths(figures: pd.DataFrame, lang: str = "vi", cumulative: bool = False)
     if cumulative:
         track = figures[figures["verdict"].isin(ON_TRACK)].sort_values("progress_pct", ascending=False)
         if len(track):
-            lines.append(t("rep_strength_on_track", lang, n=len(track), names=_listing(track, lang)))
+            lines.append(t("rep_strength_on_track", lang, n=len(track), names=_listing(track, lang, True)))
     better = _notable(figures, better=True)
     if len(better):
         lines.append(t("rep_strength_changes", lang, names=_change_listing(better, lang)))
@@ -264,7 +302,7 @@ def weaknesses(figures: pd.DataFrame, lang: str = "vi", cumulative: bool = False
         lines.append(t("rep_weak_below", lang, n=len(below), names="; ".join(names)))
     behind = figures[figures["verdict"] == formulas.BEHIND].sort_values("progress_pct")
     if len(behind):
-        lines.append(t("rep_weak_behind", lang, n=len(behind), names=_listing(behind, lang)))
+        lines.append(t("rep_weak_behind", lang, n=len(behind), names=_listing(behind, lang, True)))
     worse = _notable(figures, better=False)
     if len(worse):
         lines.append(t("rep_weak_changes", lang, names=_change_listing(worse, lang)))
@@ -326,8 +364,8 @@ def draft(snapshot: Snapshot, units: pd.DataFrame, unit: str, period: str, figur
         title = domain["name_vi"] if lang == "vi" else domain["name_en"]
         results.append((title, [result_sentence(r, lang, cumulative, ranks.get(r["indicator"]), geography)
                                 for _, r in part.iterrows() if r["actual"] == r["actual"]]))
-    return Draft(results, strengths(figures, lang, cumulative), weaknesses(figures, lang, cumulative),
-                 directions(snapshot, unit, period, figures, lang), ranks)
+    return Draft(results, headline(figures, lang, cumulative), strengths(figures, lang, cumulative),
+                 weaknesses(figures, lang, cumulative), directions(snapshot, unit, period, figures, lang), ranks)
 
 
 @dataclass
@@ -342,10 +380,11 @@ class Content:
     kept: ReportTexts | None = None
 
 
-def drafted_texts(draft_: Draft, unit: str, period: str, geography: int, snapshot_id: str = "") -> ReportTexts:
+def drafted_texts(draft_: Draft, unit: str, period: str, geography: int, snapshot_id: str = "",
+                  domain: str = "") -> ReportTexts:
     """The draft as the page's text areas hold it (not saved: version 0)."""
     return ReportTexts(unit, period, int(geography), as_text(draft_.strengths), as_text(draft_.weaknesses),
-                       as_text(draft_.directions), "", snapshot=snapshot_id)
+                       as_text(draft_.directions), "", snapshot=snapshot_id, domain=domain)
 
 
 def content(draft_: Draft, kept: ReportTexts | None) -> Content:
@@ -355,12 +394,31 @@ def content(draft_: Draft, kept: ReportTexts | None) -> Content:
                    lines_of(kept.proposals), kept)
 
 
-def deck_content(deck, texts: ReportTexts | None = None) -> Content:
+def deck_content(deck, texts: ReportTexts | None = None, domain: str = "") -> Content:
     """The report of a deck (kpi.reports.deck.Deck): drafted from its snapshot and figures; the
-    given texts, else the newest kept version of this unit, period and geography, in place of the draft."""
+    given texts, else the newest kept version of this unit, period, geography and domain, in place
+    of the draft."""
     if deck.snapshot is None:
         raise ValueError("the deck carries no snapshot to draft the report from")
     geography = deck.geography or parse_period(deck.period).generation
     draft_ = draft(deck.snapshot, units_of(deck.snapshot), deck.unit, deck.period, deck.figures, geography, "vi")
-    kept = texts if texts is not None else report_texts.newest(deck.unit, deck.period, geography, deck.data_dir)
+    kept = texts if texts is not None else report_texts.newest(deck.unit, deck.period, geography, deck.data_dir,
+                                                               domain)
     return content(draft_, kept)
+
+
+def domain_deck(deck, domain: str, user: User | None = None):
+    """The deck of a report on one domain: its figures only, issued by the department that holds the
+    domain since 2025 (kpi.reports.letterhead); the whole deck for '' (the whole sector)."""
+    if not domain:
+        return deck
+    figures = deck.figures[deck.figures["domain"] == domain].reset_index(drop=True)
+    head = issuing_agency(units_of(deck.snapshot), deck.unit, deck.period, domain=domain, user=user,
+                          data_dir=deck.data_dir)
+    return replace(deck, figures=figures, letterhead=head,
+                   slides=[s for s in deck.slides if s.kind == "headline" or s.key == f"domain:{domain}"])
+
+
+def domain_name(domain: str, lang: str = "vi") -> str:
+    table = domains().set_index("domain")
+    return str(table.loc[domain, "name_vi" if lang == "vi" else "name_en"]) if domain in table.index else ""

@@ -2,7 +2,8 @@
 (Word report, PowerPoint footer, Excel header, decision documents).
 
 `issuing_agency(units, unit, period, ...)` decides, in this order:
-  1. a signed-in user whose agency settings.toml names ([users."e-mail"] agency = "UNIT[:DEPT]");
+  1. a signed-in user whose agency settings.toml names ([users."e-mail"] agency = "UNIT[:DEPT]"; without
+     a department, the department of the report's domain in that province);
   2. a report on a province (or on a commune or agency of it): that province's own department -
      the department holding the report's domain since 2025 (data/catalogue/indicators.csv
      `responsible_agency`, departments.csv), for a whole-sector report [provinces] sector_department;
@@ -160,19 +161,19 @@ def national_agency(agencies: Agencies) -> Settings:
     return replace(NATIONAL_DEFAULT, **agencies.national, path=agencies.path)
 
 
-def _user_agency(agencies: Agencies, units: pd.DataFrame, user: User | None) -> Settings | None:
+def _user_agency(agencies: Agencies, units: pd.DataFrame, user: User | None, department: str) -> Settings | None:
     if user is None:
         return None
     key = agencies.users.get((user.email or "").strip().lower()) or agencies.users.get(user.id.strip().lower())
     if not key:
         return None
-    unit, _, department = key.partition(":")
+    unit, _, own = key.partition(":")
     if unit == NATION:
         return national_agency(agencies)
     province = province_of(units, unit)
     if province is None:
         raise SettingsError(f"{agencies.path} [users]: '{key}' không phải là một tỉnh, thành phố")
-    return configured_agency(agencies, units, province, department or agencies.sector_department)
+    return configured_agency(agencies, units, province, own or department)
 
 
 def subject_name(units: pd.DataFrame, unit: str, period: str, issued: dt.date) -> str:
@@ -207,15 +208,15 @@ def issuing_agency(units: pd.DataFrame, unit: str, period: str, *, domain: str |
     agencies = agencies or load_agencies(data_dir)
     issued = issued or dt.date.today()
     subject = subject_name(units, unit, period, issued)
-    own = _user_agency(agencies, units, user)
+    department = (domain_department(domain, agencies.sector_department) if issued >= DEPARTMENT_REFORM_DATE
+                  else FORMER_DEPARTMENT)
+    own = _user_agency(agencies, units, user, department)
     if own is not None:
         return Letterhead(own, subject, BASIS_USER, unit, own.province_unit)
     province = province_of(units, unit)
     if province is None:
         return Letterhead(national_agency(agencies), subject, BASIS_NATIONAL, unit, NATION)
     issuer = in_force(units, province, issued)
-    department = (domain_department(domain, agencies.sector_department) if issued >= DEPARTMENT_REFORM_DATE
-                  else FORMER_DEPARTMENT)
     agency = configured_agency(agencies, units, issuer, department)
     return Letterhead(agency, subject, BASIS_PROVINCE if issuer == province else BASIS_SUCCESSOR, unit, issuer)
 

@@ -207,18 +207,19 @@ def _numbered(lines: list[str]) -> list[str]:
 
 
 def build_docx(deck: Deck, settings: Settings, issued: dt.date | None = None,
-               texts: ReportTexts | None = None) -> bytes:
+               texts: ReportTexts | None = None, domain: str = "") -> bytes:
     """Báo cáo in the state's format (Decree 30/2020, Annex I): the letterhead kpi.reports.letterhead
     chose, I. Kết quả thực hiện, II. Đánh giá chung (1. Ưu điểm, 2. Hạn chế, nguyên nhân), III.
     Phương hướng, nhiệm vụ, IV. Kiến nghị, recipients and signature, then the annex table. Sections
     II-IV are `texts` (the page's edits), else the newest kept version, else the draft
-    (kpi.reports.assessment)."""
+    (kpi.reports.assessment). A `domain` ('training') makes it the report of that domain, issued by
+    the department that holds it (the deck of kpi.reports.assessment.domain_deck)."""
     if deck.lang != "vi":
         raise ReportError("Báo cáo theo Nghị định 30/2020/NĐ-CP chỉ lập bằng tiếng Việt")
     issued = issued or dt.date.today()
     head = report_letterhead(deck, settings)
     agency = head.agency
-    said = assessment.deck_content(deck, texts)
+    said = assessment.deck_content(deck, texts, domain)
     nb = unbroken_for(deck, head)
     centre, justify = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY
     document = a4_document()
@@ -254,18 +255,21 @@ def build_docx(deck: Deck, settings: Settings, issued: dt.date | None = None,
         cell.paragraphs[0].paragraph_format.space_before = Pt(6)
 
     # Title and summary line (item 5)
-    summary = t("exp_report_summary", "vi", period=deck.period_label.lower(), unit=head.subject)
+    scope = assessment.domain_name(domain).lower() if domain else ""
+    summary = (t("rep_summary_domain", "vi", domain=scope, period=deck.period_label.lower(), unit=head.subject)
+               if domain else t("exp_report_summary", "vi", period=deck.period_label.lower(), unit=head.subject))
     _paragraph(document, "BÁO CÁO", BODY_PT, bold=True, align=centre, before_pt=18).paragraph_format.keep_with_next = True
     _paragraph(document, nb(summary), BODY_PT, bold=True, align=centre)
     _rule(document, 55)
     _paragraph(document, "", after_pt=6)
 
-    body(t("exp_report_intro", "vi", agency=agency.agency_in_text, unit=head.subject, period=deck.period_label.lower()))
+    intro = "rep_intro_domain" if domain else "exp_report_intro"
+    body(t(intro, "vi", agency=agency.agency_in_text, unit=head.subject, period=deck.period_label.lower(), domain=scope))
 
     # I. Kết quả thực hiện: the figures by domain in sentences
     headline = next(s for s in deck.slides if s.kind == "headline")
     body("I. KẾT QUẢ THỰC HIỆN", bold=True, indent=False, before_pt=6)
-    body(headline.summary)
+    body(said.draft.headline)
     for note in headline.notes:
         body(note, italic=True)
     for number, (title, sentences) in enumerate(said.draft.results, start=1):

@@ -36,6 +36,8 @@ class ReportScreen:
     texts: ReportTexts                     # what the text areas start from: the newest kept, else the draft
     may_save: bool
     lang: str
+    domain: str = ""                       # '' for the whole sector
+    domains: tuple[str, ...] = ()          # the domains with figures, a report of each can be asked for
 
     @property
     def unit(self) -> str:
@@ -47,10 +49,13 @@ class ReportScreen:
 
     def key(self, field: str) -> str:
         """A text area's widget key: one per unit, period and geography, so another choice starts afresh."""
-        return f"rep_{field}_{self.unit}_{self.period}_{self.geography}"
+        return f"rep_{field}_{self.unit}_{self.period}_{self.geography}_{self.domain}"
 
     def intro(self) -> str:
         return t("rep_intro", self.lang, subject=self.letterhead.subject, period=self.deck.period_label.lower())
+
+    def domain_label(self, domain: str) -> str:
+        return assessment.domain_name(domain, self.lang) if domain else t("rep_whole_sector", self.lang)
 
     def status(self) -> str:
         kept = self.texts
@@ -67,7 +72,9 @@ class ReportScreen:
             "left": [x for x in (agency.parent_agency.upper(), agency.agency.upper()) if x] + [document_symbol(agency)],
             "right": ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
                       f"{agency.place}, ngày {issued.day:02d} tháng {issued.month:02d} năm {issued.year}"],
-            "title": [t("rep_title_line", "vi", period=self.deck.period_label.lower(), subject=self.letterhead.subject)],
+            "title": [t("rep_title_domain_line" if self.domain else "rep_title_line", "vi",
+                        period=self.deck.period_label.lower(), subject=self.letterhead.subject,
+                        domain=assessment.domain_name(self.domain).lower())],
         }
 
     def basis(self) -> str:
@@ -78,25 +85,32 @@ class ReportScreen:
         return replace(self.drafted, **{f: str(values.get(f, getattr(self.texts, f)) or "") for f in FIELDS})
 
     def file_name(self) -> str:
-        return f"bao-cao-{self.unit.lower()}-{self.period.lower()}-{self.geography}.docx"
+        scope = f"-{self.domain.replace('_', '-')}" if self.domain else ""
+        return f"bao-cao-{self.unit.lower()}-{self.period.lower()}-{self.geography}{scope}.docx"
 
     def docx(self, values: dict[str, str], issued: dt.date | None = None) -> bytes:
         """The Word report with the texts as edited."""
-        return build_docx(self.deck, self.letterhead.agency, issued, texts=self.edited(values))
+        return build_docx(self.deck, self.letterhead.agency, issued, texts=self.edited(values), domain=self.domain)
 
 
 def report_screen(snapshot: Snapshot, unit: str, period: str, geography: int, lang: str = "vi",
-                  user: User | None = None, data_dir=None, units: pd.DataFrame | None = None) -> ReportScreen:
-    """Everything the page shows (raise kpi.reports.deck.DeckError when the unit has no figures)."""
-    deck = build_deck(snapshot, unit, period, "vi", geography, data_dir=data_dir, user=user)
+                  user: User | None = None, data_dir=None, units: pd.DataFrame | None = None,
+                  domain: str = "") -> ReportScreen:
+    """Everything the page shows (raise kpi.reports.deck.DeckError when the unit has no figures); a
+    `domain` makes it the report of that domain, by the department that holds it."""
+    whole = build_deck(snapshot, unit, period, "vi", geography, data_dir=data_dir, user=user)
+    with_figures = tuple(d for d in assessment.domains()["domain"]
+                         if whole.figures.loc[whole.figures["domain"] == d, "actual"].notna().any())
+    domain = domain if domain in with_figures else ""
+    deck = assessment.domain_deck(whole, domain, user)
     geography = int(deck.geography or geography or parse_period(period).generation)
     head = report_letterhead(deck)
     draft = assessment.draft(snapshot, units if units is not None else units_of(snapshot), unit, period, deck.figures,
                              geography, "vi")
-    drafted = assessment.drafted_texts(draft, unit, period, geography, snapshot.id)
-    kept = report_texts.newest(unit, period, geography, data_dir)
+    drafted = assessment.drafted_texts(draft, unit, period, geography, snapshot.id, domain)
+    kept = report_texts.newest(unit, period, geography, data_dir, domain)
     return ReportScreen(deck, head, geography, draft.results, drafted, kept or drafted,
-                        may(user, EDITOR, [unit], units), lang)
+                        may(user, EDITOR, [unit], units), lang, domain, with_figures)
 
 
 def save(screen: ReportScreen, values: dict[str, str], user: User | None, data_dir=None,

@@ -37,6 +37,7 @@ class ReportTexts:
     author_name: str = ""
     saved_at: str = ""        # UTC, ISO 8601
     snapshot: str = ""
+    domain: str = ""          # data/catalogue/domains.csv code; '' for a whole-sector report
 
     @property
     def saved(self) -> bool:
@@ -51,7 +52,8 @@ def _texts(row) -> ReportTexts:
     return ReportTexts(unit=row["unit"], period=row["period"], geography=int(row["geography"]),
                        strengths=row["strengths"], weaknesses=row["weaknesses"], directions=row["directions"],
                        proposals=row["proposals"], version=int(row["version"]), author_id=row["author_id"],
-                       author_name=row["author_name"], saved_at=row["saved_at"], snapshot=row["snapshot"])
+                       author_name=row["author_name"], saved_at=row["saved_at"], snapshot=row["snapshot"],
+                       domain=row["domain"])
 
 
 def save(texts: ReportTexts, user: User | None, data_dir: Path | str | None = None,
@@ -61,7 +63,8 @@ def save(texts: ReportTexts, user: User | None, data_dir: Path | str | None = No
     with catalogue.connect(data_dir) as con:
         _schema(con)
         with catalogue.transaction(con):
-            key = {"unit": texts.unit, "period": texts.period, "geography": int(texts.geography)}
+            key = {"unit": texts.unit, "period": texts.period, "geography": int(texts.geography),
+                   "domain": texts.domain or ""}
             version = int(catalogue.run_sql(con, "report_texts_next_version", **key).fetchone()["version"])
             saved = ReportTexts(**key, **{f: str(getattr(texts, f) or "") for f in FIELDS}, version=version,
                                 author_id=user.id, author_name=user.name, saved_at=catalogue.now_text(),
@@ -69,23 +72,26 @@ def save(texts: ReportTexts, user: User | None, data_dir: Path | str | None = No
             catalogue.run_sql(con, "report_texts_insert", **key, version=version,
                               **{f: getattr(saved, f) for f in FIELDS}, author_id=saved.author_id,
                               author_name=saved.author_name, saved_at=saved.saved_at, snapshot=saved.snapshot)
-            catalogue.append_audit(con, ACTION, user, f"{texts.unit} {texts.period} ({texts.geography}), "
+            scope = f", {texts.domain}" if texts.domain else ""
+            catalogue.append_audit(con, ACTION, user, f"{texts.unit} {texts.period} ({texts.geography}{scope}), "
                                                       f"phiên bản {version}", [saved.snapshot], at=saved.saved_at)
     return saved
 
 
-def versions(unit: str, period: str, geography: int, data_dir: Path | str | None = None) -> list[ReportTexts]:
-    """Every saved version, newest first."""
+def versions(unit: str, period: str, geography: int, data_dir: Path | str | None = None,
+             domain: str = "") -> list[ReportTexts]:
+    """Every saved version of the report on `unit`, `period`, `geography` and `domain`, newest first."""
     if not catalogue.exists(data_dir):
         return []
     with catalogue.connect(data_dir) as con:
         _schema(con)
         rows = catalogue.run_sql(con, "report_texts_versions", unit=unit, period=period,
-                                 geography=int(geography)).fetchall()
+                                 geography=int(geography), domain=domain or "").fetchall()
     return [_texts(row) for row in rows]
 
 
-def newest(unit: str, period: str, geography: int, data_dir: Path | str | None = None) -> ReportTexts | None:
+def newest(unit: str, period: str, geography: int, data_dir: Path | str | None = None,
+           domain: str = "") -> ReportTexts | None:
     """The version the next export starts from (the newest), or None when none was saved."""
-    found = versions(unit, period, geography, data_dir)
+    found = versions(unit, period, geography, data_dir, domain)
     return found[0] if found else None

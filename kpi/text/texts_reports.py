@@ -41,6 +41,25 @@ TEXTS: dict[str, tuple[str, str]] = {
                       "tied {rank} of {total} provinces with a figure on {name} ({basis})"),
     "rep_rank_low_first": ("thấp hơn xếp trước", "lower ranks first"),
     "rep_rank_high_first": ("cao hơn xếp trước", "higher ranks first"),
+    "rep_pace_profile": ("mức cần đạt {expected}, theo nhịp thực hiện năm trước của đơn vị: {share} kế hoạch năm",
+                         "{expected} expected, at the unit's own pace of last year: {share} of the annual plan"),
+    "rep_pace_months": ("mức cần đạt {expected}, theo số tháng đã qua: {share} kế hoạch năm",
+                        "{expected} expected, by the months gone: {share} of the annual plan"),
+    "rep_pace_path": ("mức cần đạt {expected}, theo lộ trình đều từ số cuối năm trước đến kế hoạch năm",
+                      "{expected} expected on the straight path from last year's figure to the annual plan"),
+    "rep_headline": ("Trong {rated} chỉ tiêu có kế hoạch và số liệu: {parts}.",
+                     "Of {rated} indicators with a plan and a figure: {parts}."),
+    "rep_headline_cumulative": ("Lũy kế đến kỳ báo cáo, trong {rated} chỉ tiêu có kế hoạch và số liệu: {parts}.",
+                                "So far this year, of {rated} indicators with a plan and a figure: {parts}."),
+    "rep_headline_none": ("Trong kỳ chưa có chỉ tiêu nào vừa có kế hoạch vừa có số liệu để đánh giá.",
+                          "No indicator has both a plan and a figure to judge in the period."),
+    "rep_part_exceeded": ("{n} chỉ tiêu vượt kế hoạch", "{n} beat the plan"),
+    "rep_part_met": ("{n} chỉ tiêu đạt kế hoạch", "{n} met it"),
+    "rep_part_below": ("{n} chỉ tiêu chưa đạt kế hoạch", "{n} fell short"),
+    "rep_part_done": ("{n} chỉ tiêu đã hoàn thành kế hoạch cả năm", "{n} already reached the annual plan"),
+    "rep_part_ahead": ("{n} chỉ tiêu vượt tiến độ", "{n} ahead of schedule"),
+    "rep_part_on_schedule": ("{n} chỉ tiêu đúng tiến độ", "{n} on schedule"),
+    "rep_part_behind": ("{n} chỉ tiêu chậm tiến độ", "{n} behind schedule"),
     "rep_pct_of_plan": ("{pct} kế hoạch", "{pct} of plan"),
     # section II: ưu điểm, hạn chế
     "rep_strength_done": ("{n}/{rated} chỉ tiêu có kế hoạch đã đạt và vượt kế hoạch năm: {names}.",
@@ -73,6 +92,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "rep_next_no_plans": ("Chưa có kế hoạch năm {year} trong dữ liệu; các chỉ tiêu sẽ được xác định khi kế hoạch năm "
                           "{year} được giao.", "No plans for {year} in the data yet; the targets follow once the "
                           "{year} plan is set."),
+    "rep_summary_domain": ("Kết quả thực hiện các chỉ tiêu lĩnh vực {domain} {period} của {unit}",
+                           "Results of the {domain} indicators, {period}, {unit}"),
+    "rep_intro_domain": ("{agency} báo cáo kết quả thực hiện các chỉ tiêu lĩnh vực {domain} {period} của {unit} "
+                         "như sau:", "{agency} reports the results of the {domain} indicators for {unit}, {period}, "
+                         "as follows:"),
     "rep_no_proposals": ("Không có kiến nghị.", "No proposals."),
     # the page (pages/report.py, kpi/screens/report.py)
     "rep_page_title": ("Báo cáo", "Report"),
@@ -85,6 +109,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "rep_letterhead": ("Tiêu đề văn bản", "Letterhead"),
     "rep_title_line": ("BÁO CÁO Kết quả thực hiện các chỉ tiêu {period} của {subject}",
                        "REPORT Results of the indicators, {period}, {subject}"),
+    "rep_title_domain_line": ("BÁO CÁO Kết quả thực hiện các chỉ tiêu lĩnh vực {domain} {period} của {subject}",
+                              "REPORT Results of the {domain} indicators, {period}, {subject}"),
     "rep_results": ("I. Kết quả thực hiện (soạn từ số liệu, không sửa ở đây)",
                     "I. Results (drafted from the figures, not edited here)"),
     "rep_strengths": ("II.1. Ưu điểm", "II.1. Strengths"),

@@ -6,6 +6,7 @@ import html
 import streamlit as st
 
 from kpi.access.users import PermissionDenied
+from kpi.reports import page_pdf
 from kpi.reports.deck import DeckError
 from kpi.reports.exports import DOCX_MIME
 from kpi.reports.settings import SettingsError
@@ -13,7 +14,7 @@ from kpi.screens import report as view
 from kpi.store.report_texts import FIELDS
 from kpi.text.i18n import t
 from kpi.text.plain import markdown_escape
-from pages._shared import audited_export, context, header, synced_selectbox
+from pages._shared import audited_export, context, header, pdf_download, synced_selectbox
 
 ctx = context()
 header(t("rep_page_title", ctx.lang))  # stops with the empty state when there is nothing to report
@@ -97,3 +98,6 @@ columns[2].download_button(t("rep_download", ctx.lang), audited_export(lambda: s
                            key="rep_download")
 if not screen.may_save:
     columns[3].caption(t("rep_viewer_only", ctx.lang))
+edited = values()  # the texts as they stand on the page, for its PDF
+pdf_download(lambda info: page_pdf.report_document(info, screen, edited), name.rsplit(".", 1)[0] + ".pdf",
+             t("rep_page_title", ctx.lang))

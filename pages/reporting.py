@@ -3,12 +3,13 @@ Layout only: what it shows is kpi.screens.reporting (figures from queries/facts_
 first arrival from the snapshot catalogue and queries/reporting_first_seen.sql)."""
 import streamlit as st
 
+from kpi.reports import page_pdf
 from kpi.reports.spreadsheet import XLSX_MIME, download_name
 from kpi.screens.reporting import reporting_screen, reporting_workbook
 from kpi.text.i18n import t
 from kpi.text.plain import markdown_escape
 from kpi.units.names import units_of_geography
-from pages._shared import audited_export, context, header, synced_selectbox
+from pages._shared import audited_export, context, header, pdf_download, synced_selectbox
 
 ctx = context()
 header(t("vw_reporting", ctx.lang))
@@ -54,3 +55,7 @@ st.caption(markdown_escape(screen.snapshot_line))
 file_name = download_name(t("vw_reporting", ctx.lang), ctx.period, str(ctx.geography))
 st.download_button(t("download_xlsx", ctx.lang), audited_export(lambda: reporting_workbook(screen), file_name),
                    file_name=file_name, mime=XLSX_MIME, on_click="ignore", icon=":material/download:")
+pdf_download(lambda info: page_pdf.reporting_document(info, screen),
+             download_name(t("vw_reporting", ctx.lang), ctx.period, str(ctx.geography), ext="pdf"),
+             t("vw_reporting", ctx.lang),
+             [(t("scope", ctx.lang), t("all_provinces", ctx.lang) if scope == "all" else ctx.name(scope))])

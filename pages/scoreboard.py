@@ -4,12 +4,13 @@ import html
 
 import streamlit as st
 
+from kpi.reports import page_pdf
 from kpi.reports.spreadsheet import XLSX_MIME, download_name
 from kpi.screens import scoreboard as view
 from kpi.text.i18n import t
 from kpi.text.plain import markdown_escape
 from kpi.units.names import units_of_geography
-from pages._shared import audited_export, context, header, synced_multiselect, synced_selectbox
+from pages._shared import audited_export, context, header, pdf_download, synced_multiselect, synced_selectbox
 
 STYLE = """<style>
 .sb-wrap { max-height: 74vh; overflow: auto; border: 1px solid #d0d7de; border-radius: 6px; }
@@ -107,3 +108,8 @@ st.caption(markdown_escape(screen.snapshot_line + (f" — {t('source', ctx.lang)
 file_name = download_name(t("vw_scoreboard", ctx.lang), ctx.period, str(ctx.geography))
 st.download_button(t("download_xlsx", ctx.lang), audited_export(lambda: view.scoreboard_workbook(screen), file_name),
                    file_name=file_name, mime=XLSX_MIME, on_click="ignore", icon=":material/download:")
+pdf_download(lambda info: page_pdf.scoreboard_document(info, screen, words),
+             download_name(t("vw_scoreboard", ctx.lang), ctx.period, str(ctx.geography), ext="pdf"),
+             t("vw_scoreboard", ctx.lang),
+             [(t("scope", ctx.lang), t("all_provinces", ctx.lang) if scope == "all" else ctx.name(scope)),
+              (t("vw_domains", ctx.lang), "; ".join(view.domain_name(d, ctx.lang) for d in domains))])

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from kpi import figures, scoring
 from kpi.reports import page_pdf, pdf
 from kpi.screens import ranking as ranking_view
+from kpi.screens import scoreboard as scoreboard_view
 from kpi.screens.compare import compare_screen
 from kpi.screens.domains import (
     DOMAIN_PAGES,
@@ -26,6 +27,8 @@ from kpi.screens.domains import (
     unreported_caption,
 )
 from kpi.screens.overview import overview_screen
+from kpi.screens.report import report_screen
+from kpi.screens.reporting import reporting_screen
 from kpi.screens.trends import trend_screen
 from kpi.text.i18n import t
 
@@ -213,3 +216,27 @@ def test_trends_pdf_names_the_units_not_the_sidebar_period(demo):
                     [(t("units_selected", "vi"), "Vĩnh Long")])
     first = flat(pages_text(pdf.build_pdf(page_pdf.trends_document(info, screen)))[0])
     assert f"{t('units_selected', 'vi')}: Vĩnh Long" in first and "Kỳ báo cáo: 9 tháng" not in first
+
+
+@pytest.mark.query
+def test_pdfs_of_the_scoreboard_reporting_and_report_pages(demo, demo_dir):
+    snapshot, units, catalogue, _ = demo
+    board = scoreboard_view.scoreboard_screen(snapshot, units, catalogue, 63, "2020", None, None, "vi")
+    info = info_for(demo, "vi", t("vw_scoreboard", "vi"), BEN_TRE, "2020", 63)
+    document = page_pdf.scoreboard_document(info, board)
+    coloured = [b for b in document.blocks if isinstance(b, pdf.Table)]
+    assert coloured and all(b.colours and len(b.colours) == len(b.frame) for b in coloured)
+    whole = flat(" ".join(pages_text(pdf.build_pdf(document))))
+    assert all(row.name in whole for row in board.provinces) and len(board.provinces) == 63
+    assert all(column.name.split()[0] in whole for column in board.columns)
+
+    reporting = reporting_screen(snapshot, units, catalogue, 34, "2025", None, "vi")
+    info = info_for(demo, "vi", t("vw_reporting", "vi"), VINH_LONG, "2025", 34)
+    text = flat(" ".join(pages_text(pdf.build_pdf(page_pdf.reporting_document(info, reporting)))))
+    assert reporting.count_line in text and all(reporting.names[u] in text for u in reporting.units)
+
+    report = report_screen(snapshot, VINH_LONG, "2025", 34, "vi", data_dir=demo_dir, units=units)
+    edited = {"strengths": "Ưu điểm viết trên trang", "weaknesses": "", "directions": "", "proposals": "Kiến nghị A"}
+    info = info_for(demo, "vi", t("rep_page_title", "vi"), VINH_LONG, "2025", 34)
+    text = flat(" ".join(pages_text(pdf.build_pdf(page_pdf.report_document(info, report, edited)))))
+    assert "Ưu điểm viết trên trang" in text and "Kiến nghị A" in text and report.results[0][0] in text

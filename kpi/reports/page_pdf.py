@@ -207,32 +207,24 @@ def year_bars(frame: pd.DataFrame, catalogue: pd.DataFrame, codes: list[str], la
             continue
         part["plan_mark"] = target_marks(part).astype(float)
         part["text"] = [fmt.number(v, int(m["decimals"]), lang) for v in part["actual"]]
-        top = float(part[["actual", "plan_mark"]].max(axis=1).max())
-        scale = alt.Scale(domain=[0, top * 1.18 if top > 0 else 1], nice=False)
+        # the figure above the higher of the bar and its plan tick: the tick never covers it
+        part["text_at"] = part[["actual", "plan_mark"]].max(axis=1, skipna=True)
+        top = float(part["text_at"].max())
+        scale = alt.Scale(domain=[0, top * 1.2 if top > 0 else 1], nice=False)
         x = alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0))
-        y = alt.Y("actual:Q", title=None, scale=scale, axis=alt.Axis(format=",~f"))
-        layers = [alt.Chart(part).mark_bar(color=BASE).encode(x=x, y=y),
-                  alt.Chart(part).mark_text(dy=-7, fontSize=9.5, color=INK).encode(x=x, y="actual:Q", text="text:N")]
+        y = alt.Y("actual:Q", title=None, scale=scale, axis=alt.Axis(format=",~f", tickCount=4))
+        layers = [alt.Chart(part).mark_bar(color=BASE, width={"band": 0.6}).encode(x=x, y=y)]
         if part["plan_mark"].notna().any():
             layers.append(alt.Chart(part.dropna(subset=["plan_mark"])).mark_tick(
-                color=PLAN, thickness=2.5, size=22).encode(x=x, y=alt.Y("plan_mark:Q", scale=scale)))
+                color=PLAN, thickness=2.5, size=30).encode(x=x, y=alt.Y("plan_mark:Q", scale=scale)))
+        layers.append(alt.Chart(part).mark_text(dy=-8, fontSize=10, color=INK).encode(
+            x=x, y=alt.Y("text_at:Q", scale=scale), text="text:N"))
         name = m["name_vi"] if lang == "vi" else m["name_en"]
         panels.append(alt.layer(*layers).properties(
-            width=WIDTH // 2 - 60, height=150, title=alt.TitleParams(_wrapped(f"{name} ({m['unit_of_measure']})"))))
+            width=WIDTH, height=120, title=alt.TitleParams(f"{name} ({m['unit_of_measure']})")))
     if not panels:
         return None
-    return _configure(alt.concat(*panels, columns=2), lang)
-
-
-def _wrapped(text: str, width: int = 48) -> list[str]:
-    lines, line = [], ""
-    for word in text.split():
-        if line and len(line) + len(word) + 1 > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    return lines + [line]
+    return _configure(alt.vconcat(*panels, spacing=18), lang)
 
 
 def tile_map(values, geography: int, highlight: list[str], lang: str = "vi"):
@@ -370,8 +362,8 @@ def domain_document(info: PageInfo, page_title: str, cards, table: pd.DataFrame,
     frames = [focus_frame]
     if map_shown is not None:
         values = map_shown.values
-        blocks += [Heading(t("dom_map", lang)), Text(f"{values.title} ({values.unit_of_measure})"),
-                   Chart(tile_map(values, geography, map_shown.highlight, lang), lang=lang)]
+        blocks += [Heading(t("dom_map", lang)), Chart(tile_map(values, geography, map_shown.highlight, lang),
+                                                      title=f"{values.title} ({values.unit_of_measure})", lang=lang)]
         blocks += notes([*map_shown.notes, t("pdf_map_tiles", lang) if map_shown.kind != "tiles" else ""])
     if indicator_trend is not None and indicator_meta is not None:
         frame = indicator_trend.trend.frame
@@ -412,3 +404,84 @@ def ranking_document(info: PageInfo, ranking: pd.DataFrame, ranking_table: pd.Da
         blocks.append(Table(sensitivity_table))
     return page_document(info, blocks)
 
+
+
+def scoreboard_document(info: PageInfo, screen, words: bool = False, per_table: int = 8) -> PageDocument:
+    """Bảng màu chỉ tiêu (kpi.screens.scoreboard.ScoreboardScreen): the legend, then the provinces ×
+    indicators table in parts of `per_table` indicators (the unit and rank repeated), every cell in its
+    verdict's colours, every row."""
+    lang = info.lang
+    blocks: list = [Heading(screen.title)]
+    if not screen.columns:
+        return page_document(info, blocks + [Text(t("vw_no_columns", lang))])
+    legend = pd.DataFrame({t("vw_legend", lang): [i.words for i in screen.legend]})
+    blocks.append(Table(legend, colours=[[(i.bg, i.fg)] for i in screen.legend]))
+    blocks += notes([screen.sort_label(), screen.period_note])
+    ranked = screen.column(screen.sort_by) is not None
+    rows = list(screen.rows)
+    for start in range(0, len(screen.columns), per_table):
+        part = screen.columns[start:start + per_table]
+        frame = {t("unit", lang): [r.name for r in rows]}
+        if ranked:
+            frame[t("rank", lang)] = [r.rank_text for r in rows]
+        colours = [[None] * len(frame) for _ in rows]
+        for column in part:
+            cells = [screen.cells.get((r.unit, column.code)) for r in rows]
+            frame[column.header] = [(c.text + (f"\n{c.word}" if words else "")) if c else fmt.MISSING for c in cells]
+            for n, c in enumerate(cells):
+                colours[n].append((c.bg, c.fg) if c else None)
+        blocks.append(Table(pd.DataFrame(frame), colours=colours))
+    blocks += notes([t("vw_missing_note", lang), t("vw_aggregates", lang)])
+    if screen.not_this_period:
+        blocks += notes([t("vw_not_this_period", lang, names="; ".join(screen.not_this_period))])
+    if screen.never_reported:
+        blocks += notes([t("vw_never_reported", lang, names="; ".join(screen.never_reported))])
+    return page_document(info, blocks, [screen.frame], landscape=True)
+
+
+def reporting_document(info: PageInfo, screen) -> PageDocument:
+    """Tình hình báo cáo (kpi.screens.reporting): counts, who has not reported, by domain, every unit's row
+    and, per indicator, who has reported what."""
+    lang = info.lang
+    blocks: list = [Heading(screen.title), Text(f"{screen.count_line}; {screen.complete_line}.")]
+    if screen.nothing_yet:
+        blocks.append(Text(t("vw_nothing_yet", lang, names=", ".join(screen.names[u] for u in screen.nothing_yet))))
+    if screen.domain_counts:
+        blocks.append(Heading(t("vw_by_domain", lang), 2))
+        blocks += [Text(f"• {name}: {t('vw_domain_count', lang, n=n, total=total)}")
+                   for name, n, total in screen.domain_counts]
+    if not screen.table.empty:
+        blocks += [Table(screen.table)] + notes([t("vw_when_note", lang)])
+    if screen.not_applicable:
+        blocks.append(Heading(f"{t('vw_not_applicable', lang)} ({len(screen.not_applicable)})", 2))
+        blocks += [Text(f"• {name}: {why}") for name, why in screen.not_applicable]
+    if not screen.detail.empty:
+        blocks += [Heading(t("vw_by_indicator", lang), 2)] + notes([t("vw_marks", lang)]) + [Table(screen.detail)]
+    if screen.no_one:
+        blocks += notes([t("vw_no_one", lang, names="; ".join(screen.no_one))])
+    if screen.never_reported:
+        blocks += notes([t("vw_never_reported", lang, names="; ".join(screen.never_reported))])
+    return page_document(info, blocks)
+
+
+REPORT_FIELDS = {"strengths": "rep_strengths", "weaknesses": "rep_weaknesses", "directions": "rep_directions",
+                 "proposals": "rep_proposals"}
+
+
+def report_document(info: PageInfo, screen, values: dict[str, str]) -> PageDocument:
+    """Báo cáo (kpi.screens.report.ReportScreen): the letterhead, section I as drafted from the figures,
+    and the four texts as the user left them on the page (`values`)."""
+    lang = info.lang
+    lines = screen.letterhead_lines()
+    blocks: list = notes([screen.intro()]) + [Heading(t("rep_letterhead", lang), 2)]
+    blocks += [Text(x) for x in lines["left"] + lines["right"]] + [Heading(lines["title"][0], 2)]
+    blocks += notes([screen.basis()])
+    blocks.append(Heading(t("rep_results", lang)))
+    for number, (title, sentences) in enumerate(screen.results, start=1):
+        blocks.append(Heading(f"{number}. {title}", 2))
+        blocks += [Text(f"• {s}") for s in sentences]
+    blocks += notes([screen.status()])
+    for field_name, key in REPORT_FIELDS.items():
+        text = str(values.get(field_name, "") or "").strip()
+        blocks += [Heading(t(key, lang), 2)] + [Text(x) for x in text.splitlines() if x.strip()]
+    return page_document(info, blocks)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import io
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from html import escape
 from pathlib import Path
@@ -92,12 +92,13 @@ class Table:
     frame: pd.DataFrame
     formats: dict[str, ColumnFormat] = field(default_factory=dict)
     title: str = ""
+    colours: list[list[tuple[str, str] | None]] | None = None  # per row and column: (background, text colour)
 
 
 @dataclass
 class Chart:
     chart: object            # an Altair chart (rendered by vl-convert), or PNG bytes
-    title: str = ""
+    title: str | list = ""   # its title (a heading before it is added here, so that both stay on its page)
     max_width: float = 1.0   # share of the frame's width the chart may take
     lang: str = ""           # the number format of its axes ('' : the document's)
 
@@ -170,6 +171,10 @@ def _styles() -> dict[str, ParagraphStyle]:
 def _markup(text) -> str:
     """Text as written (no reportlab markup from data), line breaks kept."""
     return escape(str(text)).replace("\n", "<br/>")
+
+
+def _coloured(text: str, fill: tuple[str, str] | None) -> str:
+    return f'<font color="{fill[1]}">{_markup(text)}</font>' if fill else _markup(text)
 
 
 def cell_text(value, column_format: ColumnFormat | None, lang: str) -> str:
@@ -245,13 +250,19 @@ def table_flowables(block: Table, width: float, lang: str) -> list:
     cell_styles = [ParagraphStyle(f"td{i}", fontName=FONT, fontSize=size, leading=size * 1.22, textColor=INK,
                                   alignment=enum[a]) for i, a in enumerate(aligns)]
     data = [[Paragraph(_markup(h), head_styles[i]) for i, h in enumerate(header)]]
-    data += [[Paragraph(_markup(v), cell_styles[i]) for i, v in enumerate(r)] for r in rows]
+    colours = block.colours or []
+    for n, r in enumerate(rows):
+        fills = colours[n] if n < len(colours) else []
+        data.append([Paragraph(_coloured(v, fills[i] if i < len(fills) else None), cell_styles[i])
+                     for i, v in enumerate(r)])
     table = LongTable(data, colWidths=widths, repeatRows=1, splitByRow=1)
     style = [("GRID", (0, 0), (-1, -1), 0.4, RULE), ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
              ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
              ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD), ("TOPPADDING", (0, 0), (-1, -1), 1.5),
              ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]
     style += [("BACKGROUND", (0, i), (-1, i), STRIPE_BG) for i in range(2, len(data), 2)]
+    style += [("BACKGROUND", (i, n + 1), (i, n + 1), colors.HexColor(fill[0]))
+              for n, fills in enumerate(colours) for i, fill in enumerate(fills) if fill]
     table.setStyle(TableStyle(style))
     out = []
     if block.title:
@@ -300,19 +311,21 @@ class FitImage(Flowable):
         self.canv.drawImage(ImageReader(io.BytesIO(self._png)), 0, 0, self.drawWidth, self.drawHeight)
 
 
-def chart_flowables(block: Chart, width: float, height: float, lang: str = "vi") -> list:
+def chart_flowables(block: Chart, width: float, height: float, lang: str = "vi", after: list | None = None) -> list:
     png = block.chart if isinstance(block.chart, bytes | bytearray) else chart_png(block.chart, block.lang or lang)
     with PILImage.open(io.BytesIO(png)) as image:
         px_w, px_h = image.size
-    title = [Paragraph(_markup(block.title), _styles()["h2"])] if block.title else []
-    room = height - (24 if title else 0)
+    titles = block.title if isinstance(block.title, list) else [block.title] if block.title else []
+    title = [x if isinstance(x, Paragraph) else Paragraph(_markup(x), _styles()["h2"]) for x in titles]
+    after = after or []
+    room = height - 24 * len(title) - sum(p.wrap(width, height)[1] + 4 for p in after)
     # natural size at 2x scale: 1 CSS px is 0.75 pt; never wider than the frame nor taller than a page
     w = min(width * block.max_width, px_w / 2 * 0.75 * 1.2)
     h = w * px_h / px_w
     if h > room:
         h, w = room, room * px_w / px_h
     image = FitImage(bytes(png), w, h)
-    return [KeepTogether(title + [image]) if title else image, Spacer(1, 6)]
+    return [KeepTogether(title + [image] + after) if title or after else image, Spacer(1, 6)]
 
 
 class _NumberedCanvas(pdf_canvas.Canvas):
@@ -384,16 +397,32 @@ def build_pdf(document: PageDocument) -> bytes:
     if document.demo:
         story.append(Paragraph(_markup(t("pdf_demo_notice", document.lang)), styles["demo"]))
     story.append(Spacer(1, 6))
-    for block in document.blocks:
+    blocks = list(document.blocks)
+    skip: set[int] = set()
+    for n, block in enumerate(blocks):
+        if n in skip:
+            continue
         if isinstance(block, Heading):
-            # a heading is never the last line of a page
-            story += [CondPageBreak(50), Paragraph(_markup(block.text), styles["h1" if block.level <= 1 else "h2"])]
+            heading = Paragraph(_markup(block.text), styles["h1" if block.level <= 1 else "h2"])
+            following = blocks[n + 1] if n + 1 < len(blocks) else None
+            if isinstance(following, Chart):  # a heading and its chart: on one page
+                titles = following.title if isinstance(following.title, list) else [following.title]
+                blocks[n + 1] = replace(following, title=[heading] + [x for x in titles if x])
+            else:  # a heading is never the last line of a page
+                story += [CondPageBreak(50), heading]
         elif isinstance(block, Text):
             story.append(Paragraph(_markup(block.text), styles["note" if block.note else "body"]))
         elif isinstance(block, Table):
             story += table_flowables(block, width, document.lang)
         elif isinstance(block, Chart):
-            story += chart_flowables(block, width, height - 12, document.lang)
+            # the notes right under a chart stay on its page (the chart is drawn smaller to leave them room)
+            after = []
+            for following in blocks[n + 1:]:
+                if not (isinstance(following, Text) and following.note):
+                    break
+                after.append(Paragraph(_markup(following.text), styles["note"]))
+            story += chart_flowables(block, width, height - 12, document.lang, after)
+            skip.update(range(n + 1, n + 1 + len(after)))
         else:
             raise TypeError(f"not a block of a page document: {block!r}")
     footer = " · ".join(s for s in (document.title, document.snapshot) if s)

@@ -27,7 +27,7 @@ except (DeckError, SettingsError) as exc:
     st.stop()
 # whole sector (Sở Nội vụ unless configured) or one domain, issued by the department that holds it
 chosen = synced_selectbox(t("rep_domain", ctx.lang), ["", *screen.domains], "rdom", screen.domain,
-                          format_func=screen.domain_label)
+                          container=st.columns([2, 3])[0], format_func=screen.domain_label)
 if chosen != screen.domain:
     st.rerun()
 

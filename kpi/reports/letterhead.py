@@ -57,9 +57,9 @@ class Letterhead:
     unit: str             # the unit the report is about
     issuer_unit: str      # the province whose department issues it ('VN' for a ministry)
 
-    def basis_text(self, lang: str = "vi") -> str:
+    def basis_text(self, lang: str = "vi", subject: str | None = None) -> str:
         """Why this agency, in words (the report page shows it under the letterhead's preview)."""
-        return t(f"rep_basis_{self.basis}", lang, agency=self.agency.agency_in_text, subject=self.subject)
+        return t(f"rep_basis_{self.basis}", lang, agency=self.agency.agency_in_text, subject=subject or self.subject)
 
 
 def _row(units: pd.DataFrame, unit: str) -> pd.Series | None:

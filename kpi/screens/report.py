@@ -24,6 +24,7 @@ from kpi.store import report_texts
 from kpi.store.report_texts import FIELDS, ReportTexts
 from kpi.store.snapshots import Snapshot
 from kpi.text.i18n import t
+from kpi.units.names import unit_name
 
 
 @dataclass
@@ -51,8 +52,21 @@ class ReportScreen:
         """A text area's widget key: one per unit, period and geography, so another choice starts afresh."""
         return f"rep_{field}_{self.unit}_{self.period}_{self.geography}_{self.domain}"
 
+    def subject(self) -> str:
+        """The unit as the interface says it: the report's own words in Vietnamese, an English form otherwise."""
+        subject = self.letterhead.subject
+        if self.lang == "vi":
+            return subject
+        name = unit_name(units_of(self.deck.snapshot), self.unit, self.lang)
+        if subject.endswith("(cũ)"):
+            return t("rep_subject_former", self.lang, name=name)
+        if "(địa bàn mới" in subject:
+            return t("rep_subject_new", self.lang, name=name)
+        return name
+
     def intro(self) -> str:
-        return t("rep_intro", self.lang, subject=self.letterhead.subject, period=self.deck.period_label.lower())
+        period = parse_period(self.period).label(self.lang)
+        return t("rep_intro", self.lang, subject=self.subject(), period=period[:1].lower() + period[1:])
 
     def domain_label(self, domain: str) -> str:
         return assessment.domain_name(domain, self.lang) if domain else t("rep_whole_sector", self.lang)
@@ -78,7 +92,7 @@ class ReportScreen:
         }
 
     def basis(self) -> str:
-        return self.letterhead.basis_text(self.lang)
+        return self.letterhead.basis_text(self.lang, self.subject())
 
     def edited(self, values: dict[str, str]) -> ReportTexts:
         """The texts as the user left them in the text areas (`values`: field -> text)."""

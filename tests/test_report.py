@@ -264,3 +264,26 @@ def test_report_page(data, lang):
         at.selectbox(key="rdom").select("training").run()
         assert not at.exception, [e.value for e in at.exception]
         assert "SỞ GIÁO DỤC VÀ ĐÀO TẠO" in "\n".join(m.value for m in at.markdown)
+
+
+@pytest.mark.query
+def test_every_export_carries_the_one_letterhead_and_no_rank_by_count(demo_snapshot, demo_dir):
+    from openpyxl import load_workbook
+    from pptx import Presentation
+
+    from kpi.reports.excel import build_xlsx
+    from kpi.reports.powerpoint import build_pptx
+
+    deck = build_deck(demo_snapshot, "VN34-15", "2025", "vi", 34, data_dir=demo_dir)
+    settings = load_settings()  # the deployment's own agency is Vĩnh Long's: never a Lào Cai letterhead
+    slides = Presentation(io.BytesIO(build_pptx(deck, settings))).slides
+    footers = {shape.text_frame.text for slide in slides for shape in slide.shapes
+               if shape.has_text_frame and "SỞ" in shape.text_frame.text}
+    assert footers == {"UBND TỈNH LÀO CAI · SỞ NỘI VỤ"}
+    book = load_workbook(io.BytesIO(build_xlsx(deck, settings)))
+    assert book.worksheets[0]["A1"].value == "UBND TỈNH LÀO CAI - SỞ NỘI VỤ"
+    assert "tỉnh Lào Cai" in book.worksheets[0]["A2"].value
+    provinces = next(s for s in deck.slides if s.kind == "provinces")
+    assert "xếp thứ" not in provinces.summary and "không xếp hạng" in provinces.summary
+    if len(book.worksheets) > 1:
+        assert "Hạng" not in [c.value for c in book.worksheets[1][4]]

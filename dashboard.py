@@ -122,6 +122,7 @@ PAGES = {
         st.Page("pages/report.py", title=t("rep_page_title", lang), icon=":material/description:", url_path="bao-cao"),
         st.Page("pages/data.py", title=t("page_data", lang), icon=":material/database:", url_path="du-lieu"),
         st.Page("pages/drilldown.py", title=t("drl_page", lang), icon=":material/account_tree:", url_path="chi-tiet"),
+        st.Page("pages/drilldown.py", title=t("drl_page", lang), icon=":material/account_tree:", url_path="chi-tiet"),
     ],
 }
 if access_view.shows_audit_log(user):

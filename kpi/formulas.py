@@ -9,6 +9,7 @@ Cards, tables, charts, slides, Word, Excel, the ranking and the command line all
 - what a screen calls a figure `verdict_array`                 (the status, or the figure's state)
 - change on the same period    `change_kind`, `change_pct`, `change_pp`
 - rank with ties               `competition_ranks`, `tied`
+- rank change on last year     `rank_changes`
 - aggregates over units        `aggregate_arrays`
 
 Status codes are machine output (`python -m kpi facts`); verdicts add the states a screen must
@@ -322,6 +323,34 @@ def tied(ranks) -> np.ndarray:
     return np.array([r in shared for r in ranks], dtype=bool)
 
 
+# rank change on the same period last year (So sánh): what the change column says
+RANK_UP, RANK_DOWN, RANK_SAME = "up", "down", "same"
+RANK_NEW, RANK_NOT_COMPARABLE, RANK_NONE = "new", "not_comparable", ""
+
+
+def rank_changes(actual, previous, comparable, direction=1) -> dict[str, np.ndarray]:
+    """Each unit's rank now and in the same period last year, and how it moved, vectorised.
+
+    Both years are competition ranks (`competition_ranks`: ties share the better rank) among the
+    units given. Last year ranks only units whose figure covers the same territory in both years
+    (`comparable`, e.g. kpi.figures' change_comparable); a unit whose territory changed (a merger)
+    is RANK_NOT_COMPARABLE, never a made-up move. `change` is last year's rank minus this year's
+    (+2: two places up). Kinds: RANK_UP / RANK_DOWN / RANK_SAME; RANK_NEW when it has a rank now
+    but had no figure last year; RANK_NONE without a rank now.
+    """
+    actual, previous = _floats(actual), _floats(previous)
+    comparable = np.asarray(comparable, dtype=bool)
+    rank = competition_ranks(actual, direction)
+    previous_rank = competition_ranks(np.where(comparable, previous, np.nan), direction)
+    change = previous_rank - rank
+    ranked_now = ~np.isnan(rank)
+    kind = np.select(
+        [~ranked_now, ~comparable, np.isnan(previous_rank), change > 0, change < 0],
+        [RANK_NONE, RANK_NOT_COMPARABLE, RANK_NEW, RANK_UP, RANK_DOWN], RANK_SAME).astype(object)
+    return {"rank": rank, "previous_rank": previous_rank, "change": np.where(ranked_now, change, np.nan),
+            "kind": kind}
+
+
 # --------------------------------------------------------------------------- aggregates
 
 def aggregate_arrays(parts: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -371,6 +400,27 @@ def aggregate_arrays(parts: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         "comparable": comparable,
         "complete": comparable & ~np.isnan(actual) & (single | (all_actual & ~none_multi)),
     }
+
+
+def sum_of_units(actual, numerator, denominator, aggregation: str) -> dict[str, float]:
+    """One figure from the own figures of several units (a province's communes), by the rule of
+    `aggregate_arrays`, over the units that report: counts summed, rates sum(numerator) /
+    sum(denominator) × 100 (missing when a reporting unit lacks its parts), no sum for
+    'aggregation = none'. `n_reported`: units with a figure."""
+    actual, numerator, denominator = _floats(actual), _floats(numerator), _floats(denominator)
+    has = ~np.isnan(actual)
+    n = float(has.sum())
+    parts = {
+        "n_atoms": [n], "n_actual": [n], "n_plan": [0.0], "n_num": [float((~np.isnan(numerator[has])).sum())],
+        "n_den": [float((~np.isnan(denominator[has])).sum())], "n_plan_level": [0.0],
+        "sum_actual": [actual[has].sum() if n else np.nan], "sum_plan": [np.nan],
+        "sum_num": [np.nansum(numerator[has]) if n else np.nan], "sum_den": [np.nansum(denominator[has]) if n else np.nan],
+        "one_actual": [actual[has][0] if n == 1 else np.nan], "one_plan": [np.nan], "one_plan_kind": [None],
+        "one_plan_high": [np.nan], "aggregation": [aggregation], "exact": [n > 0],
+    }
+    figures = aggregate_arrays(parts)
+    return {"actual": float(figures["actual"][0]), "numerator": float(figures["numerator"][0]),
+            "denominator": float(figures["denominator"][0]), "n_reported": int(n)}
 
 
 def aggregate_parts(parts: pd.DataFrame) -> pd.DataFrame:

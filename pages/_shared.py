@@ -17,6 +17,7 @@ from kpi.reports import page_pdf
 from kpi.reports.pdf import PDF_MIME, build_pdf
 from kpi.reports.spreadsheet import XLSX_MIME, table_to_xlsx_bytes
 from kpi.screens import access as access_view
+from kpi.screens import drilldown as drill_view
 from kpi.text.figure_text import verdict_text
 from kpi.text.i18n import t
 from kpi.text.plain import markdown_escape
@@ -54,21 +55,45 @@ class Context:
         return row["name_vi"] if self.lang == "vi" else row["name_en"]
 
 
-def _from_url(key: str, options: list, default):
-    """Initial widget value: the URL's if valid, else the default."""
+FALLBACKS = "_url_fallbacks"  # session key: widget key -> (what the link asked for and what is shown, the value shown)
+
+
+def _from_url(key: str, options: list, default, fallback_text=None):
+    """Initial widget value: the URL's if valid, else the default; `fallback_text(asked, shown)` words a link's
+    value that cannot be shown (kept until the user chooses another value)."""
     if key not in st.session_state:
         value = st.query_params.get(key)
         st.session_state[key] = value if value in options else default
+        if fallback_text is not None and value is not None and value not in options:
+            sidebar = bool(st.session_state.get("_building_context"))
+            st.session_state.setdefault(FALLBACKS, {})[key] = (fallback_text(value, default), default, sidebar)
     elif st.session_state[key] not in options:
         st.session_state[key] = default
 
 
-def synced_selectbox(label: str, options: list, key: str, default=None, container=st, **kwargs):
-    """A selectbox whose value is kept in the URL (?key=value), so a link reproduces the view."""
+def fallback_notes(sidebar: bool = True) -> list[str]:
+    """What the link asked for that could not be shown, and what is shown instead (still in force)."""
+    notes = st.session_state.get(FALLBACKS, {})
+    return [text for key, (text, shown, side) in notes.items() if side == sidebar and st.session_state.get(key) == shown]
+
+
+def synced_selectbox(label: str, options: list, key: str, default=None, container=st, notify: bool = True,
+                     fallback_text=None, **kwargs):
+    """A selectbox whose value is kept in the URL (?key=value), so a link reproduces the view. A value in the
+    link that is not among the options falls back to the default and says so (st.info), unless not `notify`."""
     if not options:
         return None
-    _from_url(key, options, default if default in options else options[0])
+    describe = kwargs.get("format_func", str)
+    lang = st.session_state.get("lang", "vi")
+    fallback_text = fallback_text or (lambda asked, shown: t("drl_fallback", lang, what=label.lower(), asked=asked,
+                                                             shown=describe(shown)))
+    _from_url(key, options, default if default in options else options[0], fallback_text if notify else None)
     value = container.selectbox(label, options, key=key, **kwargs)
+    note = st.session_state.get(FALLBACKS, {}).get(key)
+    if note is not None and value != note[1]:  # the user chose another value: the note no longer applies
+        del st.session_state[FALLBACKS][key]
+    elif note is not None and not note[2]:  # a page's own chooser (after the header): said where it stands
+        st.info(markdown_escape(note[0]), icon=":material/link_off:")
     st.query_params[key] = value
     return value
 
@@ -94,18 +119,20 @@ def indicator_picker(ctx: Context, container, key: str = "ind", default: str = "
 def build_context(user: User = LOCAL_USER) -> Context:
     """Render the sidebar filters and return the chosen context for `user` (called once per run)."""
     side = st.sidebar
+    st.session_state["_building_context"] = True  # a link's value that falls back is said in the header
     lang = synced_selectbox("Ngôn ngữ / Language", ["vi", "en"], "lang", "vi", container=side,
                             format_func=lambda v: "Tiếng Việt" if v == "vi" else "English")
     # approved snapshots, and pending ones for editors and approvers; a damaged one is never offered (SHA-256 checked)
     choice = access_view.snapshot_choice(user)
     snapshots, damaged = choice.offered, choice.damaged
     if not snapshots:
+        st.session_state["_building_context"] = False
         return Context(lang, None, 34, NATION, None, pd.DataFrame(), pd.DataFrame(), [], None, damaged, user, choice)
     ids = choice.ids
     by_id = {s.id: s for s in snapshots}
     wanted = st.session_state["snap"] if "snap" in st.session_state else st.query_params.get("snap")
     notice = access_view.fallback_text(wanted, choice, lang) if wanted and wanted not in ids else ""
-    snap_id = synced_selectbox(t("snapshot", lang), ids, "snap", choice.default_id, container=side,
+    snap_id = synced_selectbox(t("snapshot", lang), ids, "snap", choice.default_id, container=side, notify=False,
                                format_func=lambda i: access_view.snapshot_label(i, choice, lang))
     snapshot = by_id[snap_id]
     units = figures.units(snapshot)
@@ -116,8 +143,14 @@ def build_context(user: User = LOCAL_USER) -> Context:
     period = synced_selectbox(t("period", lang), periods, "period", periods[0] if periods else None,
                               container=side, format_func=lambda p: period_label(p, lang))
     options = units_of_geography(units, geography)
-    unit = synced_selectbox(t("unit", lang), options, "unit", NATION, container=side,
-                            format_func=lambda u: unit_name(units, u, lang))
+    # a link's unit not in this geography: its successor or predecessor's successor where there is one, said so
+    wanted_unit = st.query_params.get("unit") if "unit" not in st.session_state else None
+    unit_default = drill_view.fallback_unit(units, wanted_unit, options, NATION)
+    unit = synced_selectbox(t("unit", lang), options, "unit", unit_default, container=side,
+                            format_func=lambda u: unit_name(units, u, lang),
+                            fallback_text=lambda asked, shown: drill_view.unit_fallback_text(
+                                units, asked, shown, geography, lang))
+    st.session_state["_building_context"] = False
     return Context(lang, snapshot, geography, unit, period, units, catalogue, periods, choice.newest, damaged, user,
                    choice, notice)
 
@@ -145,7 +178,26 @@ def header(title: str) -> Context:
         # a snapshot of plans only (no actual figure in any period): nothing to show yet, say so
         st.info(t("no_periods", ctx.lang))
         st.stop()
+    merger_notices(ctx)
     return ctx
+
+
+def merger_notices(ctx: Context) -> None:
+    """A link's unit or period that fell back (what it asked for, what is shown), a former province in a later
+    period (where it went, with a button to it), the 63-province geography after 30 June 2025 (kpi.screens.drilldown)."""
+    for note in fallback_notes():
+        st.info(markdown_escape(note), icon=":material/link_off:")
+    for i, notice in enumerate(drill_view.merger_notices(ctx.units, ctx.unit, ctx.period, ctx.geography, ctx.lang)):
+        st.info(markdown_escape(notice.text), icon=":material/merge:")
+        st.button(notice.link_label, key=f"_merger_link_{i}", on_click=_switch_view, args=(notice.params,),
+                  icon=":material/arrow_forward:")
+
+
+def _switch_view(params: dict) -> None:
+    """The sidebar's filters set to `params` (a merger notice's button): geography first, then the unit."""
+    for key in ("geo", "unit"):
+        if key in params:
+            st.session_state[key] = params[key]
 
 
 def snapshot_notices(ctx: Context, link_to_data: bool = True) -> None:

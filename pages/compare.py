@@ -27,6 +27,8 @@ pdf_download(lambda info: page_pdf.compare_document(info, screen),
              download_name(t("page_compare", ctx.lang), indicator, ctx.period, ext="pdf"), t("page_compare", ctx.lang),
              [(t("indicator", ctx.lang), ctx.indicator_name(indicator)), (t("scope", ctx.lang), scope_text)])
 st.subheader(markdown_escape(screen.title))
+if screen.geography_note:  # the 63-province list after 30 June 2025 (the header offers the 34-province view)
+    st.caption(markdown_escape(screen.geography_note))
 if not screen.has_figures:
     st.info(t("no_figures", ctx.lang))
     st.stop()
@@ -46,7 +48,17 @@ if screen.chart_note:
 if screen.missing:
     st.caption(markdown_escape(f"{t('missing', ctx.lang)}: {', '.join(screen.missing)}"))
 
-st.dataframe(screen.table, hide_index=True, width="stretch", height=min(38 * len(screen.table) + 40, 900))
+# the province rows with communes or agencies link to their drill-down (/chi-tiet)
+link_config = None
+if screen.link_column:
+    link_config = {screen.link_column: st.column_config.LinkColumn(screen.link_column,
+                                                                   display_text=t("drl_link", ctx.lang))}
+st.dataframe(screen.table, hide_index=True, width="stretch", height=min(38 * len(screen.table) + 40, 900),
+             column_config=link_config)
+st.caption(markdown_escape(screen.rank_note))
+if screen.highlight and screen.links and screen.highlight in screen.links:
+    st.page_link("pages/drilldown.py", label=t("drl_open", ctx.lang, name=ctx.name(screen.highlight)),
+                 icon=":material/account_tree:", query_params={"unit": screen.highlight, "ind": indicator})
 xlsx_download(screen.sheet, t("page_compare", ctx.lang), screen.title,
               download_name(t("page_compare", ctx.lang), indicator, ctx.period), ctx.lang)
 if screen.highlight_note:

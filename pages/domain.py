@@ -9,6 +9,7 @@ from kpi.charts import screen as charts
 from kpi.periods import parse_period, period_label
 from kpi.reports import page_pdf
 from kpi.reports.spreadsheet import download_name
+from kpi.screens import drilldown as drill_view
 from kpi.screens.domains import (
     DOMAIN_PAGES,
     domain_trend,
@@ -75,6 +76,9 @@ st.caption(t("dom_rank_note", ctx.lang)
            + (" " + t("dom_rank_regions_note", ctx.lang) if view.region is None and ctx.unit != "VN" else ""))
 if view.unreported:
     st.caption(markdown_escape(unreported_caption(view, ctx.catalogue, ctx.lang)))
+if drill_view.units_with_details(ctx.units, [ctx.unit]):  # the province's communes and agencies (/chi-tiet)
+    st.page_link("pages/drilldown.py", label=t("drl_open", ctx.lang, name=ctx.name(ctx.unit)),
+                 icon=":material/account_tree:", query_params={"unit": ctx.unit, "ind": view.focus[0]})
 
 st.subheader(t("dom_over_years", ctx.lang))
 focus_trend = domain_trend(ctx.snapshot, ctx.units, ctx.unit, ctx.periods, ctx.period, view.focus,

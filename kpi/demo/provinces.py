@@ -22,6 +22,7 @@ import pandas as pd
 
 from kpi import store
 from kpi.demo.agencies import agency_facts, agency_units
+from kpi.demo.communes import commune_facts
 from kpi.periods import Period, parse_period
 from kpi.store.indicators import load_indicators
 from kpi.units.table import build_units
@@ -429,6 +430,10 @@ def build_demo(data_dir=None) -> store.Snapshot:
     # the agencies of one department, for an internal emulation bloc (kpi/demo_agencies.py)
     units = pd.concat([units, agency_units()], ignore_index=True)
     facts = pd.concat([facts, agency_facts()], ignore_index=True)
+    # the communes of two provinces, split from their figures (kpi/demo/communes.py): the drill-down
+    communes, commune_rows = commune_facts(facts)
+    units = pd.concat([units, communes], ignore_index=True)
+    facts = pd.concat([facts, commune_rows], ignore_index=True)
     return store.write_snapshot(
         facts, units, catalogue, created_by="python -m kpi demo", note="Dữ liệu minh họa (demo)",
         demo=True, data_dir=data_dir,

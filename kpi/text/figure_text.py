@@ -93,3 +93,19 @@ def rank_text(rank, is_tied: bool = False, total: int | None = None, lang: str =
         return fmt.MISSING
     text = f"{int(rank)}" + (f"/{int(total)}" if total else "")
     return f"{text} ({t('rank_tied', lang).lower()})" if is_tied else text
+
+
+def rank_change_text(kind: str, change, lang: str = "vi") -> str:
+    """A rank's move on the same period last year (kpi.formulas.rank_changes): '▲2', '▼1', '=',
+    'mới' (no rank last year), 'không so sánh được' (the territory changed); '–' without a rank."""
+    if kind == formulas.RANK_UP:
+        return f"▲{int(change)}"
+    if kind == formulas.RANK_DOWN:
+        return f"▼{int(-change)}"
+    if kind == formulas.RANK_SAME:
+        return "="
+    if kind == formulas.RANK_NEW:
+        return t("drl_rank_new", lang)
+    if kind == formulas.RANK_NOT_COMPARABLE:
+        return t("drl_rank_not_comparable", lang)
+    return fmt.MISSING

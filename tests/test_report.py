@@ -230,6 +230,7 @@ def test_a_domain_report_is_issued_by_the_department_that_holds_it(data):
     assert "SỞ GIÁO DỤC VÀ ĐÀO TẠO" in text and "/BC-SGDĐT" in text
     assert "Kết quả thực hiện các chỉ tiêu lĩnh vực giáo dục nghề nghiệp năm 2025 của tỉnh Lào Cai" in text
     assert "Giải quyết việc làm" not in text  # another domain's figure
+    assert "phiên bản" not in text  # texts exported unsaved name no saved version
     # a domain report keeps its own texts, apart from the whole sector's
     report_view.save(screen, {**values, "proposals": "- Riêng lĩnh vực"}, EDITOR_USER, data)
     assert report_texts.newest("VN34-15", "2025", 34, data, "training").proposals == "- Riêng lĩnh vực"
@@ -287,3 +288,13 @@ def test_every_export_carries_the_one_letterhead_and_no_rank_by_count(demo_snaps
     assert "xếp thứ" not in provinces.summary and "không xếp hạng" in provinces.summary
     if len(book.worksheets) > 1:
         assert "Hạng" not in [c.value for c in book.worksheets[1][4]]
+
+
+@pytest.mark.query
+def test_letterhead_lines_wrap_between_their_parts(demo_snapshot, demo_dir):
+    from kpi.reports.word import letterhead_line
+
+    deck = build_deck(demo_snapshot, "VN34-79", "2025", "vi", 34, data_dir=demo_dir)
+    assert letterhead_line("UBND THÀNH PHỐ HỒ CHÍ MINH", deck, last_two=False) == \
+        "UBND THÀNH\u00a0PHỐ HỒ\u00a0CHÍ\u00a0MINH"
+    assert letterhead_line("SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG", deck) == "SỞ NÔNG NGHIỆP VÀ MÔI\u00a0TRƯỜNG"

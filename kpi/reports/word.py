@@ -190,14 +190,27 @@ _NUMBER_WORD = re.compile(r"(\d[\d.,]*) (?=[^\W\d_]|%)")
 
 def unbroken_for(deck: Deck, head: Letterhead) -> Unbroken:
     """The phrases of this report to keep whole: its units' names (every province of the snapshot,
-    in every case), its period, its agency and place."""
-    phrases = [head.subject, deck.unit_name, deck.unit_full_name, deck.period_label, head.agency.agency_in_text,
-               head.agency.place, head.agency.agency]
+    in every case), its period and its place."""
+    # not the agency's own name: 'SỞ NÔNG NGHIỆP VÀ / MÔI TRƯỜNG' must wrap in the letterhead's column
+    phrases = [head.subject, deck.unit_name, deck.unit_full_name, deck.period_label, head.agency.place]
     if deck.snapshot is not None:
         table = units_of(deck.snapshot)
         phrases += [str(n) for n in table.loc[table["level"] == "province", "name_vi"]]
     phrases += [p.split(" (")[0] for p in (head.subject,)]
     return Unbroken(phrases)
+
+
+def letterhead_line(text: str, deck: Deck, last_two: bool = True) -> str:
+    """A line of the agency's column, upper case: a province's name and 'THÀNH PHỐ' kept whole
+    ('UBND THÀNH PHỐ / HỒ CHÍ MINH') and, for the agency's name, its last two words together
+    ('SỞ NÔNG NGHIỆP VÀ / MÔI TRƯỜNG'), so a line that must wrap wraps between its parts."""
+    names = []
+    if deck.snapshot is not None:
+        table = units_of(deck.snapshot)
+        names = [str(n) for n in table.loc[table["level"] == "province", "name_vi"]]
+    text = Unbroken([*names, "THÀNH PHỐ"])(text.upper())
+    head, _, last = text.rpartition(" ")
+    return f"{head}{NBSP}{last}" if head and last_two else text
 
 
 def _numbered(lines: list[str]) -> list[str]:
@@ -239,10 +252,10 @@ def build_docx(deck: Deck, settings: Settings, issued: dt.date | None = None,
     _set_widths(header, [HEADER_LEFT_MM, text_width + 10 - HEADER_LEFT_MM], indent_mm=-5)
     left, right = header.cell(0, 0), header.cell(0, 1)
     if agency.parent_agency:
-        _cell_text(left, nb(agency.parent_agency.upper()), 13, align=centre)
-        _font(left.add_paragraph().add_run(nb(agency.agency.upper())), 13, bold=True)
+        _cell_text(left, letterhead_line(agency.parent_agency, deck, last_two=False), 13, align=centre)
+        _font(left.add_paragraph().add_run(letterhead_line(agency.agency, deck)), 13, bold=True)
     else:  # a ministry: its name alone
-        _cell_text(left, nb(agency.agency.upper()), 13, bold=True)
+        _cell_text(left, letterhead_line(agency.agency, deck), 13, bold=True)
     left.paragraphs[-1].alignment = centre
     _rule(left, 20)
     _cell_text(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 13, bold=True, align=centre)
@@ -296,7 +309,7 @@ def build_docx(deck: Deck, settings: Settings, issued: dt.date | None = None,
     source = t("exp_report_source", "vi", id=deck.snapshot_id, created=deck.snapshot_created[:10])
     if deck.is_demo:
         source += " " + t("demo_warning", "vi")
-    if said.kept is not None:
+    if said.kept is not None and said.kept.saved:  # texts saved on the page, not those being exported unsaved
         source += (f" Phần đánh giá, phương hướng và kiến nghị: phiên bản {said.kept.version} do "
                    f"{said.kept.author_name} lưu ngày {said.kept.saved_at[:10]}.")
     _paragraph(document, nb(source), 13, italic=True, align=justify, first_line_mm=12.7, before_pt=6,

@@ -24,8 +24,19 @@ OUTPUT_COLUMNS = [
     "achievement_pct", "status", "progress_status", "expected_share", "share_basis", "expected", "progress_pct",
     "verdict", "previous", "change_pct", "change_pp", "change_comparable", "numerator", "denominator", "complete",
     "comparable", "published",
-    "n_actual", "n_atoms", "sources", "aggregation", "direction",
+    "n_actual", "n_atoms", "sources", "notes", "estimate_status", "aggregation", "direction",
 ]
+# a figure's standing in its report (facts.estimate_status); a figure of several units takes the least
+# settled of theirs: one estimate makes the sum an estimate
+ESTIMATE_ORDER = ("estimate", "preliminary", "official")
+
+
+def estimate_standing(statuses) -> str | None:
+    """'estimate', 'preliminary', 'official' or None from one status or several joined by ';'."""
+    if statuses is None or (isinstance(statuses, float) and np.isnan(statuses)):
+        return None
+    present = set(str(statuses).split(";"))
+    return next((s for s in ESTIMATE_ORDER if s in present), None)
 
 
 @lru_cache(maxsize=32)
@@ -127,6 +138,7 @@ def figures(snapshot: Snapshot, targets: list[str], periods: list[str],
         "verdict": verdict, "change_comparable": change_comparable,
         "published": _published(snapshot, targets, periods, codes, unit, period, indicator),
         "n_actual": parts["n_actual"], "n_atoms": parts["n_atoms"], "sources": parts["sources"],
+        "notes": parts["notes"], "estimate_status": [estimate_standing(s) for s in parts["estimate_statuses"]],
         "aggregation": aggregation, "direction": direction, "_order": order,
     })[current]
     frame = frame.sort_values(["_order", "unit", "period"], kind="stable")

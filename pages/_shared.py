@@ -237,6 +237,20 @@ def verdict_badge(verdict: str, lang: str) -> str:
             f"font-weight:600;font-size:0.95rem'>{html.escape(verdict_text(verdict, lang))}</span>")
 
 
+def source_badges(quoted: bool, standing: str, lang: str) -> str:
+    """A figure's "Trích báo cáo" and "Số ước" / "Số sơ bộ" marks (kpi.text.sources) as outlined badges."""
+    style = ("display:inline-block;border:1.5px solid {c};color:{c};padding:0 8px;border-radius:10px;"
+             "font-size:0.85rem;font-weight:600;margin:2px 6px 2px 0")
+    badges = []
+    if quoted:
+        badges.append(f"<span style='{style.format(c='#0b5cad')}'>{html.escape(t('src_quoted', lang))}</span>")
+    if standing:
+        colour = "#1a7f37" if standing == t("src_standing_official", lang) else "#9a4d00"
+        text = t("src_standing_line", lang, standing=standing)
+        badges.append(f"<span style='{style.format(c=colour)}'>{html.escape(text)}</span>")
+    return "".join(badges)
+
+
 def audited_export(build, file_name: str, ctx: Context | None = None):
     """What a download button calls for its file: builds it and writes the export to the audit log."""
     ctx = ctx or context()

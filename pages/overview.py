@@ -7,7 +7,7 @@ from kpi.reports.spreadsheet import download_name
 from kpi.screens.overview import overview_screen
 from kpi.text.i18n import t
 from kpi.text.plain import html_text, markdown_escape
-from pages._shared import context, header, pdf_download, verdict_badge, xlsx_download
+from pages._shared import context, header, pdf_download, source_badges, verdict_badge, xlsx_download
 
 ctx = context()
 if ctx.snapshot is None or ctx.period is None:
@@ -36,6 +36,10 @@ for section in screen.sections:
                         unsafe_allow_html=True)
             st.markdown(verdict_badge(card.verdict, ctx.lang), unsafe_allow_html=True)
             st.caption(markdown_escape(card.caption))
+            if card.quoted or card.standing:  # "Trích báo cáo", "Số ước": marked where the figure is
+                st.markdown(source_badges(card.quoted, card.standing, ctx.lang), unsafe_allow_html=True)
+            if card.source:
+                st.caption(markdown_escape(card.source))
 
 if screen.unreported:
     st.caption(markdown_escape(screen.unreported))

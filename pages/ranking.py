@@ -70,8 +70,8 @@ except scoring.ScorecardError as exc:
     st.error(view.plain(exc.message(lang)))
     st.info(view.plain(t("score_invalid_chosen", lang, name=chosen)))
     st.stop()
-st.caption(view.plain(t("rank_caption", lang, bloc=card.bloc, period=period_label(card.period, lang),
-                        version=card.version, issued=card.issued)))
+st.caption(view.plain(t("rank_caption", lang, bloc=card.bloc_in(lang), period=period_label(card.period, lang),
+                        version=card.version, issued=card.issued_in(lang))))
 if inputs["actual"].isna().all():
     st.info(view.plain(t("rank_no_data", lang, id=ctx.snapshot.id, period=period_label(card.period, lang))))
     st.stop()
@@ -113,13 +113,13 @@ st.caption(view.plain(t("rank_weights_help", lang, sheet=f"{card.sheet_points:g}
 columns = st.columns(4)
 trial_points = {}
 for i, c in enumerate(card.criteria):
-    value = columns[i % 4].slider(view.plain(f"{c.id}. {c.label}"), 0, int(round(c.points * 2)),
+    value = columns[i % 4].slider(view.plain(f"{c.id}. {c.label_in(lang) or c.indicator}"), 0, int(round(c.points * 2)),
                                   int(round(c.points)), step=1, key=f"rank_w_{c.id}")
     if value != int(round(c.points)):  # untouched sliders keep the scorecard's exact points
         trial_points[c.id] = value
 changes = scoring.rank_changes(result, scoring.score(scoring.with_points(card, trial_points), inputs, lang))
 st.info(view.plain(view.changes_sentence(changes, lang)))
-st.dataframe(view.changes_table(changes, lang), hide_index=True, width="stretch")
+st.dataframe(view.changes_table(changes, lang, card), hide_index=True, width="stretch")
 
 # ---- bonus and penalty items, saved as a new version of the scorecard
 st.subheader(t("rank_adjustments", lang))

@@ -12,7 +12,9 @@ SELECT a.target, a.generation, f.period, f.indicator,
        sum(f.plan)           AS sum_plan,
        sum(f.numerator)      AS sum_num,
        sum(f.denominator)    AS sum_den,
-       string_agg(DISTINCT f.source, '; ' ORDER BY f.source) AS sources
+       string_agg(DISTINCT f.source, '; ' ORDER BY f.source) AS sources,
+       string_agg(DISTINCT f.note, '; ' ORDER BY f.note) AS notes,
+       string_agg(DISTINCT f.estimate_status, ';' ORDER BY f.estimate_status) AS estimate_statuses
 FROM unit_atoms AS a
 JOIN target_cover AS c ON c.target = a.target AND c.generation = a.generation AND c.n_atoms > 1
 JOIN periods AS p ON p.generation = a.generation

@@ -8,6 +8,7 @@ import re
 
 import pandas as pd
 import pytest
+from conftest import run_page
 from pypdf import PdfReader
 
 from kpi import figures, scoring
@@ -240,3 +241,15 @@ def test_pdfs_of_the_scoreboard_reporting_and_report_pages(demo, demo_dir):
     info = info_for(demo, "vi", t("rep_page_title", "vi"), VINH_LONG, "2025", 34)
     text = flat(" ".join(pages_text(pdf.build_pdf(page_pdf.report_document(info, report, edited)))))
     assert "Ưu điểm viết trên trang" in text and "Kiến nghị A" in text and report.results[0][0] in text
+
+
+@pytest.mark.page
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/compare.py", "pages/trends.py", "domain:employment",
+                                  "domain:merit", "pages/ranking.py", "pages/scoreboard.py", "pages/reporting.py",
+                                  "pages/report.py"])
+def test_every_page_offers_its_pdf_and_says_it_prints_every_row(demo_dir, page):
+    at = run_page(page, demo_dir, {"unit": VINH_LONG, "period": "2025"}, timeout=180)
+    assert not at.exception, page
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels.count(t("pdf_download", "vi")) == 1, (page, labels)
+    assert any(c.value == t("pdf_print_caption", "vi") for c in at.caption), page

@@ -935,7 +935,8 @@ UNESCAPED_MARKUP = re.compile(r"(?<!\\)\]\(|(?<!\\)!(?<!\\)\[|(?<!\\)<|(?<!\\)\*
 
 
 def _hostile_card(folder):
-    text = CARD_2025.read_text(encoding="utf-8")
+    # without its English names (title_en, label_en, name_en...), so that the hostile texts show in either language
+    text = re.sub(r"(?m)^\w+_en = .*\n", "", CARD_2025.read_text(encoding="utf-8"))
     for old, new in (('label = "Giải quyết việc làm"', f'label = "{HOSTILE_LABEL}"'),
                      ('min = 70\nname = "Tập thể lao động tiên tiến"', f'min = 0\nname = "{HOSTILE_TIER}"'),
                      ("bloc = ", f'bloc = "{HOSTILE_BLOC}"\n# '),

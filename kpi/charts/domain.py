@@ -32,7 +32,7 @@ def _name(meta: pd.Series, lang: str) -> str:
 
 
 def _uom(meta: pd.Series, lang: str) -> str:
-    return str(meta["unit_of_measure"])
+    return fmt.unit_of_measure(meta["unit_of_measure"], lang)
 
 
 def _value(value, meta: pd.Series, lang: str) -> str:

@@ -39,7 +39,8 @@ STATE_STYLE = {  # fill, pattern: the grey states must not look like any colour 
     "not_comparable": ("#bdbdbd", "/"),
 }
 STATE_TEXT = {formulas.MISSING: "missing", formulas.INCOMPLETE: "incomplete", formulas.NOT_COMPARABLE: "not_comparable"}
-ISLANDS = {"48": ("QĐ. Hoàng Sa", 111.9, 16.5), "56": ("QĐ. Trường Sa", 114.2, 10.0)}  # gso code of the province
+# gso code of the province -> (text key of the archipelago's name, lon, lat)
+ISLANDS = {"48": ("map_island_hoang_sa", 111.9, 16.5), "56": ("map_island_truong_sa", 114.2, 10.0)}
 
 
 @dataclass
@@ -97,7 +98,7 @@ def map_values(figures: pd.DataFrame, units: pd.DataFrame, geography: int, indic
         rows.append({"unit": unit, "name": names.get(unit, unit), "label": label, "value": value if state == "ok"
                      else math.nan, "state": state, "text": shown, "hover": f"{names.get(unit, unit)}: {full}"})
     title = meta["name_vi"] if lang == "vi" else meta["name_en"]
-    return MapValues(pd.DataFrame(rows), int(meta["direction"]), str(meta["unit_of_measure"]),
+    return MapValues(pd.DataFrame(rows), int(meta["direction"]), fmt.unit_of_measure(meta["unit_of_measure"], lang),
                      int(meta["decimals"]), title)
 
 
@@ -173,7 +174,7 @@ def tile_grid(values: MapValues, units: pd.DataFrame, geography: int, highlight:
                     text=[f"<b>{label}</b><br>{text}" for label, text in zip(frame["label"], frame["text"])],
                     textfont=dict(size=13 if geography == 63 else 15, color=text_colours),
                     hovertext=frame["hover"], hoverinfo="text")
-    _island_notes(fig, units, grid, frame)
+    _island_notes(fig, units, grid, frame, lang)
     bar = _colourbar_trace(values, lang)
     if bar is not None:
         fig.add_trace(bar)
@@ -185,13 +186,14 @@ def tile_grid(values: MapValues, units: pd.DataFrame, geography: int, highlight:
     return fig
 
 
-def _island_notes(fig: go.Figure, units: pd.DataFrame, grid: pd.DataFrame, frame: pd.DataFrame) -> None:
+def _island_notes(fig: go.Figure, units: pd.DataFrame, grid: pd.DataFrame, frame: pd.DataFrame,
+                  lang: str = "vi") -> None:
     """Hoàng Sa and Trường Sa written beside the tile of the province they belong to."""
     codes = units.set_index("unit")["gso_code"]
     for _, tile in frame.iterrows():
         note = ISLANDS.get(codes.get(tile["unit"]))
         if note:
-            fig.add_annotation(x=grid["col"].max() + 0.6, y=tile["row"], text=f"<i>{note[0]}</i>", showarrow=False,
+            fig.add_annotation(x=grid["col"].max() + 0.6, y=tile["row"], text=f"<i>{t(note[0], lang)}</i>", showarrow=False,
                                xanchor="left", font=dict(size=13, color="#57606a"))
 
 
@@ -243,8 +245,8 @@ def bubbles(values: MapValues, units: pd.DataFrame, highlight: list[str] | None 
     labelled = _uncluttered(priority.sort_values(["first", "size"], ascending=False))
     fig.add_scatter(x=labelled["lon"], y=labelled["lat"] - 0.25, mode="text", text=labelled["label"], showlegend=False,
                     textfont=dict(size=12 if len(frame) > 40 else 14, color="#1f2328"), hoverinfo="skip")
-    for name, lon, lat in ISLANDS.values():
-        fig.add_annotation(x=lon, y=lat, text=f"<i>{name}</i>", showarrow=False, font=dict(size=13, color="#57606a"))
+    for key, lon, lat in ISLANDS.values():
+        fig.add_annotation(x=lon, y=lat, text=f"<i>{t(key, lang)}</i>", showarrow=False, font=dict(size=13, color="#57606a"))
     bar = _colourbar_trace(values, lang)
     if bar is not None:
         fig.add_trace(bar)

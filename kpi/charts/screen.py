@@ -57,7 +57,7 @@ def ranked_bars(frame: pd.DataFrame, *, name_col: str, highlight: str | None, de
     height = max(420, 26 * len(data) + 80)
     _layout(fig, height, lang)
     fig.update_yaxes(tickfont=dict(size=15), automargin=True)
-    fig.update_xaxes(title=unit_of_measure, rangemode="tozero", tickformat=",~f", row=1, col=1)
+    fig.update_xaxes(title=fmt.unit_of_measure(unit_of_measure, lang), rangemode="tozero", tickformat=",~f", row=1, col=1)
     fig.update_xaxes(range=[0, 1], visible=False, showgrid=False, fixedrange=True, row=1, col=2)
     fig.update_yaxes(showgrid=False, row=1, col=2)
     return fig
@@ -82,7 +82,7 @@ def trend_lines(frame: pd.DataFrame, *, name_col: str, decimals: int, unit_of_me
                             line=dict(color=colour, width=2, dash="dash"))
     _layout(fig, 460, lang)
     fig.update_xaxes(dtick=1, tickformat="d")
-    fig.update_yaxes(title=unit_of_measure, tickformat=",~f")
+    fig.update_yaxes(title=fmt.unit_of_measure(unit_of_measure, lang), tickformat=",~f")
     _standard_breaks(fig, frame)
     return fig
 

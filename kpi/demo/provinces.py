@@ -274,8 +274,11 @@ def build_demo_facts(units: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFra
                 actual = num = den = np.nan
             if np.isnan(actual) and np.isnan(plan):
                 continue
+            # the latest period's figures are still estimates (ước) when a department reports them
+            status = "estimate" if period.code == LAST_ACTUAL.code and not np.isnan(actual) else None
             rows.append({"indicator": code, "unit": unit, "period": period.code, "actual": actual, "plan": plan,
-                         "numerator": num, "denominator": den, "source": source, "note": None})
+                         "numerator": num, "denominator": den, "source": source, "note": None,
+                         "estimate_status": status})
 
     for _, prov in old.iterrows():
         unit = prov["unit"]
@@ -407,6 +410,7 @@ def _apply_published(facts: pd.DataFrame) -> None:
         if plan is None:
             unplanned.add((unit, int(period[:4]), code))
         facts.loc[row, "source"] = source
+        facts.loc[row, "estimate_status"] = "estimate" if note.startswith("ước") else None  # "ước đạt 3,34%"
         facts.loc[row, "note"] = note + ("" if plan is not None else "; báo cáo không nêu kế hoạch") + (
             "; tử số, mẫu số: minh họa" if is_rate else "")
     published = {(unit, period, code) for (unit, period, code) in PUBLISHED}

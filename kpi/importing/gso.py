@@ -122,6 +122,7 @@ def melt_wide(body: pd.DataFrame, header: list[str], column_group: str | None = 
             "row": body["row"].to_numpy(), "unit": units.to_numpy(), "period": str(year),
             "actual": values.astype(str).str.strip().to_numpy(), "_column": label,
             "note": "Số liệu sơ bộ" if preliminary else "",
+            "estimate_status": "sơ bộ" if preliminary else "",  # the column header's "Sơ bộ" (kpi.importing.validate)
             "_actual_typed": body[position].map(lambda v: isinstance(v, Number)).to_numpy(dtype=bool),
         }))
     frame = pd.concat(parts, ignore_index=True).sort_values(["row", "period"], kind="stable").reset_index(drop=True)

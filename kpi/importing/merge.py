@@ -82,19 +82,22 @@ def upsert(parent: pd.DataFrame, rows: pd.DataFrame) -> tuple[pd.DataFrame, dict
     parent's row and source; a plan's kind and upper value go with the plan. Returns (new facts,
     counts, changes as in diff_facts).
     """
-    rows = rows.reindex(columns=KEY + COMPARED + ["source", "note"])
+    rows = rows.reindex(columns=KEY + COMPARED + ["source", "note", "estimate_status"])
     merged = rows.merge(parent[store.FACT_COLUMNS], on=KEY, how="left", suffixes=("", "_old"), indicator=True)
     existing = merged["_merge"].eq("both")
     measured = merged[["actual", "numerator", "denominator"]].notna().any(axis=1)
     no_plan = merged["plan"].isna()
     keep_old = {"actual": ~measured, "numerator": ~measured, "denominator": ~measured, "plan": no_plan,
-                "plan_kind": no_plan, "plan_high": no_plan}
+                "plan_kind": no_plan, "plan_high": no_plan, "estimate_status": ~measured}
     for col, keep in keep_old.items():
         merged[col] = merged[col].where(~(keep & existing), merged[f"{col}_old"])
     same = existing.copy()
     for col in COMPARED:
         a, b = merged[col], merged[f"{col}_old"]
         same &= (a == b) | (a.isna() & b.isna())
+    # the same figure now official (was ước): a change of the row, though not of a number
+    status, status_old = merged["estimate_status"], merged["estimate_status_old"]
+    same &= status.isna() | (status == status_old)
     replaced = merged[~same][store.FACT_COLUMNS]
     keys = pd.MultiIndex.from_frame(replaced[KEY])
     kept = parent[~pd.MultiIndex.from_frame(parent[KEY]).isin(keys)]

@@ -36,7 +36,7 @@ from kpi.units.table import fold
 VALUE_COLUMNS = ["actual", "plan", "plan_high", "numerator", "denominator"]  # read as numbers
 MEASURE_COLUMNS = ["actual", "plan", "numerator", "denominator"]  # a file needs at least one of them
 CANONICAL = ["unit", "period", "indicator", "actual", "plan", "plan_kind", "plan_high", "numerator", "denominator",
-             "source", "note"]
+             "source", "note", "estimate_status"]
 TEMPLATE_HEADERS = {canon: t(f"imp_field_{canon}") for canon in CANONICAL}  # the template's Vietnamese headers
 FIGURES_SHEET = "Số liệu"
 
@@ -62,6 +62,8 @@ HEADER_ALIASES = {
     "denominator": ["denominator", "mau so"],
     "source": ["source", "nguon", "nguon so lieu"],
     "note": ["note", "ghi chu"],
+    "estimate_status": ["estimate status", "estimate_status", "tinh trang so lieu", "loai so lieu",
+                        "tinh chat so lieu", "so uoc"],
 }
 HEADER_LOOKUP = {alias: canon for canon, aliases in HEADER_ALIASES.items() for alias in aliases}
 

@@ -27,7 +27,8 @@ REFERENCE_SHEET = "Danh mục"
 GUIDE_SHEET = "Hướng dẫn"
 TEMPLATE_ROWS = 5000          # rows covered by the drop-downs
 COLUMN_WIDTHS = {"unit": 26, "period": 22, "indicator": 48, "actual": 14, "plan": 14, "plan_kind": 18, "plan_high": 14,
-                 "numerator": 12, "denominator": 12, "source": 40, "note": 30}
+                 "numerator": 12, "denominator": 12, "source": 40, "note": 30,
+                 "estimate_status": 14}
 GUIDE = [
     "Mẫu nhập số liệu chỉ tiêu ngành (Bảng chỉ tiêu ngành LĐ-TB&XH)",
     "",
@@ -82,7 +83,7 @@ def build_template(snapshot: store.Snapshot | None = None) -> bytes:
     for position, canon in enumerate(CANONICAL, start=1):
         letter = get_column_letter(position)
         figures.column_dimensions[letter].width = COLUMN_WIDTHS[canon]
-        if canon in ("unit", "period", "indicator", "source", "note"):
+        if canon in ("unit", "period", "indicator", "source", "note", "estimate_status"):
             figures.column_dimensions[letter].number_format = "@"  # 01 or 2023-M06 stay text in Excel
     figures.freeze_panes = "A2"
 
@@ -128,6 +129,8 @@ def build_template(snapshot: store.Snapshot | None = None) -> bytes:
               "Chọn chỉ tiêu hoặc gõ mã chỉ tiêu")
     drop_down(letter["plan_kind"], f"={ref}!$M$2:$M${len(KIND_CHOICES) + 1}", TEMPLATE_HEADERS["plan_kind"],
               "Để trống: mức kế hoạch; hoặc 'dưới', 'từ … trở lên', 'giảm … điểm %'...")
+    drop_down(letter["estimate_status"], '"ước,sơ bộ,chính thức"', TEMPLATE_HEADERS["estimate_status"],
+              "Để trống nếu báo cáo không nói; 'ước' (số ước tính), 'sơ bộ' hoặc 'chính thức'")
     for canon in ("actual", "plan", "plan_high", "numerator", "denominator"):
         numbers = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
                                  showErrorMessage=True, errorStyle="stop", errorTitle=TEMPLATE_HEADERS[canon],

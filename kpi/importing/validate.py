@@ -41,6 +41,15 @@ from kpi.units.resolve import UnitError, resolve_unit
 from kpi.units.table import fold, name_key
 
 KEY = ["indicator", "unit", "period"]
+# the figure's standing in its report (column estimate_status, "Tình trạng số liệu"), as the cell may
+# write it after fold(): stored as 'estimate' (ước), 'preliminary' (sơ bộ), 'official' (chính thức)
+ESTIMATE_STATUSES = {
+    "uoc": "estimate", "uoc tinh": "estimate", "uoc thuc hien": "estimate", "so uoc": "estimate",
+    "estimate": "estimate", "estimated": "estimate",
+    "so bo": "preliminary", "so lieu so bo": "preliminary", "preliminary": "preliminary",
+    "chinh thuc": "official", "so lieu chinh thuc": "official", "official": "official", "final": "official",
+}
+ESTIMATE_CHOICES = "'ước', 'sơ bộ', 'chính thức'"
 MAX_ISSUES_PER_KIND = 50
 # GSO's English names of the six regions (as the yearbook writes them) and older spellings
 REGION_NAME_KEYS = {
@@ -340,6 +349,7 @@ def _validate_upload(upload: Upload, units: pd.DataFrame, catalogue: pd.DataFram
     skipped = aggregate & ~published
     frame, bad, kinds = frame[~skipped], bad[~skipped], kinds[~skipped]
     bad |= _check_unit_dates(frame, bad, units, problems, label("unit"))
+    bad |= _read_estimate_status(frame, bad, label, problems)
 
     # targets: the plan's kind from its column or the words of the plan cell (DESIGN 4.1)
     bad, given = read_targets(frame, bad, labels, given, label, problems)
@@ -410,8 +420,23 @@ def _validate_upload(upload: Upload, units: pd.DataFrame, catalogue: pd.DataFram
     own_source = frame["source"] if "source" in frame else pd.Series("", index=frame.index)
     out["source"] = own_source.where(own_source.eq(""), own_source + " (" + where + ")").where(own_source.ne(""), where)
     out["note"] = frame["note"] if "note" in frame else ""
+    out["estimate_status"] = frame["estimate_status_code"] if "estimate_status_code" in frame else None
     out["file"], out["row"] = name, frame["row"]
     return out.reset_index(drop=True)
+
+
+def _read_estimate_status(frame: pd.DataFrame, bad: pd.Series, label, problems: Problems) -> pd.Series:
+    """frame['estimate_status_code'] from the estimate_status column (ESTIMATE_STATUSES); a word
+    outside them is an error naming the cell. Returns the rows in error."""
+    if "estimate_status" not in frame:
+        return pd.Series(False, index=frame.index)
+    written = frame["estimate_status"].fillna("").astype(str).str.strip()
+    code = written.map(lambda text: ESTIMATE_STATUSES.get(fold(text)) if text else None)
+    unknown = ~bad & written.ne("") & code.isna()
+    problems.rows(frame.loc[unknown, ["file", "row"]], label("estimate_status"),
+                  Phrase("imp_estimate_status_unknown", {"cell": written.str.slice(0, 40), "choices": ESTIMATE_CHOICES}))
+    frame["estimate_status_code"] = code.where(~unknown)
+    return unknown
 
 
 def _check_unit_dates(frame: pd.DataFrame, bad: pd.Series, units: pd.DataFrame, problems: Problems,

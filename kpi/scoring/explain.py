@@ -96,11 +96,12 @@ def exact_text(value, base: int, lang: str) -> str:
     return fmt.number(float(value), decimals, lang)
 
 
-def _figure(text: str, uom: str) -> str:
-    """A printed number with its unit of measure: '96,797%', '18.382 người' (as fmt.figure)."""
+def _figure(text: str, uom: str, lang: str = "vi") -> str:
+    """A printed number with its unit of measure in the language: '96,797%', '18.382 người',
+    '18,382 people' (as fmt.figure)."""
     if text in (fmt.MISSING, fmt.UNREADABLE):
         return text
-    return f"{text}%" if uom == "%" else f"{text} {uom}"
+    return f"{text}%" if uom == "%" else f"{text} {fmt.unit_of_measure(uom, lang)}"
 
 
 def _clip(value: Decimal, top: Decimal) -> Decimal:
@@ -176,8 +177,8 @@ def explanations(c: Criterion, actual, plan, direction, pts, part: pd.DataFrame,
             ach = (achievement_text(achievement[i], lang) if math.isinf(achievement[i]) else
                    number_text(achievement[i], e, ACHIEVEMENT_DECIMALS, lang) + "%")
             cap = exact_text(c.cap_pct, 1, lang) + "%"
-            inputs = t("score_in_actual", lang, value=_figure(a, uom)) + t("score_in_plan", lang,
-                                                                            value=_figure(p, uom))
+            inputs = t("score_in_actual", lang, value=_figure(a, uom, lang)) + t("score_in_plan", lang,
+                                                                            value=_figure(p, uom, lang))
             kind_of = formulas.plan_kinds([part["plan_kind"].iloc[i]])[0] if "plan_kind" in part else formulas.LEVEL
             if kind_of != formulas.LEVEL:  # the target as written; a change target measures the change
                 target = plan_text(plan[i], kind_of, part["plan_high"].iloc[i], uom, dec, lang, with_unit=True)
@@ -186,7 +187,7 @@ def explanations(c: Criterion, actual, plan, direction, pts, part: pd.DataFrame,
                     inputs = t("score_in_change", lang, figure=fmt.figure(part["figure"].iloc[i], uom, dec, lang),
                                baseline=fmt.figure(part["baseline"].iloc[i], uom, dec, lang), change=a, unit=unit)
                 else:
-                    inputs = t("score_in_actual", lang, value=_figure(a, uom))
+                    inputs = t("score_in_actual", lang, value=_figure(a, uom, lang))
                 inputs += t("score_in_target", lang, target=target)
             kind = t("score_f_ratio_up" if higher else "score_f_ratio_down", lang)
             formula = t("score_f_plan_ratio", lang, kind=kind, ratio=f"{a} / {p}" if higher else f"{p} / {a}",
@@ -195,17 +196,17 @@ def explanations(c: Criterion, actual, plan, direction, pts, part: pd.DataFrame,
             shown = _goalposts(c, actual[i], pts[i], dec) if scored else dec
             a = number_text(actual[i], shown, dec, lang)
             worst, best = exact_text(c.worst, dec, lang), exact_text(c.best, dec, lang)
-            inputs = t("score_in_actual", lang, value=_figure(a, uom)) + t(
-                "score_in_goalposts", lang, worst=_figure(worst, uom), best=_figure(best, uom))
+            inputs = t("score_in_actual", lang, value=_figure(a, uom, lang)) + t(
+                "score_in_goalposts", lang, worst=_figure(worst, uom, lang), best=_figure(best, uom, lang))
             formula = t("score_f_goalposts", lang, max=top, actual=a, worst=worst, best=best, points=points)
         elif c.method == LEADER:
             lead = leaders[0 if higher else 1]
             best_value = actual[lead] if lead is not None else np.nan
             shown = _leader(c, actual[i], best_value, higher, pts[i], dec) if scored else dec
             a, best = number_text(actual[i], shown, dec, lang), number_text(best_value, shown, dec, lang)
-            inputs = t("score_in_actual", lang, value=_figure(a, uom)) + t(
+            inputs = t("score_in_actual", lang, value=_figure(a, uom, lang)) + t(
                 "score_in_leader", lang, name=part["name"].iloc[lead] if lead is not None else "",
-                value=_figure(best, uom))
+                value=_figure(best, uom, lang))
             formula = t("score_f_leader_up" if higher else "score_f_leader_down", lang, max=top, actual=a,
                         best=best, points=points)
         else:

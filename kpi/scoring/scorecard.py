@@ -7,6 +7,9 @@
                   cap_pct (plan_ratio), worst and best (goalposts)
     [[adjustments]] unit, points (+ bonus, - penalty), reason
     [[tiers]]     min, name
+    English names, each optional (the English interface; the Vietnamese one where none is given):
+    title_en, bloc_en, issued_en in [scorecard], label_en of a criterion, reason_en of an
+    adjustment, name_en of a tier.
 
 Every value is checked as data, not only by type: numbers are finite (TOML allows inf and nan) and
 within their meaning (points > 0, a sheet of at most MAX_SHEET_POINTS, 0 < cap_pct <= MAX_CAP_PCT,
@@ -92,6 +95,11 @@ class Criterion:
     cap_pct: float = 100.0
     worst: float | None = None
     best: float | None = None
+    label_en: str = ""
+
+    def label_in(self, lang: str = "vi") -> str:
+        """The criterion's label in the language ('' when it has none: the caller names its indicator)."""
+        return self.label_en if lang == "en" and self.label_en else self.label
 
     def indicator_of(self, unit: str) -> str:
         if self.indicator_by_unit is not None:
@@ -104,12 +112,20 @@ class Adjustment:
     unit: str
     points: float
     reason: str
+    reason_en: str = ""
+
+    def reason_in(self, lang: str = "vi") -> str:
+        return self.reason_en if lang == "en" and self.reason_en else self.reason
 
 
 @dataclass(frozen=True)
 class Tier:
     min_points: float
     name: str
+    name_en: str = ""
+
+    def name_in(self, lang: str = "vi") -> str:
+        return self.name_en if lang == "en" and self.name_en else self.name
 
 
 @dataclass(frozen=True)
@@ -127,6 +143,22 @@ class Scorecard:
     incomplete: str = INCOMPLETE_APART
     path: Path | None = None
     raw: dict = field(default_factory=dict, compare=False, repr=False)
+    title_en: str = ""
+    bloc_en: str = ""
+    issued_en: str = ""
+
+    def title_in(self, lang: str = "vi") -> str:
+        return self.title_en if lang == "en" and self.title_en else self.title
+
+    def bloc_in(self, lang: str = "vi") -> str:
+        return self.bloc_en if lang == "en" and self.bloc_en else self.bloc
+
+    def issued_in(self, lang: str = "vi") -> str:
+        return self.issued_en if lang == "en" and self.issued_en else self.issued
+
+    def tier_name(self, name: str, lang: str = "vi") -> str:
+        """A tier's name (as kpi.scoring.totals.tier_of gives it, in Vietnamese) in the language."""
+        return next((tier.name_in(lang) for tier in self.tiers if tier.name == name), name) if name else name
 
     @property
     def sheet_points(self) -> float:
@@ -224,11 +256,13 @@ def parse_scorecard(data: dict, source: str | Phrase | None = None, path: Path |
         minimum, name = _need(table, "min", w, float), _need(table, "name", w)
         if not name.strip():
             raise ScorecardError("score_err_tier_name", where=w)
-        tiers.append(Tier(minimum, name))
+        tiers.append(Tier(minimum, name, _optional(table, "name_en", w, str, "").strip()))
     return Scorecard(
         title=title, bloc=bloc, period=period, units=tuple(u.strip() for u in units), criteria=tuple(criteria),
         adjustments=tuple(adjustments), tiers=tuple(sorted(tiers, key=lambda tier: -tier.min_points)),
-        version=version, issued=issued, max_bonus=max_bonus, incomplete=incomplete, path=path, raw=data)
+        version=version, issued=issued, max_bonus=max_bonus, incomplete=incomplete, path=path, raw=data,
+        title_en=_optional(head, "title_en", where, str, "").strip(), bloc_en=_optional(head, "bloc_en", where, str, "").strip(),
+        issued_en=_optional(head, "issued_en", where, str, "").strip())
 
 
 def _parse_adjustment(table: dict, where: Phrase, sheet: float) -> Adjustment:
@@ -240,7 +274,7 @@ def _parse_adjustment(table: dict, where: Phrase, sheet: float) -> Adjustment:
     reason = _need(table, "reason", where).strip()
     if not reason:
         raise ScorecardError("score_err_no_reason", where=where)
-    return Adjustment(unit, points, reason)
+    return Adjustment(unit, points, reason, _optional(table, "reason_en", where, str, "").strip())
 
 
 def _parse_criterion(table: dict, where: Phrase) -> Criterion:
@@ -272,7 +306,8 @@ def _parse_criterion(table: dict, where: Phrase) -> Criterion:
         raise ScorecardError("score_err_goalposts", where=where)
     return Criterion(id=cid, label=label, points=points, method=method,
                      indicator=indicator, indicator_by_unit=dict(by_unit) if by_unit else None,
-                     cap_pct=cap if cap is not None else 100.0, worst=worst, best=best)
+                     cap_pct=cap if cap is not None else 100.0, worst=worst, best=best,
+                     label_en=_optional(table, "label_en", where, str, "").strip())
 
 
 # --------------------------------------------------------------------------- files
@@ -325,7 +360,7 @@ class ScorecardEntry:
         return self.path.name
 
     def title(self, lang: str = "vi") -> str:
-        return self.scorecard.title if self.scorecard else t("score_invalid_title", lang)
+        return self.scorecard.title_in(lang) if self.scorecard else t("score_invalid_title", lang)
 
 
 def scorecard_entries(data_dir=None) -> list[ScorecardEntry]:
@@ -392,7 +427,8 @@ def save_version(scorecard: Scorecard, adjustments: list[Adjustment], folder=Non
         if scorecard.path:
             head["based_on_sha256"] = file_sha256(scorecard.path)
         data["scorecard"] = head
-        data["adjustments"] = [{"unit": a.unit, "points": float(a.points), "reason": a.reason} for a in adjustments]
+        data["adjustments"] = [{"unit": a.unit, "points": float(a.points), "reason": a.reason,
+                                **({"reason_en": a.reason_en} if a.reason_en else {})} for a in adjustments]
         parse_scorecard(data, Phrase("score_source_new_version"))  # never write a scorecard that would not load
         folder.mkdir(parents=True, exist_ok=True)
         while True:

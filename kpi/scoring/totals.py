@@ -56,7 +56,7 @@ def score(card: Scorecard, inputs: pd.DataFrame, lang: str = "vi") -> ScoreResul
             code = part["missing"].iloc[i] or ("" if not np.isnan(pts[i]) else NOT_SCORED)
             missing = t(f"score_missing_{code}", lang) if code else ""
             rows.append({
-                "unit": unit, "name": part["name"].iloc[i], "criterion": c.id, "label": criterion_label(c),
+                "unit": unit, "name": part["name"].iloc[i], "criterion": c.id, "label": criterion_label(c, lang),
                 "indicator": part["indicator"].iloc[i], "method": c.method, "direction": int(direction[i]),
                 "actual": actual[i], "plan": plan[i], "achievement_pct": achievement[i],
                 "inputs": explain[i][0],
@@ -77,7 +77,7 @@ def score(card: Scorecard, inputs: pd.DataFrame, lang: str = "vi") -> ScoreResul
         "name": [inputs.loc[inputs["unit"] == u, "name"].iloc[0] for u in units],
         "total": total, "criteria_points": criteria_points, "bonus": bonus, "penalty": penalty,
         "complete": complete,
-        "missing": ["; ".join(f"{cid} ({criterion_label(labels[cid])})" for cid, m in zip(points, row) if np.isnan(m))
+        "missing": ["; ".join(f"{cid} ({criterion_label(labels[cid], lang)})" for cid, m in zip(points, row) if np.isnan(m))
                     for row in matrix],
         "tier": [tier_of(card, v) if ok else NO_TIER for v, ok in zip(total, complete)],
     })
@@ -116,7 +116,7 @@ def adjustment_totals(card: Scorecard, lang: str = "vi") -> tuple[np.ndarray, np
             penalty[i] += a.points
     if card.max_bonus is not None:
         bonus = np.minimum(bonus, card.max_bonus)
-    items = pd.DataFrame([{"unit": a.unit, "points": a.points, "reason": a.reason,
+    items = pd.DataFrame([{"unit": a.unit, "points": a.points, "reason": a.reason_in(lang),
                            "kind": t("score_bonus" if a.points >= 0 else "score_penalty", lang)}
                           for a in card.adjustments], columns=["unit", "points", "reason", "kind"])
     return bonus, penalty, items
@@ -143,8 +143,9 @@ def tier_of(card: Scorecard, total: float) -> str:
     return NO_TIER
 
 
-def criterion_label(c: Criterion) -> str:
-    return c.label or (c.indicator or c.id)
+def criterion_label(c: Criterion, lang: str = "vi") -> str:
+    """The criterion's label in the language (label_en in English), else its indicator or id."""
+    return c.label_in(lang) or (c.indicator or c.id)
 
 
 def rank_changes(base: ScoreResult, other: ScoreResult) -> pd.DataFrame:

@@ -78,7 +78,7 @@ def catalogue_table(catalogue: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
         t("cat_code", lang): frame["code"].to_numpy(),
         t("indicator", lang): frame[f"name_{suffix}"].to_numpy(),
         t("domain", lang): [domain_names.get(d, d) for d in frame["domain"]],
-        t("uom", lang): frame["unit_of_measure"].to_numpy(),
+        t("uom", lang): [fmt.unit_of_measure(u, lang) for u in frame["unit_of_measure"]],
         t("cat_direction", lang): [t(DIRECTION_KEYS[int(d)], lang) for d in frame["direction"]],
         t("cat_aggregation", lang): [t(AGGREGATION_KEYS[a], lang) for a in frame["aggregation"]],
         t("cat_agency", lang): [department_name(c, lang) for c in frame["responsible_agency"]],

@@ -17,7 +17,7 @@ from kpi.charts.maps import MapValues, map_values
 from kpi.figures import figures_cached, unreported
 from kpi.periods import parse_period
 from kpi.screens.overview import Card
-from kpi.screens.tables import actual_text, figure_row, published_note
+from kpi.screens.tables import actual_text, figure_row, published_note, with_sources
 from kpi.screens.trends import periods_for_months, predecessor_notes, trend_frame
 from kpi.store.snapshots import Snapshot
 from kpi.text import fmt
@@ -167,7 +167,7 @@ def indicator_table(view: DomainView, catalogue: pd.DataFrame, lang: str = "vi",
                  published_note(r, m, lang)]  # a region's or the nation's own published figure
         row[t("dom_note", lang)] = "; ".join(n for n in notes if n)
         rows.append(row)
-    return pd.DataFrame(rows)
+    return with_sources(pd.DataFrame(rows), view.own, lang)  # each figure's source, standing and note
 
 
 def unreported_caption(view: DomainView, catalogue: pd.DataFrame, lang: str = "vi") -> str:
@@ -304,5 +304,6 @@ def indicator_trend(snapshot: Snapshot, units: pd.DataFrame, catalogue: pd.DataF
               if state_note(r, lang)]
     if states:
         notes.append("; ".join(states))
-    title = f"{t('dom_trend', lang)}: {meta['name_vi'] if lang == 'vi' else meta['name_en']} ({meta['unit_of_measure']})"
+    uom = fmt.unit_of_measure(meta["unit_of_measure"], lang)
+    title = f"{t('dom_trend', lang)}: {meta['name_vi'] if lang == 'vi' else meta['name_en']} ({uom})"
     return IndicatorTrend(title, trend, bool(rate), notes)

@@ -15,6 +15,7 @@ from kpi.reports.sheets import figures_sheet
 from kpi.screens.tables import actual_text, figure_table, published_note
 from kpi.store.indicators import domains
 from kpi.store.snapshots import Snapshot
+from kpi.text import sources
 from kpi.text.figure_text import achievement_text, change_text, plan_text, progress_text, verdict_text
 from kpi.text.i18n import t
 from kpi.units.names import unit_name
@@ -28,6 +29,9 @@ class Card:
     verdict: str         # kpi.formulas.VERDICTS
     verdict_text: str
     caption: str         # plan · % of plan, change on the same period last year
+    source: str = ""     # standing (Số ước), source or the report quoted, note (kpi.text.sources.caption)
+    quoted: bool = False  # quoted from a published report: the card carries a "Trích báo cáo" badge
+    standing: str = ""   # 'ước', 'sơ bộ', 'chính thức' ('' when the figure's report does not say)
 
 
 @dataclass
@@ -99,7 +103,8 @@ def card(row, meta, lang: str = "vi") -> Card:
         caption += f"  \n{published}"
     return Card(row["indicator"], meta["name_vi"] if lang == "vi" else meta["name_en"],
                 actual_text(row, meta, lang, with_unit=True), row["verdict"], verdict_text(row["verdict"], lang),
-                caption)
+                caption, sources.caption(row, lang, with_standing=False, quoted_words=False, sep="  \n"),
+                sources.is_quoted(row.get("sources")), sources.standing_text(row.get("estimate_status"), lang))
 
 
 def unreported_note(codes: list[str], catalogue: pd.DataFrame, lang: str = "vi") -> str:
@@ -127,8 +132,7 @@ def overview_screen(snapshot: Snapshot, units: pd.DataFrame, catalogue: pd.DataF
         if len(part):
             sections.append(Section(domain["name_vi"] if lang == "vi" else domain["name_en"],
                                     [card(r, meta.loc[r["indicator"]], lang) for _, r in part.iterrows()]))
-    table = figure_table(frame, catalogue, lang)
-    table[t("source", lang)] = frame["sources"].fillna("").to_numpy()
+    table = figure_table(frame, catalogue, lang)  # with each figure's source, standing and note
     return OverviewScreen(title, frame, True, summary_sentence(frame, cumulative, lang),
                           best_and_worst(frame, catalogue, lang), cumulative, sections, table,
                           partial(figures_sheet, frame, catalogue, lang), unreported_note(never, catalogue, lang))

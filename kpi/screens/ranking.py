@@ -12,6 +12,7 @@ import pandas as pd
 
 from kpi.scoring import ScorecardEntry, ScoreResult, Sensitivity, incomplete_rule, method_name, rank_label
 from kpi.scoring.decisions import Decision
+from kpi.scoring.scorecard import Scorecard
 from kpi.text import fmt
 from kpi.text.figure_text import rank_text
 from kpi.text.i18n import t
@@ -47,10 +48,13 @@ def invalid_notice(entries: list[ScorecardEntry], lang: str = "vi") -> str | Non
     return t("score_invalid_listed", lang, names=", ".join(bad)) if bad else None
 
 
-def tier_label(row, lang: str = "vi") -> str:
+def tier_label(row, lang: str = "vi", card: Scorecard | None = None) -> str:
+    """The award proposed for a unit, in the language when the scorecard names it in English (name_en)."""
     if not row["complete"]:
         return t("rank_no_tier_incomplete", lang)
-    return row["tier"] or t("rank_no_tier", lang)
+    if not row["tier"]:
+        return t("rank_no_tier", lang)
+    return card.tier_name(row["tier"], lang) if card is not None else row["tier"]
 
 
 def ranked_and_apart(ranking: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -69,7 +73,7 @@ def ranking_table(result: ScoreResult, lang: str = "vi", apart: bool = False) ->
             t("unit", lang): r["name"],
             t("rank_total", lang): fmt.number(r["total"], 2, lang),
             t("rank_bonus", lang): fmt.number(r["bonus"] + r["penalty"], 2, lang) if r["bonus"] or r["penalty"] else "",
-            t("rank_tier", lang): tier_label(r, lang),
+            t("rank_tier", lang): tier_label(r, lang, result.scorecard),
             t("rank_complete", lang): "✓" if r["complete"] else "⚠ " + r["missing"],
         })
     return pd.DataFrame(rows)
@@ -119,7 +123,7 @@ def side_by_side_table(result: ScoreResult, a: str, b: str, lang: str = "vi") ->
     })
 
 
-def changes_table(changes: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+def changes_table(changes: pd.DataFrame, lang: str = "vi", card: Scorecard | None = None) -> pd.DataFrame:
     """Ranks and totals under the scorecard and under the trial weights."""
     def arrow(n):
         return "▲ " + str(int(n)) if n > 0 else ("▼ " + str(int(-n)) if n < 0 else "=")
@@ -129,7 +133,8 @@ def changes_table(changes: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
         t("rank_rank_trial", lang): [rank_text(r, lang=lang) for r in changes["rank_new"]],
         t("rank_change", lang): [arrow(n) for n in changes["rank_change"]],
         t("rank_total_trial", lang): [fmt.number(v, 2, lang) for v in changes["total_new"]],
-        t("rank_tier", lang): [tr or "" for tr in changes["tier_new"]],
+        t("rank_tier", lang): [(card.tier_name(tr, lang) if card is not None else tr) if tr else ""
+                               for tr in changes["tier_new"]],
     })
 
 

@@ -173,8 +173,8 @@ def scoreboard_screen(snapshot: Snapshot, units: pd.DataFrame, catalogue: pd.Dat
     with_figure = set(frame.loc[frame["actual"].notna() | frame["published"].notna(), "indicator"])
     meta = catalogue.set_index("code")
     names = meta["name_vi" if lang == "vi" else "name_en"]
-    columns = [Column(c, str(names[c]), str(meta.loc[c, "unit_of_measure"]), int(meta.loc[c, "decimals"]),
-                      int(meta.loc[c, "direction"])) for c in codes if c in with_figure]
+    columns = [Column(c, str(names[c]), fmt.unit_of_measure(meta.loc[c, "unit_of_measure"], lang),
+                      int(meta.loc[c, "decimals"]), int(meta.loc[c, "direction"])) for c in codes if c in with_figure]
     by_code = {c.code: c for c in columns}
     name_of = {u: unit_name(units, u, lang) for u in aggregates + provinces}
     cells = {}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kpi.text import fmt
+from kpi.text import fmt, sources
 from kpi.text.figure_text import achievement_text, change_text, plan_text, verdict_text
 from kpi.text.i18n import t
 
@@ -57,7 +57,7 @@ def figure_row(r, meta, lang: str = "vi") -> dict:
     decimals = int(meta["decimals"])
     return {
         t("indicator", lang): meta["name_vi"] if lang == "vi" else meta["name_en"],
-        uom_header(lang): meta["unit_of_measure"],
+        uom_header(lang): fmt.unit_of_measure(meta["unit_of_measure"], lang),
         t("actual", lang): actual_text(r, meta, lang),
         t("plan", lang): plan_text(r["plan"], r.get("plan_kind"), r.get("plan_high"), meta["unit_of_measure"], decimals,
                                    lang),
@@ -80,4 +80,23 @@ def figure_table(frame: pd.DataFrame, catalogue: pd.DataFrame, lang: str = "vi",
         table.insert(table.columns.get_loc(t("actual", lang)) + 1, t("published", lang), published)
     for position, (name, values) in enumerate((leading or {}).items()):
         table.insert(position, name, list(values))
+    return with_sources(table, frame, lang)
+
+
+def with_sources(table: pd.DataFrame, frame: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+    """The display table with, row by row of `frame` (kpi.figures), what kind of figure each is right
+    after the figure ('trích báo cáo', 'ước', 'minh họa': kpi.text.sources.kind_text, visible without
+    scrolling), and its whole source and note as the last columns; a quoted figure's source begins
+    'Trích báo cáo: '."""
+    def source(value) -> str:
+        reports = sources.quoted_reports(value)
+        return t("src_quoted_line", lang, reports="; ".join(reports)) if reports else sources.source_text(value, lang)
+
+    def column(name: str) -> list:
+        return list(frame[name]) if name in frame else [None] * len(frame)
+    kinds = [sources.kind_text(s, e, lang) for s, e in zip(column("sources"), column("estimate_status"))]
+    after = table.columns.get_loc(t("actual", lang)) + 1 if t("actual", lang) in table.columns else len(table.columns)
+    table.insert(after, t("src_standing", lang), kinds)
+    table[t("source", lang)] = [source(v) for v in column("sources")]
+    table[t("src_note", lang)] = [sources.note_text(v) for v in column("notes")]
     return table

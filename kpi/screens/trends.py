@@ -18,6 +18,7 @@ from kpi.reports.sheets import figures_sheet
 from kpi.screens.tables import figure_table, indicator_name
 from kpi.store.snapshots import Snapshot
 from kpi.store.standards import StandardBreak, standard_breaks, standard_codes, standard_label
+from kpi.text import fmt
 from kpi.text.i18n import t
 from kpi.units.geography import predecessors
 from kpi.units.names import unit_name
@@ -97,7 +98,8 @@ def trend_screen(snapshot: Snapshot, units: pd.DataFrame, catalogue: pd.DataFram
     # a 3-, 6- or 9-month series is drawn against whole-year plans: say so under the chart
     cumulative = [t("trend_cumulative_note", lang, length=length_label(months, lang).lower())] \
         if months < 12 and frame["plan"].notna().any() else []
-    return TrendScreen(f"{indicator_name(catalogue, indicator, lang)} ({meta['unit_of_measure']})", frame,
+    uom = fmt.unit_of_measure(meta["unit_of_measure"], lang)
+    return TrendScreen(f"{indicator_name(catalogue, indicator, lang)} ({uom})", frame,
                        bool(frame["actual"].notna().any()),
                        cumulative + predecessor_notes(units, targets, lang) + break_notes(breaks, lang), table,
                        partial(figures_sheet, frame, catalogue, lang, leading), meta, breaks,

@@ -35,7 +35,9 @@ from kpi.store import catalogue
 from kpi.store.catalogue import APPROVED, SnapshotError
 
 FACT_COLUMNS = ["indicator", "unit", "period", "actual", "plan", "plan_kind", "plan_high", "numerator", "denominator",
-                "source", "note"]
+                "source", "note", "estimate_status"]
+# estimate_status: the figure's standing in its report ('estimate' ước, 'preliminary' sơ bộ, 'official'
+# chính thức; NULL when the file does not say; kpi.importing.validate.ESTIMATE_STATUSES)
 # plan_kind / plan_high: the target as a resolution writes it (DESIGN 4.1); NULL plan_kind is 'level'
 FACT_SCHEMA = pa.schema([
     ("indicator", pa.string()), ("unit", pa.string()), ("period", pa.string()),
@@ -45,6 +47,7 @@ FACT_SCHEMA = pa.schema([
 TABLES = ("facts", "units", "indicators")
 _ID_RE = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{6}$")
 
+    ("estimate_status", pa.string()),
 
 @dataclass(frozen=True)
 class Snapshot:
@@ -280,7 +283,7 @@ def normalise_facts(facts: pd.DataFrame) -> pa.Table:
     frame = facts.reindex(columns=FACT_COLUMNS)
     for col in ("actual", "plan", "plan_high", "numerator", "denominator"):
         frame[col] = pd.to_numeric(frame[col], errors="raise").astype("float64")
-    for col in ("indicator", "unit", "period", "plan_kind", "source", "note"):
+    for col in ("indicator", "unit", "period", "plan_kind", "source", "note", "estimate_status"):
         frame[col] = frame[col].astype("string")
     # sorted by period and indicator so DuckDB's zone maps skip most row groups
     frame = frame.sort_values(["period", "indicator", "unit"], kind="stable")

@@ -34,7 +34,7 @@ def plan_text(plan, plan_kind, plan_high, unit_of_measure: str, decimals: int, l
     if kind in formulas.RELATIVE_KINDS:
         value = fmt.exact(plan, lang) + ("-" + fmt.exact(plan_high, lang) if has_high else "")
         return t(f"plan_kind_{kind}", lang, value=value)
-    suffix = "%" if unit_of_measure == "%" else f" {unit_of_measure}"
+    suffix = "%" if unit_of_measure == "%" else f" {fmt.unit_of_measure(unit_of_measure, lang)}"
     value = fmt.exact(plan, lang) + suffix
     high = fmt.exact(plan_high, lang) + suffix if has_high else fmt.MISSING
     return t(f"plan_kind_{kind}", lang, value=value, high=high)

@@ -5,10 +5,14 @@ Display never raises: a missing value is '–', an infinite one '∞', a value t
 """
 from __future__ import annotations
 
+import csv
 import decimal
 import math
+from functools import lru_cache
 
 from babel.numbers import format_decimal
+
+from kpi.paths import CATALOGUE_DIR
 
 MISSING = "–"
 UNREADABLE = "⚠"
@@ -86,11 +90,34 @@ def signed_points(value, decimals: int = 2, lang: str = "vi") -> str:
     return f"{_signed(number_, number(abs(number_), decimals, lang))} {unit}"
 
 
-def figure(value, unit_of_measure: str, decimals: int, lang: str = "vi") -> str:
-    """A figure with its unit of measure: '18.382 người', '3,60%'."""
+@lru_cache(maxsize=1)
+def units_of_measure() -> dict[str, str]:
+    """Each unit of measure of the catalogue in English, from data/catalogue/indicators.csv
+    (unit_of_measure -> unit_of_measure_en): 'người' -> 'people', 'tỷ đồng' -> 'billion VND'. One
+    Vietnamese unit has one English name; a catalogue that gives two is refused."""
+    english: dict[str, str] = {}
+    with open(CATALOGUE_DIR / "indicators.csv", encoding="utf-8", newline="") as file:
+        for row in csv.DictReader(file):
+            vi, en = row["unit_of_measure"].strip(), (row.get("unit_of_measure_en") or "").strip()
+            if not en:
+                continue
+            if english.setdefault(vi, en) != en:
+                raise ValueError(f"indicators.csv: unit_of_measure {vi!r} has two English names: {english[vi]!r}, {en!r}")
+    return english
+
+
+def unit_of_measure(uom, lang: str = "vi") -> str:
+    """A unit of measure in the language: 'người' in Vietnamese, 'people' in English; a unit the
+    catalogue does not name in English, and an English one already, is returned as it is."""
+    text = "" if uom is None or (isinstance(uom, float) and math.isnan(uom)) else str(uom)
+    return units_of_measure().get(text, text) if lang == "en" else text
+
+
+def figure(value, unit_of_measure_: str, decimals: int, lang: str = "vi") -> str:
+    """A figure with its unit of measure in the language: '18.382 người', '18,382 people', '3,60%'."""
     number_ = as_float(value)
     if isinstance(number_, str):
         return number_
-    if unit_of_measure == "%":
+    if unit_of_measure_ == "%":
         return percent(number_, decimals, lang)
-    return f"{number(number_, decimals, lang)} {unit_of_measure}"
+    return f"{number(number_, decimals, lang)} {unit_of_measure(unit_of_measure_, lang)}"

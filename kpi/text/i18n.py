@@ -152,6 +152,9 @@ _INTERFACE: dict[str, tuple[str, str]] = {
     "value": ("Giá trị", "Value"),
     "highlight": ("Tỉnh được chọn", "Selected province"),
     "atoms_note": ("{n} / {total} đơn vị có số liệu", "{n} of {total} units reporting"),
+    # the archipelagos written on the maps (kpi.charts.maps.ISLANDS)
+    "map_island_hoang_sa": ("QĐ. Hoàng Sa", "Hoang Sa archipelago"),
+    "map_island_truong_sa": ("QĐ. Trường Sa", "Truong Sa archipelago"),
     # where a figure comes from, beside it (issue 11 item 8; kpi.text.sources)
     "src_generated": ("dữ liệu minh họa (sinh tự động)", "demo data (generated)"),
     "src_quoted": ("Trích báo cáo", "Quoted from a report"),
@@ -162,7 +165,8 @@ _INTERFACE: dict[str, tuple[str, str]] = {
     "src_standing_estimate": ("ước", "estimated"),
     "src_standing_preliminary": ("sơ bộ", "preliminary"),
     "src_standing_official": ("chính thức", "official"),
-    "src_standing": ("Tình trạng số liệu", "Figure status"),
+    "src_standing": ("Loại số liệu", "Figure type"),
+    "src_kind_generated": ("minh họa", "demo"),
     "src_note": ("Ghi chú số liệu", "Figure note"),
     # exports and presentation mode (issue 6)
     "page_present": ("Trình chiếu", "Presentation"),

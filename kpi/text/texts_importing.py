@@ -333,6 +333,11 @@ TEXTS: dict[str, tuple[str, str]] = {
                                   "kind is '{kind}'"),
     "imp_plan_range_without_high": ("kế hoạch dạng khoảng ('từ … đến …') cần cả mức trên (cột Kế hoạch mức trên)",
                                     "a range plan ('from … to …') needs its upper value (column plan_high)"),
+    # the figure's standing in its report (issue 11 item 8; kpi.importing.validate.ESTIMATE_STATUSES)
+    "imp_field_estimate_status": ("Tình trạng số liệu", "estimate_status"),
+    "imp_estimate_status_unknown": ("'{cell}' không phải tình trạng số liệu; để trống hoặc dùng một trong: {choices}",
+                                    "'{cell}' is not a figure status; leave it empty or use one of: 'uoc' (estimate), "
+                                    "'so bo' (preliminary), 'chinh thuc' (official), or the English words"),
     "imp_plan_high_below_plan": ("mức trên {high} nhỏ hơn mức dưới {plan} của kế hoạch",
                                  "the upper value {high} is below the lower value {plan}"),
 }

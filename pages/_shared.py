@@ -135,8 +135,7 @@ def build_context(user: User = LOCAL_USER) -> Context:
     snap_id = synced_selectbox(t("snapshot", lang), ids, "snap", choice.default_id, container=side, notify=False,
                                format_func=lambda i: access_view.snapshot_label(i, choice, lang))
     snapshot = by_id[snap_id]
-    units = figures.units(snapshot)
-    catalogue = figures.indicators(snapshot)
+    units, catalogue = figures.shared_tables(snapshot)  # read-only, the same objects in every run
     periods = figures.available_periods(snapshot)
     geography = int(synced_selectbox(t("geography", lang), ["34", "63"], "geo", "34", container=side,
                                      format_func=lambda g: t(f"geo_{g}", lang)))

@@ -3,6 +3,7 @@ Layout only: what it shows is kpi.screens.compare (figures from queries/facts_ag
 import streamlit as st
 
 from kpi.charts import screen as charts
+from kpi.memo import shared_call
 from kpi.reports import page_pdf
 from kpi.reports.spreadsheet import download_name
 from kpi.screens.compare import compare_screen
@@ -39,7 +40,7 @@ for column, aggregate in zip(st.columns(max(len(screen.aggregates), 1)), screen.
         column.caption(markdown_escape(aggregate.note))
 
 meta = screen.meta
-st.plotly_chart(charts.ranked_bars(screen.provinces, name_col="name", highlight=screen.highlight,
+st.plotly_chart(shared_call(charts.ranked_bars, screen.provinces, name_col="name", highlight=screen.highlight,
                                    decimals=int(meta["decimals"]), unit_of_measure=meta["unit_of_measure"],
                                    direction=int(meta["direction"]), lang=ctx.lang),
                 width="stretch", config=PLOT_CONFIG)

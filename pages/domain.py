@@ -6,6 +6,7 @@ import streamlit as st
 from kpi.charts import domain as domain_charts
 from kpi.charts import maps
 from kpi.charts import screen as charts
+from kpi.memo import shared_call
 from kpi.periods import parse_period, period_label
 from kpi.reports import page_pdf
 from kpi.reports.spreadsheet import download_name
@@ -84,7 +85,7 @@ st.subheader(t("dom_over_years", ctx.lang))
 focus_trend = domain_trend(ctx.snapshot, ctx.units, ctx.unit, ctx.periods, ctx.period, view.focus,
                            geography=ctx.geography, lang=ctx.lang)
 builder = domain_charts.combo if page.chart == "combo" else domain_charts.multiples
-st.plotly_chart(builder(focus_trend.frame, ctx.catalogue, view.focus, ctx.lang), width="stretch", config=PLOT_CONFIG)
+st.plotly_chart(shared_call(builder, focus_trend.frame, ctx.catalogue, view.focus, ctx.lang), width="stretch", config=PLOT_CONFIG)
 for note in trend_notes(focus_trend, ctx.lang):
     st.caption(markdown_escape(note))
 
@@ -96,11 +97,11 @@ kind = synced_selectbox(t("dom_map_kind", ctx.lang), ["tiles", "bubbles", "choro
 shown = map_view(view, ctx.units, ctx.catalogue, ctx.geography, indicator, kind, ctx.unit, ctx.lang,
                  boundaries.boundary_file(ctx.geography))
 if shown.kind == "choropleth":
-    fig = maps.choropleth(shown.values, shown.features, shown.match, shown.highlight, ctx.lang)
+    fig = shared_call(maps.choropleth, shown.values, shown.features, shown.match, shown.highlight, ctx.lang)
 elif shown.kind == "bubbles":
-    fig = maps.bubbles(shown.values, ctx.units, shown.highlight, ctx.lang, outline=shown.features)
+    fig = shared_call(maps.bubbles, shown.values, ctx.units, shown.highlight, ctx.lang, outline=shown.features)
 else:
-    fig = maps.tile_grid(shown.values, ctx.units, ctx.geography, shown.highlight, ctx.lang)
+    fig = shared_call(maps.tile_grid, shown.values, ctx.units, ctx.geography, shown.highlight, ctx.lang)
 st.markdown(f"**{markdown_escape(shown.values.title)}** ({markdown_escape(shown.values.unit_of_measure)})")
 st.plotly_chart(fig, width="content", config=PLOT_CONFIG)
 for note in shown.notes:
@@ -117,7 +118,7 @@ if trend.trend.frame["actual"].notna().sum() == 0:
     st.info(t("no_figures", ctx.lang))
 else:
     meta = ctx.catalogue.set_index("code").loc[indicator]
-    st.plotly_chart(charts.trend_lines(trend.trend.frame, name_col="name", decimals=int(meta["decimals"]),
+    st.plotly_chart(shared_call(charts.trend_lines, trend.trend.frame, name_col="name", decimals=int(meta["decimals"]),
                                        unit_of_measure=meta["unit_of_measure"], lang=ctx.lang,
                                        show_plan=not trend.rate), width="stretch", config=PLOT_CONFIG)
 for note in trend.notes:

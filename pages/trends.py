@@ -3,6 +3,7 @@ Layout only: what it shows is kpi.screens.trends (figures from queries/facts_agg
 import streamlit as st
 
 from kpi.charts import screen as charts
+from kpi.memo import shared_call
 from kpi.reports import page_pdf
 from kpi.reports.spreadsheet import download_name
 from kpi.screens.trends import PERIOD_LENGTHS, length_label, trend_screen
@@ -45,14 +46,14 @@ if not screen.has_figures:
     st.stop()
 
 meta = screen.meta
-st.plotly_chart(charts.trend_lines(screen.frame, name_col="name", decimals=int(meta["decimals"]),
+st.plotly_chart(shared_call(charts.trend_lines, screen.frame, name_col="name", decimals=int(meta["decimals"]),
                                    unit_of_measure=meta["unit_of_measure"], lang=ctx.lang, colours=screen.colours),
                 width="stretch", config=PLOT_CONFIG)
 for note in screen.notes:
     st.caption(markdown_escape(note))
 
 st.markdown(f"**{t('change', ctx.lang)}**")
-st.plotly_chart(charts.change_bars(screen.frame, name_col="name", lang=ctx.lang, colours=screen.colours),
+st.plotly_chart(shared_call(charts.change_bars, screen.frame, name_col="name", lang=ctx.lang, colours=screen.colours),
                 width="stretch", config=PLOT_CONFIG)
 st.dataframe(screen.table, hide_index=True, width="stretch")
 xlsx_download(screen.sheet, t("page_trends", ctx.lang), screen.title,

@@ -10,6 +10,7 @@ import pandas as pd
 
 from kpi import formulas
 from kpi.figures import figures_cached
+from kpi.memo import shared
 from kpi.periods import parse_period, period_label
 from kpi.reports.sheets import figures_sheet
 from kpi.screens.drilldown import drill_link, units_with_details
@@ -66,6 +67,7 @@ def ranked(frame: pd.DataFrame, direction: int, lang: str = "vi") -> pd.DataFram
     return out.sort_values(["rank", "name"], na_position="last", kind="stable").reset_index(drop=True)
 
 
+@shared(maxsize=256)  # per (snapshot, filters, language), for every session (kpi.memo)
 def compare_screen(snapshot: Snapshot, units: pd.DataFrame, catalogue: pd.DataFrame, geography: int, period: str,
                    indicator: str, region: str | None, lang: str = "vi", focus: str | None = None) -> CompareScreen:
     """`region` limits the provinces; `focus` (the selected unit) adds its region's aggregate."""

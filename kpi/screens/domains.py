@@ -15,6 +15,7 @@ import pandas as pd
 from kpi import formulas
 from kpi.charts.maps import MapValues, map_values
 from kpi.figures import figures_cached, unreported
+from kpi.memo import shared
 from kpi.periods import parse_period
 from kpi.screens.overview import Card
 from kpi.screens.tables import actual_text, figure_row, published_note, with_sources
@@ -99,6 +100,7 @@ def rank_in(peers: pd.DataFrame, indicator: str, unit: str, members: list[str], 
     return float(ranks[position]), len(part), rank_text(ranks[position], bool(is_tied[position]), len(part), lang)
 
 
+@shared(maxsize=256)  # per (snapshot, filters, language), for every session (kpi.memo)
 def domain_view(snapshot: Snapshot, units: pd.DataFrame, catalogue: pd.DataFrame, page_key: str,
                 unit: str, period: str, geography: int, lang: str = "vi") -> DomainView:
     page = DOMAIN_PAGES[page_key]
@@ -150,6 +152,7 @@ def state_note(row: pd.Series, lang: str = "vi") -> str:
     return verdict_text(verdict, lang) if verdict in NOTED_VERDICTS else ""
 
 
+@shared(maxsize=256)
 def indicator_table(view: DomainView, catalogue: pd.DataFrame, lang: str = "vi", ranked: bool = True) -> pd.DataFrame:
     """Every indicator of the domain as display text: actual, plan, % of plan, status, last year, ranks."""
     meta = catalogue.set_index("code")
@@ -209,6 +212,7 @@ def trend_periods(periods: list[str], period: str) -> list[str]:
     return periods_for_months(periods, parse_period(period).months)
 
 
+@shared(maxsize=256)
 def domain_trend(snapshot: Snapshot, units: pd.DataFrame, unit: str, periods: list[str], period: str,
                  codes: list[str], with_aggregates: bool = False, geography: int = 34,
                  lang: str = "vi") -> DomainTrend:
@@ -233,6 +237,7 @@ def trend_notes(trend: DomainTrend, lang: str = "vi") -> list[str]:
     return notes
 
 
+@shared(maxsize=256)
 def focus_cards(view: DomainView, catalogue: pd.DataFrame, lang: str = "vi") -> list[Card]:
     """The cards of the focus indicators: figure, verdict, plan, % of plan, change, ranks."""
     meta = catalogue.set_index("code")
@@ -260,6 +265,7 @@ class MapView:
     warnings: list[str]             # names in the boundary file and units that did not match
 
 
+@shared(maxsize=256)  # per (snapshot, filters, language), for every session (kpi.memo)
 def map_view(view: DomainView, units: pd.DataFrame, catalogue: pd.DataFrame, geography: int, indicator: str,
              kind: str, unit: str, lang: str = "vi", boundary_path: Path | None = None) -> MapView:
     """What the map shows: the values of one indicator per province, the outlined tiles, the boundaries."""
@@ -290,6 +296,7 @@ class IndicatorTrend:
     notes: list[str]
 
 
+@shared(maxsize=256)
 def indicator_trend(snapshot: Snapshot, units: pd.DataFrame, catalogue: pd.DataFrame, unit: str,
                     periods: list[str], period: str, indicator: str, geography: int,
                     lang: str = "vi") -> IndicatorTrend:

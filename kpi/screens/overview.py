@@ -10,6 +10,7 @@ import pandas as pd
 
 from kpi import formulas
 from kpi.figures import figures_cached, unreported
+from kpi.memo import shared
 from kpi.periods import parse_period, period_label
 from kpi.reports.sheets import figures_sheet
 from kpi.screens.tables import actual_text, figure_table, published_note
@@ -115,6 +116,7 @@ def unreported_note(codes: list[str], catalogue: pd.DataFrame, lang: str = "vi")
     return t("unreported_indicators", lang, n=len(codes), names="; ".join(str(names.get(c, c)) for c in codes))
 
 
+@shared(maxsize=256)  # per (snapshot, filters, language), for every session (kpi.memo)
 def overview_screen(snapshot: Snapshot, units: pd.DataFrame, catalogue: pd.DataFrame, unit: str, period: str,
                     lang: str = "vi") -> OverviewScreen:
     title = f"{t('page_overview', lang)} — {unit_name(units, unit, lang)} — {period_label(period, lang)}"

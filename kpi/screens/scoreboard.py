@@ -15,6 +15,7 @@ import pandas as pd
 from kpi import formulas
 from kpi.charts.theme import SCOREBOARD_COLOURS
 from kpi.figures import figures_cached, unreported
+from kpi.memo import shared
 from kpi.periods import parse_period, period_label
 from kpi.reports import spreadsheet
 from kpi.reports.sheets import excel_format
@@ -153,6 +154,7 @@ def _tooltip(unit_label: str, column: Column, r, lang: str) -> str:
     return " · ".join(parts)
 
 
+@shared(maxsize=256)  # per (snapshot, filters, language), for every session (kpi.memo)
 def scoreboard_screen(snapshot: Snapshot, units: pd.DataFrame, catalogue: pd.DataFrame, geography: int,
                       period: str, region: str | None = None, domains: list[str] | None = None,
                       lang: str = "vi") -> ScoreboardScreen:
@@ -204,6 +206,7 @@ def scoreboard_screen(snapshot: Snapshot, units: pd.DataFrame, catalogue: pd.Dat
         never_reported=[str(names[c]) for c in never])
 
 
+@shared(maxsize=256)  # per (snapshot, filters, language), for every session (kpi.memo)
 def sorted_screen(screen: ScoreboardScreen, sort_by: str = BY_NAME, best_first: bool = True) -> ScoreboardScreen:
     """The provinces ordered by an indicator with the rank rule of kpi.formulas (competition ranks,
     ties share the better rank and keep the alphabetical order, missing last), each with its rank;

@@ -13,6 +13,7 @@ import pandas as pd
 
 from kpi.charts.theme import unit_colours
 from kpi.figures import figures_cached
+from kpi.memo import shared
 from kpi.periods import parse_period
 from kpi.reports.sheets import figures_sheet
 from kpi.screens.tables import figure_table, indicator_name
@@ -86,6 +87,7 @@ def break_notes(breaks: list[StandardBreak], lang: str = "vi") -> list[str]:
               name=standard_label(b.standard, lang) or t("trend_no_standard", lang)) for b in breaks]
 
 
+@shared(maxsize=256)  # per (snapshot, filters, language), for every session (kpi.memo)
 def trend_screen(snapshot: Snapshot, units: pd.DataFrame, catalogue: pd.DataFrame, targets: list[str],
                  periods: list[str], months: int, indicator: str, lang: str = "vi") -> TrendScreen:
     meta = catalogue.set_index("code").loc[indicator]

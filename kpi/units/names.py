@@ -5,6 +5,7 @@ import weakref
 
 import pandas as pd
 
+from kpi.memo import shared
 from kpi.units.table import NATION, fold, regions_catalogue
 
 # one dict per units table (the snapshot's, loaded once): a name is a dict lookup, not a scan of
@@ -39,6 +40,11 @@ def unit_name(units: pd.DataFrame, unit: str, lang: str = "vi") -> str:
 
 def units_of_geography(units: pd.DataFrame, geography: int, levels=("nation", "region", "province")) -> list[str]:
     """Nation, then the regions, then the provinces (alphabetical) of the 34- or 63-province map."""
+    return list(_units_of_geography(units, geography, tuple(levels)))
+
+
+@shared(maxsize=64)  # per units table: every page run asks for the same lists
+def _units_of_geography(units: pd.DataFrame, geography: int, levels: tuple[str, ...]) -> tuple[str, ...]:
     gen = {str(geography), "both"}
     ordered = []
     if "nation" in levels:
@@ -50,7 +56,7 @@ def units_of_geography(units: pd.DataFrame, geography: int, levels=("nation", "r
         provinces = units[(units["level"] == "province") & units["generation"].isin(gen)].copy()
         provinces["sort"] = provinces["name_vi"].map(_sort_key)
         ordered += list(provinces.sort_values("sort")["unit"])
-    return ordered
+    return tuple(ordered)
 
 
 def _sort_key(name: str) -> str:

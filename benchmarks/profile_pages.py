@@ -68,20 +68,29 @@ def category(frames: list[str]) -> str:
     return "streamlit"
 
 
-def split(raw_file: Path) -> collections.Counter:
+def split(profile_file: Path) -> collections.Counter:
+    """Samples per category from py-spy's speedscope file (one sampled profile per thread)."""
+    data = json.loads(profile_file.read_text(encoding="utf-8", errors="replace"))
+    frames = [f"{f.get('name', '')} ({f.get('file', '')}:{f.get('line', 0)})" for f in data["shared"]["frames"]]
     counts: collections.Counter = collections.Counter()
-    for line in raw_file.read_text(errors="replace").splitlines():
-        stack, _, number = line.rpartition(" ")
-        frames = stack.split(";")
-        if number.isdigit() and not _WAITING.match(frames[-1]):
-            counts[category(frames)] += int(number)
+    for profile in data["profiles"]:
+        for sample, weight in zip(profile["samples"], profile["weights"]):
+            stack = [_relative(frames[i]) for i in sample]
+            if stack and not _WAITING.match(stack[-1]):
+                counts[category(stack)] += float(weight)  # seconds of samples
     return counts
 
 
+def _relative(frame: str) -> str:
+    """'name (/abs/.venv/lib/python3.11/site-packages/streamlit/x.py:12)' -> 'name (streamlit/x.py:12)'."""
+    frame = frame.replace(f"({bench_load.REPO}/", "(")
+    return re.sub(r"\((?:/[^()]*?/(?:site-packages|lib/python3\.\d+)/)", "(", frame)
+
+
 def profile_page(page: str, base: str, pid: int, queries: list[str], seconds: float, tmp: Path) -> dict:
-    raw = tmp / f"{page or 'overview'}.txt"
+    raw = tmp / f"{page or 'overview'}.speedscope.json"
     spy = subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "-p", str(pid), "-r", str(RATE),
-                            "--format", "raw", "-o", str(raw), "--nonblocking"],
+                            "--format", "speedscope", "-o", str(raw), "--nonblocking"],
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(1.0)
     cpu_before = bench_load.cpu_seconds(pid)
@@ -104,7 +113,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10.0, help="sampling time per page")
     parser.add_argument("--pages", help="comma-separated URL paths (default: every page of the load benchmark)")
     parser.add_argument("--data-dir", help="data folder to serve (default: the demo, built in a temporary folder)")
-    parser.add_argument("--raw-dir", help="keep py-spy's raw stacks here (one file per page) to look into")
+    parser.add_argument("--raw-dir", help="keep py-spy's profiles here (speedscope JSON, one file per page)")
     parser.add_argument("--json")
     args = parser.parse_args()
     pages = args.pages.split(",") if args.pages is not None else bench_load.APP_PAGES

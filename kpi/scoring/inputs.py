@@ -13,6 +13,7 @@ import pandas as pd
 
 from kpi import figures as figures_mod
 from kpi import formulas
+from kpi.memo import shared
 from kpi.periods import parse_period
 from kpi.scoring.scorecard import PLAN_RATIO, Criterion, Scorecard, ScorecardError
 from kpi.units.resolve import UnitError, resolve_unit
@@ -81,6 +82,7 @@ def resolved(scorecard: Scorecard, units: pd.DataFrame) -> Scorecard:
         adjustments=tuple(dataclasses.replace(a, unit=keys[a.unit]) for a in scorecard.adjustments))
 
 
+@shared(maxsize=64)  # per scorecard version, snapshot (and language): shared by runs and sessions
 def load_inputs(scorecard: Scorecard, snapshot) -> tuple[Scorecard, pd.DataFrame]:
     """Resolve the scorecard's units and fetch its figures (queries/facts_aggregate.sql)."""
     units = figures_mod.units(snapshot)

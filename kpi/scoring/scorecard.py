@@ -34,6 +34,7 @@ import re
 import secrets
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import tomli_w
@@ -313,8 +314,23 @@ def _parse_criterion(table: dict, where: Phrase) -> Criterion:
 # --------------------------------------------------------------------------- files
 
 def load_scorecard(path: str | Path) -> Scorecard:
-    """Read and validate one file; every failure (missing, unreadable, not TOML, invalid) is a ScorecardError."""
+    """Read and validate one file; every failure (missing, unreadable, not TOML, invalid) is a ScorecardError.
+    A file is parsed once per version (its modification time and size): every page run and session gets
+    the same Scorecard, so the scores computed from it are shared too (kpi.memo)."""
     path = Path(path)
+    try:
+        stat = path.stat()
+    except OSError:
+        return _read_scorecard(path)
+    return _scorecard_version(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=64)
+def _scorecard_version(path: Path, modified_ns: int, size: int) -> Scorecard:
+    return _read_scorecard(path)
+
+
+def _read_scorecard(path: Path) -> Scorecard:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:

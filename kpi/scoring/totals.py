@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from kpi import formulas
+from kpi.memo import shared
 from kpi.scoring.explain import explanations
 from kpi.scoring.inputs import criterion_arrays
 from kpi.scoring.methods import method_fraction
@@ -37,6 +38,7 @@ class ScoreResult:
     adjustments: pd.DataFrame  # bonus and penalty items with their reasons
 
 
+@shared(maxsize=64)  # per scorecard version, snapshot (and language): shared by runs and sessions
 def score(card: Scorecard, inputs: pd.DataFrame, lang: str = "vi") -> ScoreResult:
     """Points of every unit on every criterion, totals, ranks, ties and tiers, all explained in `lang`.
 

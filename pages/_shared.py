@@ -188,8 +188,9 @@ def merger_notices(ctx: Context) -> None:
         st.info(markdown_escape(note), icon=":material/link_off:")
     for i, notice in enumerate(drill_view.merger_notices(ctx.units, ctx.unit, ctx.period, ctx.geography, ctx.lang)):
         st.info(markdown_escape(notice.text), icon=":material/merge:")
-        st.button(notice.link_label, key=f"_merger_link_{i}", on_click=_switch_view, args=(notice.params,),
-                  icon=":material/arrow_forward:")
+        if notice.link_label:
+            st.button(notice.link_label, key=f"_merger_link_{i}", on_click=_switch_view, args=(notice.params,),
+                      icon=":material/arrow_forward:")
 
 
 def _switch_view(params: dict) -> None:

@@ -40,9 +40,9 @@ if screen.missing:
     st.caption(markdown_escape(f"{t('drl_communes_missing', ctx.lang, n=len(screen.missing))}: "
                                + ", ".join(screen.missing)))
 
-st.markdown(f"#### {markdown_escape(t('drl_agencies', ctx.lang))}")
-if len(screen.agencies):
-    st.dataframe(screen.agencies, hide_index=True, width="stretch")
-if screen.agency_message:
+if len(screen.agencies) or screen.agency_message:  # a province with agencies in the snapshot
+    st.markdown(f"#### {markdown_escape(t('drl_agencies', ctx.lang))}")
+    if len(screen.agencies):
+        st.dataframe(screen.agencies, hide_index=True, width="stretch")
     st.caption(markdown_escape(screen.agency_message))
 st.page_link("pages/compare.py", label=t("drl_back", ctx.lang), icon=":material/leaderboard:")

@@ -16,6 +16,7 @@ from kpi.reports.sheets import figures_sheet
 from kpi.screens.drilldown import drill_link, units_with_details
 from kpi.screens.tables import actual_text, figure_table, indicator_name, published_note, published_only
 from kpi.store.snapshots import Snapshot
+from kpi.text import fmt
 from kpi.text.figure_text import rank_change_text, rank_text
 from kpi.text.i18n import t
 from kpi.units.mergers import ended_in_geography, geography_ended
@@ -78,8 +79,7 @@ def compare_screen(snapshot: Snapshot, units: pd.DataFrame, catalogue: pd.DataFr
         # the 63-province list after 30 June 2025: the former provinces have no figures of their own
         former = set(ended_in_geography(units, provinces, period))
         provinces = [u for u in provinces if u not in former]
-        geography_note = (t("drl_geo63_ended", lang, period=period_label(period, lang).lower()) + " "
-                          + t("drl_geo63_rows", lang, n=len(provinces), former=len(former)))
+        geography_note = t("drl_geo63_rows", lang, n=len(provinces), former=len(former))  # the header says why
     if region:
         provinces = [u for u in provinces if region_of(units, u, geography) == region]
     if region:
@@ -97,13 +97,15 @@ def compare_screen(snapshot: Snapshot, units: pd.DataFrame, catalogue: pd.DataFr
             continue
         row = by_unit.loc[unit]
         value = actual_text(row, meta, lang, with_unit=True)
+        note = published_note(row, meta, lang)
         if not row["comparable"] and not published_only(row):
             # the reporting provinces do not cover the region's territory in this geography: not a gap in the data
-            value = t("drl_not_covered", lang, geo=geography, n=int(row["n_atoms"]))
+            value = fmt.MISSING
+            note = " ".join(filter(None, [t("drl_not_covered", lang, geo=geography, n=int(row["n_atoms"])), note]))
         elif not row["complete"] and not published_only(row):
             value += (f" ({t('incomplete', lang).lower()}: "
                       + t("atoms_note", lang, n=int(row["n_actual"]), total=int(row["n_atoms"])) + ")")
-        aggregates.append(Aggregate(row["name"], value, published_note(row, meta, lang)))
+        aggregates.append(Aggregate(row["name"], value, note))
     details = units_with_details(units, list(per_province["unit"]))
     links = {u: drill_link(u, indicator, period, geography, lang) for u in details}
     leading = {t("rank", lang): per_province["rank_text"],

@@ -75,9 +75,9 @@ def merger_notices(units: pd.DataFrame, unit: str, period: str | None, geography
                               {"unit": merged.successor, "geo": "34" if parse_period(period).generation == 34
                                else str(geography)}))
     if geography_ended(geography, period):
+        # a former province's button above already leads to the 34-province view
         notices.append(Notice(t("drl_geo63_ended", lang, period=period_label(period, lang).lower()),
-                              t("drl_geo34_link", lang),
-                              {"geo": "34", **({"unit": merged.successor} if merged is not None else {})}))
+                              "" if merged is not None else t("drl_geo34_link", lang), {"geo": "34"}))
     return notices
 
 
@@ -128,11 +128,14 @@ def _ranked_table(frame: pd.DataFrame, catalogue: pd.DataFrame, units: pd.DataFr
     return out, table, list(out.loc[no_data, "name"])
 
 
-def _gap_text(gap: float, meta, lang: str) -> str:
+def _gap_words(gap: float, meta, lang: str) -> dict[str, str]:
+    """How far the communes' sum is from the province figure: {'side': 'thấp hơn', 'gap': '1.918 người'}."""
     decimals = int(meta["decimals"])
     if meta["aggregation"] == "ratio":
-        return fmt.signed_points(gap, decimals, lang) + " " + t("points", lang)
-    return fmt.figure(gap, meta["unit_of_measure"], decimals, lang)
+        amount = fmt.number(abs(gap), decimals, lang) + " " + t("points", lang)
+    else:
+        amount = fmt.figure(abs(gap), meta["unit_of_measure"], decimals, lang)
+    return {"side": t("drl_side_lower" if gap < 0 else "drl_side_higher", lang), "gap": amount}
 
 
 def _sum_check(province_row, communes: pd.DataFrame, meta, lang: str) -> SumCheck:
@@ -157,11 +160,11 @@ def _sum_check(province_row, communes: pd.DataFrame, meta, lang: str) -> SumChec
     same = not math.isnan(gap) and abs(gap) <= TOLERANCE * max(1.0, abs(own))
     if summed["n_reported"] < total:
         note = t("drl_sum_partial", lang, n=summed["n_reported"], total=total, missing=total - summed["n_reported"],
-                 gap=_gap_text(gap, meta, lang))
+                 **_gap_words(gap, meta, lang))
         return check(note, False)
     if same:
         return check(t("drl_sum_matches", lang), True)
-    return check(t("drl_sum_differs", lang, gap=_gap_text(gap, meta, lang), total=total), False)
+    return check(t("drl_sum_differs", lang, total=total, **_gap_words(gap, meta, lang)), False)
 
 
 def drilldown_screen(snapshot: Snapshot, units: pd.DataFrame, catalogue: pd.DataFrame, unit: str, period: str,

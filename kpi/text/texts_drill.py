@@ -39,12 +39,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "drl_sum_rate_basis": ("tỷ lệ tính từ tổng tử số / tổng mẫu số của các xã", "rate as the ratio of the communes' sums"),
     "drl_sum_matches": ("Tổng các xã khớp với số của tỉnh.", "The communes add up to the province figure."),
     "drl_sum_partial": ("Tổng các xã chưa khớp với số của tỉnh: mới có {n} / {total} xã, phường báo cáo, "
-                        "thiếu {missing} đơn vị; chênh lệch {gap}.",
+                        "thiếu {missing} đơn vị; tổng các xã {side} số của tỉnh {gap}.",
                         "The communes do not add up to the province figure: {n} of {total} communes reported, "
-                        "{missing} missing; difference {gap}."),
-    "drl_sum_differs": ("Tổng các xã khác số của tỉnh (chênh lệch {gap}) dù đủ {total} xã báo cáo: cần rà soát.",
-                        "The communes differ from the province figure by {gap} although all {total} reported: "
+                        "{missing} missing; their sum is {gap} {side} the province figure."),
+    "drl_sum_differs": ("Tổng các xã {side} số của tỉnh {gap} dù đủ {total} xã báo cáo: cần rà soát.",
+                        "The communes' sum is {gap} {side} the province figure although all {total} reported: "
                         "to be checked."),
+    "drl_side_lower": ("thấp hơn", "below"),
+    "drl_side_higher": ("cao hơn", "above"),
     "drl_sum_no_province": ("Tỉnh chưa có số liệu riêng kỳ này; tổng các xã chỉ mang tính tham khảo.",
                             "The province has no figure of its own for this period; the communes' sum is indicative."),
     "drl_sum_none": ("Chưa có xã nào báo cáo chỉ tiêu này trong kỳ.", "No commune reported this indicator in the period."),
@@ -67,10 +69,10 @@ TEXTS: dict[str, tuple[str, str]] = {
                        "The table holds the {n} provinces whose territory did not change; {former} former provinces "
                        "merged and have no figures of their own."),
     "drl_geo34_link": ("Xem theo địa giới 34 tỉnh", "Show the 34-province geography"),
-    "drl_not_covered": ("– (không tính được theo địa giới {geo} tỉnh cho kỳ này: {n} tỉnh báo cáo không phủ hết "
-                        "địa bàn của vùng)",
-                        "– (cannot be computed in the {geo}-province geography for this period: the {n} reporting "
-                        "provinces do not cover the region's territory)"),
+    "drl_not_covered": ("Không tính được theo địa giới {geo} tỉnh cho kỳ này: {n} tỉnh báo cáo không phủ hết địa bàn "
+                        "của vùng.",
+                        "Cannot be computed in the {geo}-province geography for this period: the {n} reporting "
+                        "provinces do not cover the region's territory."),
     "drl_fallback": ("Liên kết chọn {what} \"{asked}\", không có trong lựa chọn hiện tại: đang hiển thị {shown}.",
                      "The link asked for {what} \"{asked}\", which is not available here: showing {shown}."),
     "drl_fallback_merged": ("Liên kết chọn {asked}, không thuộc địa giới {geo} tỉnh: đang hiển thị {shown}.",

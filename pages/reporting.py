@@ -22,9 +22,11 @@ screen = reporting_screen(ctx.snapshot, ctx.units, ctx.catalogue, ctx.geography,
                           None if scope == "all" else scope, ctx.lang)
 st.subheader(markdown_escape(screen.title))
 
-first, second = st.columns(2)
-first.metric(t("vw_reporting", ctx.lang), screen.count_line)
-second.metric(t("vw_status_complete", ctx.lang), screen.complete_line)
+first, second, _rest = st.columns([1, 1, 1])
+first.metric(t("vw_units_reported_label", ctx.lang), f"{len(screen.reported_units)} / {len(screen.units)}")
+second.metric(t("vw_units_complete_label", ctx.lang, k=len(screen.codes)),
+              f"{len(screen.complete_units)} / {len(screen.units)}")
+st.markdown(f"**{markdown_escape(screen.count_line)}**; {markdown_escape(screen.complete_line)}.")
 if screen.nothing_yet:
     st.warning(markdown_escape(t("vw_nothing_yet", ctx.lang,
                                  names=", ".join(screen.names[u] for u in screen.nothing_yet))),
@@ -34,8 +36,8 @@ elif screen.units:
 
 if screen.domain_counts:
     st.markdown(f"**{t('vw_by_domain', ctx.lang)}**")
-    for column, (name, n, total) in zip(st.columns(min(len(screen.domain_counts), 6)), screen.domain_counts):
-        column.metric(markdown_escape(name), t("vw_domain_count", ctx.lang, n=n, total=total))
+    st.markdown("\n".join(f"- {markdown_escape(name)}: **{t('vw_domain_count', ctx.lang, n=n, total=total)}**"
+                          for name, n, total in screen.domain_counts))
 
 if not screen.table.empty:
     st.dataframe(screen.table, hide_index=True, width="stretch", height=min(35 * len(screen.table) + 40, 760))

@@ -60,7 +60,10 @@ direction = column.direction if column else 1
 order = synced_selectbox(t("vw_order", ctx.lang), ["best", "worst"], "order", "best", container=c2,
                          format_func=lambda o: view.order_text(o == "best", direction, ctx.lang),
                          disabled=column is None)
+if "words" not in st.session_state:  # kept in the URL like every filter (?words=1)
+    st.session_state["words"] = st.query_params.get("words") == "1"
 words = c3.toggle(t("vw_show_words", ctx.lang), key="words")
+st.query_params["words"] = "1" if words else "0"
 screen = view.sorted_screen(base, sort_by, order == "best")
 
 swatches = "".join(f"<span><span class='sb-swatch' style='background:{i.bg};color:{i.fg}'>&nbsp;</span>"

@@ -164,13 +164,16 @@ def reporting_screen(snapshot: Snapshot, units: pd.DataFrame, catalogue: pd.Data
                                           "vw_status_partial" if line.isin([REPORTED, PARTIAL]).any() else
                                           "vw_status_nothing", lang),
                   t("vw_indicators_reported", lang): f"{done}/{len(expected_codes)}"}
+        record[t("vw_first_arrival", lang)] = arrival.created_at if arrival else ""
+        record[t("vw_author", lang)] = arrival.author if arrival else ""
         for name, cs in domain_codes:
             record[name] = f"{int((line[cs] == REPORTED).sum())}/{len(cs)}"
         record[t("vw_partial", lang)] = int((line == PARTIAL).sum())
-        record[t("vw_first_arrival", lang)] = arrival.created_at if arrival else ""
-        record[t("vw_author", lang)] = arrival.author if arrival else ""
         record[t("snapshot", lang)] = f"{arrival.snapshot_id} ({arrival.state})" if arrival else ""
         rows.append(record)
+    # the units still to report first (nothing yet, then partly), each group in alphabetical order
+    order = {t(k, lang): i for i, k in enumerate(("vw_status_nothing", "vw_status_partial", "vw_status_complete"))}
+    rows.sort(key=lambda r: order[r[t("vw_status", lang)]])
     table = pd.DataFrame(rows)
     detail = states.replace(MARKS).rename(columns=indicator_names.to_dict())
     detail.insert(0, t("unit", lang), [names[u] for u in detail.index])

@@ -95,7 +95,8 @@ def with_sources(table: pd.DataFrame, frame: pd.DataFrame, lang: str = "vi") -> 
     def column(name: str) -> list:
         return list(frame[name]) if name in frame else [None] * len(frame)
     kinds = [sources.kind_text(s, e, lang) for s, e in zip(column("sources"), column("estimate_status"))]
-    after = table.columns.get_loc(t("actual", lang)) + 1 if t("actual", lang) in table.columns else len(table.columns)
+    beside = [c for c in (t("published", lang), t("actual", lang)) if c in table.columns]  # after the figure(s)
+    after = table.columns.get_loc(beside[0]) + 1 if beside else len(table.columns)
     table.insert(after, t("src_standing", lang), kinds)
     table[t("source", lang)] = [source(v) for v in column("sources")]
     table[t("src_note", lang)] = [sources.note_text(v) for v in column("notes")]

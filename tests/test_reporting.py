@@ -146,3 +146,10 @@ def test_page_63_provinces_after_the_merger(demo_dir):
     assert not at.exception, [e.value for e in at.exception]
     assert at.metric[0].value == "11 / 11"
     assert any("Bến Tre" in m.value and "hợp nhất" in m.value for m in at.markdown)
+
+
+@pytest.mark.page
+def test_page_empty_state(empty_dir):
+    at = run_page("pages/reporting.py", empty_dir)
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Chưa có dữ liệu" in i.value for i in at.info)

@@ -255,3 +255,10 @@ def test_page_63_provinces_whole_year(demo_dir):
     table = next(m.value for m in at.markdown if "<table" in m.value)
     assert table.count("<tr") == 1 + 1 + 6 + 63
     assert "Bến Tre" in table
+
+
+@pytest.mark.page
+def test_page_empty_state(empty_dir):
+    at = run_page("pages/scoreboard.py", empty_dir)
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Chưa có dữ liệu" in i.value for i in at.info)

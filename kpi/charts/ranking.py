@@ -51,7 +51,8 @@ def breakdown_chart(result: ScoreResult, unit: str, lang: str = "vi") -> go.Figu
                 customdata=text, hovertemplate="%{y}: %{customdata}<extra></extra>")
     # the points written right of the criterion's grey maximum, on no bar
     fig.add_scatter(y=labels, x=part["max_points"], mode="text", text=text, textposition="middle right",
-                    textfont=dict(size=16, color=FONT["color"]), cliponaxis=False, showlegend=False, hoverinfo="skip")
+                    texttemplate="\u2002%{text}", textfont=dict(size=16, color=FONT["color"]), cliponaxis=False,
+                    showlegend=False, hoverinfo="skip")
     _layout(fig, max(320, 42 * len(labels) + 80), lang)
     fig.update_xaxes(title=t("rank_points", lang), range=_room(part["max_points"]))
     return fig

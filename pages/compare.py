@@ -52,15 +52,15 @@ if screen.missing:
 # the province rows with communes or agencies link to their drill-down (/chi-tiet)
 link_config = None
 if screen.link_column:
-    link_config = {screen.link_column: st.column_config.LinkColumn(screen.link_column,
+    link_config = {screen.link_column: st.column_config.LinkColumn(screen.link_column, width="medium",
                                                                    display_text=t("drl_link", ctx.lang))}
 st.dataframe(screen.table, hide_index=True, width="stretch", height=min(38 * len(screen.table) + 40, 900),
              column_config=link_config)
 st.caption(markdown_escape(screen.rank_note))
-if screen.highlight and screen.links and screen.highlight in screen.links:
-    st.page_link("pages/drilldown.py", label=t("drl_open", ctx.lang, name=ctx.name(screen.highlight)),
-                 icon=":material/account_tree:", query_params={"unit": screen.highlight, "ind": indicator})
 xlsx_download(screen.sheet, t("page_compare", ctx.lang), screen.title,
               download_name(t("page_compare", ctx.lang), indicator, ctx.period), ctx.lang)
 if screen.highlight_note:
     st.caption(markdown_escape(screen.highlight_note))
+if screen.highlight and screen.links and screen.highlight in screen.links:  # its communes and agencies
+    st.page_link("pages/drilldown.py", label=t("drl_open", ctx.lang, name=ctx.name(screen.highlight)),
+                 icon=":material/account_tree:", query_params={"unit": screen.highlight, "ind": indicator})

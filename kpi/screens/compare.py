@@ -117,7 +117,7 @@ def compare_screen(snapshot: Snapshot, units: pd.DataFrame, catalogue: pd.DataFr
     link_column = t("drl_link_column", lang) if links else ""
     if links:  # beside the province's name, so that it is on screen without scrolling the table sideways
         table.insert(table.columns.get_loc(t("unit", lang)) + 1, link_column,
-                     [links.get(u) for u in per_province["unit"]])
+                     [links.get(u, "") for u in per_province["unit"]])
     sheet = partial(figures_sheet, per_province, catalogue, lang, leading)
     highlight = focus if focus in set(per_province["unit"]) else None
     note = ""

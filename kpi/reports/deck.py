@@ -44,6 +44,30 @@ class Slide:
     data: pd.DataFrame       # what the slide's chart draws (see kpi.static_charts)
     summary: str = ""        # one line under the chart
     notes: list[str] = field(default_factory=list)  # speaker notes: the figures in sentences
+    chart: SlideChart | None = None  # the chart as series of figures (the PowerPoint's native chart)
+
+
+@dataclass
+class ChartSeries:
+    name: str
+    values: list[float | None]  # one per category; None where there is no figure (a gap, never a zero)
+    colours: list[str]          # one colour key per point: a verdict key of theme.SLIDE_STATUS_COLOURS,
+                                # or 'highlight' / 'other' (the presented unit and the rest)
+    labels: list[str]           # what is written on each point, as kpi.text.fmt writes it ('' for none)
+    plan: bool = False          # the plan mark (100% of plan), not a figure
+
+
+@dataclass
+class SlideChart:
+    """A slide's chart as figures: categories, series and their labels (kpi.reports.powerpoint draws it)."""
+    shape: str                  # 'bar' (horizontal), 'stacked_bar' (horizontal, stacked) or 'column'
+    categories: list[str]
+    series: list[ChartSeries]
+    value_title: str
+    decimals: int               # of the values: the number format of the data sheet and the labels
+    percent: bool = False       # values are percentages (102.1 is 102,1%)
+    value_max: float | None = None
+    sheet: pd.DataFrame | None = None  # more figures for the data sheet, one row per category
 
 
 @dataclass
@@ -321,6 +345,8 @@ def build_deck(snapshot: Snapshot, unit: str, period: str, lang: str = "vi",
                   _emulation_slide(snapshot, units, unit, period, deck_head, lang, data_dir)):
         if extra is not None:
             slides.append(extra)
+    for item in slides:
+        item.chart = slide_chart(item, lang)
     try:
         letterhead = issuing_agency(units, unit, period, user=user, data_dir=data_dir)
     except SettingsError:
@@ -328,3 +354,54 @@ def build_deck(snapshot: Snapshot, unit: str, period: str, lang: str = "vi",
     return Deck(unit, name, full_name(units, unit, lang), period, label, lang, snapshot.id, snapshot.created,
                 snapshot.is_demo,
                 frame, slides, letterhead, geography, snapshot, data_dir)
+
+
+def _values(column: pd.Series) -> list[float | None]:
+    return [None if v != v else float(v) for v in column]
+
+
+def slide_chart(slide: Slide, lang: str = "vi") -> SlideChart:
+    """The figures a slide's chart draws, in the order the screen draws them (top to bottom)."""
+    data = slide.data
+    if slide.kind == "headline":
+        order = list(dict.fromkeys(data.sort_values("domain_order")["domain"]))
+        series = []
+        for status in STATUS_ORDER:
+            part = data[data["status"] == status].set_index("domain")["count"]
+            if part.empty:
+                continue
+            values = [float(part[d]) if d in part.index else None for d in order]
+            series.append(ChartSeries(status_label(status, lang), values, [status] * len(order),
+                                      ["" if v is None else fmt.number(v, 0, lang) for v in values]))
+        return SlideChart("stacked_bar", order, series, t("exp_axis_count", lang), 0)
+    if slide.kind == "domain":
+        pct = data["achievement_pct"]
+        top = max(110.0, float(pct.max()) + 8 if pct.notna().any() else 110.0)
+        # an indicator with a figure but no % of plan has no bar: its figure goes with its name
+        names = [n if p == p else f"{n}: {b}" for n, p, b in zip(data["label"], pct, data["bar_text"])]
+        value = ChartSeries(t("pre_series_pct_plan", lang), _values(pct), list(data["status_key"]),
+                            [b if p == p else "" for p, b in zip(pct, data["bar_text"])])
+        has_plan = data["plan"].notna() & pct.notna()
+        plan = ChartSeries(t("pre_series_plan", lang), [100.0 if h else None for h in has_plan],
+                           ["plan"] * len(data), [""] * len(data), plan=True)
+        sheet = pd.DataFrame({t("pre_sheet_actual", lang): _values(data["actual"]),
+                              t("pre_sheet_plan", lang): _values(data["plan"]),
+                              t("pre_sheet_uom", lang): list(data["unit_of_measure"])})
+        return SlideChart("bar", names, [value, plan], t("pre_axis_pct_plan", lang), 1, True, top, sheet)
+    if slide.kind == "provinces":
+        colours = ["highlight" if h else "other" for h in data["highlight"]]
+        labelled = len(data) <= 40
+        labels = ["" if v != v or not (labelled or h) else fmt.number(v, 0, lang)
+                  for v, h in zip(data["good"], data["highlight"])]
+        return SlideChart("column", list(data["name"]),
+                          [ChartSeries(t("pre_series_good", lang), _values(data["good"]), colours, labels)],
+                          t("exp_axis_good", lang), 0)
+    if slide.kind == "emulation":
+        table = data.sort_values(["rank", "name"])
+        colours = ["highlight" if h else "other" for h in table["highlight"]]
+        top = float(table["total"].max()) if table["total"].notna().any() else 100.0
+        return SlideChart("bar", [f"{r}. {n}" for r, n in zip(table["rank_label"], table["name"])],
+                          [ChartSeries(t("pre_series_points", lang), _values(table["total"]), colours,
+                                       list(table["total_text"]))],
+                          t("exp_axis_points", lang), 1, value_max=10 * math.ceil(top * 1.12 / 10))
+    raise ValueError(f"no chart for a slide of kind {slide.kind!r}")

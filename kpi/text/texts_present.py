@@ -8,6 +8,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                       "Home first slide; End last slide."),
     "pre_slide_count": ("Trang {number}/{count}", "Slide {number}/{count}"),
     "pre_series_pct_plan": ("% kế hoạch năm", "% of the annual plan"),
+    "pre_axis_pct_plan": ("% so với kế hoạch năm (khung nét đứt: kế hoạch, 100%)",
+                          "% of the annual plan (dashed outline: the plan, 100%)"),
     "pre_series_plan": ("Kế hoạch (100%)", "Plan (100%)"),
     "pre_series_good": ("Số chỉ tiêu đạt và vượt kế hoạch", "Indicators meeting or beating the plan"),
     "pre_series_points": ("Tổng điểm", "Total points"),

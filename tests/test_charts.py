@@ -8,6 +8,7 @@ import pytest
 
 from kpi import figures
 from kpi.charts import domain as domain_charts
+from kpi.charts import maps
 from kpi.charts import ranking as ranking_charts
 from kpi.charts import screen as charts
 from kpi.charts.theme import PALETTE, characters_in, unit_colours, wrap
@@ -188,3 +189,22 @@ def test_ranking_points_are_written_beside_the_maximum_bar_not_over_it():
     assert list(labels[0].x) == [15.0, 10.0, 5.0] and labels[0].textposition == "middle right"
     assert list(labels[0].text) == ["13,71", "10,00", t("missing", "vi")]
     assert fig.layout.xaxis.range[1] >= 15.0 * 1.12
+
+
+@pytest.mark.unit
+def test_bubble_map_names_stand_below_their_own_circle():
+    units = build_units()
+    chosen = ["VN-01", "VN-38", "VN34-79"]  # provinces unchanged by the merger keep their code
+    values = maps.MapValues(pd.DataFrame({"unit": chosen, "name": chosen, "label": ["Hà Nội", "Thanh Hóa", "TP.HCM"],
+                                          "value": [80.0, 100.0, 20.0], "state": "ok", "text": "",
+                                          "hover": ""}), 1, "người", 0, "Giải quyết việc làm")
+    fig = maps.bubbles(values, units)
+    circles = next(tr for tr in fig.data if tr.mode == "markers" and tr.marker.size is not None
+                   and not isinstance(tr.marker.size, (int, float)))
+    radius = {lat: size / 2 for lat, size in zip(circles.y, circles.marker.size)}
+    names = next(tr for tr in fig.data if tr.mode == "text")
+    lat = units.set_index("unit")["lat"]
+    for label, unit in zip(["Hà Nội", "Thanh Hóa", "TP.HCM"], chosen):
+        y = list(names.y)[list(names.text).index(label)]
+        assert y < lat[unit] - radius[lat[unit]] / maps.PX_PER_DEGREE, label
+    assert names.textfont.shadow  # a white halo where a name meets a neighbour's circle

@@ -40,6 +40,9 @@ STATE_STYLE = {  # fill, pattern: the grey states must not look like any colour 
 }
 STATE_TEXT = {formulas.MISSING: "missing", formulas.INCOMPLETE: "incomplete", formulas.NOT_COMPARABLE: "not_comparable"}
 # gso code of the province -> (text key of the archipelago's name, lon, lat)
+PX_PER_DEGREE = 58      # a degree of latitude on the 920 px bubble map
+LABEL_GAP_PX = 9        # half a label's height: its centre this far below the circle's edge
+LABEL_HALO = "1px 1px 2px white, -1px -1px 2px white, 1px -1px 2px white, -1px 1px 2px white"
 ISLANDS = {"48": ("map_island_hoang_sa", 111.9, 16.5), "56": ("map_island_truong_sa", 114.2, 10.0)}
 
 
@@ -243,8 +246,13 @@ def bubbles(values: MapValues, units: pd.DataFrame, highlight: list[str] | None 
                                         color="#6e7781", line=dict(width=2)), hovertext=part["hover"], hoverinfo="text")
     priority = frame.assign(first=frame["unit"].isin(highlight), size=frame["value"].abs().fillna(0))
     labelled = _uncluttered(priority.sort_values(["first", "size"], ascending=False))
-    fig.add_scatter(x=labelled["lon"], y=labelled["lat"] - 0.25, mode="text", text=labelled["label"], showlegend=False,
-                    textfont=dict(size=12 if len(frame) > 40 else 14, color="#1f2328"), hoverinfo="skip")
+    # each name just below its own circle (by the circle's radius), with a white halo where it meets
+    # a neighbour's circle, so that no circle hides a name
+    radius = dict(zip(ok["unit"], [s / 2 for s in sizes]))
+    below = [lat - (radius.get(unit, 6.0) + LABEL_GAP_PX) / PX_PER_DEGREE for unit, lat in zip(labelled["unit"], labelled["lat"])]
+    fig.add_scatter(x=labelled["lon"], y=below, mode="text", text=labelled["label"], showlegend=False,
+                    textfont=dict(size=12 if len(frame) > 40 else 14, color="#1f2328", shadow=LABEL_HALO),
+                    hoverinfo="skip")
     for key, lon, lat in ISLANDS.values():
         fig.add_annotation(x=lon, y=lat, text=f"<i>{t(key, lang)}</i>", showarrow=False, font=dict(size=13, color="#57606a"))
     bar = _colourbar_trace(values, lang)

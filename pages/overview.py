@@ -4,6 +4,7 @@ import streamlit as st
 
 from kpi.reports import page_pdf
 from kpi.reports.spreadsheet import download_name
+from kpi.screens import drilldown as drill_view
 from kpi.screens.overview import overview_screen
 from kpi.text.i18n import t
 from kpi.text.plain import html_text, markdown_escape
@@ -25,6 +26,9 @@ for sentence in screen.sentences:
     st.markdown(f"- {markdown_escape(sentence)}")
 if screen.cumulative:
     st.caption(t("progress_note", ctx.lang))
+if drill_view.units_with_details(ctx.units, [ctx.unit]):  # the province's communes and agencies (/chi-tiet)
+    st.page_link("pages/drilldown.py", label=t("drl_open", ctx.lang, name=ctx.name(ctx.unit)),
+                 icon=":material/account_tree:", query_params={"unit": ctx.unit})
 
 for section in screen.sections:
     st.subheader(markdown_escape(section.title))

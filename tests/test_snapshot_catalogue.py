@@ -9,7 +9,6 @@ import json
 import os
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -41,7 +40,8 @@ def _csv(rows: list[tuple[str, str, float]]) -> bytes:
 
 
 @pytest.fixture
-def folder(tmp_path):
+def folder(tmp_path, catalogue_db):
+    """A data folder with one snapshot; its catalogue on SQLite and on PostgreSQL (catalogue_db)."""
     store.write_snapshot(BASE, build_units(), load_indicators(), created_by="tests", note="base", data_dir=tmp_path)
     return tmp_path
 
@@ -59,16 +59,19 @@ def _actuals(snapshot) -> dict:
 
 # --- the database ------------------------------------------------------------------------------
 
-def test_the_catalogue_is_sqlite_in_wal_mode_with_append_only_tables(folder):
-    assert (folder / "catalogue.sqlite").is_file()
+def test_the_catalogue_is_sqlite_in_wal_mode_with_append_only_tables(folder, catalogue_db):
+    """SQLite in the data folder (write-ahead log) or PostgreSQL: the same append-only tables."""
+    assert (folder / "catalogue.sqlite").is_file() == (catalogue_db == "sqlite")
+    assert catalogue.dialect(folder).name == catalogue_db
     with catalogue.connect(folder) as con:
-        assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        if catalogue_db == "sqlite":
+            assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         catalogue.append_audit(con, "test", VIEWER_USER, "một dòng", ["x"])
         con.execute("INSERT INTO decisions (id, scorecard_name) VALUES ('d1', 'bảng điểm')")
         for statement in ("UPDATE audit_log SET what = 'sửa'", "DELETE FROM audit_log",
                           "UPDATE decisions SET scorecard_name = 'khác'", "DELETE FROM decisions",
                           "DELETE FROM snapshots", "UPDATE snapshots SET state = 'pending'"):
-            with pytest.raises(sqlite3.IntegrityError, match="append-only|never deleted|decided, once"):
+            with pytest.raises(catalogue.DB_ERRORS, match="append-only|never deleted|decided, once"):
                 con.execute(statement)
         log = catalogue.audit_rows(con)
     assert list(log["action"]) == ["test"] and log["ids"].iloc[0] == ["x"]
@@ -94,7 +97,7 @@ def _legacy_folder(folder, facts, parent=None):
     return snapshot
 
 
-def test_an_existing_data_folder_is_registered_on_first_use(tmp_path):
+def test_an_existing_data_folder_is_registered_on_first_use(tmp_path, catalogue_db):
     first = _legacy_folder(tmp_path, BASE)
     second = _legacy_folder(tmp_path, BASE.assign(actual=1.0), parent=first.id)
     assert not (tmp_path / "catalogue.sqlite").exists()

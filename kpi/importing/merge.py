@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import errno
 import functools
-import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -227,7 +226,7 @@ def commit_import(report: ImportReport, *, note: str = "", created_by: str = "py
     except catalogue.CatalogueError as exc:  # the catalogue cannot be used: its own words
         raise ImportFailed(report, [Issue("", None, None, "imp_write_failed", {
             "folder": str(store.snapshots_dir(data_dir)), "reason": str(exc)})]) from exc
-    except (OSError, store.SnapshotError, sqlite3.Error) as exc:
+    except (OSError, store.SnapshotError, *catalogue.DB_ERRORS) as exc:
         raise ImportFailed(report, [write_failure(exc, data_dir)]) from exc
     raise ImportFailed(report, [Issue(_files(report), None, None, "imp_commit_busy", {})])
 

@@ -15,8 +15,13 @@ the importer re-applies its rows there (kpi.importing.merge). Readers never see 
 the folder is written first, the row last, and a folder without a row is ignored.
 
 The SQL is in queries/catalogue_*.sql with bound parameters. The database sits behind a thin
-dialect seam (`Dialect`): SQLite is the embedded default; PostgreSQL for a shared deployment is
-meant to plug in there (issue 13) without changing the callers.
+dialect seam: SQLite in the data folder is the embedded default; PostgreSQL holds the same tables
+for a shared deployment (issue 13: several replicas, several machines) when `KPI_CATALOGUE` is a
+`postgresql://user@host:port/db` address. One code path: the PostgreSQL dialect translates the
+`:name` placeholders to psycopg's `%(name)s` in one place (`pg_sql`), has its own files only where
+the SQL differs (queries/catalogue_*.pg.sql: schema with trigger functions, the writing
+transaction), serialises writers with advisory locks (`pg_advisory_xact_lock` in every writing
+transaction, the importers' writer lock a session advisory lock) and reads rows by name.
 """
 from __future__ import annotations
 
@@ -26,6 +31,7 @@ import fcntl
 import io
 import json
 import os
+import re
 import sqlite3
 import threading
 import time
@@ -34,6 +40,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import psycopg
+from psycopg.rows import dict_row
 
 from kpi.access.users import APPROVER, User, require
 from kpi.paths import data_dir as default_data_dir
@@ -41,6 +49,7 @@ from kpi.store.sql import load_sql
 from kpi.store.storage import open_storage
 
 FILE_NAME = "catalogue.sqlite"
+CATALOGUE_ENV = "KPI_CATALOGUE"  # postgresql://user@127.0.0.1:5432/db: the shared catalogue
 LOCK_NAME = ".commit.lock"
 BUSY_TIMEOUT_S = 120.0           # a writer waits this long for another one before giving up
 LOCK_TIMEOUT_S = 600.0           # an import waits this long for the imports before it
@@ -144,11 +153,144 @@ class SQLiteDialect:
 
 SQLITE = SQLiteDialect()
 
+# every error either database raises (callers catch these, never sqlite3.Error alone)
+DB_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, psycopg.Error)
 
-def dialect(data_dir: Path | str | None = None) -> SQLiteDialect:
-    """The catalogue's database for this data folder: SQLite in the folder (PostgreSQL, when a
-    shared deployment configures it, is issue 13)."""
+# the queries whose PostgreSQL text differs: queries/<name>.pg.sql is run instead of <name>.sql
+PG_VARIANTS = {"catalogue_schema": "catalogue_schema.pg", "catalogue_begin_write": "catalogue_begin_write.pg"}
+PG_EXISTS = "catalogue_exists.pg"
+PG_WRITER_LOCK, PG_WRITER_UNLOCK = "catalogue_writer_lock.pg", "catalogue_writer_unlock.pg"
+PG_SCHEMA_LOCK = "catalogue_schema_lock.pg"
+PG_LOCK_TRIES = 3                 # a writing transaction waits BUSY_TIMEOUT_S for the lock, this many times
+_PLACEHOLDER = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+
+
+def pg_sql(text: str) -> str:
+    """A query file's text for psycopg: `:name` -> `%(name)s`, a literal % doubled."""
+    return _PLACEHOLDER.sub(r"%(\1)s", text.replace("%", "%%"))
+
+
+class PgConnection:
+    """A psycopg connection (autocommit: transactions are opened explicitly by begin_write) with the
+    methods the callers use on an sqlite3 connection: execute, executescript, commit, rollback, close.
+    Rows are dicts (read by name)."""
+
+    def __init__(self, raw: psycopg.Connection, db: PostgresDialect):
+        self.raw = raw
+        self.dialect = db
+
+    def execute(self, sql: str, params: dict | None = None) -> psycopg.Cursor:
+        return self.raw.execute(sql, params)
+
+    def executescript(self, script: str) -> None:
+        """A script of several statements, in one transaction under the schema lock (processes
+        that start together create the tables once)."""
+        if self.raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+            self.raw.execute(script)
+            return
+        self.raw.execute("BEGIN")
+        try:
+            self.raw.execute(load_sql(PG_SCHEMA_LOCK))
+            self.raw.execute(script)
+        except BaseException:
+            self.rollback()
+            raise
+        self.commit()
+
+    def commit(self) -> None:
+        self.raw.execute("COMMIT")
+
+    def rollback(self) -> None:
+        if not self.raw.closed:
+            self.raw.execute("ROLLBACK")
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+class PostgresDialect:
+    """The shared catalogue: the same tables in a PostgreSQL database (KPI_CATALOGUE), for replicas
+    and machines that share one storage (kpi.store.storage). Writers are serialised by advisory
+    locks of that database, so the head check of commit() holds across machines."""
+    name = "postgresql"
+
+    def __init__(self, url: str):
+        self.url = url
+
+    def path(self, folder: Path) -> str:
+        """The address without its password (messages and the schema key name it)."""
+        return re.sub(r"(//[^:/@]+):[^@]*@", r"\1@", self.url)
+
+    def exists(self, folder: Path) -> bool:
+        try:
+            with contextlib.closing(self.connect(folder)) as con:
+                return bool(con.execute(load_sql(PG_EXISTS)).fetchone()["present"])
+        except psycopg.Error:
+            return False
+
+    def connect(self, folder: Path) -> PgConnection:
+        raw = psycopg.connect(self.url, autocommit=True, row_factory=dict_row, connect_timeout=30,
+                              application_name="kpi")
+        return PgConnection(raw, self)
+
+    def begin_write(self, con: PgConnection) -> None:
+        """BEGIN, then the catalogue's transaction lock (the one writer at a time, as SQLite's BEGIN
+        IMMEDIATE): what is read inside cannot change before the commit. Waiting longer than
+        BUSY_TIMEOUT_S is tried again, PG_LOCK_TRIES times, then refused with the reason."""
+        for attempt in range(1, PG_LOCK_TRIES + 1):
+            con.raw.execute("BEGIN")
+            try:
+                con.raw.execute(pg_sql(load_sql(PG_VARIANTS["catalogue_begin_write"])),
+                                {"timeout": f"{int(BUSY_TIMEOUT_S * 1000)}ms"})
+                return
+            except (psycopg.errors.LockNotAvailable, psycopg.errors.SerializationFailure,
+                    psycopg.errors.DeadlockDetected) as exc:
+                con.rollback()
+                if attempt == PG_LOCK_TRIES:
+                    raise CatalogueError(f"Sổ bản dữ liệu {self.path(Path())} đang bận ghi; đã thử {attempt} lần "
+                                         f"({exc.sqlstate}); hãy thử lại sau ít phút (chưa có gì thay đổi)"
+                                         ) from exc
+            except BaseException:
+                con.rollback()
+                raise
+
+    @contextlib.contextmanager
+    def writer_lock(self, folder: Path) -> Iterator[None]:
+        """One importer at a time per catalogue, across processes and machines: a session advisory
+        lock on a connection of its own (released on leaving, or by the server if the process dies)."""
+        con = self.connect(folder)
+        try:
+            deadline = time.monotonic() + LOCK_TIMEOUT_S
+            while not con.execute(load_sql(PG_WRITER_LOCK)).fetchone()["locked"]:
+                if time.monotonic() > deadline:
+                    raise CatalogueError("Hệ thống đang bận ghi các lần nhập khác quá lâu; hãy thử lại sau "
+                                         "ít phút (chưa có gì thay đổi)")
+                time.sleep(0.05)
+            try:
+                yield
+            finally:
+                con.execute(load_sql(PG_WRITER_UNLOCK))
+        finally:
+            con.close()
+
+
+Dialect = SQLiteDialect | PostgresDialect
+
+
+def dialect(data_dir: Path | str | None = None) -> Dialect:
+    """The catalogue's database: PostgreSQL when KPI_CATALOGUE names one (a shared deployment),
+    else SQLite in the data folder."""
+    url = os.environ.get(CATALOGUE_ENV, "").strip()
+    if url:
+        if not url.startswith(("postgresql://", "postgres://")):
+            raise CatalogueError(f"{CATALOGUE_ENV}={url!r}: cần một địa chỉ postgresql://người_dùng@máy:cổng/csdl "
+                                 "(hoặc bỏ trống để dùng SQLite trong thư mục dữ liệu)")
+        return PostgresDialect(url)
     return SQLITE
+
+
+def dialect_of(con) -> Dialect:
+    return con.dialect if isinstance(con, PgConnection) else SQLITE
 
 
 _ENSURED: set[str] = set()
@@ -163,22 +305,32 @@ def exists(data_dir: Path | str | None = None) -> bool:
     return dialect(data_dir).exists(folder_of(data_dir))
 
 
+def _query(db: Dialect, name: str) -> str:
+    if isinstance(db, PostgresDialect):
+        return pg_sql(load_sql(PG_VARIANTS.get(name, name)))
+    return load_sql(name)
+
+
 @contextlib.contextmanager
-def connect(data_dir: Path | str | None = None) -> Iterator[sqlite3.Connection]:
-    """A connection to the data folder's catalogue, its schema ensured; closed on leaving."""
+def connect(data_dir: Path | str | None = None, db: Dialect | None = None) -> Iterator[sqlite3.Connection]:
+    """A connection to the catalogue (SQLite in the data folder, or the configured PostgreSQL; `db`
+    names another one, e.g. to copy a catalogue), its schema ensured; closed on leaving."""
     folder = folder_of(data_dir)
-    db = dialect(data_dir)
-    key = str(db.path(folder).resolve())
-    fresh = not db.exists(folder)
+    db = db or dialect(data_dir)
+    if isinstance(db, PostgresDialect):
+        key, fresh = db.url, False
+    else:
+        key, fresh = str(db.path(folder).resolve()), not db.exists(folder)
     try:
         con = db.connect(folder)
-    except sqlite3.Error as exc:
+    except DB_ERRORS as exc:
         raise CatalogueError(f"Không mở được sổ bản dữ liệu {db.path(folder)}: {exc}") from exc
     try:
         with _ENSURED_LOCK:
             ensured = key in _ENSURED and not fresh
         if not ensured:
-            con.executescript(load_sql("catalogue_schema"))
+            con.executescript(load_sql(PG_VARIANTS["catalogue_schema"]) if isinstance(db, PostgresDialect)
+                              else load_sql("catalogue_schema"))
             with _ENSURED_LOCK:
                 _ENSURED.add(key)
         yield con
@@ -187,21 +339,53 @@ def connect(data_dir: Path | str | None = None) -> Iterator[sqlite3.Connection]:
 
 
 def run_sql(con: sqlite3.Connection, name: str, **params) -> sqlite3.Cursor:
-    """Run queries/<name>.sql on the catalogue with `params` bound to its :placeholders."""
-    return con.execute(load_sql(name), params)
+    """Run queries/<name>.sql on the catalogue with `params` bound to its :placeholders (on
+    PostgreSQL its .pg.sql variant when there is one, placeholders translated)."""
+    return con.execute(_query(dialect_of(con), name), params)
 
 
 @contextlib.contextmanager
 def transaction(con: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """One writing transaction (BEGIN IMMEDIATE: the write lock is taken at once, so what is read
-    inside cannot change before the commit); rolled back on any exception."""
-    dialect().begin_write(con)
+    """One writing transaction (SQLite: BEGIN IMMEDIATE; PostgreSQL: BEGIN and the catalogue's
+    advisory lock: the write lock is taken at once, so what is read inside cannot change before
+    the commit); rolled back on any exception. PostgreSQL's serialization or deadlock errors inside
+    are refused with a clear message (the caller may try again; nothing was written)."""
+    dialect_of(con).begin_write(con)
     try:
         yield con
+    except (psycopg.errors.SerializationFailure, psycopg.errors.DeadlockDetected) as exc:
+        con.rollback()
+        raise CatalogueError(f"Sổ bản dữ liệu đang bận ghi ({exc.sqlstate}); hãy thử lại (chưa có gì thay đổi)"
+                             ) from exc
     except BaseException:
         con.rollback()
         raise
     con.commit()
+
+
+def copy_catalogue(source: sqlite3.Connection, target: sqlite3.Connection) -> int:
+    """Copy every row of one catalogue into another, empty one (a data folder's SQLite catalogue
+    into PostgreSQL when a deployment moves to replicas): snapshots in commit order, the audit log,
+    the decisions, the meta rows. In one transaction of the target; returns the snapshots copied."""
+    rows = list(reversed(list(run_sql(source, "catalogue_snapshots_all"))))
+    audit = list(run_sql(source, "catalogue_audit_all"))
+    decided = list(run_sql(source, "decisions_all"))
+    meta = list(run_sql(source, "catalogue_meta_all"))
+    with transaction(target):
+        if run_sql(target, "catalogue_snapshots_all").fetchone() is not None:
+            raise CatalogueError("Sổ bản dữ liệu đích đã có bản dữ liệu; chỉ chép vào một sổ trống")
+        for row in rows:
+            run_sql(target, "catalogue_snapshot_insert", **{k: row[k] for k in (
+                "id", "parent", "state", "created_by", "author_name", "created_at", "note", "files", "units",
+                "decided_by", "decided_at", "comment")})
+        for row in audit:
+            run_sql(target, "catalogue_audit_insert", **{k: row[k] for k in (
+                "at", "user_id", "user_name", "action", "what", "ids")})
+        for row in reversed(decided):
+            run_sql(target, "decisions_insert", **dict(row))
+        for row in meta:
+            run_sql(target, "catalogue_meta_set", key=row["key"], value=row["value"])
+    return len(rows)
 
 
 def writer_lock(data_dir: Path | str | None = None):

@@ -1,0 +1,2 @@
+-- PostgreSQL: the catalogue exists once its snapshots table does
+SELECT to_regclass('snapshots') IS NOT NULL AS present

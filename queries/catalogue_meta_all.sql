@@ -1,0 +1,1 @@
+SELECT key, value FROM catalogue_meta ORDER BY key

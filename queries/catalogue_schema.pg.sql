@@ -1,0 +1,83 @@
+-- The snapshot catalogue, the audit log and the award decisions (DESIGN section 10) on PostgreSQL
+-- (KPI_CATALOGUE): the same tables and the same append-only rules as catalogue_schema.sql, the
+-- triggers as PL/pgSQL functions. Idempotent: run on every first connection of a process, under
+-- the schema lock (catalogue_schema_lock.pg.sql).
+CREATE TABLE IF NOT EXISTS catalogue_meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT
+);
+
+CREATE TABLE IF NOT EXISTS snapshots (
+    id          TEXT PRIMARY KEY,
+    seq         INTEGER NOT NULL UNIQUE,
+    parent      TEXT,
+    state       TEXT NOT NULL CHECK (state IN ('pending', 'approved', 'rejected')),
+    created_by  TEXT NOT NULL,
+    author_name TEXT,
+    created_at  TEXT NOT NULL,
+    note        TEXT,
+    files       TEXT NOT NULL,
+    units       TEXT,
+    decided_by  TEXT,
+    decided_at  TEXT,
+    comment     TEXT
+);
+
+CREATE TABLE IF NOT EXISTS audit_log (
+    seq       BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at        TEXT NOT NULL,
+    user_id   TEXT NOT NULL,
+    user_name TEXT,
+    action    TEXT NOT NULL,
+    what      TEXT,
+    ids       TEXT
+);
+
+CREATE TABLE IF NOT EXISTS decisions (
+    id               TEXT PRIMARY KEY,
+    scorecard_name   TEXT,
+    scorecard_sha256 TEXT,
+    scorecard_text   TEXT,
+    snapshot_id      TEXT,
+    results          TEXT,
+    sensitivity      TEXT,
+    locked_by        TEXT,
+    locked_at        TEXT
+);
+
+-- a refusal with the trigger's message (its first argument), as SQLite's RAISE(ABORT, ...)
+CREATE OR REPLACE FUNCTION kpi_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION '%', TG_ARGV[0] USING ERRCODE = 'integrity_constraint_violation';
+END
+$$;
+
+CREATE OR REPLACE TRIGGER snapshots_no_delete BEFORE DELETE ON snapshots
+FOR EACH ROW EXECUTE FUNCTION kpi_refuse('snapshots are never deleted from the catalogue');
+
+CREATE OR REPLACE TRIGGER snapshots_no_truncate BEFORE TRUNCATE ON snapshots
+FOR EACH STATEMENT EXECUTE FUNCTION kpi_refuse('snapshots are never deleted from the catalogue');
+
+CREATE OR REPLACE TRIGGER snapshots_decided_once BEFORE UPDATE ON snapshots
+FOR EACH ROW WHEN (OLD.state <> 'pending' OR NEW.state = 'pending' OR NEW.id <> OLD.id OR NEW.seq <> OLD.seq
+    OR NEW.files <> OLD.files OR NEW.created_by <> OLD.created_by OR NEW.created_at <> OLD.created_at
+    OR NEW.parent IS DISTINCT FROM OLD.parent)
+EXECUTE FUNCTION kpi_refuse('only a pending snapshot is decided, once');
+
+CREATE OR REPLACE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+FOR EACH ROW EXECUTE FUNCTION kpi_refuse('audit_log is append-only');
+
+CREATE OR REPLACE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+FOR EACH ROW EXECUTE FUNCTION kpi_refuse('audit_log is append-only');
+
+CREATE OR REPLACE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+FOR EACH STATEMENT EXECUTE FUNCTION kpi_refuse('audit_log is append-only');
+
+CREATE OR REPLACE TRIGGER decisions_no_update BEFORE UPDATE ON decisions
+FOR EACH ROW EXECUTE FUNCTION kpi_refuse('decisions are append-only');
+
+CREATE OR REPLACE TRIGGER decisions_no_delete BEFORE DELETE ON decisions
+FOR EACH ROW EXECUTE FUNCTION kpi_refuse('decisions are append-only');
+
+CREATE OR REPLACE TRIGGER decisions_no_truncate BEFORE TRUNCATE ON decisions
+FOR EACH STATEMENT EXECUTE FUNCTION kpi_refuse('decisions are append-only');

@@ -1,0 +1,1 @@
+SELECT pg_advisory_unlock(4242002) AS unlocked

@@ -119,9 +119,7 @@ PAGES = {
         st.Page("pages/ranking.py", title=t("page_ranking", lang), icon=":material/emoji_events:", url_path="xep-hang"),
         st.Page("pages/present.py", title=t("page_present", lang), icon=":material/slideshow:", url_path="trinh-chieu"),
         st.Page("pages/report.py", title=t("rep_page_title", lang), icon=":material/description:", url_path="bao-cao"),
-        st.Page("pages/report.py", title=t("rep_page_title", lang), icon=":material/description:", url_path="bao-cao"),
         st.Page("pages/data.py", title=t("page_data", lang), icon=":material/database:", url_path="du-lieu"),
-        st.Page("pages/drilldown.py", title=t("drl_page", lang), icon=":material/account_tree:", url_path="chi-tiet"),
         st.Page("pages/drilldown.py", title=t("drl_page", lang), icon=":material/account_tree:", url_path="chi-tiet"),
     ],
 }

@@ -32,6 +32,8 @@ def make_frame(rows: int, seed: int = 7) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     units = build_units()
     provinces = units[(units["level"] == "province") & units["generation"].isin(["63", "both"])]
+    # provinces that exist in every period generated (1960-2024: no founding date): every row is valid
+    provinces = provinces[provinces["valid_from"].isna()]
     spellings = np.array([s for _, u in provinces.iterrows() for s in (u["name_vi"], u["gso_code"], u["unit"])])
     unit_text = spellings.reshape(-1, 3)  # one of three spellings per province
     catalogue = load_indicators()
@@ -107,6 +109,7 @@ def main() -> int:
         print(f"generated {args.rows:,} rows ({csv_path.stat().st_size / 2**20:.1f} MB) "
               f"in {time.perf_counter() - started:.1f} s")
         data_dir = Path(tmp) / "data"
+        data_dir.mkdir()  # the commit's lock file needs the folder
         started, cpu_started = time.perf_counter(), time.process_time()
         report = prepare_import([(csv_path.name, csv_path.read_bytes())], data_dir=data_dir,
                                 max_bytes=MAX_FILE_BYTES)

@@ -1,5 +1,6 @@
 """Trình chiếu: the briefing for a projector. One slide at a time, one large chart each, nothing else
-on screen. The slides are kpi.reports.deck.build_deck; the charts are kpi.charts.static's PNGs.
+on screen. The slides are kpi.reports.deck.build_deck; the charts are kpi.charts.static's PNGs
+(the PowerPoint download draws them as native charts).
 
 The keys a presentation clicker sends (Page Down / Page Up, and Space, the arrows, Home, End from a
 keyboard) are st.button shortcuts of hidden buttons; Streamlit ignores them while typing in an input.
@@ -9,7 +10,7 @@ import base64
 
 import streamlit as st
 
-from kpi.charts.static import slide_png
+from kpi.charts.static import screen_size, slide_png
 from kpi.reports.deck import DeckError, build_deck, presentation_unit
 from kpi.reports.exports import DOCX_MIME, PPTX_MIME, export_bytes, export_file_name
 from kpi.reports.settings import SettingsError, load_settings
@@ -104,7 +105,7 @@ with st.container(key="pre_keys"):  # hidden: the keys only
         st.button(name, key=f"pre_key_{name.lower()}", on_click=go, args=(where,), shortcut=name)
 
 # an <img> of its own: st.image would shrink the PNG to 1460 px and the labels with it
-png = base64.b64encode(slide_png(slide, ctx.lang)).decode("ascii")
+png = base64.b64encode(slide_png(slide, ctx.lang, 2.0, *screen_size(slide.kind))).decode("ascii")
 source = html_text(deck.footer() + (f" · {t('exp_demo_short', ctx.lang)}" if deck.is_demo else ""))
 st.markdown(
     f"<div class='pre-slide'><p class='slide-title'>{html_text(slide.title)}</p>"

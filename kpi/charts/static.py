@@ -3,8 +3,9 @@
 Each builder draws one slide of the briefing deck (a kpi.reports.deck.Slide: its kind, title and
 the data frame of its chart); the deck's module imports these, not the other way round.
 
-The same PNG is shown by the presentation mode and placed in the PowerPoint deck, so both show
-identical charts. Every label is at least 24 px at the chart's natural size (width x height), and
+The presentation mode shows these PNGs (kpi.reports.powerpoint draws the same slides as native
+PowerPoint charts from kpi.reports.deck.SlideChart, with the same colours and labels). Every label
+is at least 24 px at the chart's natural size (width x height), and
 all numbers drawn as text are preformatted by kpi.fmt (Vietnamese separators); axes show only
 small integers or percentages without thousands separators.
 """
@@ -17,15 +18,23 @@ import altair as alt
 import pandas as pd
 import vl_convert as vlc
 
-from kpi.charts.theme import NOT_RATED, SLIDE_STATUS_COLOURS, SLIDE_STATUS_ORDER
+from kpi.charts.theme import BASE, HIGHLIGHT, NOT_RATED, SLIDE_STATUS_COLOURS, SLIDE_STATUS_ORDER
 from kpi.text.i18n import t
 
-WIDTH, HEIGHT = 1760, 760          # natural size in px; the PowerPoint image keeps this aspect
+WIDTH, HEIGHT = 1760, 760          # natural size in px
+# the presentation page draws a slide at this natural size: smaller than WIDTH, so its labels are larger
+# on the screen; the provinces' columns (34 or 63 names side by side) keep the full width
+SCREEN_SIZES = {"provinces": (WIDTH, HEIGHT)}
+SCREEN_SIZE = (1440, 640)
 LABEL_PX, TITLE_PX, MARK_PX = 26, 26, 26
 MIN_LABEL_PX = 24
 FONT = "DejaVu Sans"  # full Vietnamese coverage on Debian (the old Liberation 1.x there lacks ư, ơ, ạ...)
 INK = "#111111"
-HIGHLIGHT, BASE = "#b7791f", "#2f5d8a"
+CATEGORY_SHARE = 0.36  # about the share of a horizontal bar chart's width its category names take
+
+
+def screen_size(kind: str) -> tuple[int, int]:
+    return SCREEN_SIZES.get(kind, SCREEN_SIZE)
 
 
 def _configure(chart: alt.TopLevelMixin, width: int, height: int) -> alt.TopLevelMixin:
@@ -65,8 +74,12 @@ def domain_chart(slide, lang: str = "vi", width: int = WIDTH, height: int = HEIG
     data = slide.data.copy()
     pct = data["achievement_pct"]
     top = max(110.0, float(pct.max()) + 8 if pct.notna().any() else 110.0)
-    data["inside"] = pct.fillna(0) >= 45
-    data["text_x"] = pct.where(data["inside"], pct.fillna(0))
+    # a label that fits in its bar is written from the bar's base, so the plan's line at 100% never
+    # crosses it; one that does not is written after the bar's end (short bars, far from 100%)
+    plot_px = width * (1 - CATEGORY_SHARE)
+    label_px = data["bar_text"].str.len() * MARK_PX * 0.62 + 24
+    data["inside"] = pct.fillna(0) / top * plot_px >= label_px
+    data["text_x"] = pct.where(data["inside"], pct.fillna(0)).where(~data["inside"], 0.0)
     order = list(data["label"])
     y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelExpr="split(datum.label, '\\n')"))
     x_scale = alt.Scale(domain=[0, top], nice=False)
@@ -80,7 +93,7 @@ def domain_chart(slide, lang: str = "vi", width: int = WIDTH, height: int = HEIG
     plan = alt.Chart(pd.DataFrame({"x": [100.0], "label": [t("exp_plan_line", lang)]})).mark_rule(
         color=INK, strokeWidth=4, strokeDash=[12, 6]).encode(x=alt.X("x:Q", scale=x_scale))
     inside = alt.Chart(data[data["inside"]]).mark_text(
-        align="right", dx=-12, color="white", fontSize=MARK_PX, fontWeight="bold").encode(
+        align="left", dx=12, color="white", fontSize=MARK_PX, fontWeight="bold").encode(
         y=y, x=alt.X("text_x:Q", scale=x_scale), text="bar_text:N")
     outside = alt.Chart(data[~data["inside"]]).mark_text(
         align="left", dx=10, color=INK, fontSize=MARK_PX, fontWeight="bold").encode(

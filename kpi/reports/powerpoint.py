@@ -160,7 +160,10 @@ def add_chart(slide, model: SlideChart, lang: str, height: float = CHART_HEIGHT)
     value_axis.format.line.fill.background()
     category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
     category_axis.format.line.color.rgb = INK
+    skip = category_axis._element.makeelement(qn("c:tickLblSkip"), {"val": "1"})  # every category named
+    category_axis._element.find(qn("c:lblOffset")).addnext(skip)
     if horizontal:  # the first category on top, as on the screen; the value axis stays at the bottom
+        category_axis.tick_labels.font.size = Pt(AXIS_PT if len(model.categories) <= 5 else 14)
         category_axis.reverse_order = True
         crosses = value_axis._element
         crosses._remove_crosses()
@@ -169,8 +172,7 @@ def add_chart(slide, model: SlideChart, lang: str, height: float = CHART_HEIGHT)
     else:
         category_axis.tick_labels.font.size = Pt(10 if len(model.categories) > 40 else 14)
         category_axis.tick_labels._element.get_or_add_txPr().bodyPr.set("rot", "-5400000")
-        skip = category_axis._element.makeelement(qn("c:tickLblSkip"), {"val": "1"})  # every province named
-        category_axis._element.find(qn("c:lblOffset")).addnext(skip)
+
     # a legend only where each series has one colour (the verdicts of a stacked bar); elsewhere the
     # points carry the verdict colours and the axis title names the plan's outline
     chart.has_legend = model.shape == "stacked_bar"

@@ -21,7 +21,7 @@ st.markdown(
       /* A4 portrait with the page drawn at 60%: the printed page is about as wide as the screen's
          main column (1200 px), so the charts and the tables' grids, drawn at the screen's width, keep
          every column and label; and 1750 px tall, so even the 63 provinces' chart fits whole. A grid's
-         rows off screen are not drawn (it is virtual): the page says that "Tải PDF" prints them all. */
+         rows off screen are not drawn (it is virtual): the page says that its PDF button prints them all. */
       @page { size: A4 portrait; margin: 10mm; }
       html { zoom: 0.6; }
       [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],

@@ -16,15 +16,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "pdf_source": ("Nguồn số liệu: {sources}", "Source of the figures: {sources}"),
     "pdf_demo_notice": ("Dữ liệu minh họa: các số liệu do chương trình sinh ra để minh họa, không phải số liệu "
                         "báo cáo thật (trừ các số trích từ báo cáo đã công bố, có ghi nguồn).",
-                        "Demo data (dữ liệu minh họa): figures generated to illustrate, not real reported figures "
+                        "Demo data: figures generated to illustrate, not real reported figures "
                         "(except those quoted from published reports, with their source)."),
     "pdf_demo_short": ("Dữ liệu minh họa", "Demo data"),
     "pdf_details": ("Kế hoạch, so với cùng kỳ", "Plan, change on last year"),
     "pdf_points": ("Tổng điểm", "Total points"),
-    "pdf_scope": ("Phạm vi", "Scope"),
-    "pdf_units": ("Các đơn vị", "Units"),
     "pdf_length": ("Độ dài kỳ", "Length of period"),
-    "pdf_map_kind": ("Bản đồ", "Map"),
     "pdf_scorecard": ("Bảng điểm thi đua", "Scorecard"),
     "pdf_map_tiles": ("Trong bản PDF, bản đồ được vẽ dạng ô lưới (mỗi tỉnh một ô, có ghi số liệu).",
                       "In the PDF the map is drawn as a tile grid (one tile per province, its figure written on it)."),

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import shutil
 from pathlib import Path
 
 import pytest
+from conftest import copy_data
 
 from kpi.access import audit, signin
 from kpi.access.users import ADMIN, APPROVER, EDITOR, LOCAL_USER, ROLES, VIEWER, PermissionDenied, require
@@ -171,11 +171,15 @@ def test_serve_adds_loopback_or_refuses_without_auth(tmp_path, monkeypatch):
 # ---- the app per role, under AppTest ----------------------------------------------------------------
 
 @pytest.fixture
-def demo_copy(demo_dir, tmp_path) -> Path:
-    """A copy of the demo data folder: signing in writes to its audit log."""
-    folder = tmp_path / "data"
-    shutil.copytree(demo_dir, folder)
-    return folder
+def demo_copy(demo_dir, tmp_path, request) -> Path:
+    """A copy of the demo data folder: signing in writes to its audit log (on SQLite, or copied into
+    PostgreSQL for the tests parametrised with `catalogue_db`)."""
+    if "catalogue_db" in request.fixturenames:
+        request.getfixturevalue("catalogue_db")
+    return copy_data(demo_dir, tmp_path / "data")
+
+
+BOTH_CATALOGUES = pytest.mark.parametrize("catalogue_db", ["sqlite", "postgresql"], indirect=True)
 
 
 def run_as(data_dir: Path, user: dict | None, page: str | None = None, roles_file: Path | None = None, query=None):
@@ -237,7 +241,8 @@ def test_signed_out_sees_only_the_sign_in_page(demo_copy, restore_env):
 
 
 @pytest.mark.page
-def test_viewer_sees_no_import_no_audit_log(demo_copy, restore_env):
+@BOTH_CATALOGUES
+def test_viewer_sees_no_import_no_audit_log(catalogue_db, demo_copy, restore_env):
     viewer = claims("lanhdao@demo.vn", ["viewer"], name="Lãnh đạo Sở")
     at = run_as(demo_copy, viewer)
     assert not at.exception, [e.value for e in at.exception]
@@ -267,7 +272,8 @@ def test_editor_may_import(demo_copy, restore_env):
 
 
 @pytest.mark.page
-def test_admin_from_the_roles_file_reads_the_audit_log(demo_copy, restore_env):
+@BOTH_CATALOGUES
+def test_admin_from_the_roles_file_reads_the_audit_log(catalogue_db, demo_copy, restore_env):
     roles = demo_copy / "roles.toml"
     roles.write_text('[users."quantri@demo.vn"]\nroles = ["admin", "viewer"]\n', encoding="utf-8")
     audit.record("export", signin.user_from_claims(claims("lanhdao@demo.vn", ["viewer"])), what="=cmd|'/c calc'!A1",
@@ -319,7 +325,8 @@ def test_local_user_holds_every_role():
 
 
 @pytest.mark.unit
-def test_one_sign_in_row_per_id_token(tmp_path):
+@BOTH_CATALOGUES
+def test_one_sign_in_row_per_id_token(tmp_path, catalogue_db):
     user = signin.user_from_claims(claims("lanhdao@demo.vn", ["viewer"]))
     token = claims("lanhdao@demo.vn", ["viewer"], iat=1_800_000_000, iss="http://127.0.0.1:9400")
     assert audit.record_sign_in(user, token, data_dir=tmp_path)
@@ -331,7 +338,8 @@ def test_one_sign_in_row_per_id_token(tmp_path):
 
 
 @pytest.mark.page
-def test_approver_sees_pending_and_approves_viewer_gets_no_button(demo_copy, restore_env):
+@BOTH_CATALOGUES
+def test_approver_sees_pending_and_approves_viewer_gets_no_button(catalogue_db, demo_copy, restore_env):
     from kpi import store
     from kpi.importing.merge import commit_import, prepare_import
 

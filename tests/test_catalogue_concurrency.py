@@ -1,5 +1,6 @@
 """Many imports at once into one data folder (issue 12, item 1): N real processes (`python -m kpi
-import`) and N threads (import_file), N = 2, 5, 10, 20, each importing its own rows. Every import
+import`) and N threads (import_file), N = 2, 5, 10, 20, each importing its own rows; N = 2, 5, 10
+processes with the catalogue on PostgreSQL. Every import
 that reports success has its rows in the newest snapshot (before the catalogue, 28 of 32 were lost
 at 10 at once), and none ends in a traceback."""
 from __future__ import annotations
@@ -21,6 +22,7 @@ pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parent.parent
 SIZES = [2, 5, 10, 20]
+PG_SIZES = [2, 5, 10]
 FIGURES = {}  # (kind, n) -> (attempted, succeeded, landed), printed at the end of the module
 
 
@@ -66,6 +68,16 @@ def _landed(data_dir: Path, rows: dict) -> bool:
 
 @pytest.mark.parametrize("n", SIZES)
 def test_imports_in_processes_at_once_all_land(tmp_path, n):
+    _processes_at_once(tmp_path, n, "processes")
+
+
+@pytest.mark.parametrize("n", PG_SIZES)
+def test_imports_in_processes_at_once_all_land_on_postgresql(tmp_path, n, pg_catalogue):
+    """The same N processes with the catalogue in PostgreSQL (KPI_CATALOGUE, inherited by each)."""
+    _processes_at_once(tmp_path, n, "processes on PostgreSQL")
+
+
+def _processes_at_once(tmp_path: Path, n: int, kind: str) -> None:
     data_dir = _data_dir(tmp_path / "data")
     files = _files(tmp_path, n)
     children = [subprocess.Popen([sys.executable, "-m", "kpi", "--data-dir", str(data_dir), "import", str(path)],
@@ -77,7 +89,7 @@ def test_imports_in_processes_at_once_all_land(tmp_path, n):
         assert child.returncode == 0, err
     landed = [_landed(data_dir, rows) for (_path, rows), (child, _o, _e) in zip(files, results)
               if child.returncode == 0]
-    FIGURES[("processes", n)] = (n, sum(c.returncode == 0 for c, _o, _e in results), sum(landed))
+    FIGURES[(kind, n)] = (n, sum(c.returncode == 0 for c, _o, _e in results), sum(landed))
     assert all(landed)
     newest = store.get_snapshot(None, data_dir)
     assert newest.state == "approved" and len(store.list_snapshots(data_dir)) == n + 1
@@ -120,4 +132,4 @@ def test_zz_report_the_figures(capsys):
     """Prints attempted / succeeded / landed per size (run with -s to see them)."""
     with capsys.disabled():
         for (kind, n), (attempted, succeeded, landed) in sorted(FIGURES.items()):
-            print(f"\n{kind:9} N={n:2}: attempted {attempted}, succeeded {succeeded}, landed {landed}")
+            print(f"\n{kind:24} N={n:2}: attempted {attempted}, succeeded {succeeded}, landed {landed}")

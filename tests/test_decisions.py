@@ -7,12 +7,11 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
-import sqlite3
 import tomllib
 
 import numpy as np
 import pytest
-from conftest import REPO, run_page
+from conftest import REPO, copy_data, run_page
 
 from kpi import scoring, store
 from kpi.access import audit
@@ -31,10 +30,10 @@ COMMITTEE_USER = User(id="hoidong@demo.vn", name="Thư ký Hội đồng", roles
 
 
 @pytest.fixture
-def data(demo_dir, tmp_path):
-    """A copy of the demo data folder (its catalogue included), with a scorecard of its own."""
-    folder = tmp_path / "data"
-    shutil.copytree(demo_dir, folder)
+def data(demo_dir, tmp_path, catalogue_db):
+    """A copy of the demo data folder (its catalogue included: SQLite, or copied into PostgreSQL),
+    with a scorecard of its own."""
+    folder = copy_data(demo_dir, tmp_path / "data")
     (folder / "scorecards").mkdir(exist_ok=True)
     shutil.copy(SCORECARDS / "dbscl-2024.toml", folder / "scorecards" / "khoi-dbscl.toml")
     return folder
@@ -77,7 +76,7 @@ def test_lock_stores_the_scorecard_text_snapshot_results_sensitivity_who_and_whe
     # as stored: the catalogue's row, append-only
     again = decisions.load_decision(decision.id, data)
     assert again == decision and [d.id for d in decisions.list_decisions(data)] == [decision.id]
-    with catalogue.connect(data) as con, pytest.raises(sqlite3.DatabaseError, match="append-only"):
+    with catalogue.connect(data) as con, pytest.raises(catalogue.DB_ERRORS, match="append-only"):
         con.execute("DELETE FROM decisions")
     log = audit.read_log(data)
     row = log[log["action"] == audit.DECISION].iloc[-1]

@@ -9,10 +9,10 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import shutil
 from pathlib import Path
 
 import pytest
+from conftest import copy_data
 from streamlit.testing.v1 import AppTest
 from test_access import AUTH, claims
 
@@ -32,11 +32,10 @@ ROW = "unit,period,indicator,actual\nBến Tre,2020,jobs_created,{value}\n"
 
 
 @pytest.fixture
-def folder(demo_dir, tmp_path) -> Path:
-    """A copy of the demo data folder (imports and sign-ins write to it)."""
-    copy = tmp_path / "data"
-    shutil.copytree(demo_dir, copy)
-    return copy
+def folder(demo_dir, tmp_path, catalogue_db) -> Path:
+    """A copy of the demo data folder (imports and sign-ins write to it); its catalogue on SQLite
+    and on PostgreSQL (catalogue_db)."""
+    return copy_data(demo_dir, tmp_path / "data")
 
 
 @pytest.fixture(autouse=True)

@@ -20,7 +20,7 @@ SIGN_IN, EXPORT, SCORECARD_VERSION, DECISION, SETTINGS = "sign_in", "export", "s
 ACTIONS = (SIGN_IN, catalogue.IMPORT, catalogue.APPROVE, catalogue.REJECT, SCORECARD_VERSION, DECISION, EXPORT,
            SETTINGS)
 COLUMNS = ["seq", "at", "user_id", "user_name", "action", "what", "ids"]
-_SIGNED_IN: set[tuple[str, str]] = set()   # (user, token issued at) already recorded by this process
+_SIGNED_IN: set[tuple[str, str, str]] = set()   # (catalogue, user, token issued at) recorded by this process
 _SIGNED_IN_LOCK = threading.Lock()
 
 
@@ -43,7 +43,8 @@ def record_sign_in(user: User, claims: dict, data_dir: Path | str | None = None)
     issued = claims.get("iat")
     when = dt.datetime.fromtimestamp(issued, dt.UTC).isoformat(timespec="seconds") if isinstance(issued, int | float) \
         else ""
-    key = (user.id, when)
+    # per catalogue: a process that serves several data folders (or tests) records each once
+    key = (str(catalogue.dialect(data_dir).path(catalogue.folder_of(data_dir))), user.id, when)
     with _SIGNED_IN_LOCK:
         if when and key in _SIGNED_IN:
             return False

@@ -126,7 +126,9 @@ PAGES = {
 if access_view.shows_audit_log(user):
     PAGES[t("nav_tools", lang)].append(
         st.Page("pages/audit.py", title=t("page_audit", lang), icon=":material/policy:", url_path="nhat-ky"))
-navigation = st.navigation(PAGES)
+# the navigation in the top bar (its sections as menus): the sidebar holds only the filters, all of them
+# in view at 1366x768, and no folded "View N more" (Streamlit's own English words) in a Vietnamese page
+navigation = st.navigation(PAGES, position="top")
 st.session_state["_domain_page"] = DOMAIN_OF_URL.get(navigation.url_path)
 st.session_state["_page_url"] = navigation.url_path  # what an audited export names as its page
 st.session_state["_ctx"] = build_context(user)

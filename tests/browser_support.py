@@ -70,18 +70,43 @@ def settle(page) -> None:
     page.wait_for_timeout(500)
 
 
+def nav_links(page) -> list[tuple[str, str]]:
+    """(title, href) of every page of the navigation: the top bar's sections opened one by one."""
+    page.wait_for_selector("[data-testid='stTopNavSection']", timeout=30000)
+    found: dict[str, str] = {}
+    sections = page.locator("[data-testid='stTopNavSection']")
+    for i in range(sections.count()):
+        sections.nth(i).click()
+        page.wait_for_selector("[data-testid='stTopNavDropdownLink']", timeout=10000)
+        links = page.locator("[data-testid='stTopNavDropdownLink']")
+        for k in range(links.count()):
+            found[links.nth(k).get_attribute("href")] = links.nth(k).inner_text().strip().splitlines()[-1]
+        page.keyboard.press("Escape")
+        page.wait_for_timeout(300)
+    return [(title, href) for href, title in found.items()]
+
+
+def open_nav_link(page, title: str) -> None:
+    """Follow the navigation's link to the page titled `title` (its section opened first)."""
+    page.wait_for_selector("[data-testid='stTopNavSection']", timeout=30000)
+    sections = page.locator("[data-testid='stTopNavSection']")
+    for i in range(sections.count()):
+        sections.nth(i).click()
+        link = page.locator("[data-testid='stTopNavDropdownLink']", has_text=title)
+        page.wait_for_timeout(300)
+        if link.count():
+            link.first.click()
+            return
+        page.keyboard.press("Escape")
+    raise AssertionError(f"no navigation link titled {title!r}")
+
+
 def visit_every_page(page, app_url: str):
     """Open the app, then each page of its navigation in turn; yields each page's link once drawn."""
     page.goto(app_url)
     settle(page)
-    page.wait_for_selector("[data-testid='stSidebarNav'] a", timeout=30000)
-    more = page.locator("[data-testid='stSidebarNavViewButton']")
-    if more.count():  # Streamlit shows the first ten pages and "View N more"
-        more.first.click()
-        page.wait_for_timeout(500)
-    links = page.locator("[data-testid='stSidebarNav'] a")
-    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
-    assert len(hrefs) >= 16, hrefs  # every page of the navigation, the folded ones too
+    hrefs = [href for _, href in nav_links(page)]
+    assert len(hrefs) >= 16, hrefs  # every page of the navigation
     for href in hrefs:
         page.goto(href if href.startswith("http") else f"{app_url}/{href.lstrip('/')}")
         settle(page)

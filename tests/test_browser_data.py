@@ -7,7 +7,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from browser_support import CHROMIUM, CHROMIUM_ARGS, needs_chromium, served_app
+from browser_support import CHROMIUM, CHROMIUM_ARGS, needs_chromium, open_nav_link, served_app
 
 from kpi import store
 from kpi.importing.merge import prepare_import
@@ -65,7 +65,7 @@ def test_template_fill_upload_confirm_history_diff(app_url, data_copy, tmp_path)
         page.goto(app_url)  # the app's first run registers the pages; then follow the sidebar link
         page.wait_for_selector("[data-testid='stMain']", timeout=60000)
         _settle(page)
-        page.locator("[data-testid='stSidebarNav'] a", has_text="Dữ liệu").click()
+        open_nav_link(page, "Dữ liệu")
         page.wait_for_url("**/du-lieu**")
         _settle(page)
         assert page.locator("[data-testid='stException']").count() == 0

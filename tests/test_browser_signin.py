@@ -18,7 +18,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from browser_support import REPO, _free_port, chromium, needs_chromium, settle
+from browser_support import REPO, _free_port, chromium, nav_links, needs_chromium, settle
 
 from kpi import store
 from kpi.access import audit, signin
@@ -126,7 +126,7 @@ def sign_in(browser, app_url: str, email: str):
     page.click("button[type=submit]")
     page.wait_for_url(app_url + "/**", timeout=30000)
     settle(page)
-    page.wait_for_selector("[data-testid='stSidebarNav'] a", timeout=30000)
+    page.wait_for_selector("[data-testid='stTopNavSection']", timeout=30000)
     return context, page
 
 
@@ -139,8 +139,8 @@ def goto(page, app_url: str, path: str) -> str:
 
 
 def nav_titles(page) -> list[str]:
-    """The page titles of the sidebar navigation (a link's text is its icon's name, then its title)."""
-    return [t.strip().splitlines()[-1] for t in page.locator("[data-testid='stSidebarNav'] a").all_inner_texts()]
+    """The page titles of the navigation (the top bar's sections opened one by one)."""
+    return [title for title, _ in nav_links(page)]
 
 
 def test_wrong_password_is_refused_by_the_provider(browser, app_url):

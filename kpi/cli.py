@@ -27,6 +27,7 @@ from kpi.reports.spreadsheet import csv_text
 from kpi.scoring import decisions
 from kpi.store import catalogue
 from kpi.store.indicators import department_name, load_indicators, with_descriptions
+from kpi.text import fmt
 from kpi.text.figure_text import plan_text
 from kpi.text.i18n import t
 from kpi.units.resolve import UnitError, resolve_unit
@@ -89,7 +90,7 @@ def _unit(text: str, snapshot: store.Snapshot, period, geography: int | None = N
 
 def cmd_demo(args) -> int:
     snapshot = build_demo(args.data_dir)
-    print(f"Đã tạo bản dữ liệu minh họa {snapshot.id}: {snapshot.manifest['counts']['facts']:,} số liệu "
+    print(f"Đã tạo bản dữ liệu minh họa {snapshot.id}: {fmt.number(snapshot.manifest['counts']['facts'])} số liệu "
           f"tại {snapshot.path}")
     return 0
 

@@ -1,7 +1,7 @@
 -- Reporting completeness (kpi/screens/reporting.py): in which snapshots of a chain an actual figure
--- of each target unit for the period is present, read from those snapshots' own facts.parquet files
--- ($paths: the chain, any order; the screen keeps the oldest). A target counts from the first
--- snapshot holding a figure of one of its atoms (the units that report at the period's date).
+-- of each target unit for the period is present, read from the facts files each snapshot wrote itself
+-- (its full facts.parquet or its facts.delta.parquet; $paths: the chain, any order; the screen keeps
+-- the oldest). A target counts from the first snapshot holding a figure of one of its atoms (the units that report at the period's date).
 -- Parameters: $paths (facts.parquet files), $period (a period code), $targets (unit keys).
 WITH seen AS (
     SELECT f.filename AS path, f.unit AS atom, count(*) AS n_figures

@@ -90,6 +90,25 @@ def test_counts_gaps_and_first_arrivals_along_the_chain(chain_dir):
 
 
 @pytest.mark.query
+def test_first_arrival_in_a_delta_snapshot(demo_snapshot, tmp_path):
+    """An import's snapshot holds only its own rows (facts.delta.parquet on its parent's file): the
+    figures it brought arrive with it."""
+    facts = store.read_table(demo_snapshot, "facts")
+    units, indicators = store.read_table(demo_snapshot, "units"), store.read_table(demo_snapshot, "indicators")
+    drop = (facts["period"] == PERIOD) & (facts["unit"] == VINH_LONG)
+    first = store.write_snapshot(facts[~drop], units, indicators, created_by="tests", demo=True, note="first",
+                                 data_dir=tmp_path)
+    second = store.write_snapshot(facts, units, indicators, created_by="tests", demo=True, note="delta",
+                                  parent=first.id, data_dir=tmp_path, delta=facts[drop],
+                                  parent_manifest=first.manifest)
+    assert not (second.path / "facts.parquet").exists() and (second.path / "facts.delta.parquet").is_file()
+    late = _screen(second)
+    assert late.count_line == "34 / 34 đơn vị đã báo cáo"
+    assert late.arrivals[VINH_LONG].snapshot_id == second.id
+    assert late.arrivals[HA_NOI].snapshot_id == first.id
+
+
+@pytest.mark.query
 def test_region_limits_the_units(demo_snapshot):
     units = figures.units(demo_snapshot)
     region = units_of_geography(units, 34, levels=("region",))[0]

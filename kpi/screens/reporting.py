@@ -18,8 +18,9 @@ from kpi.periods import parse_period, period_label
 from kpi.reports import spreadsheet
 from kpi.store import queries
 from kpi.store.catalogue import STATE_NAMES, STATE_NAMES_EN
+from kpi.store.deltas import facts_layers
 from kpi.store.indicators import domains as domain_catalogue
-from kpi.store.snapshots import Snapshot, catalogue_entries
+from kpi.store.snapshots import Snapshot, SnapshotError, catalogue_entries, list_snapshots, part_file
 from kpi.text.i18n import t
 from kpi.units.names import region_of, unit_name, units_of_geography
 
@@ -90,12 +91,26 @@ def chain(snapshot: Snapshot) -> list:
     return found[::-1]
 
 
+def _own_fact_files(snapshot: Snapshot, snapshot_id: str) -> list[str]:
+    """The facts files a snapshot of the chain wrote itself (its full file, or its delta on the base
+    it shares), as local paths (on object storage: downloaded once into the cache)."""
+    found = {s.id: s for s in list_snapshots(snapshot.path.parent.parent)}.get(snapshot_id)
+    if found is None:
+        return []
+    try:
+        return [str(part_file(found, snapshot_id, layer["file"], layer.get("sha256")))
+                for layer in facts_layers(snapshot_id, found.manifest) if layer["snapshot"] == snapshot_id]
+    except (OSError, SnapshotError):  # a file no longer there: that snapshot tells nothing
+        return []
+
+
 @lru_cache(maxsize=64)
 def _arrivals(snapshot: Snapshot, period: str, targets: tuple[str, ...], lang: str) -> dict[str, Arrival]:
     entries = chain(snapshot)
-    root = snapshot.path.parent
-    paths = {str(root / e.id / "facts.parquet"): (position, e) for position, e in enumerate(entries)
-             if (root / e.id / "facts.parquet").is_file()}
+    paths = {}
+    for position, entry in enumerate(entries):
+        for path in _own_fact_files(snapshot, entry.id):
+            paths[path] = (position, entry)
     if not paths:
         return {}
     seen = queries.run("reporting_first_seen", snapshot, paths=list(paths), period=period, targets=list(targets))

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
-
 from kpi import store
 from kpi.access.users import ADMIN, APPROVER, EDITOR, ROLES, User, may
 from kpi.store import catalogue
@@ -65,14 +63,6 @@ def sees_pending(user: User) -> bool:
     return user.has(EDITOR) or user.has(APPROVER)
 
 
-def _unit_table(snapshot_id: str, data_dir) -> pd.DataFrame | None:
-    """unit -> parent of a snapshot, for a scoped role (a commune within its province); None if unreadable."""
-    try:
-        return pd.read_parquet(store.snapshots_dir(data_dir) / snapshot_id / "units.parquet", columns=["unit", "parent"])
-    except (OSError, ValueError, KeyError):
-        return None
-
-
 def may_see_pending(user: User, entry: catalogue.Entry | None, data_dir=None) -> bool:
     """Whether `user` may view this pending snapshot: an editor or approver whose role reaches every
     unit the import wrote (a role without units reaches all)."""
@@ -80,7 +70,7 @@ def may_see_pending(user: User, entry: catalogue.Entry | None, data_dir=None) ->
         return False
     units = list(entry.units) if entry is not None and entry.units else None
     scoped = any(user.has(r) and user.scope(r) is not None for r in (EDITOR, APPROVER))
-    table = _unit_table(entry.id, data_dir) if scoped and units and entry is not None else None
+    table = catalogue.unit_parents(data_dir, entry.id) if scoped and units and entry is not None else None
     return may(user, EDITOR, units, table) or may(user, APPROVER, units, table)
 
 

@@ -498,7 +498,7 @@ def register(con: sqlite3.Connection, *, snapshot_id: str, parent: str | None, c
 
 # --------------------------------------------------------------------------- approval
 
-def _units_table(data_dir, snapshot_id: str) -> pd.DataFrame | None:
+def unit_parents(data_dir, snapshot_id: str) -> pd.DataFrame | None:
     """unit → parent of the snapshot, for an approver's scope (a commune within a province)."""
     try:  # from the configured storage: the data folder or S3 (kpi.store.storage)
         data = open_storage(data_dir).read_bytes(f"snapshots/{snapshot_id}/units.parquet")
@@ -512,7 +512,7 @@ def _decide(snapshot_id: str, user: User, comment: str, data_dir, state: str) ->
     with connect(data_dir) as con:
         found = entry(con, snapshot_id)
         if found is not None and found.units:
-            require(user, APPROVER, list(found.units), _units_table(data_dir, snapshot_id))
+            require(user, APPROVER, list(found.units), unit_parents(data_dir, snapshot_id))
         with transaction(con):
             found = entry(con, snapshot_id)  # read again inside the transaction: it cannot change now
             if found is None:

@@ -19,6 +19,7 @@ could not use is refused too, before the server starts.
 import os
 import sys
 import threading
+import time
 from pathlib import Path
 
 from streamlit.runtime.pages_manager import PagesManager
@@ -30,15 +31,27 @@ from kpi.access import signin
 PagesManager.uses_pages_directory = False
 
 
+PRELOAD_EVERY_S = 1.0  # how often a server looks for a newer approved snapshot (another replica's import)
+
+
 def _preload_newest_snapshot() -> None:
-    """Load the newest snapshot into DuckDB while the server starts, so the first visitor does not wait."""
+    """Load the newest snapshot into DuckDB while the server starts, and again whenever a newer one
+    is approved (an import through another process or replica: the catalogue is shared), so the
+    first visitor after it does not wait."""
+    loaded = None
     try:
         store.remove_stale_temporaries()  # folders left by killed imports
-        snapshot = store.get_snapshot()
-        if snapshot is not None:
-            figures.units(snapshot), figures.indicators(snapshot), figures.available_periods(snapshot)
     except Exception:  # noqa: BLE001 - the pages report any problem with the data themselves
         pass
+    while True:
+        try:
+            snapshot = store.get_snapshot()
+            if snapshot is not None and snapshot.id != loaded:
+                figures.units(snapshot), figures.indicators(snapshot), figures.available_periods(snapshot)
+                loaded = snapshot.id
+        except Exception:  # noqa: BLE001 - the pages report any problem with the data themselves
+            pass
+        time.sleep(PRELOAD_EVERY_S)
 
 
 def _option(args: list[str], name: str) -> tuple[str | None, int | None]:

@@ -101,6 +101,9 @@ defaults
     timeout server 60s
     # a Streamlit session is one websocket (HTTP/1.1 Upgrade): kept open while the page is
     timeout tunnel 1h
+    # a connection to a replica that just died goes to another one
+    option redispatch
+    retries 2
 
 frontend entry
     bind 127.0.0.1:$port

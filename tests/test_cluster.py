@@ -188,7 +188,9 @@ def test_replicas_share_an_import_survive_a_lost_replica_and_take_it_back(tmp_pa
         if postmaster.exists():
             pids.append(int(postmaster.read_text().splitlines()[0]))
         down = _cluster(run, "down", timeout=300)
-    assert down.returncode == 0, down.stderr[-2000:]
+        logs = {p.name: p.read_text(errors="replace")[-1500:] for p in run.glob("*.log")}
+        shutil.rmtree(run, ignore_errors=True)
+    assert down.returncode == 0, down.stderr[-2000:] + str(logs)
     alive = []
     for pid in pids:
         try:
@@ -198,4 +200,3 @@ def test_replicas_share_an_import_survive_a_lost_replica_and_take_it_back(tmp_pa
             pass
     assert alive == [], f"still running after down: {alive}"
     assert [p for p in (PORT, PORT + 1, PORT + 2, PORT + 3, PG_PORT) if _listening(p)] == []
-    shutil.rmtree(run, ignore_errors=True)

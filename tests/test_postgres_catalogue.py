@@ -115,3 +115,39 @@ def test_report_texts_are_kept_in_postgresql(pg_catalogue, tmp_path):
     report_texts.save(texts, LOCAL_USER, tmp_path)
     assert [v.version for v in report_texts.versions("VN63-83", "2020", 63, tmp_path)] == [2, 1]
     assert not (tmp_path / catalogue.FILE_NAME).exists()
+
+
+def test_import_approval_and_rejection_on_postgresql_and_seaweedfs(pg_catalogue, seaweedfs, monkeypatch, tmp_path):
+    """The shared deployment's pair: the catalogue in PostgreSQL, the snapshot files in S3."""
+    import uuid
+
+    from kpi.access.users import APPROVER, EDITOR, VIEWER, User
+    from kpi.importing.merge import commit_import, prepare_import
+
+    for key, value in seaweedfs.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("KPI_STORAGE", f"s3://kpi/test-{uuid.uuid4().hex[:12]}")
+    editor = User(id="oidc:bien", name="Chuyên viên Biên", roles=frozenset({VIEWER, EDITOR}))
+    approver = User(id="oidc:duyet", name="Trưởng phòng Duyệt", roles=frozenset({VIEWER, EDITOR, APPROVER}))
+    base = store.write_snapshot(BASE, build_units(), load_indicators(), created_by="tests", data_dir=tmp_path)
+    assert not (tmp_path / "snapshots").exists() and not (tmp_path / catalogue.FILE_NAME).exists()
+
+    def pending(value: int) -> store.Snapshot:
+        report = prepare_import([("a.csv", f"unit,period,indicator,actual\nVN-04,2021,jobs_created,{value}\n"
+                                  .encode())], data_dir=tmp_path)
+        assert report.ok, [i.text() for i in report.errors]
+        return commit_import(report, data_dir=tmp_path, user=editor, pending=True)
+
+    first = pending(111)
+    assert first.state == "pending" and store.get_snapshot(None, tmp_path).id == base.id
+    catalogue.approve(first.id, approver, "đã kiểm tra", tmp_path)
+    newest = store.get_snapshot(None, tmp_path)
+    facts = store.read_table(newest, "facts")
+    assert newest.id == first.id and 111.0 in set(facts["actual"])
+    second = pending(222)
+    assert second.manifest["parent"] == first.id
+    catalogue.reject(second.id, approver, "nhầm tệp", tmp_path)
+    assert store.get_snapshot(None, tmp_path).id == first.id
+    with catalogue.connect(tmp_path) as con:
+        log = catalogue.audit_rows(con)
+    assert list(log["action"]) == ["import", "approve", "import", "reject"]

@@ -110,7 +110,8 @@ def status(actual, plan, direction: int) -> str:
 
 def plan_kinds(plan_kind, shape=None) -> np.ndarray:
     """plan_kind with empty cells read as 'level'."""
-    kinds = pd.Series(np.asarray(plan_kind, dtype=object).ravel()).fillna(LEVEL).replace("", LEVEL).to_numpy(object)
+    flat = np.asarray(plan_kind, dtype=object).ravel()
+    kinds = np.where(pd.isna(flat) | (flat == ""), LEVEL, flat).astype(object)  # vectorised: called per figure set
     kinds = kinds.reshape(np.shape(plan_kind))
     return np.broadcast_to(kinds, shape) if shape is not None else kinds
 

@@ -12,6 +12,7 @@ from kpi import figures, store
 from kpi.access import audit
 from kpi.access.users import LOCAL_USER, User, may
 from kpi.charts.theme import VERDICT_COLOURS
+from kpi.memo import shared
 from kpi.periods import period_label
 from kpi.reports import page_pdf
 from kpi.reports.pdf import PDF_MIME, build_pdf
@@ -51,11 +52,17 @@ class Context:
         return unit_name(self.units, unit, self.lang)
 
     def indicator_name(self, code: str) -> str:
-        row = self.catalogue.set_index("code").loc[code]
-        return row["name_vi"] if self.lang == "vi" else row["name_en"]
+        vi, en = _indicator_names(self.catalogue)[code]  # a select box names every option on every run
+        return vi if self.lang == "vi" else en
 
 
 FALLBACKS = "_url_fallbacks"  # session key: widget key -> (what the link asked for and what is shown, the value shown)
+
+
+@shared(maxsize=16)
+def _indicator_names(catalogue) -> dict[str, tuple[str, str]]:
+    """code -> (Vietnamese name, English name) of one catalogue table."""
+    return {code: (vi, en) for code, vi, en in zip(catalogue["code"], catalogue["name_vi"], catalogue["name_en"])}
 
 
 def _from_url(key: str, options: list, default, fallback_text=None):

@@ -27,7 +27,7 @@ from kpi.text.figure_text import rank_text
 from kpi.text.i18n import t
 from kpi.units.communes import COMMUNE
 from kpi.units.mergers import date_text, geography_ended, merged_into
-from kpi.units.names import full_name, unit_name
+from kpi.units.names import full_name, unit_name, unit_row
 
 URL_PATH = "chi-tiet"
 AGENCY = "agency"
@@ -224,10 +224,10 @@ def fallback_unit(units: pd.DataFrame, wanted: str | None, options: list[str], d
     seen = set()
     while wanted and wanted not in seen:
         seen.add(wanted)
-        row = units.loc[units["unit"] == wanted]
-        if row.empty or not isinstance(row.iloc[0]["successor"], str):
+        row = unit_row(units, wanted)
+        if row is None or not isinstance(row["successor"], str):
             return default
-        wanted = row.iloc[0]["successor"]
+        wanted = row["successor"]
         if wanted in options:
             return wanted
     return default

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from kpi.periods import MERGER_DATE, parse_period
+from kpi.units.names import unit_row
 
 
 @dataclass(frozen=True)
@@ -30,10 +31,9 @@ def _as_date(value) -> dt.date | None:
 
 def merged_into(units: pd.DataFrame, unit: str, period: str) -> Merged | None:
     """The successor of `unit` when the unit no longer existed at the end of `period`, else None."""
-    row = units.loc[units["unit"] == unit]
-    if row.empty:
+    row = unit_row(units, unit)
+    if row is None:
         return None
-    row = row.iloc[0]
     ended = _as_date(row["valid_to"])
     successor = row["successor"]
     if ended is None or not isinstance(successor, str) or parse_period(period).end_date <= ended:

@@ -24,6 +24,11 @@ def _rows(units: pd.DataFrame) -> dict[str, dict]:
     return rows
 
 
+def unit_row(units: pd.DataFrame, unit: str) -> dict | None:
+    """The unit's row of this units table as a dict (None if it has none), looked up, not scanned."""
+    return _rows(units).get(unit)
+
+
 def unit_name(units: pd.DataFrame, unit: str, lang: str = "vi") -> str:
     row = _rows(units).get(unit)
     if row is None:

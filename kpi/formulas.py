@@ -111,7 +111,9 @@ def status(actual, plan, direction: int) -> str:
 def plan_kinds(plan_kind, shape=None) -> np.ndarray:
     """plan_kind with empty cells read as 'level'."""
     flat = np.asarray(plan_kind, dtype=object).ravel()
-    kinds = np.where(pd.isna(flat) | (flat == ""), LEVEL, flat).astype(object)  # vectorised: called per figure set
+    empty = pd.isna(flat)  # None, NaN, pd.NA (which cannot be compared with "")
+    empty[~empty] = flat[~empty] == ""
+    kinds = np.where(empty, LEVEL, flat).astype(object)  # vectorised: called per figure set
     kinds = kinds.reshape(np.shape(plan_kind))
     return np.broadcast_to(kinds, shape) if shape is not None else kinds
 

@@ -10,6 +10,7 @@ import json
 import math
 
 import numpy as np
+import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 from conftest import run_page
@@ -318,3 +319,11 @@ def test_a_rate_short_of_its_annual_target_at_nine_months_is_not_painted_as_fail
     # no year-end figure last year: no path, compared with the target as it stands
     other = figures(snapshot, ["VN63-83"], ["2021-M06"], ["urban_unemployment_rate"]).iloc[0]
     assert other["verdict"] == "below"
+
+
+@pytest.mark.unit
+def test_empty_plan_kinds_read_as_level_whatever_marks_them_empty():
+    kinds = np.array(["min", None, "", float("nan"), pd.NA, "range"], dtype=object)
+    assert list(formulas.plan_kinds(kinds)) == ["min", "level", "level", "level", "level", "range"]
+    assert list(formulas.plan_kinds(pd.Series(["max", None, pd.NA], dtype="string"))) == ["max", "level", "level"]
+    assert list(formulas.plan_kinds("below", (2,))) == ["below", "below"]

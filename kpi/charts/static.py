@@ -56,10 +56,13 @@ def headline_chart(slide, lang: str = "vi", width: int = WIDTH, height: int = HE
     data["start"] = data["end"] - data["count"]
     data["mid"] = (data["start"] + data["end"]) / 2
     order = list(dict.fromkeys(data["domain"]))
-    labels = [t(s if s != NOT_RATED else "exp_no_rating", lang) for s in SLIDE_STATUS_ORDER]
-    colour = alt.Color("status_label:N", scale=alt.Scale(domain=labels,
-                                                         range=[SLIDE_STATUS_COLOURS[s] for s in SLIDE_STATUS_ORDER]),
-                       legend=alt.Legend(orient="top", title=None, direction="horizontal"))
+    # the legend names only the statuses on the slide, in rows of four: seven in one row ran off the slide
+    present = [s for s in SLIDE_STATUS_ORDER if t(s if s != NOT_RATED else "exp_no_rating", lang)
+               in set(data["status_label"])]
+    shown = present or list(SLIDE_STATUS_ORDER)
+    labels = [t(s if s != NOT_RATED else "exp_no_rating", lang) for s in shown]
+    colour = alt.Color("status_label:N", scale=alt.Scale(domain=labels, range=[SLIDE_STATUS_COLOURS[s] for s in shown]),
+                       legend=alt.Legend(orient="top", title=None, direction="horizontal", columns=4))
     y = alt.Y("domain:N", sort=order, title=None)
     bars = alt.Chart(data).mark_bar(stroke="white", strokeWidth=2).encode(
         y=y, x=alt.X("start:Q", title=t("exp_axis_count", lang), axis=alt.Axis(format="d", tickMinStep=1)),

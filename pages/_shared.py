@@ -1,7 +1,6 @@
 """Shared sidebar filters (kept in the URL), page header and empty state for every page."""
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -11,7 +10,6 @@ import streamlit as st
 from kpi import figures, store
 from kpi.access import audit
 from kpi.access.users import LOCAL_USER, User, may
-from kpi.charts.theme import VERDICT_COLOURS
 from kpi.memo import shared
 from kpi.periods import period_label
 from kpi.reports import page_pdf
@@ -19,7 +17,6 @@ from kpi.reports.pdf import PDF_MIME, build_pdf
 from kpi.reports.spreadsheet import XLSX_MIME, table_to_xlsx_bytes
 from kpi.screens import access as access_view
 from kpi.screens import drilldown as drill_view
-from kpi.text.figure_text import verdict_text
 from kpi.text.i18n import t
 from kpi.text.plain import markdown_escape
 from kpi.units.names import unit_name, units_of_geography
@@ -235,27 +232,6 @@ def newest_link(snapshot_id: str) -> str:
     params = {key: st.query_params.get_all(key) for key in st.query_params}
     params["snap"] = [snapshot_id]
     return "?" + urlencode(params, doseq=True)
-
-
-def verdict_badge(verdict: str, lang: str) -> str:
-    """A figure's verdict (kpi.formulas, decided once in kpi.figures) as a coloured badge."""
-    fg, bg, _solid = VERDICT_COLOURS[verdict]
-    return (f"<span style='background:{bg};color:{fg};padding:2px 10px;border-radius:12px;"
-            f"font-weight:600;font-size:0.95rem'>{html.escape(verdict_text(verdict, lang))}</span>")
-
-
-def source_badges(quoted: bool, standing: str, lang: str) -> str:
-    """A figure's "Trích báo cáo" and "Số ước" / "Số sơ bộ" marks (kpi.text.sources) as outlined badges."""
-    style = ("display:inline-block;border:1.5px solid {c};color:{c};padding:0 8px;border-radius:10px;"
-             "font-size:0.85rem;font-weight:600;margin:2px 6px 2px 0")
-    badges = []
-    if quoted:
-        badges.append(f"<span style='{style.format(c='#0b5cad')}'>{html.escape(t('src_quoted', lang))}</span>")
-    if standing:
-        colour = "#1a7f37" if standing == t("src_standing_official", lang) else "#9a4d00"
-        text = t("src_standing_line", lang, standing=standing)
-        badges.append(f"<span style='{style.format(c=colour)}'>{html.escape(text)}</span>")
-    return "".join(badges)
 
 
 def audited_export(build, file_name: str, ctx: Context | None = None):

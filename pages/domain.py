@@ -11,6 +11,7 @@ from kpi.periods import parse_period, period_label
 from kpi.reports import page_pdf
 from kpi.reports.spreadsheet import download_name
 from kpi.screens import drilldown as drill_view
+from kpi.screens.badges import verdict_badge
 from kpi.screens.domains import (
     DOMAIN_PAGES,
     domain_trend,
@@ -32,7 +33,6 @@ from pages._shared import (
     indicator_picker,
     pdf_download,
     synced_selectbox,
-    verdict_badge,
     xlsx_download,
 )
 

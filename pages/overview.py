@@ -5,10 +5,11 @@ import streamlit as st
 from kpi.reports import page_pdf
 from kpi.reports.spreadsheet import download_name
 from kpi.screens import drilldown as drill_view
+from kpi.screens.badges import source_badges, verdict_badge
 from kpi.screens.overview import overview_screen
 from kpi.text.i18n import t
 from kpi.text.plain import html_text, markdown_escape
-from pages._shared import context, header, pdf_download, source_badges, verdict_badge, xlsx_download
+from pages._shared import context, header, pdf_download, xlsx_download
 
 ctx = context()
 if ctx.snapshot is None or ctx.period is None:

@@ -209,3 +209,15 @@ def copy_data(source: Path, target: Path) -> Path:
         for suffix in ("", "-wal", "-shm"):
             (target / f"{catalogue.FILE_NAME}{suffix}").unlink(missing_ok=True)
     return target
+
+
+@pytest.fixture
+def restore_env():
+    """KPI_DATA_DIR and KPI_ROLES_FILE as they were before the test (pages and sign-in tests set them)."""
+    saved = {k: os.environ.get(k) for k in ("KPI_DATA_DIR", "KPI_ROLES_FILE")}
+    yield
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value

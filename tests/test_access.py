@@ -209,17 +209,6 @@ def banner(at) -> list[str]:
     return [i.value for i in at.info if i.value.startswith("Chế độ cục bộ")]
 
 
-@pytest.fixture(autouse=False)
-def restore_env():
-    saved = {k: os.environ.get(k) for k in ("KPI_DATA_DIR", "KPI_ROLES_FILE")}
-    yield
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
-
-
 @pytest.mark.page
 @pytest.mark.parametrize("page", [None, "pages/data.py", "pages/audit.py", "pages/ranking.py"])
 def test_local_mode_banner_and_every_role(page, demo_copy, restore_env):

@@ -39,14 +39,9 @@ def folder(demo_dir, tmp_path, catalogue_db) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def restore_env():
-    saved = {k: os.environ.get(k) for k in ("KPI_DATA_DIR", "KPI_ROLES_FILE")}
+def _environment_restored(restore_env):
+    """Every test here leaves KPI_DATA_DIR and KPI_ROLES_FILE as it found them (conftest.restore_env)."""
     yield
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
 
 
 @pytest.fixture

@@ -91,10 +91,9 @@ def chain(snapshot: Snapshot) -> list:
     return found[::-1]
 
 
-def _own_fact_files(snapshot: Snapshot, snapshot_id: str) -> list[str]:
+def _own_fact_files(found: Snapshot | None, snapshot_id: str) -> list[str]:
     """The facts files a snapshot of the chain wrote itself (its full file, or its delta on the base
     it shares), as local paths (on object storage: downloaded once into the cache)."""
-    found = {s.id: s for s in list_snapshots(snapshot.path.parent.parent)}.get(snapshot_id)
     if found is None:
         return []
     try:
@@ -108,8 +107,9 @@ def _own_fact_files(snapshot: Snapshot, snapshot_id: str) -> list[str]:
 def _arrivals(snapshot: Snapshot, period: str, targets: tuple[str, ...], lang: str) -> dict[str, Arrival]:
     entries = chain(snapshot)
     paths = {}
+    listed = {s.id: s for s in list_snapshots(snapshot.path.parent.parent)}  # once for the whole chain
     for position, entry in enumerate(entries):
-        for path in _own_fact_files(snapshot, entry.id):
+        for path in _own_fact_files(listed.get(entry.id), entry.id):
             paths[path] = (position, entry)
     if not paths:
         return {}

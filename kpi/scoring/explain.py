@@ -64,7 +64,11 @@ def extra_decimals(values: list[float], bases: list[int], recompute, shown: Deci
     every value is printed exactly."""
     if not all(_printable(v) for v in values):
         return 0
-    for k in range(MORE_DECIMALS + 1):
+    # up to the decimals that print every value exactly (a float has ~17 significant digits, so a
+    # small plan such as 0,0006189191196494442 needs 19 decimals), at least MORE_DECIMALS, at most 30
+    exact = max(max(0, -_exact(v).as_tuple().exponent - b) for v, b in zip(values, bases)) if values else 0
+    most = min(max(MORE_DECIMALS, exact), 30)
+    for k in range(most + 1):
         printed = [_rounded(v, b + k) for v, b in zip(values, bases)]
         try:
             value = recompute(printed)
@@ -74,7 +78,7 @@ def extra_decimals(values: list[float], bases: list[int], recompute, shown: Deci
             return k
         if all(p == _exact(v) for p, v in zip(printed, values)):
             return k  # printed exactly: nothing more to show
-    return MORE_DECIMALS
+    return most
 
 
 def number_text(value: float, decimals: int, base: int, lang: str) -> str:

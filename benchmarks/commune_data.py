@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from kpi import store
 from kpi.periods import MERGER_DATE, parse_period
@@ -192,16 +193,33 @@ def build_facts(commune_frame: pd.DataFrame, catalogue: pd.DataFrame, n_years: i
     })
 
 
-def write_benchmark_snapshot(data_dir: Path | str, scale: int = 1, limit: int | None = None,
-                             n_years: int = N_YEARS) -> tuple[store.Snapshot, pd.DataFrame]:
-    """Generate the dataset and write it with kpi.store.write_snapshot; returns (snapshot, communes)."""
-    commune_frame = communes(scale, limit)
+def benchmark_catalogue(n_indicators: int | None = None) -> pd.DataFrame:
+    """The indicator catalogue, or its first `n_indicators` rows (24: the issue's 2,39M facts at
+    scale 1, 23,9M at scale 10)."""
     catalogue = load_indicators()
-    facts = build_facts(commune_frame, catalogue, n_years)
+    if n_indicators is not None:
+        if not 1 <= n_indicators <= len(catalogue):
+            raise ValueError(f"n_indicators must be between 1 and {len(catalogue)}, not {n_indicators}")
+        catalogue = catalogue.head(n_indicators).reset_index(drop=True)
+    return catalogue
+
+
+def write_benchmark_snapshot(data_dir: Path | str, scale: int = 1, limit: int | None = None,
+                             n_years: int = N_YEARS, n_indicators: int | None = None
+                             ) -> tuple[store.Snapshot, pd.DataFrame]:
+    """Generate the dataset and write it with kpi.store.write_snapshot; returns (snapshot, communes).
+
+    The facts go to the writer as an Arrow table whose string columns stay dictionary-encoded (the
+    categoricals of build_facts, converted without copying the figures): about 60 bytes a fact
+    instead of the ~500 of a DataFrame of plain strings normalised and sorted (12,8 GB at 24M)."""
+    commune_frame = communes(scale, limit)
+    catalogue = benchmark_catalogue(n_indicators)
+    facts = pa.Table.from_pandas(build_facts(commune_frame, catalogue, n_years), preserve_index=False)
     snapshot = store.write_snapshot(
         facts, units_with_communes(commune_frame), catalogue, created_by="benchmarks/commune_data.py",
         note=f"Benchmark: {len(commune_frame)} reporting units x {len(catalogue)} indicators x {n_years} years x 3 periods",
-        sources=[{"file": "benchmarks/commune_data.py", "seed": SEED, "scale": scale}], data_dir=data_dir)
+        sources=[{"file": "benchmarks/commune_data.py", "seed": SEED, "scale": scale, "indicators": len(catalogue)}],
+        data_dir=data_dir)
     return snapshot, commune_frame
 
 

@@ -31,6 +31,7 @@ from pathlib import Path, PurePosixPath
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from kpi.store import catalogue, deltas
@@ -324,7 +325,9 @@ def get_snapshot(snapshot_id: str | None = None, data_dir: Path | str | None = N
 COMMITTING: set[str] = set()  # folders of this process written and not yet registered
 
 
-def normalise_facts(facts: pd.DataFrame) -> pa.Table:
+def normalise_facts(facts: pd.DataFrame | pa.Table) -> pa.Table:
+    if isinstance(facts, pa.Table):
+        return _normalise_arrow(facts)
     frame = facts.reindex(columns=FACT_COLUMNS)
     for col in ("actual", "plan", "plan_high", "numerator", "denominator"):
         frame[col] = pd.to_numeric(frame[col], errors="raise").astype("float64")
@@ -333,6 +336,52 @@ def normalise_facts(facts: pd.DataFrame) -> pa.Table:
     # sorted by period and indicator so DuckDB's zone maps skip most row groups
     frame = frame.sort_values(["period", "indicator", "unit"], kind="stable")
     return pa.Table.from_pandas(frame, schema=FACT_SCHEMA, preserve_index=False)
+
+
+def _sort_key(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A column as a key that sorts as its values do (a dictionary column: each value's rank)."""
+    if not pa.types.is_dictionary(column.type):
+        return column
+    chunks = []
+    for chunk in column.chunks:
+        ranks = pc.rank(chunk.dictionary.cast(pa.string()), sort_keys="ascending", tiebreaker="dense")
+        chunks.append(pc.take(ranks, chunk.indices))
+    return pa.chunked_array(chunks, type=pa.uint64())
+
+
+def _normalise_arrow(facts: pa.Table) -> pa.Table:
+    """An Arrow facts table (a generator's: string columns may be dictionary-encoded, a few bytes a
+    row) in FACT_SCHEMA's columns, sorted as normalise_facts sorts. Dictionary columns stay encoded
+    here and are cast to plain strings a row group at a time as the file is written (_write_table):
+    memory stays near the encoded table's, not the ~150 bytes a row of plain strings."""
+    columns = {}
+    for field in FACT_SCHEMA:
+        if field.name not in facts.column_names:
+            columns[field.name] = pa.nulls(facts.num_rows, field.type)
+            continue
+        column = facts[field.name]
+        columns[field.name] = column if pa.types.is_dictionary(column.type) else column.cast(field.type)
+    table = pa.table(columns)
+    key_names = ("period", "indicator", "unit")
+    keys = pa.table({name: _sort_key(table[name]) for name in key_names})
+    order = pc.sort_indices(keys, sort_keys=[(name, "ascending") for name in key_names])
+    del keys
+    return table.take(order)
+
+
+ROW_GROUP_ROWS = 250_000
+
+
+def _write_table(table: pa.Table, path: Path) -> None:
+    """Write one table of a snapshot. A facts table with dictionary-encoded columns (_normalise_arrow)
+    is cast to the file schema one row group at a time: the same file as from a DataFrame."""
+    if not any(pa.types.is_dictionary(field.type) for field in table.schema):
+        pq.write_table(table, path, row_group_size=ROW_GROUP_ROWS)
+        return
+    schema = normalise_facts(pd.DataFrame(columns=FACT_COLUMNS)).schema  # with the same pandas metadata
+    with pq.ParquetWriter(path, schema) as writer:
+        for start in range(0, table.num_rows, ROW_GROUP_ROWS):
+            writer.write_table(table.slice(start, ROW_GROUP_ROWS).cast(schema), row_group_size=ROW_GROUP_ROWS)
 
 
 def _verify(folder: Path, manifest: dict, facts_file: str) -> None:
@@ -445,7 +494,7 @@ def write_folder(
         files = {}
         for name, table in tables.items():
             path = tmp / name
-            pq.write_table(table, path, row_group_size=250_000)
+            _write_table(table, path)
             files[name] = {"sha256": _sha256(path), "rows": table.num_rows}
         layers = deltas.chain_after(parent_layers, snapshot_id, files[facts_file]) if as_delta \
             else deltas.full_layers(snapshot_id, files[facts_file])

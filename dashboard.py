@@ -2,13 +2,14 @@
 (streamlit run dashboard.py; scripts/serve.py starts it).
 
 Sign-in is Streamlit's own st.login (OIDC) when secrets.toml has an [auth] section; the roles come
-from the provider's claims or the roles file (kpi.access.signin). Without [auth] the app runs in
+from the provider's claims or the catalogue's grants (kpi.access.roles). Without [auth] the app runs in
 local mode: one local user with every role, 127.0.0.1 only, and a banner on every page."""
 import streamlit as st
 
-from kpi.access import audit, signin
+from kpi.access import audit, roles, signin
 from kpi.screens import access as access_view
 from kpi.screens.domains import DOMAIN_OF_URL, DOMAIN_PAGES
+from kpi.store.catalogue import CatalogueError
 from kpi.text.i18n import t
 from kpi.text.plain import markdown_escape
 from pages._shared import build_context
@@ -80,13 +81,13 @@ if not auth:
         st.stop()
     user = signin.local_mode_user()
 else:
-    try:
-        roles_file = signin.read_roles_file(signin.roles_file_path())
-    except signin.RolesFileError as exc:
+    claims = st.user.to_dict()
+    try:  # roles: the provider's claim, else the catalogue's grants (the roles file seeds an empty one)
+        roles.seed_once()
+        user = roles.signed_in_user(claims)
+    except (signin.RolesFileError, CatalogueError) as exc:
         st.error(markdown_escape(t("acc_roles_file_error", lang, error=exc)))
         st.stop()
-    claims = st.user.to_dict()
-    user = signin.user_from_claims(claims, roles_file)
     if user is None:
         st.navigation([st.Page(sign_in_page, title=t("acc_signin_title", lang), icon=":material/login:",
                                url_path="dang-nhap", default=True)], position="hidden").run()
@@ -95,8 +96,7 @@ else:
         audit.record_sign_in(user, claims)  # once per id_token, not per tab or reload
         st.session_state["_signed_in"] = user.id
     if not user.roles:
-        st.warning(markdown_escape(t("acc_no_roles", lang, email=user.email or user.id,
-                                     file=signin.roles_file_path())))
+        st.warning(markdown_escape(t("acc_no_roles", lang, email=user.email or user.id)))
         if st.button(t("acc_signout_button", lang), icon=":material/logout:", key="acc_signout_norole"):
             st.logout()
         st.stop()

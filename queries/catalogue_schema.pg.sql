@@ -1,4 +1,4 @@
--- The snapshot catalogue, the audit log and the award decisions (DESIGN section 10) on PostgreSQL
+-- The snapshot catalogue, the audit log, the award decisions, users' roles and sign-ins (DESIGN section 10) on PostgreSQL
 -- (KPI_CATALOGUE): the same tables and the same append-only rules as catalogue_schema.sql, the
 -- triggers as PL/pgSQL functions. Idempotent: run on every first connection of a process, under
 -- the schema lock (catalogue_schema_lock.pg.sql).
@@ -81,3 +81,35 @@ FOR EACH ROW EXECUTE FUNCTION kpi_refuse('decisions are append-only');
 
 CREATE OR REPLACE TRIGGER decisions_no_truncate BEFORE TRUNCATE ON decisions
 FOR EACH STATEMENT EXECUTE FUNCTION kpi_refuse('decisions are append-only');
+
+-- users and roles (DESIGN section 10): grants and revocations, append-only like the audit log; a
+-- person's current roles are the latest row of each (email, role, unit) whose action is 'grant'
+CREATE TABLE IF NOT EXISTS role_grants (
+    seq      BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    email    TEXT NOT NULL,
+    role     TEXT NOT NULL,
+    unit     TEXT NOT NULL DEFAULT '',
+    action   TEXT NOT NULL CHECK (action IN ('grant', 'revoke')),
+    by_id    TEXT NOT NULL,
+    by_name  TEXT,
+    at       TEXT NOT NULL
+);
+
+CREATE INDEX IF NOT EXISTS role_grants_key ON role_grants (email, role, unit, seq);
+
+CREATE OR REPLACE TRIGGER role_grants_no_update BEFORE UPDATE ON role_grants
+FOR EACH ROW EXECUTE FUNCTION kpi_refuse('role_grants is append-only');
+
+CREATE OR REPLACE TRIGGER role_grants_no_delete BEFORE DELETE ON role_grants
+FOR EACH ROW EXECUTE FUNCTION kpi_refuse('role_grants is append-only');
+
+CREATE OR REPLACE TRIGGER role_grants_no_truncate BEFORE TRUNCATE ON role_grants
+FOR EACH STATEMENT EXECUTE FUNCTION kpi_refuse('role_grants is append-only');
+
+-- one row per id_token (its subject and `iat`): replicas recording the same sign-in write one row
+CREATE TABLE IF NOT EXISTS sign_ins (
+    user_id   TEXT NOT NULL,
+    issued_at TEXT NOT NULL,
+    at        TEXT NOT NULL,
+    PRIMARY KEY (user_id, issued_at)
+);

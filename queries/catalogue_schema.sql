@@ -1,4 +1,4 @@
--- The snapshot catalogue, the audit log and the award decisions (DESIGN section 10), in the data
+-- The snapshot catalogue, the audit log, the award decisions, users' roles and sign-ins (DESIGN section 10), in the data
 -- folder's catalogue.sqlite. Idempotent: run on every first connection of a process.
 CREATE TABLE IF NOT EXISTS catalogue_meta (
     key   TEXT PRIMARY KEY,
@@ -77,3 +77,36 @@ CREATE TRIGGER IF NOT EXISTS decisions_no_delete BEFORE DELETE ON decisions
 BEGIN
     SELECT RAISE(ABORT, 'decisions are append-only');
 END;
+
+-- users and roles (DESIGN section 10): grants and revocations, append-only like the audit log; a
+-- person's current roles are the latest row of each (email, role, unit) whose action is 'grant'
+CREATE TABLE IF NOT EXISTS role_grants (
+    seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+    email    TEXT NOT NULL,                     -- lower case
+    role     TEXT NOT NULL,
+    unit     TEXT NOT NULL DEFAULT '',          -- the unit key the role is limited to; '' for every unit
+    action   TEXT NOT NULL CHECK (action IN ('grant', 'revoke')),
+    by_id    TEXT NOT NULL,                     -- who granted or revoked it
+    by_name  TEXT,
+    at       TEXT NOT NULL
+);
+
+CREATE INDEX IF NOT EXISTS role_grants_key ON role_grants (email, role, unit, seq);
+
+CREATE TRIGGER IF NOT EXISTS role_grants_no_update BEFORE UPDATE ON role_grants
+BEGIN
+    SELECT RAISE(ABORT, 'role_grants is append-only');
+END;
+
+CREATE TRIGGER IF NOT EXISTS role_grants_no_delete BEFORE DELETE ON role_grants
+BEGIN
+    SELECT RAISE(ABORT, 'role_grants is append-only');
+END;
+
+-- one row per id_token (its subject and `iat`): replicas recording the same sign-in write one row
+CREATE TABLE IF NOT EXISTS sign_ins (
+    user_id   TEXT NOT NULL,
+    issued_at TEXT NOT NULL,
+    at        TEXT NOT NULL,
+    PRIMARY KEY (user_id, issued_at)
+);

@@ -8,20 +8,18 @@ change; everything else is recorded here. Nothing offers an edit or a delete.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from pathlib import Path
 
 import pandas as pd
 
+from kpi.access.roles import ROLE_GRANT, ROLE_REVOKE
 from kpi.access.users import User
 from kpi.store import catalogue
 
 SIGN_IN, EXPORT, SCORECARD_VERSION, DECISION, SETTINGS = "sign_in", "export", "scorecard_version", "decision", "settings"
 ACTIONS = (SIGN_IN, catalogue.IMPORT, catalogue.APPROVE, catalogue.REJECT, SCORECARD_VERSION, DECISION, EXPORT,
-           SETTINGS)
+           SETTINGS, ROLE_GRANT, ROLE_REVOKE)
 COLUMNS = ["seq", "at", "user_id", "user_name", "action", "what", "ids"]
-_SIGNED_IN: set[tuple[str, str, str]] = set()   # (catalogue, user, token issued at) recorded by this process
-_SIGNED_IN_LOCK = threading.Lock()
 
 
 def record(action: str, user: User | None, what: str = "", ids: list[str] | None = None,
@@ -38,17 +36,18 @@ def read_log(data_dir: Path | str | None = None) -> pd.DataFrame:
 
 
 def record_sign_in(user: User, claims: dict, data_dir: Path | str | None = None) -> bool:
-    """One row per sign-in: a new id_token (its `iat`) of a user, not every browser tab or reload that
-    reuses the identity cookie (each is a new session). True when a row was written."""
+    """One row per sign-in: a new id_token (its `iat`) of a user, not every browser tab, reload or
+    replica that sees the same identity cookie (each is a new session). The catalogue's `sign_ins`
+    table has the key (user, issued at): the row and the audit row are written in one transaction,
+    the audit row only when the key was new, so replicas behind HAProxy record it once. A token
+    without `iat` is recorded every time. True when a row was written."""
     issued = claims.get("iat")
     when = dt.datetime.fromtimestamp(issued, dt.UTC).isoformat(timespec="seconds") if isinstance(issued, int | float) \
         else ""
-    # per catalogue: a process that serves several data folders (or tests) records each once
-    key = (str(catalogue.dialect(data_dir).path(catalogue.folder_of(data_dir))), user.id, when)
-    with _SIGNED_IN_LOCK:
-        if when and key in _SIGNED_IN:
-            return False
-        _SIGNED_IN.add(key)
     provider = claims.get("iss") or claims.get("provider") or "oidc"
-    record(SIGN_IN, user, what=f"{provider}" + (f" (id_token {when})" if when else ""), data_dir=data_dir)
+    with catalogue.connect(data_dir) as con, catalogue.transaction(con):
+        at = catalogue.now_text()
+        if when and not catalogue.run_sql(con, "sign_ins_insert", user_id=user.id, issued_at=when, at=at).rowcount:
+            return False
+        catalogue.append_audit(con, SIGN_IN, user, f"{provider}" + (f" (id_token {when})" if when else ""), at=at)
     return True

@@ -160,7 +160,7 @@ def read_roles_file(path: str | os.PathLike) -> dict[str, Grant]:
 
 # ---- the user ---------------------------------------------------------------------------------------
 
-def _email(claims: Mapping) -> str:
+def claimed_email(claims: Mapping) -> str:
     value = claims.get("email") or ""
     return value.strip() if isinstance(value, str) else ""
 
@@ -170,9 +170,9 @@ def user_from_claims(claims: Mapping, roles_file: Mapping[str, Grant] | None = N
 
     A user the provider and the roles file give no role keeps an empty set of roles: signed in,
     allowed nothing (the app says so)."""
-    if not claims or claims.get("is_logged_in") is not True or not (claims.get("sub") or _email(claims)):
+    if not claims or claims.get("is_logged_in") is not True or not (claims.get("sub") or claimed_email(claims)):
         return None
-    email = _email(claims)
+    email = claimed_email(claims)
     grant = grant_from_claims(claims)
     if grant is None:
         verified = claims.get("email_verified", True) is not False

@@ -1,4 +1,5 @@
-"""Nhật ký hệ thống (admins only): the audit log filtered, as a table and as Excel or CSV (no Streamlit).
+"""Nhật ký hệ thống (admins only): the audit log filtered, as a table and as Excel or CSV, and the
+users' roles held in the catalogue, granted and revoked there (no Streamlit).
 
 The log is read with kpi.access.audit.read_log; times are stored in UTC and shown in Vietnam's
 time (UTC+7). Filters: actions, users, a date range (Vietnam's dates), a text found in the details
@@ -14,7 +15,10 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from kpi.access.audit import ACTIONS
+from kpi.access.roles import RoleGrant
+from kpi.access.users import ROLES
 from kpi.reports.spreadsheet import csv_bytes, download_name, table_to_xlsx_bytes
+from kpi.text import fmt
 from kpi.text.i18n import TEXTS, t
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -99,3 +103,55 @@ def audit_csv(view: AuditView) -> bytes:
 
 def file_name(ext: str) -> str:
     return download_name("nhat-ky-he-thong", dt.datetime.now(VIETNAM).strftime("%Y%m%d_%H%M"), ext=ext)
+
+
+# --------------------------------------------------------------------------- users and roles
+
+def role_label(role: str, lang: str) -> str:
+    return t(f"acc_role_{role}", lang) if role in ROLES else role
+
+
+def role_choices() -> list[str]:
+    return list(ROLES)
+
+
+def grant_label(grant: RoleGrant, lang: str) -> str:
+    """'chuyenvien@demo.vn — nhập liệu (VN34-15)': one current grant, as the revoke choice names it."""
+    unit = grant.unit or t("acc_users_every_unit", lang)
+    return f"{grant.email} — {role_label(grant.role, lang)} ({unit})"
+
+
+@dataclass
+class GrantsView:
+    table: pd.DataFrame                   # one row per current grant, headed in the page's language
+    grants: list[RoleGrant]               # the same, in the table's order (what the revoke choice offers)
+    count_text: str
+
+    @property
+    def empty(self) -> bool:
+        return not self.grants
+
+
+def grants_view(grants: list[RoleGrant], lang: str) -> GrantsView:
+    """The current grants (kpi.access.roles.current_grants) as the page shows them: by e-mail
+    address, then role in the catalogue's order, then unit; times in Vietnam's time."""
+    order = {role: i for i, role in enumerate(ROLES)}
+    ordered = sorted(grants, key=lambda g: (g.email, order.get(g.role, len(order)), g.unit))
+    times = _local_times(pd.Series([g.at for g in ordered], dtype=object))
+    table = pd.DataFrame({
+        t("acc_users_col_email", lang): [g.email for g in ordered],
+        t("acc_users_col_role", lang): [role_label(g.role, lang) for g in ordered],
+        t("acc_users_col_unit", lang): [g.unit or t("acc_users_every_unit", lang) for g in ordered],
+        t("acc_users_col_by", lang): [g.by_name or g.by_id for g in ordered],
+        t("acc_users_col_at", lang): list(times.dt.strftime("%Y-%m-%d %H:%M")) if ordered else [],
+    })
+    people = len({g.email for g in ordered})
+    count = t("acc_users_count", lang, n=fmt.number(len(ordered), 0, lang), people=fmt.number(people, 0, lang))
+    return GrantsView(table, ordered, count)
+
+
+def change_text(action: str, email: str, role: str, unit: str, lang: str) -> str:
+    """What the page says once a grant or revocation is written."""
+    suffix = t("acc_users_unit_suffix", lang, unit=unit) if unit else ""
+    key = "acc_users_granted" if action == "grant" else "acc_users_revoked"
+    return t(key, lang, role=role_label(role, lang), email=email.strip().lower(), unit=suffix)

@@ -7,7 +7,9 @@ busy timeout), holding:
 - `snapshots`: id, parent, state ('pending' | 'approved' | 'rejected'), who committed it and when,
   note, its files with their SHA-256, the units an import wrote, and who decided it, when, why;
 - `audit_log`: append-only (triggers abort an UPDATE or DELETE), one row per action;
-- `decisions`: the locked award decisions, append-only too.
+- `decisions`: the locked award decisions, append-only too;
+- `role_grants`: users' roles, grants and revocations, append-only (kpi.access.roles);
+- `sign_ins`: one row per id_token, so replicas record a sign-in once (kpi.access.audit).
 
 A commit is one transaction (BEGIN IMMEDIATE) that checks the new snapshot's parent is still the
 head (the newest snapshot not rejected); `commit()` says which head it found when it is not, and
@@ -169,11 +171,14 @@ def transaction(con: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 def copy_catalogue(source: sqlite3.Connection, target: sqlite3.Connection) -> int:
     """Copy every row of one catalogue into another, empty one (a data folder's SQLite catalogue
     into PostgreSQL when a deployment moves to replicas): snapshots in commit order, the audit log,
-    the decisions, the meta rows. In one transaction of the target; returns the snapshots copied."""
+    the decisions, the meta rows, the role grants and the recorded sign-ins. In one transaction of
+    the target; returns the snapshots copied."""
     rows = list(reversed(list(run_sql(source, "catalogue_snapshots_all"))))
     audit = list(run_sql(source, "catalogue_audit_all"))
     decided = list(run_sql(source, "decisions_all"))
     meta = list(run_sql(source, "catalogue_meta_all"))
+    grants = list(run_sql(source, "roles_all"))
+    sign_ins = list(run_sql(source, "sign_ins_all"))
     with transaction(target):
         if run_sql(target, "catalogue_snapshots_all").fetchone() is not None:
             raise CatalogueError("Sổ bản dữ liệu đích đã có bản dữ liệu; chỉ chép vào một sổ trống")
@@ -188,6 +193,11 @@ def copy_catalogue(source: sqlite3.Connection, target: sqlite3.Connection) -> in
             run_sql(target, "decisions_insert", **dict(row))
         for row in meta:
             run_sql(target, "catalogue_meta_set", key=row["key"], value=row["value"])
+        for row in grants:
+            run_sql(target, "roles_insert", **{k: row[k] for k in (
+                "email", "role", "unit", "action", "by_id", "by_name", "at")})
+        for row in sign_ins:
+            run_sql(target, "sign_ins_insert", **dict(row))
     return len(rows)
 
 

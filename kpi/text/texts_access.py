@@ -25,10 +25,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "acc_role_admin": ("quản trị", "admin"),
     "acc_role_scoped": ("{role} ({units})", "{role} ({units})"),
     "acc_no_roles": ("Tài khoản {email} đã đăng nhập nhưng chưa được cấp quyền nào trên bảng chỉ tiêu. "
-                     "Đề nghị quản trị viên cấp quyền (nhóm/quyền của nhà cung cấp đăng nhập, hoặc tệp {file}).",
+                     "Đề nghị quản trị viên cấp quyền (nhóm/quyền của nhà cung cấp đăng nhập, hoặc sổ phân quyền: "
+                     "trang Nhật ký hệ thống, lệnh python -m kpi users grant).",
                      "The account {email} is signed in but holds no role on the dashboard. Ask an administrator for "
-                     "one (the sign-in provider's roles or groups, or the file {file})."),
-    "acc_roles_file_error": ("Không đọc được tệp phân quyền: {error}", "The roles file cannot be read: {error}"),
+                     "one (the sign-in provider's roles or groups, or the roles in the catalogue: the Audit log page, "
+                     "the command python -m kpi users grant)."),
+    "acc_roles_file_error": ("Không đọc được quyền của người dùng: {error}", "The user's roles cannot be read: {error}"),
     "acc_auth_error": ("Cấu hình đăng nhập [auth] chưa dùng được: {error}", "The [auth] sign-in configuration cannot be used: {error}"),
     "acc_no_import_role": ("Nhập số liệu cần quyền nhập liệu; tài khoản này chỉ xem được lịch sử và khác biệt giữa các bản.",
                            "Importing needs the import role; this account can see the history and the differences only."),
@@ -95,4 +97,37 @@ TEXTS: dict[str, tuple[str, str]] = {
     "aud_action_decision": ("Quyết định khen thưởng", "Award decision"),
     "aud_action_export": ("Xuất tệp", "Export"),
     "aud_action_settings": ("Đổi cấu hình", "Settings change"),
+    "aud_action_role_grant": ("Cấp quyền", "Role granted"),
+    "aud_action_role_revoke": ("Thu hồi quyền", "Role revoked"),
+    "aud_tab_log": ("Nhật ký", "Log"),
+    "aud_tab_users": ("Người dùng và quyền", "Users and roles"),
+    # users and roles in the catalogue (the audit-log page's second tab; python -m kpi users)
+    "acc_users_caption": ("Quyền do nhà cung cấp đăng nhập ghi trong id_token (roles, groups) được ưu tiên; quyền "
+                          "dưới đây áp dụng cho người có địa chỉ thư điện tử đã xác thực mà id_token không ghi quyền. "
+                          "Mọi lần cấp, thu hồi được ghi vào nhật ký; sổ phân quyền chỉ ghi thêm.",
+                          "Roles the sign-in provider writes in the id_token (roles, groups) come first; the roles "
+                          "below apply to people with a verified e-mail address whose id_token names none. Every "
+                          "grant and revocation is written to the log; the roles are append-only."),
+    "acc_users_empty": ("Sổ phân quyền chưa có quyền nào.", "No role is granted in the catalogue yet."),
+    "acc_users_count": ("{n} quyền của {people} người", "{n} role(s) of {people} people"),
+    "acc_users_col_email": ("Thư điện tử", "E-mail"),
+    "acc_users_col_role": ("Quyền", "Role"),
+    "acc_users_col_unit": ("Đơn vị", "Unit"),
+    "acc_users_col_by": ("Cấp bởi", "Granted by"),
+    "acc_users_col_at": ("Thời điểm", "Time"),
+    "acc_users_every_unit": ("mọi đơn vị", "every unit"),
+    "acc_users_grant_title": ("Cấp quyền", "Grant a role"),
+    "acc_users_email": ("Địa chỉ thư điện tử", "E-mail address"),
+    "acc_users_role": ("Quyền", "Role"),
+    "acc_users_unit": ("Mã đơn vị (bỏ trống: mọi đơn vị)", "Unit key (empty: every unit)"),
+    "acc_users_grant_button": ("Cấp quyền", "Grant"),
+    "acc_users_revoke_title": ("Thu hồi quyền", "Revoke a role"),
+    "acc_users_revoke_choice": ("Quyền đang có", "Current role"),
+    "acc_users_revoke_button": ("Thu hồi", "Revoke"),
+    "acc_users_granted": ("Đã cấp quyền {role} cho {email}{unit}.", "Granted {role} to {email}{unit}."),
+    "acc_users_revoked": ("Đã thu hồi quyền {role} của {email}{unit}.", "Revoked {role} from {email}{unit}."),
+    "acc_users_refused": ("Không thực hiện được: {error}", "Not done: {error}"),
+    "acc_users_unit_suffix": (" ({unit})", " ({unit})"),
+    "acc_users_imported": ("Đã nhập {n} quyền mới từ tệp {file} (quyền đã có được giữ nguyên; không thu hồi quyền nào).",
+                           "Imported {n} new role(s) from {file} (roles already held kept; none revoked)."),
 }

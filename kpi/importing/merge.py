@@ -17,15 +17,16 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from kpi import store
 from kpi.access.users import EDITOR, User, local_user, require
 from kpi.importing.messages import Issue, Phrase, Refused
 from kpi.importing.readers import MAX_FILE_BYTES, MAX_UPLOAD_BYTES, VALUE_COLUMNS, read_upload, sha256_bytes
-from kpi.importing.unusual import unusual_figures
+from kpi.importing.unusual import keys_compared, unusual_figures
 from kpi.importing.validate import KEY, ImportReport, validate
 from kpi.reports.spreadsheet import csv_bytes
-from kpi.store import catalogue
+from kpi.store import catalogue, deltas, snapshots
 from kpi.store.indicators import load_indicators, with_bounds
 from kpi.text import fmt
 from kpi.text.i18n import t
@@ -114,6 +115,32 @@ def _empty_facts() -> pd.DataFrame:
                          for c in store.FACT_COLUMNS})
 
 
+def facts_touched(parent: store.Snapshot, rows: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """What an import reads of its parent: the facts at the keys its rows touch and those the
+    warnings compare (kpi.importing.unusual.keys_compared), with DuckDB over the parent's Parquet
+    files (base and deltas, kpi.store.deltas), and the count of every fact it holds (not read)."""
+    paths = [str(path) for path in snapshots.facts_paths(parent)]
+    keys = pa.Table.from_pandas(keys_compared(rows).astype("string"), preserve_index=False)
+    held = deltas.facts_at(paths, keys).to_pandas().reindex(columns=store.FACT_COLUMNS)
+    return held, deltas.count_facts(paths)
+
+
+def _whole(parent: store.Snapshot, rows: pd.DataFrame) -> pd.DataFrame:
+    return upsert(store.read_table(parent, "facts"), rows)[0]
+
+
+def merge_rows(parent: store.Snapshot | None, rows: pd.DataFrame) -> tuple[pd.DataFrame, dict, pd.DataFrame, object]:
+    """Upsert the validated rows on the parent reading only what they touch (facts_touched): the new
+    snapshot's facts at those keys (its added or replaced rows last), the counts (facts_before and
+    facts_after of the whole snapshot, counted), the changes, and a function that builds the whole
+    new facts (None when there is no parent: the rows are all of it). Exactly what upsert() over
+    the parent's whole facts gives, restricted to those keys (tests/test_import_touched.py)."""
+    held, before = facts_touched(parent, rows) if parent is not None else (_empty_facts(), 0)
+    touched, counts, changes = upsert(held, rows)
+    counts.update(facts_before=before, facts_after=before + counts["added"])
+    return touched, counts, changes, (functools.partial(_whole, parent, rows) if parent is not None else None)
+
+
 def prepare_import(files: list[tuple[str, bytes]], *, indicator: str | None = None, decimal: str | None = None,
                    data_dir=None, max_bytes: int = MAX_UPLOAD_BYTES, column_group: str | None = None) -> ImportReport:
     """Read, validate and merge into the newest snapshot; never writes. Check `report.ok` (no
@@ -151,10 +178,10 @@ def prepare_import(files: list[tuple[str, bytes]], *, indicator: str | None = No
         if indicator:
             entry["indicator"] = facts["indicator"].iloc[0] if entry["kind"] == "gso" else None
     report.facts = facts
-    parent_facts = store.read_table(parent, "facts") if parent else _empty_facts()
-    report.new_facts, report.counts, report.changes = upsert(parent_facts, facts)
+    touched, counts, changes, whole = merge_rows(parent, facts)
+    report.merged(touched, counts, changes, whole)
     report.units, report.catalogue = units, catalogue
-    unusual_figures(facts, report.new_facts, catalogue, report.issues)
+    unusual_figures(facts, touched, catalogue, report.issues)
     return report
 
 
@@ -193,7 +220,7 @@ def commit_import(report: ImportReport, *, note: str = "", created_by: str = "py
     errors, with warnings not accepted, when the rows are not valid on the new head, and when the
     write itself fails (OSError: a full disk, a read-only folder; a snapshot that does not verify):
     then nothing is written."""
-    if not report.ok or report.new_facts is None:
+    if not report.ok or report.touched is None:
         raise ImportFailed(report)
     if report.warnings and not accept_warnings:
         raise ImportFailed(report, [Issue(_files(report), None, None, "imp_warnings_unconfirmed",
@@ -214,10 +241,11 @@ def commit_import(report: ImportReport, *, note: str = "", created_by: str = "py
                     continue
                 sources = [dict(entry, **{"counts": report.counts}) for entry in report.files]
                 snapshot = store.write_folder(
-                    report.new_facts, report.units, report.catalogue, created_by=created_by, note=note,
+                    lambda: report.new_facts, report.units, report.catalogue, created_by=created_by, note=note,
                     parent=parent_id, sources=sources, demo=bool(report.parent and report.parent.is_demo),
                     data_dir=data_dir, delta=upserted_rows(report),
-                    parent_manifest=report.parent.manifest if report.parent else None)
+                    parent_manifest=report.parent.manifest if report.parent else None,
+                    facts_rows=report.counts["facts_after"])
                 done = store.commit_folder(snapshot, user=user, units=units, approve=approve,
                                            what=f"{_files(report)}: {note}".strip(": "), passed_over=passed_over,
                                            data_dir=data_dir)
@@ -233,11 +261,12 @@ def commit_import(report: ImportReport, *, note: str = "", created_by: str = "py
 
 def upserted_rows(report: ImportReport) -> pd.DataFrame:
     """The rows the import adds or replaces, as the new snapshot holds them: its delta on the parent
-    (kpi.store.deltas). upsert() puts them last in the new facts, one per change."""
-    n = len(report.changes)
-    tail = report.new_facts.iloc[len(report.new_facts) - n:] if n else report.new_facts.iloc[:0]
+    (kpi.store.deltas). upsert() puts them last in the new facts it holds (`report.touched`), one
+    per change."""
+    n, touched = len(report.changes), report.touched
+    tail = touched.iloc[len(touched) - n:] if n else touched.iloc[:0]
     if n and not tail[KEY].reset_index(drop=True).equals(report.changes[KEY].reset_index(drop=True)):
-        tail = report.new_facts.merge(report.changes[KEY], on=KEY, how="inner")
+        tail = touched.merge(report.changes[KEY], on=KEY, how="inner")
     return tail.reset_index(drop=True)
 
 
@@ -253,10 +282,9 @@ def _reapply(report: ImportReport, head: store.Snapshot | None, data_dir, accept
     if unknown:
         raise ImportFailed(report, [Issue(_files(report), None, None, "imp_reapply_refused", {
             "snapshot": where, "reason": Phrase("imp_reapply_unknown", {"what": unknown[:5]})})])
-    parent_facts = store.read_table(head, "facts") if head else _empty_facts()
-    new_facts, counts, changes = upsert(parent_facts, rows)
+    touched, counts, changes, whole = merge_rows(head, rows)
     issues: list[Issue] = []
-    unusual_figures(rows, new_facts, catalogue_, issues)
+    unusual_figures(rows, touched, catalogue_, issues)
     known = {i.text() for i in report.warnings}
     fresh = [i for i in issues if i.severity == "warning" and i.text() not in known]
     if fresh and not accept_warnings:
@@ -264,7 +292,8 @@ def _reapply(report: ImportReport, head: store.Snapshot | None, data_dir, accept
             "snapshot": where, "reason": Phrase("imp_reapply_warnings", {"n": len(fresh)})}), *fresh])
     report.issues = [i for i in report.issues if i.key != "imp_reapplied"] + fresh + [
         Issue("", None, None, "imp_reapplied", {"snapshot": where}, severity="notice")]
-    report.parent, report.new_facts, report.counts, report.changes = head, new_facts, counts, changes
+    report.parent = head
+    report.merged(touched, counts, changes, whole)
     report.units, report.catalogue = units, catalogue_
 
 

@@ -32,6 +32,16 @@ def _shifted(periods: pd.Series, years: int) -> pd.Series:
     return pd.Series(table[np.where(codes >= 0, codes, len(uniques))], index=periods.index, dtype=object)
 
 
+def keys_compared(facts: pd.DataFrame) -> pd.DataFrame:
+    """The keys (indicator, unit, period) whose figures unusual_figures compares for these rows: each
+    row's own, and its unit's same period a year before and a year after. The new snapshot's figures
+    at these keys are all it reads, so an import reads of its parent only these (merge.prepare_import)."""
+    own = facts[KEY]
+    shifted = [own.assign(period=_shifted(own["period"], years)) for years in (-1, 1)]
+    keys = pd.concat([own, *shifted], ignore_index=True).dropna()
+    return keys.drop_duplicates(ignore_index=True)
+
+
 class _Held:
     """The figures the new snapshot would hold, looked up by (indicator, unit, period) as one
     integer per row (Arrow's index_in over the distinct texts): a million look-ups in milliseconds."""
@@ -78,7 +88,8 @@ def unusual_figures(facts: pd.DataFrame, new_facts: pd.DataFrame, catalogue: pd.
       period of the following year (already held) more than double;
     - a plan more than PLAN_WARNING_FACTOR times, or less than 1/PLAN_WARNING_FACTOR of, the actual
       (for a cumulative period of a count or an amount, against the actual carried to a whole year).
-    The figures compared are those the new snapshot would hold (`new_facts`)."""
+    The figures compared are those the new snapshot would hold (`new_facts`), at keys_compared(facts):
+    `new_facts` may hold only those."""
     if facts is None or facts.empty:
         return
     problems = Problems(issues)

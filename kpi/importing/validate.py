@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -67,11 +68,31 @@ class ImportReport:
     issues: list[Issue] = field(default_factory=list)
     facts: pd.DataFrame | None = None        # the validated rows to upsert
     parent: store.Snapshot | None = None
-    new_facts: pd.DataFrame | None = None    # parent facts with the rows upserted
+    # the new snapshot's facts at the keys the import reads of its parent (its rows' own and their
+    # units' same periods a year before and after: kpi.importing.unusual.keys_compared), not the whole
+    # history; its rows added or replaced come last, one per row of `changes`
+    touched: pd.DataFrame | None = None
     changes: pd.DataFrame | None = None      # diff of the parent and new facts (added/changed rows)
     counts: dict = field(default_factory=dict)
     units: pd.DataFrame | None = None        # units and catalogue the new snapshot carries (the parent's)
     catalogue: pd.DataFrame | None = None
+    whole: Callable[[], pd.DataFrame] | None = field(default=None, repr=False)  # builds new_facts (None: touched)
+    _new_facts: pd.DataFrame | None = field(default=None, repr=False)
+
+    @property
+    def new_facts(self) -> pd.DataFrame | None:
+        """The parent's facts with the rows upserted: the whole new history, built on first use (only a
+        compacting commit writes it; nothing else in an import needs it). None before a merge."""
+        if self.touched is None:
+            return None
+        if self._new_facts is None:
+            self._new_facts = self.whole() if self.whole is not None else self.touched
+        return self._new_facts
+
+    def merged(self, touched: pd.DataFrame, counts: dict, changes: pd.DataFrame,
+               whole: Callable[[], pd.DataFrame] | None) -> None:
+        """Set the result of a merge (a new one replaces an earlier one: its whole facts built anew)."""
+        self.touched, self.counts, self.changes, self.whole, self._new_facts = touched, counts, changes, whole, None
 
     @property
     def errors(self) -> list[Issue]:
@@ -327,9 +348,16 @@ def _validate_upload(upload: Upload, units: pd.DataFrame, catalogue: pd.DataFram
     names = units.set_index("unit")["name_vi"].to_dict()
     unit_key = frame["unit"] + "|" + frame["generation"].fillna(0).astype(int).astype(str) \
         + "|" + frame["period_code"].fillna("")
-    resolved = _per_distinct(unit_key.where(~bad, ""), lambda key: _unit_status_of_key(key, units, levels, names)
-                             if key else ("", None, None), 3, first_of=lambda key: key.rsplit("|", 1)[0])
+    # a unit written as its own key (machine-made files, every commune) is that unit whatever the period
+    # (as resolve_unit says; its dates are checked below): found at once, vectorised; only the other
+    # texts, and the keys of regions and the nation (aggregates, with their message), one by one
+    written = frame["unit"].str.strip()
+    direct = ~bad & written.isin(units.loc[~units["level"].isin(["nation", "region"]), "unit"])
+    resolved = _per_distinct(unit_key.where(~bad & ~direct, ""), lambda key: _unit_status_of_key(
+        key, units, levels, names) if key else ("", None, None), 3, first_of=lambda key: key.rsplit("|", 1)[0])
     kinds, frame["unit_key"], unit_messages = resolved
+    kinds = kinds.where(~direct, "ok")
+    frame["unit_key"] = frame["unit_key"].where(~direct, written)
     errors = ~bad & kinds.eq("error")
     if errors.any():  # the message names the period: say it for each row's own period
         own = _per_distinct(unit_key[errors], lambda key: _unit_status_of_key(key, units, levels, names), 3)

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from kpi.store.sql import load_sql
 
@@ -72,5 +74,40 @@ def read_facts(base_path: str, delta_paths: list[str]) -> pa.Table:
     try:
         prepare(con, delta_paths)
         return con.sql(load_sql("delta_facts_all"), params={"path": base_path}).to_arrow_table()
+    finally:
+        con.close()
+
+
+def _periods(keys: pa.Table) -> list[str]:
+    return sorted(str(p) for p in pc.unique(keys.column("period")).to_pylist() if p is not None)
+
+
+def facts_at(paths: list[str], keys: pa.Table) -> pa.Table:
+    """The facts a chain (base file, then its delta files oldest first) holds at `keys` (an Arrow
+    table of indicator, unit, period), and no others: what an import reads of its parent, in time
+    proportional to its own rows (the base's row groups of other periods are skipped, only the key
+    columns of the others read)."""
+    con = duckdb.connect(":memory:")
+    try:
+        con.register("import_keys", keys.select(["indicator", "unit", "period"]))
+        params = {"path": paths[0], "periods": _periods(keys)}
+        if len(paths) == 1:
+            return con.sql(load_sql("import_touched_full"), params=params).to_arrow_table()
+        prepare(con, paths[1:])
+        return con.sql(load_sql("import_touched"), params=params).to_arrow_table()
+    finally:
+        con.close()
+
+
+def count_facts(paths: list[str]) -> int:
+    """How many facts a chain (base file, then its delta files oldest first) holds, counted without
+    reading them: the base's rows from its metadata, plus the deltas' keys the base lacks."""
+    if len(paths) == 1:
+        return pq.ParquetFile(paths[0]).metadata.num_rows
+    con = duckdb.connect(":memory:")
+    try:
+        prepare(con, paths[1:])
+        periods = [row[0] for row in con.execute(load_sql("import_delta_periods")).fetchall()]
+        return int(con.execute(load_sql("import_count"), {"path": paths[0], "periods": periods}).fetchone()[0])
     finally:
         con.close()

@@ -24,6 +24,7 @@ import re
 import shutil
 import socket
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
@@ -455,7 +456,7 @@ def release_folder(snapshot: Snapshot) -> None:
 
 
 def write_folder(
-    facts: pd.DataFrame,
+    facts: pd.DataFrame | Callable[[], pd.DataFrame],
     units: pd.DataFrame,
     indicators: pd.DataFrame,
     *,
@@ -468,6 +469,7 @@ def write_folder(
     now: dt.datetime | None = None,
     delta: pd.DataFrame | None = None,
     parent_manifest: dict | None = None,
+    facts_rows: int | None = None,
 ) -> Snapshot:
     """Write a new snapshot folder atomically (temporary folder, verify, publish) and return it; it
     is a snapshot once its catalogue row is written (then call release_folder; discard_folder when
@@ -476,7 +478,9 @@ def write_folder(
 
     `delta`: the rows an import upserts into `parent` (whose manifest is `parent_manifest`); `facts`
     are then the facts the snapshot holds, counted, and the folder holds only the delta, unless the
-    chain is due for compaction (kpi.store.deltas), when it is written full, a new base."""
+    chain is due for compaction (kpi.store.deltas), when it is written full, a new base. `facts` may
+    then be a function returning them, called only when they are written full, with `facts_rows`
+    their count (an import need not build its whole new history to write its delta)."""
     storage = storage_of(data_dir)
     now = now or dt.datetime.now(dt.UTC)
     snapshot_id = f"{now:%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
@@ -487,7 +491,7 @@ def write_folder(
     try:
         (tmp / ".owner").write_text(f"{socket.gethostname()} {os.getpid()}", encoding="utf-8")
         tables = {
-            facts_file: normalise_facts(delta if as_delta else facts),
+            facts_file: normalise_facts(delta if as_delta else facts() if callable(facts) else facts),
             "units.parquet": pa.Table.from_pandas(units.reset_index(drop=True), preserve_index=False),
             "indicators.parquet": pa.Table.from_pandas(indicators.reset_index(drop=True), preserve_index=False),
         }
@@ -512,7 +516,8 @@ def write_folder(
             "files": files,
             "facts_layers": layers,
             "counts": {
-                "facts": len(facts) if as_delta else tables[facts_file].num_rows,
+                "facts": (len(facts) if facts_rows is None else facts_rows) if as_delta
+                else tables[facts_file].num_rows,
                 "units": tables["units.parquet"].num_rows,
                 "indicators": tables["indicators.parquet"].num_rows,
             },
@@ -545,11 +550,17 @@ def read_table(snapshot: Snapshot, table: str) -> pd.DataFrame:
     return read_facts(snapshot).to_pandas().reindex(columns=FACT_COLUMNS)
 
 
+def facts_paths(snapshot: Snapshot) -> list[Path]:
+    """Local files of the snapshot's facts layers, oldest (the full base) first, then its deltas
+    (kpi.store.deltas; on S3 downloaded once, checked, cached)."""
+    return [part_file(snapshot, layer["snapshot"], layer["file"], layer.get("sha256"))
+            for layer in deltas.facts_layers(snapshot.id, snapshot.manifest)]
+
+
 def read_facts(snapshot: Snapshot) -> pa.Table:
     """The facts the snapshot holds, as an Arrow table (facts written before plan kinds have no
     plan_kind / plan_high: level plans)."""
-    layers = [part_file(snapshot, layer["snapshot"], layer["file"], layer.get("sha256"))
-              for layer in deltas.facts_layers(snapshot.id, snapshot.manifest)]
+    layers = facts_paths(snapshot)
     if len(layers) == 1:
         return pq.read_table(layers[0])
     return deltas.read_facts(str(layers[0]), [str(p) for p in layers[1:]])

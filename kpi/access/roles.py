@@ -77,9 +77,12 @@ def _check_role(role: str) -> str:
 
 
 def current_grants(data_dir: Path | str | None = None) -> list[RoleGrant]:
-    """Every current grant, by e-mail address, role and unit."""
+    """Every current grant, by e-mail address, role (in ROLES' order) and unit: the same order on
+    either database, whatever its collation."""
     with catalogue.connect(data_dir) as con:
-        return [_row(r) for r in catalogue.run_sql(con, "roles_current")]
+        rows = [_row(r) for r in catalogue.run_sql(con, "roles_current")]
+    order = {role: i for i, role in enumerate(ROLES)}
+    return sorted(rows, key=lambda g: (g.email, order.get(g.role, len(order)), g.unit))
 
 
 def grant_of(email: str, data_dir: Path | str | None = None) -> Grant:

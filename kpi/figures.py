@@ -1,9 +1,11 @@
 """Figures with their measures, as every page, export and the command line show them.
 
-`figures()` runs the named query `facts_aggregate` (queries/facts_aggregate.sql, columns
-actual, plan, numerator, denominator of facts.parquet) for the chosen periods and the same
-periods last year, turns the sums into figures (kpi.formulas.aggregate_arrays) and adds
-achievement, status, verdict and change (kpi.formulas). Nothing downstream re-decides them.
+`figures()` looks up the sums of queries/facts_aggregate.sql (columns actual, plan, numerator,
+denominator of facts.parquet, summed over each unit's atoms) for the chosen periods and the same
+periods last year in the snapshot's index (kpi.store.lookup: a few dictionary gets and array takes,
+no query), turns the sums into figures (kpi.formulas.aggregate_arrays) and adds achievement,
+status, verdict and change (kpi.formulas), matching last year's rows, territories and poverty
+standards over the question's grid with NumPy. Nothing downstream re-decides them.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ import pandas as pd
 
 from kpi import formulas
 from kpi.periods import parse_period
-from kpi.store import queries
+from kpi.store import lookup, queries
 from kpi.store.snapshots import Snapshot
 from kpi.store.standards import same_standard
 from kpi.units import geography
@@ -86,38 +88,46 @@ def all_periods(snapshot: Snapshot) -> list[str]:
 def figures(snapshot: Snapshot, targets: list[str], periods: list[str],
             indicator_codes: list[str] | None = None, with_previous: bool = True) -> pd.DataFrame:
     """One row per (unit, period, indicator): figures, achievement, status, verdict, change on last year."""
-    catalogue = indicators(snapshot)
-    codes = list(indicator_codes) if indicator_codes is not None else list(catalogue["code"])
+    meta = _catalogue_meta(snapshot)
+    codes = list(indicator_codes) if indicator_codes is not None else meta["codes"]
     parsed = {p: parse_period(p) for p in periods}
     previous_of = {p: q.same_period_last_year().code for p, q in parsed.items()}
     # last year's whole year: the seasonal profile of a 3-, 6- or 9-month period (progress in the year)
     last_whole_of = {p: str(q.year - 1) for p, q in parsed.items() if not q.is_whole_year}
     wanted = sorted(set(periods) | (set(previous_of.values()) | set(last_whole_of.values()) if with_previous else set()))
-    parts = queries.run_arrays("facts_aggregate", snapshot, targets=list(targets), periods=wanted,
-                               indicators=codes)
+    # the sums of queries/facts_aggregate.sql, looked up in the snapshot's index (kpi.store.lookup)
+    grid = lookup.grid(snapshot, targets, wanted, codes)
+    parts = grid.parts
     figures_ = formulas.aggregate_arrays(parts)
     unit, period, indicator = parts["unit"], parts["period"], parts["indicator"]
+    n = len(unit)
+    # per period of the grid: is it asked for, its months, and where last year's figures sit in the grid
+    period_at = {q: k for k, q in enumerate(grid.periods)}
+    asked = np.array([q in parsed for q in grid.periods], dtype=bool)
+    current = asked[grid.p]
+    months = np.array([parse_period(q).months for q in grid.periods], dtype="float64")[grid.p]
+    previous_at = np.array([period_at.get(previous_of[q], -1) if q in parsed and with_previous else -1
+                            for q in grid.periods], dtype=np.int64)
+    last_whole_at = np.array([period_at.get(last_whole_of.get(q), -1) if q in parsed else -1
+                              for q in grid.periods], dtype=np.int64)
     # last year's figure, compared only when complete
-    last_year = {(u, p, i): a for u, p, i, a, c in zip(unit, period, indicator, figures_["actual"],
-                                                         figures_["complete"]) if c}
-    current = np.isin(period, list(periods))
-    previous = np.array([last_year.get((u, previous_of[p], i), np.nan) if cur and with_previous else np.nan
-                         for u, p, i, cur in zip(unit, period, indicator, current)], dtype="float64")
-    # across a boundary change of the unit (Hà Nội 2007 -> 2008) the change is not comparable
-    change_comparable = geography.same_territory(_covered(snapshot), unit, period,
-                                                 [previous_of.get(p, p) for p in period])
+    previous = _from_row(figures_, grid, previous_at)
+    last_whole = _from_row(figures_, grid, last_whole_at)
+    # across a boundary change of the unit (Hà Nội 2007 -> 2008) the change is not comparable ...
+    compared_with = [previous_of.get(q, q) for q in grid.periods]
+    covered = _covered(snapshot)
+    generation_pairs = [(_generation(q), _generation(o)) for q, o in zip(grid.periods, compared_with)]
+    territory = np.array([[covered.get((u, a)) == covered.get((u, b)) for a, b in generation_pairs]
+                          for u in grid.targets], dtype=bool).reshape(len(grid.targets), len(grid.periods))
     # ... and across a change of the poverty standard (data/catalogue/standards.csv), for its indicators
-    change_comparable = change_comparable & same_standard(indicator, period, [previous_of.get(p) for p in period])
+    standard = _same_standard(grid.indicators, grid.periods, [previous_of.get(q) for q in grid.periods])
+    change_comparable = (territory[grid.t, grid.p] & standard[grid.i, grid.p]) if n else np.zeros(0, dtype=bool)
     previous = np.where(change_comparable, previous, np.nan)
-    meta = catalogue.set_index("code")
-    direction = meta["direction"].reindex(indicator).to_numpy()
-    order = meta["code_order"].reindex(indicator).to_numpy()
+    direction = np.array([meta["direction_of"][c] for c in grid.indicators] + [0], dtype="int64")[grid.i]
+    order = np.array([meta["order_of"][c] for c in grid.indicators] + [0])[grid.i]
     aggregation = parts["aggregation"]
     measures = formulas.measures_arrays(figures_["actual"], figures_["plan"], direction, figures_["complete"],
                                         previous, aggregation == "ratio", figures_["plan_kind"], figures_["plan_high"])
-    months = np.array([parse_period(p).months for p in period], dtype="float64")
-    last_whole = np.array([last_year.get((u, last_whole_of[p], i), np.nan) if cur and p in last_whole_of else np.nan
-                           for u, p, i, cur in zip(unit, period, indicator, current)], dtype="float64")
     last_whole = np.where(change_comparable, last_whole, np.nan)  # last year's pace only on the same territory
     share = formulas.expected_share_arrays(months, previous, last_whole)
     cumulative_count = (months < 12) & (aggregation == "sum") & figures_["complete"]
@@ -140,32 +150,82 @@ def figures(snapshot: Snapshot, targets: list[str], periods: list[str],
     verdict = formulas.verdict_array(measures["status"], figures_["actual"], figures_["complete"],
                                      figures_["comparable"], direction, progress["progress_status"],
                                      needs_baseline, ~np.isnan(figures_["plan"]))
-    frame = pd.DataFrame({
+    standing = {s: estimate_standing(s) for s in set(parts["estimate_statuses"].tolist())}
+    columns = {
         "unit": unit, "period": period, "indicator": indicator, **figures_, **measures, **progress_columns,
         "verdict": verdict, "change_comparable": change_comparable,
-        "published": _published(snapshot, targets, periods, codes, unit, period, indicator),
+        "published": lookup.published(snapshot, unit, period, indicator),
         "n_actual": parts["n_actual"], "n_atoms": parts["n_atoms"], "sources": parts["sources"],
-        "notes": parts["notes"], "estimate_status": [estimate_standing(s) for s in parts["estimate_statuses"]],
-        "aggregation": aggregation, "direction": direction, "_order": order,
-    })[current]
-    frame = frame.sort_values(["_order", "unit", "period"], kind="stable")
-    return frame[OUTPUT_COLUMNS].reset_index(drop=True)
+        "notes": parts["notes"], "estimate_status": [standing[s] for s in parts["estimate_statuses"].tolist()],
+        "aggregation": aggregation, "direction": direction,
+    }
+    # the asked periods, in catalogue order, then unit, then period (ties: as the query orders them)
+    rows = np.flatnonzero(current)
+    rows = rows[np.lexsort((grid.i[rows], grid.p[rows], grid.t[rows], order[rows]))]
+    return _frame(columns, rows)
+
+
+def _frame(columns: dict, rows: np.ndarray) -> pd.DataFrame:
+    """The result frame: OUTPUT_COLUMNS of `rows`. A text column is of pandas' string dtype when
+    any row of the whole grid holds text (last year's rows included), as a frame built from the
+    whole grid and then filtered would infer it; otherwise of object dtype."""
+    data = {}
+    for name in OUTPUT_COLUMNS:
+        values = np.asarray(columns[name])
+        taken = values[rows]
+        if values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) == "string":
+            taken = pd.array(taken, dtype="str")
+        data[name] = taken
+    return pd.DataFrame(data, columns=OUTPUT_COLUMNS)
+
+
+def _from_row(figures_: dict, grid, period_at: np.ndarray) -> np.ndarray:
+    """Per row, the complete `actual` of the same unit and indicator in the grid's period
+    `period_at[row's period]` (-1: none); NaN where that row is absent or incomplete."""
+    n = len(grid.t)
+    if not n:
+        return np.zeros(0, dtype="float64")
+    other = period_at[grid.p]
+    has = other >= 0
+    rows = np.full(n, -1, dtype=np.int64)
+    rows[has] = grid.position[grid.t[has], other[has], grid.i[has]]
+    found = rows >= 0
+    out = np.full(n, np.nan)
+    taken = rows[found]
+    out[found] = np.where(figures_["complete"][taken], figures_["actual"][taken], np.nan)
+    return out
+
+
+def _same_standard(indicators: list[str], periods: list[str], others: list) -> np.ndarray:
+    """[indicator, period] True where the period and the one it is compared with are measured by the
+    same standard (kpi.store.standards.same_standard over the grid's distinct cells)."""
+    if not indicators or not periods:
+        return np.ones((len(indicators), len(periods)), dtype=bool)
+    cells_i = np.repeat(np.array(indicators, dtype=object), len(periods))
+    cells_p = np.tile(np.array(periods, dtype=object), len(indicators))
+    cells_o = np.tile(np.array(others, dtype=object), len(indicators))
+    return same_standard(cells_i, cells_p, cells_o).reshape(len(indicators), len(periods))
+
+
+@lru_cache(maxsize=4096)
+def _generation(period: str) -> int:
+    """The province generation in force at the end of the period (kpi.units.geography.generations_of)."""
+    return int(geography.generations_of([period])[0])
+
+
+@lru_cache(maxsize=32)
+def _catalogue_meta(snapshot: Snapshot) -> dict:
+    """The catalogue's codes (its order), direction and order per code, read once per snapshot."""
+    catalogue = _table(snapshot, "indicators_all")
+    codes = catalogue["code"].tolist()
+    return {"codes": codes, "direction_of": dict(zip(codes, catalogue["direction"].tolist())),
+            "order_of": dict(zip(codes, catalogue["code_order"].tolist()))}
 
 
 @lru_cache(maxsize=32)
 def _covered(snapshot: Snapshot) -> dict:
     """The territory each unit's figure covers in each province generation (kpi.units.geography)."""
     return geography.covered_territories(_table(snapshot, "units_all"))
-
-
-def _published(snapshot: Snapshot, targets, periods, codes, unit, period, indicator) -> np.ndarray:
-    """The figure a region or the nation published itself (queries/facts_published.sql), per row; NaN if none."""
-    found = queries.run_arrays("facts_published", snapshot, targets=list(targets), periods=list(periods),
-                               indicators=list(codes))
-    table = dict(zip(zip(found["unit"], found["period"], found["indicator"]), found["published"]))
-    if not table:
-        return np.full(len(unit), np.nan)
-    return np.array([table.get(key, np.nan) for key in zip(unit, period, indicator)], dtype="float64")
 
 
 @lru_cache(maxsize=256)

@@ -83,14 +83,55 @@ def load_standards() -> pd.DataFrame:
     return frame
 
 
-def _parsed(periods: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(year, is_whole_year) of period codes or Period objects; year -1 for an empty period.
-    Each distinct period is parsed once (figures repeat a handful of periods)."""
-    codes, uniques = pd.factorize(pd.Series(periods, dtype=object))  # None and NaN: code -1
-    parsed = [u if isinstance(u, Period) else (parse_period(str(u)) if str(u) else None) for u in uniques]
-    years = np.array([q.year if q else -1 for q in parsed] + [-1], dtype="int64")
-    whole = np.array([q.is_whole_year if q else True for q in parsed] + [True], dtype=bool)
-    return years[codes], whole[codes]  # code -1 picks the last, empty entry
+_DERIVED: dict = {}  # the rules read from load_standards()'s frame, and the frame they were read from
+
+
+def _rules() -> tuple[tuple[str, frozenset, int, int, int, int], ...]:
+    """The standards as (code, indicators, year_end_from, year_end_to, in_force_from, in_force_to),
+    read again (and the decisions of _code_of forgotten) whenever load_standards() reads the file again."""
+    frame = load_standards()
+    if _DERIVED.get("frame") is not frame:
+        rules = tuple((str(code), frozenset(codes), int(ye_from), int(ye_to), int(if_from), int(if_to))
+                      for code, codes, ye_from, ye_to, if_from, if_to in zip(
+                          frame["code"], frame["codes"], frame["year_end_from"], frame["year_end_to"],
+                          frame["in_force_from"], frame["in_force_to"]))
+        _code_of.cache_clear()
+        _DERIVED.update(frame=frame, rules=rules, measured=frozenset(c for rule in rules for c in rule[1]))
+    return _DERIVED["rules"]
+
+
+def _measured() -> frozenset:
+    _rules()
+    return _DERIVED["measured"]
+
+
+def _period_of(value) -> Period | None:
+    """A period code or Period as a Period; None for an empty period (None, NaN, '')."""
+    if isinstance(value, Period):
+        return value
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA or str(value) == "":
+        return None
+    return parse_period(str(value))
+
+
+@lru_cache(maxsize=65536)
+def _code_of(indicator, period) -> str:
+    """The standard measuring one figure; '' where none does (the last matching row of the file)."""
+    parsed = _period_of(period)
+    if parsed is None:
+        return ""
+    found = ""
+    for code, measured, year_end_from, year_end_to, in_force_from, in_force_to in _rules():
+        if indicator in measured:
+            low, high = (year_end_from, year_end_to) if parsed.is_whole_year else (in_force_from, in_force_to)
+            if low <= parsed.year <= high:
+                found = code
+    return found
+
+
+def _key(value):
+    """A hashable stand-in for a cell (NaN and pd.NA are not usable as dictionary keys)."""
+    return value if isinstance(value, (str, Period)) else (None if _period_of(value) is None else str(value))
 
 
 def _column(values) -> np.ndarray:
@@ -109,26 +150,23 @@ def _aligned(*columns) -> list[np.ndarray]:
 def standard_codes(indicators, periods) -> np.ndarray:
     """The code of the standard that measures each figure (indicator, period), '' where none does.
 
-    Vectorised over the figures: `indicators` and `periods` (codes such as '2021', '2023-M06') are
-    sequences of the same length, or one of them a single value."""
+    `indicators` and `periods` (codes such as '2021', '2023-M06') are sequences of the same length,
+    or one of them a single value. Each distinct (indicator, period) is decided once; figures repeat
+    a handful of them."""
     indicators, periods = _aligned(indicators, periods)
-    indicator_codes, indicator_names = pd.factorize(pd.Series(indicators, dtype=object))
-    years, whole = _parsed(periods)
-    out = np.full(len(indicators), "", dtype=object)
-    for _, row in load_standards().iterrows():
-        measured = np.isin(indicator_codes, np.flatnonzero(np.isin(np.asarray(indicator_names, dtype=object), row["codes"])))
-        if not measured.any():
-            continue
-        low = np.where(whole, row["year_end_from"], row["in_force_from"])
-        high = np.where(whole, row["year_end_to"], row["in_force_to"])
-        out[measured & (years >= low) & (years <= high)] = row["code"]
+    _rules()  # current with the file
+    keys = list(zip([_key(i) for i in indicators.tolist()], [_key(p) for p in periods.tolist()]))
+    table = {key: _code_of(*key) for key in set(keys)}
+    out = np.empty(len(keys), dtype=object)
+    out[:] = [table[key] for key in keys]
     return out
 
 
 def measured_by_standard(indicators) -> np.ndarray:
     """True for the indicators some standard measures."""
-    codes = {c for codes in load_standards()["codes"] for c in codes}
-    return pd.Series(_column(indicators), dtype=object).isin(codes).to_numpy()
+    measured = _measured()
+    values = _column(indicators).tolist()
+    return np.fromiter((_key(v) in measured for v in values), dtype=bool, count=len(values))
 
 
 def same_standard(indicators, periods, other_periods) -> np.ndarray:
@@ -139,7 +177,8 @@ def same_standard(indicators, periods, other_periods) -> np.ndarray:
     indicators, periods, other_periods = _aligned(indicators, periods, other_periods)
     own = standard_codes(indicators, periods)
     other = standard_codes(indicators, other_periods)
-    empty_other = _parsed(other_periods)[0] < 0
+    others = other_periods.tolist()
+    empty_other = np.fromiter((_period_of(p) is None for p in others), dtype=bool, count=len(others))
     return (own == other) | ~measured_by_standard(indicators) | empty_other
 
 

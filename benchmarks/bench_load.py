@@ -39,7 +39,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-APP_PORT, BARE_PORT = 8531, 8532
+APP_PORT, BARE_PORT = 8541, 8542
 RUN_TIMEOUT_S = 180.0
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 # pages a leader opens (URL paths of dashboard.py's navigation; "" is Tổng quan)

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/profile_pages.py [--seconds 10] [--pages so-sanh,xu-huong] [--json OUT]
 
-Serves the dashboard on the demo data (127.0.0.1:8533), then for each page: one websocket session
+Serves the dashboard on the demo data (127.0.0.1:8543), then for each page: one websocket session
 (benchmarks/bench_load.py's client) asks for the page again and again with varying province and
 period, for --seconds, while py-spy samples every thread of the server. The server's CPU seconds
 per page run come from /proc; they are split by what the sampled stacks were doing:
@@ -35,7 +35,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import bench_load  # noqa: E402 - the benchmark's websocket client, beside this file
 
-PORT = 8533
+PORT = 8543
 RATE = 200  # py-spy samples per second
 CATEGORIES = ["query", "view model", "unit names", "formatting", "charts", "serialisation", "gc", "streamlit",
               "server"]

@@ -5,17 +5,21 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
+from plotly.graph_objects import Figure
 
 from kpi import figures
 from kpi.charts import domain as domain_charts
-from kpi.charts import maps
+from kpi.charts import maps, spec
 from kpi.charts import ranking as ranking_charts
 from kpi.charts import screen as charts
 from kpi.charts.theme import PALETTE, characters_in, unit_colours, wrap
+from kpi.screens.compare import compare_screen
+from kpi.screens.domains import DOMAIN_PAGES, domain_trend, domain_view, indicator_trend, map_view
 from kpi.screens.trends import trend_screen
 from kpi.store.indicators import load_indicators
 from kpi.text import fmt
 from kpi.text.i18n import t
+from kpi.units import boundaries
 from kpi.units.table import build_units
 
 YEARS = list(range(2021, 2027))
@@ -209,3 +213,48 @@ def test_bubble_map_names_stand_below_their_own_circle():
         y = list(names.y)[list(names.text).index(label)]
         assert y < lat[unit] - radius[lat[unit]] / maps.PX_PER_DEGREE, label
     assert names.textfont.shadow  # a white halo where a name meets a neighbour's circle
+
+
+# --- figures built as dicts (kpi.charts.spec) ------------------------------------------------------
+
+@pytest.mark.unit
+def test_a_figure_built_as_dicts_is_still_checked_against_plotlys_schema_by_these_tests():
+    fine = spec.figure([dict(type="bar", x=[1, 2], y=[3, 4], marker=dict(color="#4c78a8"))], dict(height=300))
+    assert fine.data[0].type == "bar" and fine.layout.height == 300 and fine.layout.template.data.bar
+    Figure(fine.to_dict())  # passes the full validation
+    misspelt = spec.figure([dict(type="bar", x=[1], y=[2], colour="red")], {})
+    with pytest.raises(ValueError):
+        Figure(misspelt.to_dict())  # what _validate_all below would catch
+
+
+def _validate_all(*figures_built) -> None:
+    for fig in figures_built:
+        Figure(fig.to_dict())  # raises ValueError on any property plotly does not know, or a wrong value
+
+
+@pytest.mark.query
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_figure_built_as_dicts_passes_plotlys_full_validation(demo_snapshot, lang):
+    units, catalogue = figures.shared_tables(demo_snapshot)
+    periods = figures.available_periods(demo_snapshot)
+    for geography, unit, period in ((34, "VN34-86", "2025"), (63, "VN63-48", "2024"), (34, "VN", "2026-M06")):
+        for page in DOMAIN_PAGES.values():
+            view = domain_view(demo_snapshot, units, catalogue, page.key, unit, period, geography, lang)
+            focus = domain_trend(demo_snapshot, units, unit, periods, period, view.focus, geography=geography, lang=lang)
+            _validate_all(domain_charts.combo(focus.frame, catalogue, view.focus, lang),
+                          domain_charts.multiples(focus.frame, catalogue, view.focus, lang))
+            shown = map_view(view, units, catalogue, geography, view.focus[0], "tiles", unit, lang,
+                             boundaries.boundary_file(geography))
+            _validate_all(maps.tile_grid(shown.values, units, geography, shown.highlight, lang))
+        for indicator in ("jobs_created", "poor_household_rate", "urban_unemployment_rate"):
+            trend = indicator_trend(demo_snapshot, units, catalogue, unit, periods, period, indicator, geography, lang)
+            fig = charts.trend_lines(trend.trend.frame, name_col="name", decimals=2, unit_of_measure="%", lang=lang)
+            _validate_all(fig)
+            if indicator == "poor_household_rate" and geography == 34 and unit != "VN":
+                assert fig.layout.shapes and fig.layout.annotations, "the change of the poverty standard is drawn"
+            screen = compare_screen(demo_snapshot, units, catalogue, geography, period, indicator, None, lang, focus=unit)
+            if screen.has_figures:
+                _validate_all(charts.ranked_bars(screen.provinces, name_col="name", highlight=screen.highlight,
+                                                 decimals=int(screen.meta["decimals"]),
+                                                 unit_of_measure=screen.meta["unit_of_measure"],
+                                                 direction=int(screen.meta["direction"]), lang=lang))

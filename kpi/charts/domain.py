@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
+from kpi.charts import spec
 from kpi.charts.theme import FONT, GRID, PLAN, characters_in, separators, target_marks, wrap
 from kpi.text import fmt
 from kpi.text.i18n import t
@@ -57,12 +58,23 @@ def lane_ticks(years: list, series: list[tuple[str, dict, pd.Series]], lang: str
     return ticks
 
 
-def _finish(fig: go.Figure, height: int, lang: str, top: int, bottom: int) -> go.Figure:
-    fig.update_layout(height=height, margin=dict(l=10, r=10, t=top, b=bottom), font=FONT, plot_bgcolor="white",
-                      paper_bgcolor="white", separators=separators(lang), barmode="group")
-    fig.update_xaxes(gridcolor=GRID, automargin=True, tickfont=dict(size=LANE_PX, color=FONT["color"]))
-    fig.update_yaxes(gridcolor=GRID, rangemode="tozero", automargin=True)
-    return fig
+def _finish(layout: dict, height: int, lang: str, top: int, bottom: int) -> dict:
+    spec.merge(layout, dict(height=height, margin=dict(l=10, r=10, t=top, b=bottom), font=dict(FONT),
+                            plot_bgcolor="white", paper_bgcolor="white", separators=separators(lang), barmode="group"))
+    for key in _axes(layout, "x"):
+        spec.merge(layout[key], dict(gridcolor=GRID, automargin=True, tickfont=dict(size=LANE_PX, color=FONT["color"])))
+    for key in _axes(layout, "y"):
+        spec.merge(layout[key], dict(gridcolor=GRID, rangemode="tozero", automargin=True))
+    return layout
+
+
+def _axes(layout: dict, letter: str) -> list[str]:
+    """The layout keys of every x (or y) axis of a grid layout: 'xaxis', 'xaxis2', ..."""
+    return [key for key in layout if key.startswith(f"{letter}axis")]
+
+
+def _array(values) -> np.ndarray:
+    return np.asarray(values.to_numpy(dtype=float, na_value=np.nan) if hasattr(values, "to_numpy") else values)
 
 
 def combo(frame: pd.DataFrame, catalogue: pd.DataFrame, codes: list[str], lang: str = "vi") -> go.Figure:
@@ -72,47 +84,56 @@ def combo(frame: pd.DataFrame, catalogue: pd.DataFrame, codes: list[str], lang: 
     counts = [c for c in codes if meta.loc[c, "unit_of_measure"] != "%"]
     rates = [c for c in codes if meta.loc[c, "unit_of_measure"] == "%"]
     panels = [p for p in (rates, counts) if p]
-    fig = make_subplots(rows=len(panels), cols=1, shared_xaxes=True, vertical_spacing=0.06,
-                        row_heights=[0.36, 0.64] if len(panels) == 2 else None)
+    layout = spec.grid_layout(len(panels), 1, shared_xaxes=True, vertical_spacing=0.06,
+                              row_heights=(0.36, 0.64) if len(panels) == 2 else None)
     rate_row, count_row = (1, len(panels)) if rates else (None, 1)
+    count_x, count_y = spec.axis_names(count_row, 1, 1)
     years = sorted(frame.loc[frame["indicator"].isin(codes), "year"].dropna().unique())
     series = []
+    data: list[dict] = []
     for i, code in enumerate(counts):
         part = frame[frame["indicator"] == code].sort_values("year")
         m = meta.loc[code]
         colour = BAR_COLOURS[i % len(BAR_COLOURS)]
         series.append((colour, _by_year(part), m))
-        fig.add_bar(x=part["year"], y=part["actual"], name=_name(m, lang), marker_color=colour, offsetgroup=code,
-                    customdata=[_value(v, m, lang) for v in part["actual"]],
-                    hovertemplate="%{x}: %{customdata}<extra></extra>", row=count_row, col=1)
-        if target_marks(part).notna().any():
+        x = part["year"].to_numpy()
+        data.append(dict(type="bar", x=x, y=_array(part["actual"]), name=_name(m, lang), marker=dict(color=colour),
+                         offsetgroup=code, customdata=[_value(v, m, lang) for v in part["actual"]],
+                         hovertemplate="%{x}: %{customdata}<extra></extra>", xaxis=count_x, yaxis=count_y))
+        marks = target_marks(part)
+        if marks.notna().any():
             # the plan as an empty black box over its own bar (same offset group), not between bars
-            fig.add_bar(x=part["year"], y=target_marks(part), name=f"{t('plan', lang)}: {_name(m, lang)}",
-                        marker=dict(color="rgba(0,0,0,0)", line=dict(color=PLAN, width=2)), offsetgroup=code,
-                        customdata=[_value(v, m, lang) for v in target_marks(part)],
-                        hovertemplate="%{x}: %{customdata}<extra>" + t("plan", lang) + "</extra>",
-                        row=count_row, col=1)
+            data.append(dict(type="bar", x=x, y=_array(marks), name=f"{t('plan', lang)}: {_name(m, lang)}",
+                             marker=dict(color="rgba(0,0,0,0)", line=dict(color=PLAN, width=2)), offsetgroup=code,
+                             customdata=[_value(v, m, lang) for v in marks],
+                             hovertemplate="%{x}: %{customdata}<extra>" + t("plan", lang) + "</extra>",
+                             xaxis=count_x, yaxis=count_y))
     for i, code in enumerate(rates):
         part = frame[frame["indicator"] == code].sort_values("year")
         m = meta.loc[code]
         colour = LINE_COLOURS[i % len(LINE_COLOURS)]
         series.append((colour, _by_year(part), m))
-        fig.add_scatter(x=part["year"], y=part["actual"], mode="lines+markers", name=f"{_name(m, lang)} (%)",
-                        line=dict(color=colour, width=4), marker=dict(size=9),
-                        customdata=[_value(v, m, lang) for v in part["actual"]],
-                        hovertemplate="%{x}: %{customdata}<extra></extra>", row=rate_row, col=1)
+        rate_x, rate_y = spec.axis_names(rate_row, 1, 1)
+        data.append(dict(type="scatter", x=part["year"].to_numpy(), y=_array(part["actual"]), mode="lines+markers",
+                         name=f"{_name(m, lang)} (%)", line=dict(color=colour, width=4), marker=dict(size=9),
+                         customdata=[_value(v, m, lang) for v in part["actual"]],
+                         hovertemplate="%{x}: %{customdata}<extra></extra>", xaxis=rate_x, yaxis=rate_y))
     if counts:
         whole = all(int(meta.loc[c, "decimals"]) == 0 for c in counts)
-        fig.update_yaxes(title_text=", ".join(sorted({_uom(meta.loc[c], lang) for c in counts})),
-                         tickformat=",d" if whole else ",.1f", row=count_row, col=1)
+        spec.merge(layout[spec.axis_key(count_y)], dict(
+            title=dict(text=", ".join(sorted({_uom(meta.loc[c], lang) for c in counts}))),
+            tickformat=",d" if whole else ",.1f"))
     if rates:
-        fig.update_yaxes(title_text="%", tickformat=",~f", row=rate_row, col=1)
-    fig.update_xaxes(tickmode="array", tickvals=years, ticktext=lane_ticks(years, series, lang),
-                     range=[years[0] - 0.6, years[-1] + 0.6] if years else None)
-    legend_rows = len(fig.data)  # one long indicator name a row
+        spec.merge(layout[spec.axis_key(spec.axis_names(rate_row, 1, 1)[1])], dict(title=dict(text="%"), tickformat=",~f"))
+    ticks = dict(tickmode="array", tickvals=list(years), ticktext=lane_ticks(years, series, lang))
+    if years:
+        ticks["range"] = [years[0] - 0.6, years[-1] + 0.6]
+    for key in _axes(layout, "x"):
+        spec.merge(layout[key], dict(ticks))
+    legend_rows = len(data)  # one long indicator name a row
     lane = (1 + len(series)) * LANE_PX * LINE_PX
-    fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, font=dict(size=15)))
-    return _finish(fig, int(540 + lane + legend_rows * 24), lang, top=30, bottom=int(lane + 16))
+    layout["legend"] = dict(orientation="h", yanchor="bottom", y=1.02, x=0, font=dict(size=15))
+    return spec.figure(data, _finish(layout, int(540 + lane + legend_rows * 24), lang, top=30, bottom=int(lane + 16)))
 
 
 def multiples(frame: pd.DataFrame, catalogue: pd.DataFrame, codes: list[str], lang: str = "vi") -> go.Figure:
@@ -131,28 +152,35 @@ def multiples(frame: pd.DataFrame, catalogue: pd.DataFrame, codes: list[str], la
     lane_px = 2 * LANE_PX * LINE_PX + 12
     gap = title_px + lane_px + 24
     plot = rows * PANEL_PX + (rows - 1) * gap
-    fig = make_subplots(rows=rows, cols=columns, subplot_titles=titles, vertical_spacing=gap / plot if rows > 1 else 0,
-                        horizontal_spacing=0.08)
+    layout = spec.grid_layout(rows, columns, subplot_titles=tuple(titles),
+                              vertical_spacing=gap / plot if rows > 1 else 0, horizontal_spacing=0.08)
+    data: list[dict] = []
     plan_in_legend = False
     for i, code in enumerate(codes):
         row, col = i // columns + 1, i % columns + 1
+        x_name, y_name = spec.axis_names(row, col, columns)
         part, m = parts[code], meta.loc[code]
-        fig.add_bar(x=part["year"], y=part["actual"], marker_color=BAR_COLOURS[0], showlegend=False,
-                    customdata=[_value(v, m, lang) for v in part["actual"]],
-                    hovertemplate="%{x}: %{customdata}<extra></extra>", row=row, col=col)
-        if target_marks(part).notna().any():
-            fig.add_scatter(x=part["year"], y=target_marks(part), mode="markers", name=t("plan", lang),
-                            showlegend=not plan_in_legend, customdata=[_value(v, m, lang) for v in target_marks(part)],
-                            hovertemplate="%{x}: %{customdata}<extra>" + t("plan", lang) + "</extra>",
-                            marker=dict(symbol="line-ew-open", size=20, color=PLAN, line=dict(width=3, color=PLAN)),
-                            row=row, col=col)
+        x = part["year"].to_numpy()
+        data.append(dict(type="bar", x=x, y=_array(part["actual"]), marker=dict(color=BAR_COLOURS[0]), showlegend=False,
+                         customdata=[_value(v, m, lang) for v in part["actual"]],
+                         hovertemplate="%{x}: %{customdata}<extra></extra>", xaxis=x_name, yaxis=y_name))
+        marks = target_marks(part)
+        if marks.notna().any():
+            data.append(dict(type="scatter", x=x, y=_array(marks), mode="markers", name=t("plan", lang),
+                             showlegend=not plan_in_legend, customdata=[_value(v, m, lang) for v in marks],
+                             hovertemplate="%{x}: %{customdata}<extra>" + t("plan", lang) + "</extra>",
+                             marker=dict(symbol="line-ew-open", size=20, color=PLAN, line=dict(width=3, color=PLAN)),
+                             xaxis=x_name, yaxis=y_name))
             plan_in_legend = True
-        fig.update_xaxes(tickmode="array", tickvals=years, ticktext=lane_ticks(years, [("", _by_year(part), m)], lang),
-                         range=[years[0] - 0.6, years[-1] + 0.6] if years else None, row=row, col=col)
-    fig.update_annotations(font_size=TITLE_PX)
-    fig.update_yaxes(tickformat=",~f")  # Vietnamese separators, no '5k'-style suffixes
+        ticks = dict(tickmode="array", tickvals=list(years), ticktext=lane_ticks(years, [("", _by_year(part), m)], lang))
+        if years:
+            ticks["range"] = [years[0] - 0.6, years[-1] + 0.6]
+        spec.merge(layout[spec.axis_key(x_name)], ticks)
+    for annotation in layout.get("annotations", []):
+        spec.merge(annotation, dict(font=dict(size=TITLE_PX)))
+    for key in _axes(layout, "y"):
+        layout[key]["tickformat"] = ",~f"  # Vietnamese separators, no '5k'-style suffixes
     # the legend above the first row's titles, outside every panel: never over a title
     top = int(title_px + (LEGEND_PX if plan_in_legend else 0) + 16)
-    fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1 + (title_px + 8) / plot, x=0,
-                                  font=dict(size=15)))
-    return _finish(fig, int(plot + top + lane_px + 20), lang, top=top, bottom=int(lane_px + 20))
+    layout["legend"] = dict(orientation="h", yanchor="bottom", y=1 + (title_px + 8) / plot, x=0, font=dict(size=15))
+    return spec.figure(data, _finish(layout, int(plot + top + lane_px + 20), lang, top=top, bottom=int(lane_px + 20)))

@@ -24,6 +24,7 @@ import plotly.colors as pcolors
 import plotly.graph_objects as go
 
 from kpi import formulas
+from kpi.charts import spec
 from kpi.charts.theme import FONT, separators
 from kpi.paths import CATALOGUE_DIR
 from kpi.text import fmt
@@ -61,12 +62,24 @@ def colour_scale(direction: int) -> list[str]:
     return VIRIDIS if direction < 0 else VIRIDIS[::-1]
 
 
-def colour_of(value: float, low: float, high: float, direction: int) -> str:
+def _position(value: float, low: float, high: float) -> float:
     with np.errstate(invalid="ignore"):
         position = 0.5 if high == low else (value - low) / (high - low)
     if not math.isfinite(position):  # an infinite figure (a snapshot past the importer's bounds)
         position = 1.0 if value == high else 0.0 if value == low else 0.5
-    return pcolors.sample_colorscale(colour_scale(direction), [min(max(position, 0.0), 1.0)])[0]
+    return min(max(float(position), 0.0), 1.0)
+
+
+def colours_of(values, low: float, high: float, direction: int) -> list[str]:
+    """colour_of for each value, sampling the scale once for all (a map's provinces)."""
+    values = list(values)
+    if not values:
+        return []
+    return pcolors.sample_colorscale(colour_scale(direction), [_position(v, low, high) for v in values])
+
+
+def colour_of(value: float, low: float, high: float, direction: int) -> str:
+    return colours_of([value], low, high, direction)[0]
 
 
 def _text_colour(rgb: str) -> str:
@@ -105,7 +118,7 @@ def map_values(figures: pd.DataFrame, units: pd.DataFrame, geography: int, indic
                      int(meta["decimals"]), title)
 
 
-def _colourbar_trace(values: MapValues, lang: str) -> go.Scatter | None:
+def _colourbar_trace(values: MapValues, lang: str) -> dict | None:
     shown = values.frame["value"].dropna()
     if shown.empty:
         return None
@@ -116,8 +129,8 @@ def _colourbar_trace(values: MapValues, lang: str) -> go.Scatter | None:
         note = "đậm hơn = tốt hơn" if lang == "vi" else "darker = better"
     scale = colour_scale(values.direction)
     stops = [[i / (len(scale) - 1), c] for i, c in enumerate(scale)]
-    return go.Scatter(
-        x=[None], y=[None], mode="markers", showlegend=False, hoverinfo="skip",
+    return dict(
+        type="scatter", x=[None], y=[None], mode="markers", showlegend=False, hoverinfo="skip",
         marker=dict(color=[low, high], cmin=low, cmax=high if high > low else low + 1, colorscale=stops,
                     showscale=True, colorbar=dict(
                         title=dict(text=f"{values.unit_of_measure}<br><sub>{note}</sub>", side="top",
@@ -132,18 +145,21 @@ def _fill(state: str, value: float, low: float, high: float, direction: int) -> 
     return STATE_STYLE[state]
 
 
+def _layout_spec(height: int, lang: str, width: int | None = None) -> dict:
+    """The maps' layout (a dict: kpi.charts.spec)."""
+    axis = dict(visible=False, showgrid=False, zeroline=False)
+    return dict(height=height, width=width, margin=dict(l=10, r=10, t=10, b=10), font=dict(FONT), plot_bgcolor="white",
+                paper_bgcolor="white", separators=separators(lang), hoverlabel=dict(font=dict(size=16)),
+                legend=dict(orientation="h", yanchor="top", y=-0.01, x=0, font=dict(size=LEGEND_FONT_SIZE)),
+                xaxis=dict(axis), yaxis=dict(axis))
+
+
 def _layout(fig: go.Figure, height: int, lang: str, width: int | None = None) -> go.Figure:
-    fig.update_layout(
-        height=height, width=width, margin=dict(l=10, r=10, t=10, b=10), font=FONT, plot_bgcolor="white",
-        paper_bgcolor="white", separators=separators(lang), hoverlabel=dict(font_size=16),
-        legend=dict(orientation="h", yanchor="top", y=-0.01, x=0, font=dict(size=LEGEND_FONT_SIZE)),
-    )
-    fig.update_xaxes(visible=False, showgrid=False, zeroline=False)
-    fig.update_yaxes(visible=False, showgrid=False, zeroline=False)
+    fig.update_layout(_layout_spec(height, lang, width))
     return fig
 
 
-def _legend_shown(fig: go.Figure, state: str, shown: set) -> bool:
+def _legend_shown(state: str, shown: set) -> bool:
     if state == "ok" or state in shown:
         return False
     shown.add(state)
@@ -158,46 +174,47 @@ def tile_grid(values: MapValues, units: pd.DataFrame, geography: int, highlight:
     shown = frame["value"].dropna()
     low, high = (float(shown.min()), float(shown.max())) if len(shown) else (0.0, 1.0)
     highlight = set(highlight or [])
-    fig = go.Figure()
+    data: list[dict] = []
     legend_done: set[str] = set()
     half_w, half_h = 0.47, 0.45
-    for _, tile in frame.iterrows():
-        colour, pattern = _fill(tile["state"], tile["value"], low, high, values.direction)
-        x0, x1 = tile["col"] - half_w, tile["col"] + half_w
-        y0, y1 = tile["row"] - half_h, tile["row"] + half_h
-        outline = dict(color=HIGHLIGHT, width=5) if tile["unit"] in highlight else dict(color="white", width=1)
-        fig.add_scatter(x=[x0, x1, x1, x0, x0], y=[y0, y0, y1, y1, y0], mode="lines", fill="toself",
-                        fillcolor=colour, line=outline, hoverinfo="skip",
-                        fillpattern=dict(shape=pattern, fgcolor="#6e7781", bgcolor=colour) if pattern else None,
-                        name=t(STATE_TEXT.get(tile["state"], "missing"), lang),
-                        showlegend=_legend_shown(fig, tile["state"], legend_done), legendgroup=tile["state"])
-    text_colours = [_text_colour(_fill(s, v, low, high, values.direction)[0]) if s == "ok" else "#1f2328"
-                    for s, v in zip(frame["state"], frame["value"])]
-    fig.add_scatter(x=frame["col"], y=frame["row"], mode="text", showlegend=False,
-                    text=[f"<b>{label}</b><br>{text}" for label, text in zip(frame["label"], frame["text"])],
-                    textfont=dict(size=13 if geography == 63 else 15, color=text_colours),
-                    hovertext=frame["hover"], hoverinfo="text")
-    _island_notes(fig, units, grid, frame, lang)
+    ok_colours = iter(colours_of(frame.loc[frame["state"] == "ok", "value"], low, high, values.direction))
+    fills = [(next(ok_colours), "") if s == "ok" else STATE_STYLE[s] for s in frame["state"]]
+    for unit, state, row, col, (colour, pattern) in zip(frame["unit"], frame["state"], frame["row"], frame["col"],
+                                                        fills):
+        x0, x1 = float(col) - half_w, float(col) + half_w
+        y0, y1 = float(row) - half_h, float(row) + half_h
+        outline = dict(color=HIGHLIGHT, width=5) if unit in highlight else dict(color="white", width=1)
+        tile = dict(type="scatter", x=[x0, x1, x1, x0, x0], y=[y0, y0, y1, y1, y0], mode="lines", fill="toself",
+                    fillcolor=colour, line=outline, hoverinfo="skip",
+                    name=t(STATE_TEXT.get(state, "missing"), lang),
+                    showlegend=_legend_shown(state, legend_done), legendgroup=state)
+        if pattern:
+            tile["fillpattern"] = dict(shape=pattern, fgcolor="#6e7781", bgcolor=colour)
+        data.append(tile)
+    text_colours = [_text_colour(colour) if s == "ok" else "#1f2328" for s, (colour, _) in zip(frame["state"], fills)]
+    data.append(dict(type="scatter", x=frame["col"].tolist(), y=frame["row"].tolist(), mode="text", showlegend=False,
+                     text=[f"<b>{label}</b><br>{text}" for label, text in zip(frame["label"], frame["text"])],
+                     textfont=dict(size=13 if geography == 63 else 15, color=text_colours),
+                     hovertext=frame["hover"].tolist(), hoverinfo="text"))
     bar = _colourbar_trace(values, lang)
     if bar is not None:
-        fig.add_trace(bar)
+        data.append(bar)
     n_rows, n_cols = int(grid["row"].max()) + 1, int(grid["col"].max()) + 1
     tile_width, tile_height = (88, 50) if geography == 63 else (100, 56)
-    _layout(fig, tile_height * n_rows + 90, lang, width=int(tile_width * (n_cols + 1.6)) + 190)
-    fig.update_xaxes(range=[-0.6, n_cols + 1.0])
-    fig.update_yaxes(range=[n_rows - 0.4, -0.6])
-    return fig
+    layout = _layout_spec(tile_height * n_rows + 90, lang, width=int(tile_width * (n_cols + 1.6)) + 190)
+    layout["xaxis"]["range"] = [-0.6, n_cols + 1.0]
+    layout["yaxis"]["range"] = [n_rows - 0.4, -0.6]
+    layout["annotations"] = _island_notes(units, grid, frame, lang)
+    return spec.figure(data, layout)
 
 
-def _island_notes(fig: go.Figure, units: pd.DataFrame, grid: pd.DataFrame, frame: pd.DataFrame,
-                  lang: str = "vi") -> None:
-    """Hoàng Sa and Trường Sa written beside the tile of the province they belong to."""
-    codes = units.set_index("unit")["gso_code"]
-    for _, tile in frame.iterrows():
-        note = ISLANDS.get(codes.get(tile["unit"]))
-        if note:
-            fig.add_annotation(x=grid["col"].max() + 0.6, y=tile["row"], text=f"<i>{t(note[0], lang)}</i>", showarrow=False,
-                               xanchor="left", font=dict(size=13, color="#57606a"))
+def _island_notes(units: pd.DataFrame, grid: pd.DataFrame, frame: pd.DataFrame, lang: str = "vi") -> list[dict]:
+    """Hoàng Sa and Trường Sa written beside the tile of the province they belong to (annotations)."""
+    codes = dict(zip(units["unit"], units["gso_code"]))
+    right = float(grid["col"].max()) + 0.6
+    return [dict(x=right, y=row, text=f"<i>{t(ISLANDS[codes[unit]][0], lang)}</i>", showarrow=False, xanchor="left",
+                 font=dict(size=13, color="#57606a"))
+            for unit, row in zip(frame["unit"], frame["row"]) if codes.get(unit) in ISLANDS]
 
 
 def _outline_trace(features: list[BoundaryFeature], colour: str = "#c9ced6") -> go.Scatter:
@@ -234,7 +251,7 @@ def bubbles(values: MapValues, units: pd.DataFrame, highlight: list[str] | None 
     sizes = [max(8.0, max_size * math.sqrt(abs(v) / largest)) for v in ok["value"]]
     highlight = set(highlight or [])
     fig.add_scatter(x=ok["lon"], y=ok["lat"], mode="markers", showlegend=False,
-                    marker=dict(size=sizes, color=[colour_of(v, low, high, values.direction) for v in ok["value"]],
+                    marker=dict(size=sizes, color=colours_of(ok["value"], low, high, values.direction),
                                 line=dict(color=[HIGHLIGHT if u in highlight else "white" for u in ok["unit"]],
                                           width=[4 if u in highlight else 1 for u in ok["unit"]]), opacity=0.9),
                     hovertext=ok["hover"], hoverinfo="text")
@@ -304,7 +321,7 @@ def choropleth(values: MapValues, features: list[BoundaryFeature], match: Bounda
         fig.add_scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=colour, line=line,
                         fillpattern=dict(shape=pattern, fgcolor="#6e7781", bgcolor=colour) if pattern else None,
                         name=t(legend_state, lang), legendgroup=state,
-                        showlegend=_legend_shown(fig, state, legend_done),
+                        showlegend=_legend_shown(state, legend_done),
                         hoveron="fills", hoverinfo="text", text=hover)
     bar = _colourbar_trace(values, lang)
     if bar is not None:

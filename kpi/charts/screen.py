@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from html import escape
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from kpi import formulas
+from kpi.charts import spec
 from kpi.charts.theme import BASE, FONT, GRID, HIGHLIGHT, PLAN, colour_of_unit, separators, target_marks
 from kpi.text import fmt
 from kpi.text.figure_text import change_axis_title, change_text
@@ -32,6 +33,17 @@ def _layout(fig: go.Figure, height: int, lang: str) -> go.Figure:
     return fig
 
 
+def _layout_spec(height: int, lang: str, axes: tuple[str, ...] = ("xaxis", "yaxis")) -> dict:
+    """_layout's settings as a layout dict (kpi.charts.spec), for the figures built as dicts."""
+    layout = dict(height=height, margin=dict(l=10, r=30, t=30, b=10), font=dict(FONT), plot_bgcolor="white",
+                  paper_bgcolor="white", separators=separators(lang),
+                  legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
+    for key in axes:
+        layout[key] = (dict(gridcolor=GRID, zerolinecolor="#9ca3af", tickfont=dict(size=15, color="#1f2328"))
+                       if key.startswith("x") else dict(gridcolor=GRID, tickfont=dict(size=15, color="#1f2328")))
+    return layout
+
+
 def ranked_bars(frame: pd.DataFrame, *, name_col: str, highlight: str | None, decimals: int,
                 unit_of_measure: str, direction: int, lang: str = "vi") -> go.Figure:
     """Horizontal bars, best on top (by the indicator's direction), plan as a black marker. The values
@@ -43,49 +55,57 @@ def ranked_bars(frame: pd.DataFrame, *, name_col: str, highlight: str | None, de
     colours = [HIGHLIGHT if u == highlight else BASE for u in data["unit"]]
     text = [fmt.figure(v, unit_of_measure, decimals, lang) for v in data["actual"]]
     lane = min(0.32, max(0.12, (max((len(x) for x in text), default=8) + 2) * LANE_CHARACTER_PX / LANE_PLOT_PX))
-    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[1 - lane, lane], horizontal_spacing=0.01)
-    fig.add_bar(x=data["actual"], y=data[name_col], orientation="h", marker_color=colours, customdata=text,
-                name=t("actual", lang), hovertemplate="%{y}: %{customdata}<extra></extra>", row=1, col=1)
+    layout = spec.grid_layout(1, 2, shared_yaxes=True, column_widths=(1 - lane, lane), horizontal_spacing=0.01)
+    names = data[name_col].to_numpy(dtype=object)
+    traces = [dict(type="bar", x=data["actual"].to_numpy(dtype=float), y=names, orientation="h",
+                   marker=dict(color=colours), customdata=text, name=t("actual", lang),
+                   hovertemplate="%{y}: %{customdata}<extra></extra>", xaxis="x", yaxis="y")]
     target = target_marks(data)
     if target.notna().any():
-        fig.add_scatter(x=target, y=data[name_col], mode="markers", name=t("plan", lang),
-                        marker=dict(symbol="line-ns-open", size=18, color=PLAN, line=dict(width=3, color=PLAN)),
-                        hovertemplate="KH %{y}: %{x}<extra></extra>" if lang == "vi" else None, row=1, col=1)
-    fig.add_scatter(x=[0] * len(data), y=data[name_col], mode="text", text=text, textposition="middle right",
-                    textfont=dict(size=15, color=FONT["color"]), showlegend=False, hoverinfo="skip",
-                    cliponaxis=False, name=VALUE_LANE, row=1, col=2)
+        plan = dict(type="scatter", x=target.to_numpy(dtype=float, na_value=np.nan), y=names, mode="markers",
+                    name=t("plan", lang),
+                    marker=dict(symbol="line-ns-open", size=18, color=PLAN, line=dict(width=3, color=PLAN)),
+                    xaxis="x", yaxis="y")
+        if lang == "vi":
+            plan["hovertemplate"] = "KH %{y}: %{x}<extra></extra>"
+        traces.append(plan)
+    traces.append(dict(type="scatter", x=[0] * len(data), y=names, mode="text", text=text, textposition="middle right",
+                       textfont=dict(size=15, color=FONT["color"]), showlegend=False, hoverinfo="skip",
+                       cliponaxis=False, name=VALUE_LANE, xaxis="x2", yaxis="y2"))
     height = max(420, 26 * len(data) + 80)
-    _layout(fig, height, lang)
+    spec.merge(layout, _layout_spec(height, lang, axes=("xaxis", "xaxis2", "yaxis", "yaxis2")))
     # the rows exactly (the lane's text would otherwise pad the range by rows of blank space)
-    fig.update_yaxes(tickfont=dict(size=15), automargin=True, range=[-0.6, len(data) - 0.4])
-    fig.update_xaxes(title=fmt.unit_of_measure(unit_of_measure, lang), rangemode="tozero", tickformat=",~f", row=1, col=1)
-    fig.update_xaxes(range=[0, 1], visible=False, showgrid=False, fixedrange=True, row=1, col=2)
-    fig.update_yaxes(showgrid=False, row=1, col=2)
-    return fig
+    for key in ("yaxis", "yaxis2"):
+        spec.merge(layout[key], dict(tickfont=dict(size=15), automargin=True, range=[-0.6, len(data) - 0.4]))
+    spec.merge(layout["xaxis"], dict(title=dict(text=fmt.unit_of_measure(unit_of_measure, lang)), rangemode="tozero",
+                                     tickformat=",~f"))
+    spec.merge(layout["xaxis2"], dict(range=[0, 1], visible=False, showgrid=False, fixedrange=True))
+    spec.merge(layout["yaxis2"], dict(showgrid=False))
+    return spec.figure(traces, layout)
 
 
 def trend_lines(frame: pd.DataFrame, *, name_col: str, decimals: int, unit_of_measure: str,
                 lang: str = "vi", show_plan: bool = True, colours: dict[str, str] | None = None) -> go.Figure:
     """Actual (solid) and plan (dashed) over the years, one colour per unit: the page's colour of
     the unit (`colours`, kpi.charts.theme.unit_colours), the same in every chart of the page."""
-    fig = go.Figure()
+    data: list[dict] = []
     for i, (name, part) in enumerate(frame.groupby(name_col, sort=False)):
         colour = colour_of_unit(colours, _unit_of(part), i)
         part = part.sort_values("year")
         x, actual, text = _gapped(part, part["actual"], [fmt.figure(v, unit_of_measure, decimals, lang)
                                                           for v in part["actual"]])
-        fig.add_scatter(x=x, y=actual, mode="lines+markers", name=f"{name}",
-                        line=dict(color=colour, width=4), marker=dict(size=9), text=text,
-                        hovertemplate="%{x}: %{text}<extra>" + str(name) + "</extra>")
+        data.append(dict(type="scatter", x=x, y=actual, mode="lines+markers", name=f"{name}",
+                         line=dict(color=colour, width=4), marker=dict(size=9), text=text,
+                         hovertemplate="%{x}: %{text}<extra>" + str(name) + "</extra>"))
         if show_plan and target_marks(part).notna().any():
             x, marks, _ = _gapped(part, target_marks(part))
-            fig.add_scatter(x=x, y=marks, mode="lines", name=f"{name} – {t('plan', lang)}",
-                            line=dict(color=colour, width=2, dash="dash"))
-    _layout(fig, 460, lang)
-    fig.update_xaxes(dtick=1, tickformat="d")
-    fig.update_yaxes(title=fmt.unit_of_measure(unit_of_measure, lang), tickformat=",~f")
-    _standard_breaks(fig, frame)
-    return fig
+            data.append(dict(type="scatter", x=x, y=marks, mode="lines", name=f"{name} – {t('plan', lang)}",
+                             line=dict(color=colour, width=2, dash="dash")))
+    layout = _layout_spec(460, lang)
+    spec.merge(layout["xaxis"], dict(dtick=1, tickformat="d"))
+    spec.merge(layout["yaxis"], dict(title=dict(text=fmt.unit_of_measure(unit_of_measure, lang)), tickformat=",~f"))
+    _standard_break_spec(layout, frame)
+    return spec.figure(data, layout)
 
 
 def _gapped(part: pd.DataFrame, values, text: list[str] | None = None) -> tuple[list, list, list]:
@@ -123,21 +143,22 @@ def standard_break_marks(frame: pd.DataFrame) -> list[tuple[float, str]]:
     return marks
 
 
-def _standard_breaks(fig: go.Figure, frame: pd.DataFrame) -> None:
+def _standard_break_spec(layout: dict, frame: pd.DataFrame) -> None:
     """A dotted vertical line at each change of standard, named at the top (the years either side
-    are not comparable)."""
+    are not comparable); the name on the side with more room: after the line in the left half, before
+    it in the right; each further name one line lower, so that two close breaks do not overwrite each other."""
     marks = standard_break_marks(frame)
     if not marks:
         return
     first, last = float(frame["year"].min()), float(frame["year"].max())
-    fig.update_xaxes(range=[first - 0.4, last + 0.4])  # the names do not widen the axis
+    layout["xaxis"]["range"] = [first - 0.4, last + 0.4]  # the names do not widen the axis
     for i, (x, name) in enumerate(marks):
-        fig.add_vline(x=x, line=dict(color=PLAN, width=2, dash="dot"))
-        # the name on the side with more room: after the line in the left half, before it in the right;
-        # each further name one line lower, so that two close breaks do not overwrite each other
+        layout.setdefault("shapes", []).append(dict(type="line", x0=x, x1=x, xref="x", y0=0, y1=1, yref="y domain",
+                                                    line=dict(color=PLAN, width=2, dash="dot")))
         side = "left" if x - first <= last - x else "right"
-        fig.add_annotation(x=x, y=1 - 0.07 * i, yref="paper", yanchor="top", xanchor=side, text=escape(name),
-                           showarrow=False, font=dict(size=13, color=PLAN), bgcolor="rgba(255,255,255,0.85)")
+        layout.setdefault("annotations", []).append(dict(
+            x=x, y=1 - 0.07 * i, yref="paper", yanchor="top", xanchor=side, text=escape(name), showarrow=False,
+            font=dict(size=13, color=PLAN), bgcolor="rgba(255,255,255,0.85)"))
 
 
 def change_bars(frame: pd.DataFrame, *, name_col: str, lang: str = "vi",

@@ -195,12 +195,32 @@ def catalogue_db(request, monkeypatch):
     return request.param
 
 
+@pytest.fixture(params=["sqlite-local", "postgresql-s3"])
+def backend(request, monkeypatch):
+    """The two deployments of issue 13, for the import, approval and decision tests: 'sqlite-local'
+    (catalogue.sqlite and the snapshot files in the data folder) or 'postgresql-s3' (a fresh
+    PostgreSQL database through KPI_CATALOGUE and a fresh prefix of the SeaweedFS bucket through
+    KPI_STORAGE; both servers started by the repository's scripts on their fixed ports, or reused)."""
+    monkeypatch.delenv("KPI_CATALOGUE", raising=False)
+    monkeypatch.delenv("KPI_STORAGE", raising=False)
+    if request.param == "postgresql-s3":
+        import uuid
+
+        request.getfixturevalue("pg_catalogue")
+        for key, value in request.getfixturevalue("seaweedfs").items():
+            monkeypatch.setenv(key, value)
+        monkeypatch.setenv("KPI_STORAGE", f"s3://kpi/test-{uuid.uuid4().hex[:12]}")
+    return request.param
+
+
 def copy_data(source: Path, target: Path) -> Path:
     """Copy a data folder (the demo's); when the catalogue is PostgreSQL (KPI_CATALOGUE), its
-    SQLite catalogue's rows go into that database and the copied file is removed."""
+    SQLite catalogue's rows go into that database and the copied file is removed; when the
+    snapshot files live in S3 (KPI_STORAGE), they are uploaded there and the copied folder removed."""
     import shutil
 
     from kpi.store import catalogue
+    from kpi.store.storage import open_storage
 
     shutil.copytree(source, target)
     if os.environ.get("KPI_CATALOGUE"):
@@ -208,6 +228,12 @@ def copy_data(source: Path, target: Path) -> Path:
             catalogue.copy_catalogue(old, new)
         for suffix in ("", "-wal", "-shm"):
             (target / f"{catalogue.FILE_NAME}{suffix}").unlink(missing_ok=True)
+    if os.environ.get("KPI_STORAGE"):
+        objects = open_storage(target)
+        files = sorted(p for p in (target / "snapshots").rglob("*") if p.is_file() and not p.name.startswith("."))
+        for path in sorted(files, key=lambda p: p.name == "manifest.json"):  # each manifest after its files
+            objects.put_bytes(path.relative_to(target).as_posix(), path.read_bytes())
+        shutil.rmtree(target / "snapshots")
     return target
 
 

@@ -174,8 +174,9 @@ def test_serve_adds_loopback_or_refuses_without_auth(tmp_path, monkeypatch):
 def demo_copy(demo_dir, tmp_path, request) -> Path:
     """A copy of the demo data folder: signing in writes to its audit log (on SQLite, or copied into
     PostgreSQL for the tests parametrised with `catalogue_db`)."""
-    if "catalogue_db" in request.fixturenames:
-        request.getfixturevalue("catalogue_db")
+    for deployment in ("catalogue_db", "backend"):  # chosen before the copy: it goes where they say
+        if deployment in request.fixturenames:
+            request.getfixturevalue(deployment)
     return copy_data(demo_dir, tmp_path / "data")
 
 
@@ -327,8 +328,7 @@ def test_one_sign_in_row_per_id_token(tmp_path, catalogue_db):
 
 
 @pytest.mark.page
-@BOTH_CATALOGUES
-def test_approver_sees_pending_and_approves_viewer_gets_no_button(catalogue_db, demo_copy, restore_env):
+def test_approver_sees_pending_and_approves_viewer_gets_no_button(backend, demo_copy, restore_env):
     from kpi import store
     from kpi.importing.merge import commit_import, prepare_import
 

@@ -30,9 +30,11 @@ COMMITTEE_USER = User(id="hoidong@demo.vn", name="Thư ký Hội đồng", roles
 
 
 @pytest.fixture
-def data(demo_dir, tmp_path, catalogue_db):
-    """A copy of the demo data folder (its catalogue included: SQLite, or copied into PostgreSQL),
-    with a scorecard of its own."""
+def data(demo_dir, tmp_path, backend):
+    """A copy of the demo data folder with a scorecard of its own, on both deployments
+    (conftest.backend): SQLite and the folder's snapshot files, or the catalogue copied into
+    PostgreSQL and the snapshot files uploaded to SeaweedFS. A decision writes no file of its own:
+    the scorecard's text, the results and the robustness are rows of the catalogue."""
     folder = copy_data(demo_dir, tmp_path / "data")
     (folder / "scorecards").mkdir(exist_ok=True)
     shutil.copy(SCORECARDS / "dbscl-2024.toml", folder / "scorecards" / "khoi-dbscl.toml")

@@ -32,9 +32,9 @@ ROW = "unit,period,indicator,actual\nBến Tre,2020,jobs_created,{value}\n"
 
 
 @pytest.fixture
-def folder(demo_dir, tmp_path, catalogue_db) -> Path:
-    """A copy of the demo data folder (imports and sign-ins write to it); its catalogue on SQLite
-    and on PostgreSQL (catalogue_db)."""
+def folder(demo_dir, tmp_path, backend) -> Path:
+    """A copy of the demo data folder (imports and sign-ins write to it), on both deployments
+    (conftest.backend): SQLite and the folder's files, or PostgreSQL and the files in SeaweedFS."""
     return copy_data(demo_dir, tmp_path / "data")
 
 

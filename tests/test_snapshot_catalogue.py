@@ -40,8 +40,19 @@ def _csv(rows: list[tuple[str, str, float]]) -> bytes:
 
 
 @pytest.fixture
-def folder(tmp_path, catalogue_db):
-    """A data folder with one snapshot; its catalogue on SQLite and on PostgreSQL (catalogue_db)."""
+def folder(tmp_path, backend):
+    """A data folder with one snapshot, on both deployments (conftest.backend): SQLite and the
+    snapshot files in the folder, or PostgreSQL and the files in SeaweedFS."""
+    store.write_snapshot(BASE, build_units(), load_indicators(), created_by="tests", note="base", data_dir=tmp_path)
+    local = backend == "sqlite-local"
+    assert (tmp_path / "snapshots").is_dir() == local and (tmp_path / catalogue.FILE_NAME).is_file() == local
+    return tmp_path
+
+
+@pytest.fixture
+def db_folder(tmp_path, catalogue_db):
+    """A data folder with one snapshot in the folder itself; its catalogue on SQLite and on
+    PostgreSQL (catalogue_db): the tests of the database, and of folders on the local disk."""
     store.write_snapshot(BASE, build_units(), load_indicators(), created_by="tests", note="base", data_dir=tmp_path)
     return tmp_path
 
@@ -59,11 +70,11 @@ def _actuals(snapshot) -> dict:
 
 # --- the database ------------------------------------------------------------------------------
 
-def test_the_catalogue_is_sqlite_in_wal_mode_with_append_only_tables(folder, catalogue_db):
+def test_the_catalogue_is_sqlite_in_wal_mode_with_append_only_tables(db_folder, catalogue_db):
     """SQLite in the data folder (write-ahead log) or PostgreSQL: the same append-only tables."""
-    assert (folder / "catalogue.sqlite").is_file() == (catalogue_db == "sqlite")
-    assert catalogue.dialect(folder).name == catalogue_db
-    with catalogue.connect(folder) as con:
+    assert (db_folder / "catalogue.sqlite").is_file() == (catalogue_db == "sqlite")
+    assert catalogue.dialect(db_folder).name == catalogue_db
+    with catalogue.connect(db_folder) as con:
         if catalogue_db == "sqlite":
             assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         catalogue.append_audit(con, "test", VIEWER_USER, "một dòng", ["x"])
@@ -77,8 +88,8 @@ def test_the_catalogue_is_sqlite_in_wal_mode_with_append_only_tables(folder, cat
     assert list(log["action"]) == ["test"] and log["ids"].iloc[0] == ["x"]
 
 
-def test_connect_and_run_sql_for_other_modules(folder):
-    with catalogue.connect(folder) as con:
+def test_connect_and_run_sql_for_other_modules(db_folder):
+    with catalogue.connect(db_folder) as con:
         rows = catalogue.run_sql(con, "catalogue_snapshots_all").fetchall()
     assert [r["state"] for r in rows] == ["approved"] and json.loads(rows[0]["files"]).keys() == {
         "facts.parquet", "units.parquet", "indicators.parquet"}
@@ -115,19 +126,19 @@ def test_an_existing_data_folder_is_registered_on_first_use(tmp_path, catalogue_
     assert third.path.is_dir()
 
 
-def test_a_folder_whose_commit_died_is_not_listed_and_is_cleaned(folder):
-    before = [s.id for s in store.list_snapshots(folder)]
+def test_a_folder_whose_commit_died_is_not_listed_and_is_cleaned(db_folder):
+    before = [s.id for s in store.list_snapshots(db_folder)]
     dead = snapshots.write_folder(BASE.assign(actual=5.0), build_units(), load_indicators(), created_by="t",
-                                  data_dir=folder)
+                                  data_dir=db_folder)
     live = snapshots.write_folder(BASE.assign(actual=6.0), build_units(), load_indicators(), created_by="t",
-                                  data_dir=folder)
+                                  data_dir=db_folder)
     child = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     manifest = dict(dead.manifest, writer=f"{socket.gethostname()} {child.stdout.strip()}")  # that process ended
     (dead.path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     snapshots.release_folder(dead)
     snapshots._MANIFESTS.clear()
-    assert [s.id for s in store.list_snapshots(folder)] == before  # readers never see a half commit
-    removed = store.remove_stale_temporaries(folder)
+    assert [s.id for s in store.list_snapshots(db_folder)] == before  # readers never see a half commit
+    removed = store.remove_stale_temporaries(db_folder)
     assert removed == [dead.id] and not dead.path.exists()
     assert live.path.is_dir()  # this process is alive and may still commit it
     snapshots.discard_folder(live)
@@ -310,12 +321,12 @@ import_file(sys.argv[1], data_dir=sys.argv[2])
 
 
 @pytest.mark.slow
-def test_an_import_killed_between_its_folder_and_its_row_is_invisible_and_cleaned(folder, tmp_path):
+def test_an_import_killed_between_its_folder_and_its_row_is_invisible_and_cleaned(db_folder, tmp_path):
     file = tmp_path / "a.csv"
     file.write_bytes(_csv([("04", "2021", 111)]))
-    before = [s.id for s in store.list_snapshots(folder)]
+    before = [s.id for s in store.list_snapshots(db_folder)]
     repo = Path(__file__).resolve().parent.parent
-    child = subprocess.Popen([sys.executable, "-c", KILLED_AFTER_RENAME, str(file), str(folder), str(repo)],
+    child = subprocess.Popen([sys.executable, "-c", KILLED_AFTER_RENAME, str(file), str(db_folder), str(repo)],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert child.stdout.readline().strip() == "READY", child.stderr.read()
@@ -324,10 +335,10 @@ def test_an_import_killed_between_its_folder_and_its_row_is_invisible_and_cleane
         child.wait(timeout=30)
         child.stdout.close()
         child.stderr.close()
-    folders = [p.name for p in store.snapshots_dir(folder).iterdir() if not p.name.startswith(".")]
+    folders = [p.name for p in store.snapshots_dir(db_folder).iterdir() if not p.name.startswith(".")]
     assert len(folders) == len(before) + 1  # the renamed folder is there ...
-    assert [s.id for s in store.list_snapshots(folder)] == before  # ... and is not a snapshot
+    assert [s.id for s in store.list_snapshots(db_folder)] == before  # ... and is not a snapshot
     [orphan] = set(folders) - set(before)
-    assert store.remove_stale_temporaries(folder) == [orphan]
-    snapshot = _import(folder, [("04", "2021", 111)])
-    assert snapshot.manifest["parent"] == before[0] and store.get_snapshot(None, folder).id == snapshot.id
+    assert store.remove_stale_temporaries(db_folder) == [orphan]
+    snapshot = _import(db_folder, [("04", "2021", 111)])
+    assert snapshot.manifest["parent"] == before[0] and store.get_snapshot(None, db_folder).id == snapshot.id

@@ -68,9 +68,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     # the audit-log page (admins)
     "page_audit": ("Nhật ký hệ thống", "Audit log"),
     "aud_caption": ("Mỗi dòng là một việc đã làm: đăng nhập, nhập số liệu, duyệt, từ chối, phiên bản bảng điểm, "
-                    "quyết định khen thưởng, xuất tệp, đổi cấu hình. Nhật ký chỉ ghi thêm; ứng dụng không sửa hay xóa được.",
+                    "quyết định khen thưởng, xuất tệp, đổi cấu hình, cấp và thu hồi quyền. Nhật ký chỉ ghi thêm; ứng "
+                    "dụng không sửa hay xóa được.",
                     "One row per action: sign-in, import, approval, rejection, scorecard version, award decision, "
-                    "export, settings change. The log is append-only; nothing in the app can edit or delete it."),
+                    "export, settings change, role granted or revoked. The log is append-only; nothing in the app can "
+                    "edit or delete it."),
     "aud_empty": ("Nhật ký chưa có dòng nào.", "The log holds no row yet."),
     "aud_unavailable": ("Chưa đọc được nhật ký: {error}", "The log cannot be read yet: {error}"),
     "aud_none_match": ("Không có dòng nào khớp bộ lọc.", "No row matches the filters."),

@@ -2,11 +2,12 @@
 
 No Streamlit here: dashboard.py passes st.user's claims (the id_token's) and the [auth] section of
 the secrets in. Roles come from the provider's `roles` claim, else its `groups` claim, else the
-roles file (data/roles.toml, or $KPI_ROLES_FILE; example: data/roles.example.toml) by e-mail
-address. An entry is a role name (`editor`: every unit) or a role scoped to a unit and what lies
-under it (`editor:VN34-15`, several entries add up); a group may carry a `kpi-`/`kpi_` prefix or a
-path (`/kpi/editor`). Anything else in the claim is ignored. A user whose provider says the e-mail
-address is not verified gets nothing from the roles file.
+catalogue's grants by e-mail address (kpi.access.roles.signed_in_user), which the roles file
+(data/roles.toml, or $KPI_ROLES_FILE; example: data/roles.example.toml) seeds. An entry is a role
+name (`editor`: every unit) or a role scoped to a unit and what lies under it (`editor:VN34-15`,
+several entries add up); a group may carry a `kpi-`/`kpi_` prefix or a path (`/kpi/editor`).
+Anything else in the claim is ignored. A user whose provider says the e-mail address is not
+verified gets nothing from the catalogue (nor the roles file).
 
 Without an [auth] section the app runs in local mode: one local user with every role, served on
 127.0.0.1 only (scripts/serve.py) - `bind_address` decides the address or refuses.
@@ -166,9 +167,10 @@ def claimed_email(claims: Mapping) -> str:
 
 
 def user_from_claims(claims: Mapping, roles_file: Mapping[str, Grant] | None = None) -> User | None:
-    """The signed-in user of st.user's claims, or None when nobody is signed in.
+    """The signed-in user of st.user's claims, or None when nobody is signed in. `roles_file`: grants
+    by e-mail address (lower case) for a user whose claims carry no role (the catalogue's, or a file's).
 
-    A user the provider and the roles file give no role keeps an empty set of roles: signed in,
+    A user the provider and those grants give no role keeps an empty set of roles: signed in,
     allowed nothing (the app says so)."""
     if not claims or claims.get("is_logged_in") is not True or not (claims.get("sub") or claimed_email(claims)):
         return None

@@ -89,44 +89,52 @@ st.plotly_chart(shared_call(builder, focus_trend.frame, ctx.catalogue, view.focu
 for note in trend_notes(focus_trend, ctx.lang):
     st.caption(markdown_escape(note))
 
-st.subheader(t("dom_map", ctx.lang))
-left, right = st.columns([3, 2])
-indicator = indicator_picker(ctx, left, f"map_{page.key}", view.focus[0], view.codes)
-kind = synced_selectbox(t("dom_map_kind", ctx.lang), ["tiles", "bubbles", "choropleth"], "map", "tiles",
-                        container=right, format_func=lambda k: t(f"dom_map_{k}", ctx.lang))
-shown = map_view(view, ctx.units, ctx.catalogue, ctx.geography, indicator, kind, ctx.unit, ctx.lang,
-                 boundaries.boundary_file(ctx.geography))
-if shown.kind == "choropleth":
-    fig = shared_call(maps.choropleth, shown.values, shown.features, shown.match, shown.highlight, ctx.lang)
-elif shown.kind == "bubbles":
-    fig = shared_call(maps.bubbles, shown.values, ctx.units, shown.highlight, ctx.lang, outline=shown.features)
-else:
-    fig = shared_call(maps.tile_grid, shown.values, ctx.units, ctx.geography, shown.highlight, ctx.lang)
-st.markdown(f"**{markdown_escape(shown.values.title)}** ({markdown_escape(shown.values.unit_of_measure)})")
-st.plotly_chart(fig, width="content", config=PLOT_CONFIG)
-for note in shown.notes:
-    st.caption(markdown_escape(note))
-for info in shown.infos:
-    st.info(markdown_escape(info))
-for warning in shown.warnings:
-    st.warning(markdown_escape(warning))
 
-trend = indicator_trend(ctx.snapshot, ctx.units, ctx.catalogue, ctx.unit, ctx.periods, ctx.period, indicator,
-                        ctx.geography, ctx.lang)
-st.subheader(markdown_escape(trend.title))
-if trend.trend.frame["actual"].notna().sum() == 0:
-    st.info(t("no_figures", ctx.lang))
-else:
-    meta = ctx.catalogue.set_index("code").loc[indicator]
-    st.plotly_chart(shared_call(charts.trend_lines, trend.trend.frame, name_col="name", decimals=int(meta["decimals"]),
-                                       unit_of_measure=meta["unit_of_measure"], lang=ctx.lang,
-                                       show_plan=not trend.rate), width="stretch", config=PLOT_CONFIG)
-for note in trend.notes:
-    st.caption(markdown_escape(note))
+@st.fragment
+def map_and_trend() -> None:
+    """The map (its indicator and kind) and the indicator's trend: choosing another indicator or map
+    kind reruns only this part of the page; the sidebar's filters rerun the whole page."""
+    st.subheader(t("dom_map", ctx.lang))
+    left, right = st.columns([3, 2])
+    indicator = indicator_picker(ctx, left, f"map_{page.key}", view.focus[0], view.codes)
+    kind = synced_selectbox(t("dom_map_kind", ctx.lang), ["tiles", "bubbles", "choropleth"], "map", "tiles",
+                            container=right, format_func=lambda k: t(f"dom_map_{k}", ctx.lang))
+    shown = map_view(view, ctx.units, ctx.catalogue, ctx.geography, indicator, kind, ctx.unit, ctx.lang,
+                     boundaries.boundary_file(ctx.geography))
+    if shown.kind == "choropleth":
+        fig = shared_call(maps.choropleth, shown.values, shown.features, shown.match, shown.highlight, ctx.lang)
+    elif shown.kind == "bubbles":
+        fig = shared_call(maps.bubbles, shown.values, ctx.units, shown.highlight, ctx.lang, outline=shown.features)
+    else:
+        fig = shared_call(maps.tile_grid, shown.values, ctx.units, ctx.geography, shown.highlight, ctx.lang)
+    st.markdown(f"**{markdown_escape(shown.values.title)}** ({markdown_escape(shown.values.unit_of_measure)})")
+    st.plotly_chart(fig, width="content", config=PLOT_CONFIG)
+    for note in shown.notes:
+        st.caption(markdown_escape(note))
+    for info in shown.infos:
+        st.info(markdown_escape(info))
+    for warning in shown.warnings:
+        st.warning(markdown_escape(warning))
 
-pdf_download(lambda info: page_pdf.domain_document(
-    info, title, cards, table, [t("dom_rank_note", ctx.lang), unreported_caption(view, ctx.catalogue, ctx.lang)],
-    focus_trend.frame, ctx.catalogue, view.focus, trend_notes(focus_trend, ctx.lang), shown, ctx.geography, trend,
-    ctx.catalogue.set_index("code").loc[indicator]),
-    download_name(t(page.title_key, ctx.lang), ctx.name(ctx.unit), ctx.period, ext="pdf"), title,
-    [(t("dom_map", ctx.lang), ctx.indicator_name(indicator))])
+    trend = indicator_trend(ctx.snapshot, ctx.units, ctx.catalogue, ctx.unit, ctx.periods, ctx.period, indicator,
+                            ctx.geography, ctx.lang)
+    st.subheader(markdown_escape(trend.title))
+    if trend.trend.frame["actual"].notna().sum() == 0:
+        st.info(t("no_figures", ctx.lang))
+    else:
+        meta = ctx.catalogue.set_index("code").loc[indicator]
+        st.plotly_chart(shared_call(charts.trend_lines, trend.trend.frame, name_col="name", decimals=int(meta["decimals"]),
+                                           unit_of_measure=meta["unit_of_measure"], lang=ctx.lang,
+                                           show_plan=not trend.rate), width="stretch", config=PLOT_CONFIG)
+    for note in trend.notes:
+        st.caption(markdown_escape(note))
+
+    pdf_download(lambda info: page_pdf.domain_document(
+        info, title, cards, table, [t("dom_rank_note", ctx.lang), unreported_caption(view, ctx.catalogue, ctx.lang)],
+        focus_trend.frame, ctx.catalogue, view.focus, trend_notes(focus_trend, ctx.lang), shown, ctx.geography, trend,
+        ctx.catalogue.set_index("code").loc[indicator]),
+        download_name(t(page.title_key, ctx.lang), ctx.name(ctx.unit), ctx.period, ext="pdf"), title,
+        [(t("dom_map", ctx.lang), ctx.indicator_name(indicator))])
+
+
+map_and_trend()

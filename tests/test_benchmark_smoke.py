@@ -65,3 +65,55 @@ def figures_catalogue() -> pd.DataFrame:
     from kpi.store.indicators import load_indicators
 
     return load_indicators()
+
+
+def test_every_peer_of_the_query_benchmark_gives_the_projects_answers(tmp_path):
+    """bench_queries.py times the project against fair peers only after checking their answers; here
+    at a tiny size, over years that cross the 2021 change of the poverty standard (last year's
+    figure is then not comparable) and with the whole catalogue (counts, rates, 'none')."""
+    import bench_queries
+    import query_peers
+
+    from kpi.store import lookup
+
+    snapshot, communes = commune_data.write_benchmark_snapshot(tmp_path, limit=40, n_years=6)
+    unit_atoms, target_cover = commune_data.atom_map(communes)
+    database.load(snapshot, atom_map=(unit_atoms, target_cover))
+    catalogue = figures.indicators(snapshot)
+    periods = sorted(figures.available_periods(snapshot), key=lambda p: (p[:4], len(p) == 4, p))
+    targets = sorted(set(communes["province"]) | set(communes["region"]) | {"VN"})
+    meta = query_peers.metadata(snapshot, target_cover, targets, periods)
+    assert not meta.comparable["comparable"].all()  # the poverty standard's break is in the data
+    sums = queries_run_sums(snapshot)
+    facts_path = snapshot.path / "facts.parquet"
+    duck = query_peers.DuckDBParquet(facts_path, unit_atoms, meta)
+    peers = {"pandas_sums": query_peers.PandasSums(sums, meta), "polars_sums": query_peers.PolarsSums(sums, meta),
+             "polars_raw": query_peers.PolarsRaw(facts_path, unit_atoms, meta), "duckdb_parquet": duck}
+    codes = list(catalogue["code"])
+    checked = 0
+    try:
+        for i in range(12):
+            for page, (who, when, which) in bench_queries.questions(communes, catalogue, periods, i).items():
+                ours = figures.figures(snapshot, who, when, which or codes)
+                assert len(ours) > 0
+                for name, peer in peers.items():
+                    result = query_peers.agree(ours, peer(who, when, which or codes))
+                    assert result["ok"], (name, page, i, result)
+                    checked += 1
+                # the query the lookup replaced answers the same sums
+                sql = lookup.query_parts(snapshot, who, bench_queries._wanted(when), which or codes)
+                grid = lookup.grid(snapshot, who, bench_queries._wanted(when), which or codes).parts
+                assert np.array_equal(sql["sum_actual"], grid["sum_actual"], equal_nan=True)
+    finally:
+        duck.close()
+    assert checked == 12 * 3 * 4
+    # and agreement can fail: a wrong figure is caught
+    ours = figures.figures(snapshot, targets[:3], periods[-1:], codes)
+    wrong = ours.assign(actual=ours["actual"] * 1.001)
+    assert not query_peers.agree(ours, wrong)["ok"]
+
+
+def queries_run_sums(snapshot) -> pd.DataFrame:
+    from kpi.store import queries
+
+    return queries.run("lookup_sums", snapshot)

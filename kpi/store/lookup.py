@@ -73,7 +73,10 @@ class _Index:
     cover: dict                                # (target, generation) -> (n_atoms, exact, atom or None)
     generation: dict                           # period -> generation
     aggregation: dict                          # indicator -> aggregation
-    sums_rows: dict                            # (target, generation, period, indicator) -> row
+    sums_targets: dict                         # target of several atoms -> its position in sums_at
+    periods_at: dict                           # period -> its position in sums_at
+    indicators_at: dict                        # indicator -> its position in sums_at
+    sums_at: np.ndarray                        # [target, period, indicator] -> row of `sums` (-1: none)
     sums: dict                                 # column -> array
     published: dict                            # (unit, period, indicator) -> published figure
     atoms: _Atoms = field(default_factory=_Atoms)
@@ -95,16 +98,25 @@ def _build(snapshot: Snapshot, con) -> _Index:
     catalogue = _read(snapshot, "lookup_indicators")
     sums = _read(snapshot, "lookup_sums")
     published = _read(snapshot, "lookup_published")
-    keys = zip(sums["target"].tolist(), sums["generation"].tolist(), sums["period"].tolist(),
-               sums["indicator"].tolist())
+    # a period has one generation, so (target, period, indicator) names a row of the sums
+    generation = dict(zip(periods["period"].tolist(), periods["generation"].tolist()))
+    own = np.array([generation.get(p) == g for p, g in zip(sums["period"].tolist(), sums["generation"].tolist())],
+                   dtype=bool)
+    targets = {t: k for k, t in enumerate(sorted(set(sums["target"].tolist())))}
+    periods_at = {p: k for k, p in enumerate(generation)}
+    indicators_at = {c: k for k, c in enumerate(catalogue["code"].tolist())}
+    sums_at = np.full((len(targets), len(periods_at), len(indicators_at)), -1, dtype=np.int64)
+    rows = np.flatnonzero(own & np.array([c in indicators_at for c in sums["indicator"].tolist()], dtype=bool))
+    sums_at[[targets[t] for t in sums["target"][rows].tolist()], [periods_at[p] for p in sums["period"][rows].tolist()],
+            [indicators_at[c] for c in sums["indicator"][rows].tolist()]] = rows
     return _Index(
         con=con,
         cover={(t, g): (n, bool(e), a) for t, g, n, e, a in zip(
             cover["target"].tolist(), cover["generation"].tolist(), cover["n_atoms"].tolist(),
             cover["exact"].tolist(), cover["atom"].tolist())},
-        generation=dict(zip(periods["period"].tolist(), periods["generation"].tolist())),
+        generation=generation,
         aggregation=dict(zip(catalogue["code"].tolist(), catalogue["aggregation"].tolist())),
-        sums_rows={key: k for k, key in enumerate(keys)},
+        sums_targets=targets, periods_at=periods_at, indicators_at=indicators_at, sums_at=sums_at,
         sums={c: sums[c] for c in (*COUNT_COLUMNS, *SUM_COLUMNS, *TEXT_COLUMNS)},
         published=dict(zip(zip(published["unit"].tolist(), published["period"].tolist(),
                                published["indicator"].tolist()), published["published"].tolist())),
@@ -200,21 +212,26 @@ def grid(snapshot: Snapshot, targets, periods, indicators) -> Grid:
     cell_cover = [covers[ti][pi] for ti, pi in cells]
     n_atoms = np.tile(np.array([c[0] for c in cell_cover], dtype=np.int64), n_ind)
     exact = np.tile(np.array([c[1] for c in cell_cover], dtype=bool), n_ind)
-    # each row's source: a row of the precomputed sums, or its one atom's row of facts
+    # each row's source: a row of the precomputed sums (a take from the dense index), or its one atom's
+    # row of facts (a dictionary get per row)
+    counts = np.array([c[0] for c in cell_cover], dtype=np.int64)
     sums_at = np.full(n, -1, dtype=np.int64)
+    many = np.tile(counts > 1, n_ind)
+    if many.any():
+        target_at = np.array([index.sums_targets.get(x, -1) for x in target_list], dtype=np.int64)[t[many]]
+        period_at = np.array([index.periods_at[x] for x in period_list], dtype=np.int64)[p[many]]
+        indicator_at = np.array([index.indicators_at[x] for x in indicator_list], dtype=np.int64)[i[many]]
+        found = np.where(target_at >= 0, index.sums_at[np.maximum(target_at, 0), period_at, indicator_at], -1)
+        sums_at[many] = found
     facts_at = np.full(n, -1, dtype=np.int64)
     single_atoms = {c[2] for c in cell_cover if c[0] == 1 and c[2] is not None}
     atoms = _atoms(snapshot, index, single_atoms) if single_atoms and n_ind else None
-    k = 0
-    for code in indicator_list:
-        for (ti, pi), (count, _exact, atom) in zip(cells, cell_cover):
-            if count == 1:
-                if atom is not None:
-                    facts_at[k] = atoms.rows.get((atom, period_list[pi], code), -1)
-            elif count > 1:
-                sums_at[k] = index.sums_rows.get(
-                    (target_list[ti], index.generation[period_list[pi]], period_list[pi], code), -1)
-            k += 1
+    if atoms is not None:
+        one = [(k, c[2], period_list[cell_p[k]]) for k, c in enumerate(cell_cover) if c[0] == 1 and c[2] is not None]
+        for row_of_code, code in enumerate(indicator_list):
+            base = row_of_code * n_cells
+            for k, atom, period_code in one:
+                facts_at[base + k] = atoms.rows.get((atom, period_code, code), -1)
 
     parts = {
         "unit": np.array(target_list, dtype=object)[t] if n else np.array([], dtype=object),

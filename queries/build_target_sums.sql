@@ -1,8 +1,30 @@
--- Run once when a snapshot is loaded (kpi/store.py): the sums behind every unit made of several
--- atoms (a region, the nation, a post-merger province before 1 July 2025), per period and indicator.
--- An atom counts only in periods of its own generation (periods.generation).
-CREATE TABLE target_sums AS
-SELECT a.target, a.generation, f.period, f.indicator,
+-- Run once when a snapshot is loaded (kpi/store/database.py): the sums behind every unit made of
+-- several atoms (a region, the nation, a post-merger province before 1 July 2025), per period and
+-- indicator. An atom counts only in periods of its own generation (periods.generation).
+--
+-- In one pass over the facts: atoms that count towards the same targets in a generation form a
+-- class (the communes of one province: that province, its region, the nation); the facts are summed
+-- per class, period, indicator and text (source, note, estimate status: a few distinct values), a
+-- hash aggregate of a few thousand groups, and the class sums are then summed per target. The same
+-- counts, sums and texts as joining every fact to every target it counts towards, without the
+-- (facts x targets) rows in between.
+CREATE OR REPLACE TEMP TABLE target_atoms AS
+SELECT a.target, a.generation, a.atom
+FROM unit_atoms AS a
+JOIN target_cover AS c ON c.target = a.target AND c.generation = a.generation AND c.n_atoms > 1;
+
+CREATE OR REPLACE TEMP TABLE atom_class AS
+SELECT atom, generation, dense_rank() OVER (ORDER BY generation, targets) AS class
+FROM (SELECT atom, generation, string_agg(target, chr(31) ORDER BY target) AS targets
+      FROM temp.target_atoms GROUP BY atom, generation);
+
+CREATE OR REPLACE TEMP TABLE class_targets AS
+SELECT DISTINCT c.class, t.target, t.generation
+FROM temp.atom_class AS c
+JOIN temp.target_atoms AS t ON t.atom = c.atom AND t.generation = c.generation;
+
+CREATE OR REPLACE TEMP TABLE class_sums AS
+SELECT c.class, f.period, f.indicator, f.source, f.note, f.estimate_status,
        count(f.actual)       AS n_actual,
        count(f.plan)         AS n_plan,
        count(f.numerator)    AS n_num,
@@ -11,13 +33,32 @@ SELECT a.target, a.generation, f.period, f.indicator,
        sum(f.actual)         AS sum_actual,
        sum(f.plan)           AS sum_plan,
        sum(f.numerator)      AS sum_num,
-       sum(f.denominator)    AS sum_den,
-       string_agg(DISTINCT f.source, '; ' ORDER BY f.source) AS sources,
-       string_agg(DISTINCT f.note, '; ' ORDER BY f.note) AS notes,
-       string_agg(DISTINCT f.estimate_status, ';' ORDER BY f.estimate_status) AS estimate_statuses
-FROM unit_atoms AS a
-JOIN target_cover AS c ON c.target = a.target AND c.generation = a.generation AND c.n_atoms > 1
-JOIN periods AS p ON p.generation = a.generation
-JOIN facts AS f ON f.unit = a.atom AND f.period = p.period
-GROUP BY ALL
-ORDER BY a.target, f.period, f.indicator
+       sum(f.denominator)    AS sum_den
+FROM facts AS f
+JOIN periods AS p ON p.period = f.period
+JOIN temp.atom_class AS c ON c.atom = f.unit AND c.generation = p.generation
+GROUP BY ALL;
+
+CREATE TABLE target_sums AS
+SELECT t.target, t.generation, s.period, s.indicator,
+       sum(s.n_actual)::BIGINT      AS n_actual,
+       sum(s.n_plan)::BIGINT        AS n_plan,
+       sum(s.n_num)::BIGINT         AS n_num,
+       sum(s.n_den)::BIGINT         AS n_den,
+       sum(s.n_plan_level)::BIGINT  AS n_plan_level,
+       sum(s.sum_actual)            AS sum_actual,
+       sum(s.sum_plan)              AS sum_plan,
+       sum(s.sum_num)               AS sum_num,
+       sum(s.sum_den)               AS sum_den,
+       string_agg(DISTINCT s.source, '; ' ORDER BY s.source) AS sources,
+       string_agg(DISTINCT s.note, '; ' ORDER BY s.note) AS notes,
+       string_agg(DISTINCT s.estimate_status, ';' ORDER BY s.estimate_status) AS estimate_statuses
+FROM temp.class_sums AS s
+JOIN temp.class_targets AS t ON t.class = s.class
+GROUP BY t.target, t.generation, s.period, s.indicator
+ORDER BY t.target, s.period, s.indicator;
+
+DROP TABLE temp.class_sums;
+DROP TABLE temp.class_targets;
+DROP TABLE temp.atom_class;
+DROP TABLE temp.target_atoms;

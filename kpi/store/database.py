@@ -1,12 +1,25 @@
-"""DuckDB: each snapshot loaded once into its own compressed in-memory database.
+"""DuckDB: each snapshot loaded once into its own DuckDB database, kept as a cache file.
 
 A loaded snapshot is a DuckDB connection holding the tables facts, units, indicators, periods,
-unit_atoms, target_cover and target_sums in its database `snap`. Facts are inserted a year at a
-time with a checkpoint in between, so they are held compressed (a few bytes a figure, not the
-~160 of an uncompressed in-memory table). `target_sums` holds, once, the sums behind every unit
-made of several atoms (regions, the nation, a new province before the merger), so that a page's
-query reads a few rows whatever the number of reporting units. All SQL is in queries/load_*.sql
-and queries/build_target_sums.sql, with the file paths bound as parameters.
+unit_atoms, target_cover and target_sums in its database `snap`. `target_sums` holds, once, the sums
+behind every unit made of several atoms (regions, the nation, a new province before the merger), so
+that a page's query reads a few rows whatever the number of reporting units. All SQL is in
+queries/load_*.sql and queries/build_target_sums.sql, with the file paths bound as parameters.
+
+The database is built once per snapshot into a DuckDB file in a cache folder (`<data folder>/cache/
+loaded/`, or $KPI_LOAD_CACHE; on S3 beside the downloaded files), named by a key over everything it
+is built from: the SHA-256 of every Parquet file the snapshot is made of, the atom map, the loading
+SQL and the DuckDB version. Snapshots are never modified, so neither is the file: it is written under
+a temporary name and renamed into place when complete, and every later load, in this process after
+an eviction or in any other (replicas, an "as of" reopen of an older snapshot), opens it read only
+(a file open, not a rebuild). The facts are inserted straight from the Parquet file (written sorted,
+kpi.store.snapshots), the plans of a year spread to its months in one update, and the target sums
+computed in one pass (queries/build_target_sums.sql). Each loaded snapshot's DuckDB instance keeps
+its memory within MEMORY_LIMIT (the facts stay on disk, read through DuckDB's buffer pool; a build
+spills what does not fit), so loading holds memory bounded whatever the number of facts. When the
+cache folder cannot be written, the snapshot is built in memory as before (a compressed in-memory
+database, facts a year at a time with a checkpoint in between). At most MAX_CACHED files are kept
+per cache folder, the least recently opened removed first.
 
 A delta snapshot (kpi.store.deltas) loads its base a year at a time with the deltas applied in
 DuckDB: the deltas' rows, newest winning on the key, in a temporary table (queries/delta_create.sql),
@@ -23,20 +36,35 @@ evicts them as their last cursor closes.
 """
 from __future__ import annotations
 
+import hashlib
+import os
 import threading
+import time
+import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from kpi.periods import parse_period
 from kpi.store import deltas
-from kpi.store.snapshots import Snapshot, SnapshotError, damage, part_file
+from kpi.store.snapshots import Snapshot, SnapshotError, damage, part_file, snapshot_storage
 from kpi.store.sql import load_sql
 from kpi.units import geography
 
 MAX_LOADED = 3
+MAX_CACHED = 12             # cache files kept per cache folder (the most recently opened)
+STALE_AFTER_S = 3600        # a temporary build file older than this is a killed build
+MEMORY_LIMIT = os.environ.get("KPI_LOAD_MEMORY", "512MB")   # per loaded snapshot's DuckDB instance
+THREADS = int(os.environ.get("KPI_LOAD_THREADS", "0")) or (os.cpu_count() or 1)
+CACHE_VERSION = "1"         # bump when what a cache file holds changes in a way its key does not see
+CACHE_SUFFIX = ".duckdb"
+# every query a build runs: a change to any of them makes a new key (the old files are never read again)
+BUILD_QUERIES = ("load_facts_create", "load_facts_all", "load_facts_years", "load_facts_plans", "load_facts_year",
+                 "load_facts_year_plans", "delta_create", "delta_facts_year", "delta_years", "load_units",
+                 "load_indicators", "load_frames", "load_fact_periods", "build_target_sums", "load_info_create")
 
 
 @dataclass(eq=False)
@@ -64,39 +92,205 @@ def periods_table(periods: list[str]) -> pd.DataFrame:
     })
 
 
-def _build(snapshot: Snapshot, atom_map) -> duckdb.DuckDBPyConnection:
-    reason = damage(snapshot)
-    if reason:  # never load numbers from a file that is not what the manifest says
-        raise SnapshotError(f"Bản dữ liệu {snapshot.id} bị hỏng, không dùng được: {reason}")
-    con = duckdb.connect(":memory:")
-    con.execute(load_sql("load_attach"))
-    con.execute(load_sql("load_use"))
+@dataclass(frozen=True, eq=False)
+class _Sources:
+    """The local files a snapshot is built from, and its atom map."""
+    units: str
+    indicators: str
+    layers: list[str]
+    unit_atoms: pd.DataFrame
+    target_cover: pd.DataFrame
+
+
+def _sources(snapshot: Snapshot, atom_map) -> _Sources:
     files = snapshot.manifest["files"]
     paths = {table: str(part_file(snapshot, snapshot.id, f"{table}.parquet", files[f"{table}.parquet"].get("sha256")))
              for table in ("units", "indicators")}
     layers = [str(part_file(snapshot, layer["snapshot"], layer["file"], layer.get("sha256")))
               for layer in deltas.facts_layers(snapshot.id, snapshot.manifest)]
-    con.execute(load_sql("load_units"), {"path": paths["units"]})
-    con.execute(load_sql("load_indicators"), {"path": paths["indicators"]})
+    if atom_map is None:
+        con = duckdb.connect(":memory:")
+        try:
+            units = con.execute(load_sql("load_units_frame"), {"path": paths["units"]}).df()
+        finally:
+            con.close()
+        atom_map = geography.build_atom_map(units)
+    unit_atoms, target_cover = atom_map
+    return _Sources(paths["units"], paths["indicators"], layers, unit_atoms, target_cover)
+
+
+def cache_key(snapshot: Snapshot, sources: _Sources) -> str:
+    """The name of the snapshot's cache file: a SHA-256 over what the database is built from."""
+    digest = hashlib.sha256()
+    digest.update(f"kpi-load {CACHE_VERSION} duckdb {duckdb.__version__}\n".encode())
+    for name in BUILD_QUERIES:
+        digest.update(load_sql(name).encode("utf-8"))
+    parts = [(snapshot.id, name, (info or {}).get("sha256")) for name, info in sorted(snapshot.manifest["files"].items())]
+    parts += [(layer["snapshot"], layer["file"], layer.get("sha256"))
+              for layer in deltas.facts_layers(snapshot.id, snapshot.manifest)]
+    for part in parts:
+        digest.update(repr(part).encode("utf-8"))
+    for frame in (sources.unit_atoms, sources.target_cover):
+        digest.update(repr(list(frame.columns)).encode("utf-8"))
+        digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def cache_folder(snapshot: Snapshot) -> Path | None:
+    """Where the snapshot's cache file goes: $KPI_LOAD_CACHE ('off': none, built in memory), else
+    cache/loaded in the data folder (on S3: in the local cache of its downloads)."""
+    configured = os.environ.get("KPI_LOAD_CACHE")
+    if configured is not None:
+        return None if configured.strip().lower() in ("", "off", "0", "no") else Path(configured)
+    storage = snapshot_storage(snapshot)
+    if storage.is_local:
+        return Path(snapshot.path).parent.parent / "cache" / "loaded"
+    return Path(storage.cache) / "loaded"
+
+
+def _connect(spill: Path | None) -> duckdb.DuckDBPyConnection:
+    config = {"memory_limit": MEMORY_LIMIT, "threads": THREADS}
+    if spill is not None:
+        config["temp_directory"] = str(spill)
+    return duckdb.connect(":memory:", config=config)
+
+
+def _build(snapshot: Snapshot, atom_map) -> duckdb.DuckDBPyConnection:
+    reason = damage(snapshot)
+    if reason:  # never load numbers from a file that is not what the manifest says
+        raise SnapshotError(f"Bản dữ liệu {snapshot.id} bị hỏng, không dùng được: {reason}")
+    sources = _sources(snapshot, atom_map)
+    folder = cache_folder(snapshot)
+    if folder is not None:
+        key = cache_key(snapshot, sources)
+        try:
+            return _open_cached(snapshot, sources, folder, key)
+        except (OSError, duckdb.IOException, duckdb.PermissionException):
+            pass  # a folder that cannot be written (or a full disk): built in memory, as before
+    con = _connect(None)
+    try:
+        con.execute(load_sql("load_attach"))
+        con.execute(load_sql("load_use"))
+        _fill(con, snapshot, sources, in_memory=True)
+        con.execute(load_sql("load_checkpoint"))
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _open_cached(snapshot: Snapshot, sources: _Sources, folder: Path, key: str) -> duckdb.DuckDBPyConnection:
+    """The connection on the snapshot's cache file, read only; the file built first when missing
+    (or incomplete, or built from something else)."""
+    path = folder / f"{key}{CACHE_SUFFIX}"
+    if path.is_file():
+        con = _open_file(path, key)
+        if con is not None:
+            _touch(path)
+            return con
+    folder.mkdir(parents=True, exist_ok=True)
+    spill = folder / f".spill-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    building = folder / f".tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}-{key[:16]}{CACHE_SUFFIX}"
+    try:
+        con = _connect(spill)
+        try:
+            con.execute(load_sql("load_attach_file"), {"path": str(building)})
+            con.execute(load_sql("load_use"))
+            _fill(con, snapshot, sources, in_memory=False)
+            con.execute(load_sql("load_info_create"), {"key": key, "snapshot": snapshot.id})
+            con.execute(load_sql("load_checkpoint"))
+            con.execute(load_sql("load_use_memory"))
+            con.execute(load_sql("load_detach"))
+        finally:
+            con.close()
+        os.replace(building, path)  # complete: in place at once (another process's copy is the same)
+    finally:
+        for leftover in (building, Path(f"{building}.wal")):
+            leftover.unlink(missing_ok=True)
+        _remove_tree(spill)
+    _prune(folder, keep=path)
+    con = _open_file(path, key)
+    if con is None:
+        raise OSError(f"{path}: the cache file just written does not open")
+    return con
+
+
+def _open_file(path: Path, key: str) -> duckdb.DuckDBPyConnection | None:
+    """A read-only connection on a complete cache file built with `key`, or None (the file removed)."""
+    con = _connect(None)
+    try:
+        con.execute(load_sql("load_open_file"), {"path": str(path)})
+        con.execute(load_sql("load_use"))
+        found = con.execute(load_sql("load_info")).fetchone()
+        if found is not None and found[0] == key:
+            return con
+    except duckdb.Error:
+        pass
+    con.close()
+    path.unlink(missing_ok=True)  # incomplete or not what its name says: built again
+    return None
+
+
+def _touch(path: Path) -> None:
+    try:
+        os.utime(path)  # most recently opened: pruned last
+    except OSError:
+        pass
+
+
+def _remove_tree(folder: Path) -> None:
+    if not folder.is_dir():
+        return
+    for item in sorted(folder.rglob("*"), reverse=True):
+        if item.is_dir():
+            item.rmdir()
+        else:
+            item.unlink(missing_ok=True)
+    folder.rmdir()
+
+
+def _prune(folder: Path, keep: Path) -> None:
+    """Keep the MAX_CACHED most recently opened cache files of the folder (a process that has one
+    open keeps reading it: removing a name does not close a file), and remove what builds killed
+    more than STALE_AFTER_S ago left behind."""
+    files = sorted((p for p in folder.glob(f"*{CACHE_SUFFIX}") if p.is_file() and not p.name.startswith(".")),
+                   key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in files[MAX_CACHED:]:
+        if old != keep:
+            old.unlink(missing_ok=True)
+    now = time.time()
+    for stale in folder.glob(".*-*"):  # a build or spill folder of a process killed hours ago
+        try:
+            if now - stale.stat().st_mtime > STALE_AFTER_S:
+                _remove_tree(stale) if stale.is_dir() else stale.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def _fill(con: duckdb.DuckDBPyConnection, snapshot: Snapshot, sources: _Sources, in_memory: bool) -> None:
+    """Create and fill the snapshot's tables in `snap` (the current database)."""
+    con.execute(load_sql("load_units"), {"path": sources.units})
+    con.execute(load_sql("load_indicators"), {"path": sources.indicators})
     con.execute(load_sql("load_facts_create"))
-    _load_facts(con, layers[0], layers[1:])
-    units = con.execute(load_sql("units_all")).df()
-    unit_atoms, target_cover = atom_map or geography.build_atom_map(units)
+    _load_facts(con, sources.layers[0], sources.layers[1:], in_memory)
     periods = periods_table([row[0] for row in con.execute(load_sql("load_fact_periods")).fetchall()])
-    for name, frame in (("unit_atoms_frame", unit_atoms), ("target_cover_frame", target_cover),
+    for name, frame in (("unit_atoms_frame", sources.unit_atoms), ("target_cover_frame", sources.target_cover),
                         ("periods_frame", periods)):
         con.register(name, frame)
     con.execute(load_sql("load_frames"))
     for name in ("unit_atoms_frame", "target_cover_frame", "periods_frame"):
         con.unregister(name)
     con.execute(load_sql("build_target_sums"))
-    con.execute(load_sql("load_checkpoint"))
-    return con
 
 
-def _load_facts(con: duckdb.DuckDBPyConnection, base: str, delta_paths: list[str]) -> None:
-    """Insert the facts a year at a time (a checkpoint after each: held compressed), the deltas
-    applied when there are any."""
+def _load_facts(con: duckdb.DuckDBPyConnection, base: str, delta_paths: list[str], in_memory: bool) -> None:
+    """Insert the facts, the deltas applied when there are any. Into a file: a full file in one
+    insert, the plans spread in one update. In memory, or with deltas: a year at a time (in memory
+    with a checkpoint after each, so they are held compressed)."""
+    if not delta_paths and not in_memory:
+        con.execute(load_sql("load_facts_all"), {"path": base})
+        con.execute(load_sql("load_facts_plans"))
+        return
     if delta_paths:
         deltas.prepare(con, delta_paths)
         years = [row[0] for row in con.execute(load_sql("delta_years"), {"path": base}).fetchall()]
@@ -105,7 +299,8 @@ def _load_facts(con: duckdb.DuckDBPyConnection, base: str, delta_paths: list[str
     for year in years:
         con.execute(load_sql("delta_facts_year" if delta_paths else "load_facts_year"), {"path": base, "year": year})
         con.execute(load_sql("load_facts_year_plans"), {"year": year})
-        con.execute(load_sql("load_checkpoint"))
+        if in_memory:
+            con.execute(load_sql("load_checkpoint"))
     if delta_paths:
         deltas.drop(con)
 

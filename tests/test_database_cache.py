@@ -1,0 +1,261 @@
+"""Loading a snapshot (kpi.store.database, issue 14 item 5): built once into a DuckDB cache file keyed
+by what it is built from, reopened read only afterwards (an "as of" reopen is a file open, not a
+rebuild), the same tables as a build in memory; the target sums in one pass give what joining every
+fact to every target it counts towards gives; the benchmark generator's Arrow facts write the same
+file as a DataFrame does."""
+from __future__ import annotations
+
+import os
+import stat
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from kpi import store
+from kpi.importing.merge import commit_import, prepare_import
+from kpi.store import database
+from kpi.store.indicators import load_indicators
+from kpi.units.table import build_units
+
+pytestmark = pytest.mark.query
+
+TABLES = ("facts", "units", "indicators", "periods", "unit_atoms", "target_cover", "target_sums")
+ORDER = {"facts": "period, indicator, unit", "units": "unit", "indicators": "code", "periods": "period",
+         "unit_atoms": "target, generation, atom", "target_cover": "target, generation",
+         "target_sums": "target, generation, period, indicator"}
+
+# The definition the one-pass queries/build_target_sums.sql must agree with: every fact joined to
+# every target of several atoms it counts towards in its period's generation, then grouped.
+JOIN_EVERY_FACT = """
+SELECT a.target, a.generation, f.period, f.indicator,
+       count(f.actual) AS n_actual, count(f.plan) AS n_plan, count(f.numerator) AS n_num,
+       count(f.denominator) AS n_den,
+       count(f.plan) FILTER (WHERE coalesce(f.plan_kind, 'level') = 'level') AS n_plan_level,
+       sum(f.actual) AS sum_actual, sum(f.plan) AS sum_plan, sum(f.numerator) AS sum_num,
+       sum(f.denominator) AS sum_den,
+       string_agg(DISTINCT f.source, '; ' ORDER BY f.source) AS sources,
+       string_agg(DISTINCT f.note, '; ' ORDER BY f.note) AS notes,
+       string_agg(DISTINCT f.estimate_status, ';' ORDER BY f.estimate_status) AS estimate_statuses
+FROM unit_atoms AS a
+JOIN target_cover AS c ON c.target = a.target AND c.generation = a.generation AND c.n_atoms > 1
+JOIN periods AS p ON p.generation = a.generation
+JOIN facts AS f ON f.unit = a.atom AND f.period = p.period
+GROUP BY ALL
+ORDER BY a.target, a.generation, f.period, f.indicator
+"""
+
+
+@pytest.fixture
+def fresh(monkeypatch):
+    """No snapshot loaded in this process; the cache folder is the data folder's."""
+    monkeypatch.setattr(database, "_LOADED", type(database._LOADED)())
+    monkeypatch.delenv("KPI_LOAD_CACHE", raising=False)
+    return database
+
+
+def _tables(con) -> dict[str, pd.DataFrame]:
+    return {name: con.execute(f"SELECT * FROM {name} ORDER BY {ORDER[name]}").df() for name in TABLES}  # noqa: S608
+
+
+def _same(a: pd.DataFrame, b: pd.DataFrame, rtol: float = 0.0) -> None:
+    assert list(a.columns) == list(b.columns)
+    assert len(a) == len(b)
+    for column in a.columns:
+        x, y = a[column].reset_index(drop=True), b[column].reset_index(drop=True)
+        if x.dtype.kind == "f":
+            assert np.allclose(x, y, rtol=rtol, atol=0.0, equal_nan=True), column
+        else:
+            assert x.astype(object).where(x.notna(), None).tolist() == y.astype(object).where(y.notna(), None).tolist(), column
+
+
+def _drop(snapshot) -> None:
+    """Evict the snapshot from this process (as another process, or a later reopen, finds it)."""
+    with database._LOCK:
+        entry = database._LOADED.pop(snapshot, None)
+    if entry is not None:
+        database._close([entry])
+
+
+def _cache_files(snapshot) -> list:
+    """The cache files of the snapshot's data folder (cache/loaded, the default cache folder)."""
+    return sorted((snapshot.path.parent.parent / "cache" / "loaded").glob(f"*{database.CACHE_SUFFIX}"))
+
+
+def test_a_reopen_opens_the_cache_file_read_only_and_builds_nothing(fresh, demo_dir, tmp_path, monkeypatch):
+    snapshot = store.get_snapshot_at(str(_copy_of(demo_dir, tmp_path)), store.get_snapshot(None, demo_dir).id)
+    first = _tables(database.load(snapshot))
+    files = _cache_files(snapshot)
+    assert len(files) == 1 and files[0].stat().st_size > 0
+    assert not list(files[0].parent.glob(".tmp-*")) and not list(files[0].parent.glob(".spill-*"))
+    _drop(snapshot)
+
+    def no_build(*_args, **_kwargs):
+        raise AssertionError("a cached snapshot was built again")
+
+    monkeypatch.setattr(database, "_fill", no_build)
+    con = database.load(snapshot)
+    for name, frame in _tables(con).items():
+        _same(frame, first[name])
+    with pytest.raises(Exception, match="read-only|read only"):
+        con.execute("CREATE TABLE scratch AS SELECT 1 AS x")
+    assert _cache_files(snapshot) == files
+
+
+def _copy_of(demo_dir, tmp_path):
+    """The demo snapshot's folder in a data folder of this test (hard links: never written)."""
+    source = store.get_snapshot(None, demo_dir)
+    target = tmp_path / "data" / "snapshots" / source.id
+    target.mkdir(parents=True)
+    for path in source.path.iterdir():
+        os.link(path, target / path.name)
+    return target
+
+
+def test_the_cache_file_holds_what_a_build_in_memory_holds(fresh, demo_dir, tmp_path, monkeypatch):
+    snapshot = store.get_snapshot_at(str(_copy_of(demo_dir, tmp_path)), store.get_snapshot(None, demo_dir).id)
+    cached = _tables(database.load(snapshot))
+    _drop(snapshot)
+    monkeypatch.setenv("KPI_LOAD_CACHE", "off")
+    in_memory = _tables(database.load(snapshot))
+    assert len(_cache_files(snapshot)) == 1  # the build in memory wrote nothing
+    for name in TABLES:
+        _same(cached[name], in_memory[name], rtol=1e-12)
+    assert len(cached["facts"]) == snapshot.manifest["counts"]["facts"]
+
+
+def test_the_one_pass_target_sums_are_the_join_of_every_fact(fresh, demo_snapshot):
+    con = database.load(demo_snapshot)
+    ours = con.execute("SELECT * FROM target_sums ORDER BY target, generation, period, indicator").df()
+    reference = con.execute(JOIN_EVERY_FACT).df()
+    assert len(ours) > 1000  # regions, the nation and merged provinces over many periods
+    assert set(ours["generation"]) >= {63, 34}
+    assert ours.dtypes.equals(reference.dtypes)
+    _same(ours, reference, rtol=1e-12)
+
+
+def test_plans_of_a_year_spread_to_its_months_in_one_update(fresh, tmp_path):
+    facts = pd.DataFrame([
+        {"indicator": "jobs_created", "unit": "VN-01", "period": "2021", "actual": 100.0, "plan": 120.0},
+        {"indicator": "jobs_created", "unit": "VN-01", "period": "2021-M06", "actual": 50.0},
+        {"indicator": "jobs_created", "unit": "VN-01", "period": "2021-M09", "actual": 70.0, "plan": 90.0},
+        {"indicator": "jobs_created", "unit": "VN-01", "period": "2022-M06", "actual": 40.0},
+        {"indicator": "jobs_created", "unit": "VN-02", "period": "2021-M06", "actual": 10.0},
+    ])
+    snapshot = store.write_snapshot(facts, build_units(), load_indicators(), created_by="tests", data_dir=tmp_path)
+    rows = database.load(snapshot).execute("SELECT unit, period, plan FROM facts ORDER BY unit, period").fetchall()
+    assert rows == [("VN-01", "2021", 120.0), ("VN-01", "2021-M06", 120.0), ("VN-01", "2021-M09", 90.0),
+                    ("VN-01", "2022-M06", None), ("VN-02", "2021-M06", None)]
+
+
+def test_a_delta_snapshot_cached_and_in_memory_agree_and_have_their_own_files(fresh, tmp_path, monkeypatch):
+    units = build_units()
+    provinces = units[(units["level"] == "province") & units["generation"].isin(["63", "both"])]
+    rows = [{"indicator": "jobs_created", "unit": unit, "period": str(year), "actual": 1000.0 + i + year,
+             "source": "test"} for i, unit in enumerate(provinces["unit"]) for year in (2021, 2022, 2023)]
+    base = store.write_snapshot(pd.DataFrame(rows), units, load_indicators(), created_by="tests", data_dir=tmp_path)
+    gso = provinces.iloc[0]["gso_code"]
+    csv = tmp_path / "a.csv"
+    csv.write_text(f"indicator,unit,period,actual\njobs_created,{gso},2022,5\njobs_created,{gso},2024,7\n",
+                   encoding="utf-8")
+    report = prepare_import([(csv.name, csv.read_bytes())], data_dir=tmp_path)
+    assert report.ok, [e.text() for e in report.errors]
+    child = commit_import(report, note="test", created_by="tests", data_dir=tmp_path, accept_warnings=True)
+    assert len(child.manifest["facts_layers"]) == 2
+    cached = _tables(database.load(child))
+    database.load(base)
+    assert len(_cache_files(child)) == 2  # one file per snapshot
+    _drop(child)
+    monkeypatch.setenv("KPI_LOAD_CACHE", "off")
+    in_memory = _tables(database.load(child))
+    for name in TABLES:
+        _same(cached[name], in_memory[name], rtol=1e-12)
+    figures = cached["facts"].set_index(["unit", "period"])["actual"]
+    first = provinces.iloc[0]["unit"]
+    assert figures[(first, "2022")] == 5.0 and figures[(first, "2024")] == 7.0 and figures[(first, "2021")] == 3021.0
+
+
+def test_an_incomplete_or_foreign_cache_file_is_built_again(fresh, demo_dir, tmp_path):
+    snapshot = store.get_snapshot_at(str(_copy_of(demo_dir, tmp_path)), store.get_snapshot(None, demo_dir).id)
+    expected = _tables(database.load(snapshot))
+    [path] = _cache_files(snapshot)
+    _drop(snapshot)
+    path.write_bytes(b"not a database")  # a file cut short, or not what its name says
+    for name, frame in _tables(database.load(snapshot)).items():
+        _same(frame, expected[name])
+    assert path.stat().st_size > 1000
+
+
+def test_a_cache_folder_that_cannot_be_written_loads_in_memory(fresh, demo_snapshot, tmp_path, monkeypatch):
+    if os.geteuid() == 0:
+        folder = tmp_path / "a-file-not-a-folder"
+        folder.write_text("x")  # root writes anywhere: a folder that cannot be created instead
+    else:
+        folder = tmp_path / "locked"
+        folder.mkdir()
+        folder.chmod(stat.S_IRUSR | stat.S_IXUSR)
+    monkeypatch.setenv("KPI_LOAD_CACHE", str(folder / "loaded"))
+    con = database.load(demo_snapshot)
+    assert con.execute("SELECT count(*) FROM facts").fetchone()[0] == demo_snapshot.manifest["counts"]["facts"]
+
+
+def test_a_damaged_snapshot_is_refused_even_with_its_cache_file(fresh, demo_dir, tmp_path):
+    folder = _copy_of(demo_dir, tmp_path)
+    snapshot = store.get_snapshot_at(str(folder), store.get_snapshot(None, demo_dir).id)
+    database.load(snapshot)
+    _drop(snapshot)
+    facts = folder / "facts.parquet"
+    payload = bytearray(facts.read_bytes())
+    facts.unlink()  # a hard link: the demo's own file stays intact
+    payload[len(payload) // 2] ^= 0xFF
+    facts.write_bytes(bytes(payload))
+    damaged = store.get_snapshot_at(str(folder), snapshot.id)
+    store.damage.cache_clear()
+    with pytest.raises(store.SnapshotError, match="bị hỏng"):
+        database.load(damaged)
+
+
+def test_only_the_most_recently_opened_cache_files_are_kept(fresh, tmp_path, monkeypatch):
+    monkeypatch.setattr(database, "MAX_CACHED", 2)
+    snapshots = []
+    for i in range(4):
+        facts = pd.DataFrame([{"indicator": "jobs_created", "unit": "VN-01", "period": "2021", "actual": float(i)}])
+        snapshots.append(store.write_snapshot(facts, build_units(), load_indicators(), created_by="tests",
+                                              note=f"{i}", data_dir=tmp_path))
+    for i, snapshot in enumerate(snapshots):
+        database.load(snapshot)
+        [path] = [p for p in _cache_files(snapshot) if database.cache_key(snapshot, database._sources(snapshot, None))
+                  in p.name]
+        os.utime(path, (1_000_000 + i, 1_000_000 + i))
+    assert len(_cache_files(snapshots[0])) == 2
+    kept = {p.name for p in _cache_files(snapshots[0])}
+    for snapshot in snapshots[2:]:
+        assert f"{database.cache_key(snapshot, database._sources(snapshot, None))}{database.CACHE_SUFFIX}" in kept
+
+
+@pytest.mark.unit
+def test_arrow_facts_with_dictionary_strings_write_the_same_file_as_a_dataframe(tmp_path):
+    frame = pd.DataFrame({
+        "indicator": pd.Categorical(["poor_household_rate", "jobs_created", "jobs_created", "jobs_created"]),
+        "unit": pd.Categorical(["VN-02", "VN-01", "VN-02", "VN-01"]),
+        "period": pd.Categorical(["2021", "2022", "2021", "2021-M06"]),
+        "actual": [1.5, 2.0, 3.0, np.nan], "plan": [2.0, np.nan, 4.0, 5.0],
+        "numerator": [3.0, np.nan, np.nan, np.nan], "denominator": [200.0, np.nan, np.nan, np.nan],
+        "source": pd.Categorical(["Báo cáo", "Báo cáo", None, "Cục Thống kê"]),
+        "note": pd.Categorical([None, None, None, None], categories=["-"]),
+    })
+    units, indicators = build_units(), load_indicators()
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    from_arrow = store.write_snapshot(pa.Table.from_pandas(frame, preserve_index=False), units, indicators,
+                                      created_by="tests", data_dir=tmp_path / "a")
+    from_frame = store.write_snapshot(frame, units, indicators, created_by="tests", data_dir=tmp_path / "b")
+    a = pq.read_table(from_arrow.path / "facts.parquet")
+    b = pq.read_table(from_frame.path / "facts.parquet")
+    assert a.schema.equals(b.schema, check_metadata=True)
+    assert a.equals(b)
+    keys = list(zip(*(a.column(name).to_pylist() for name in ("period", "indicator", "unit")), strict=True))
+    assert keys == sorted(keys) and len(keys) == 4
+    assert from_arrow.manifest["counts"] == from_frame.manifest["counts"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from kpi import formulas
@@ -90,14 +91,26 @@ def rank_in(peers: pd.DataFrame, indicator: str, unit: str, members: list[str], 
     Only comparable, complete figures are ranked (a partial sum would rank unfairly low); ties
     share a rank (kpi.formulas.competition_ranks). Context-only indicators (direction 0) are not ranked.
     """
-    part = peers[(peers["indicator"] == indicator) & peers["unit"].isin(members)]
-    part = part[part["comparable"].astype(bool) & part["complete"].astype(bool) & part["actual"].notna()]
-    if direction == 0 or unit not in set(part["unit"]):
-        return float("nan"), len(part), fmt.MISSING
-    ranks = formulas.competition_ranks(part["actual"].to_numpy(), direction)
+    part = _rankable(peers[peers["indicator"] == indicator])
+    return _rank(part["unit"].to_numpy(), part["actual"].to_numpy(), unit, members, direction, lang)
+
+
+def _rankable(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows that may be ranked: comparable, complete, with a figure."""
+    return frame[frame["comparable"].astype(bool) & frame["complete"].astype(bool) & frame["actual"].notna()]
+
+
+def _rank(units: np.ndarray, actual: np.ndarray, unit: str, members: list[str], direction: int,
+          lang: str) -> tuple[float, int, str]:
+    """rank_in over one indicator's rankable rows (their units and figures)."""
+    inside = np.isin(units, members)
+    units, actual = units[inside], actual[inside]
+    if direction == 0 or unit not in units:
+        return float("nan"), len(units), fmt.MISSING
+    ranks = formulas.competition_ranks(actual, direction)
     is_tied = formulas.tied(ranks)
-    position = list(part["unit"]).index(unit)
-    return float(ranks[position]), len(part), rank_text(ranks[position], bool(is_tied[position]), len(part), lang)
+    position = int(np.flatnonzero(units == unit)[0])
+    return float(ranks[position]), len(units), rank_text(ranks[position], bool(is_tied[position]), len(units), lang)
 
 
 @shared(maxsize=256)  # per (snapshot, filters, language), for every session (kpi.memo)
@@ -116,16 +129,21 @@ def domain_view(snapshot: Snapshot, units: pd.DataFrame, catalogue: pd.DataFrame
     peers = frame[frame["unit"].isin(provinces)].reset_index(drop=True)
     own = frame[frame["unit"] == unit].set_index("indicator").reindex(codes).reset_index()
     own["unit"] = unit
-    directions = catalogue.set_index("code")["direction"]
+    directions = dict(zip(catalogue["code"], catalogue["direction"]))
+    # each indicator's rankable rows once (grouped, not a scan of the frame per indicator and rank)
+    ranked = {code: (part["unit"].to_numpy(), part["actual"].to_numpy())
+              for code, part in _rankable(peers if level == "province" else frame).groupby("indicator", sort=False)}
+    nothing = (np.array([], dtype=object), np.array([], dtype=float))
+    members = [p for p in provinces if region_of(units, p, geography) == region] if region else []
     rank_nation, rank_region = [], []
     for code in codes:
         direction = int(directions[code])
         if level == "province":
-            rank_nation.append(rank_in(peers, code, unit, provinces, direction, lang)[2])
-            members = [p for p in provinces if region_of(units, p, geography) == region]
-            rank_region.append(rank_in(peers, code, unit, members, direction, lang)[2] if region else fmt.MISSING)
+            rank_nation.append(_rank(*ranked.get(code, nothing), unit, provinces, direction, lang)[2])
+            rank_region.append(_rank(*ranked.get(code, nothing), unit, members, direction, lang)[2] if region
+                               else fmt.MISSING)
         elif level == "region":
-            rank_nation.append(rank_in(frame, code, unit, regions, direction, lang)[2])
+            rank_nation.append(_rank(*ranked.get(code, nothing), unit, regions, direction, lang)[2])
             rank_region.append(fmt.MISSING)
         else:
             rank_nation.append(fmt.MISSING)

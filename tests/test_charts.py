@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from plotly.graph_objects import Figure
 
-from kpi import figures
+from kpi import figures, scoring
 from kpi.charts import domain as domain_charts
 from kpi.charts import maps, spec
 from kpi.charts import ranking as ranking_charts
@@ -258,3 +258,23 @@ def test_every_figure_built_as_dicts_passes_plotlys_full_validation(demo_snapsho
                                                  decimals=int(screen.meta["decimals"]),
                                                  unit_of_measure=screen.meta["unit_of_measure"],
                                                  direction=int(screen.meta["direction"]), lang=lang))
+
+
+@pytest.mark.query
+def test_every_ranking_chart_built_as_dicts_passes_plotlys_full_validation(demo_snapshot):
+    checked = 0
+    for entry in scoring.scorecard_entries():
+        if entry.error is not None:
+            continue
+        card, inputs = scoring.load_inputs(entry.scorecard, demo_snapshot)
+        if inputs["actual"].isna().all():
+            continue
+        for lang in ("vi", "en"):
+            result = scoring.score(card, inputs, lang)
+            units = list(result.ranking["unit"])
+            sens = scoring.sensitivity(result, inputs, spread=0.2, switch=0.1)
+            _validate_all(ranking_charts.breakdown_chart(result, units[0], lang),
+                          ranking_charts.two_units_chart(result, units[0], units[-1], lang),
+                          ranking_charts.rank_band_chart(sens, lang))
+            checked += 1
+    assert checked

@@ -94,32 +94,51 @@ for sentence in view.summary_sentences(result, lang):
     st.warning(view.plain(sentence))
 
 # ---- breakdown of one unit
-st.subheader(t("rank_breakdown", lang))
-focus = st.selectbox(t("unit", lang), units, format_func=unit_names.get, key="rank_focus")
-st.plotly_chart(charts.breakdown_chart(result, focus, lang), width="stretch", config=PLOT)
-st.table(view.plain_table(view.breakdown_table(result, focus, lang).set_index(t("rank_criterion", lang))))
+@st.fragment
+def breakdown() -> None:
+    """One unit's points by criterion: choosing another unit reruns only this part."""
+    st.subheader(t("rank_breakdown", lang))
+    focus = st.selectbox(t("unit", lang), units, format_func=unit_names.get, key="rank_focus")
+    st.plotly_chart(charts.breakdown_chart(result, focus, lang), width="stretch", config=PLOT)
+    st.table(view.plain_table(view.breakdown_table(result, focus, lang).set_index(t("rank_criterion", lang))))
+
+
+breakdown()
 
 # ---- two units side by side
-st.subheader(t("rank_two_units", lang))
-left, right = st.columns(2)
-unit_a = left.selectbox("A", units, index=0, format_func=unit_names.get, key="rank_a")
-unit_b = right.selectbox("B", units, index=min(1, len(units) - 1), format_func=unit_names.get, key="rank_b")
-st.plotly_chart(charts.two_units_chart(result, unit_a, unit_b, lang), width="stretch", config=PLOT)
-st.dataframe(view.side_by_side_table(result, unit_a, unit_b, lang), hide_index=True, width="stretch")
+@st.fragment
+def two_units() -> None:
+    """Two units side by side: choosing either reruns only this part."""
+    st.subheader(t("rank_two_units", lang))
+    left, right = st.columns(2)
+    unit_a = left.selectbox("A", units, index=0, format_func=unit_names.get, key="rank_a")
+    unit_b = right.selectbox("B", units, index=min(1, len(units) - 1), format_func=unit_names.get, key="rank_b")
+    st.plotly_chart(charts.two_units_chart(result, unit_a, unit_b, lang), width="stretch", config=PLOT)
+    st.dataframe(view.side_by_side_table(result, unit_a, unit_b, lang), hide_index=True, width="stretch")
+
+
+two_units()
 
 # ---- weights adjustable live
-st.subheader(t("rank_weights", lang))
-st.caption(view.plain(t("rank_weights_help", lang, sheet=f"{card.sheet_points:g}")))
-columns = st.columns(4)
-trial_points = {}
-for i, c in enumerate(card.criteria):
-    value = columns[i % 4].slider(view.plain(f"{c.id}. {c.label_in(lang) or c.indicator}"), 0, int(round(c.points * 2)),
-                                  int(round(c.points)), step=1, key=f"rank_w_{c.id}")
-    if value != int(round(c.points)):  # untouched sliders keep the scorecard's exact points
-        trial_points[c.id] = value
-changes = scoring.rank_changes(result, scoring.score(scoring.with_points(card, trial_points), inputs, lang))
-st.info(view.plain(view.changes_sentence(changes, lang)))
-st.dataframe(view.changes_table(changes, lang, card), hide_index=True, width="stretch")
+@st.fragment
+def live_weights() -> None:
+    """Weights tried live: moving a slider reruns only this part (the scorecard's
+    own ranking above and the robustness below stay as they are)."""
+    st.subheader(t("rank_weights", lang))
+    st.caption(view.plain(t("rank_weights_help", lang, sheet=f"{card.sheet_points:g}")))
+    columns = st.columns(4)
+    trial_points = {}
+    for i, c in enumerate(card.criteria):
+        value = columns[i % 4].slider(view.plain(f"{c.id}. {c.label_in(lang) or c.indicator}"), 0, int(round(c.points * 2)),
+                                      int(round(c.points)), step=1, key=f"rank_w_{c.id}")
+        if value != int(round(c.points)):  # untouched sliders keep the scorecard's exact points
+            trial_points[c.id] = value
+    changes = scoring.rank_changes(result, scoring.score(scoring.with_points(card, trial_points), inputs, lang))
+    st.info(view.plain(view.changes_sentence(changes, lang)))
+    st.dataframe(view.changes_table(changes, lang, card), hide_index=True, width="stretch")
+
+
+live_weights()
 
 # ---- bonus and penalty items, saved as a new version of the scorecard
 st.subheader(t("rank_adjustments", lang))

@@ -242,6 +242,32 @@ def test_one_sign_in_row_across_concurrent_processes(tmp_path, catalogue_db, pro
     assert list(log["action"]) == ["sign_in"] and list(log["user_id"]) == ["lanhdao@demo.vn"]
 
 
+def _seed_at_once(data_dir: str, barrier, results) -> None:
+    """One replica's first start: all of them wait at the barrier, then seed from the same roles file."""
+    barrier.wait(timeout=60)
+    results.put(roles.seed_once(data_dir))
+
+
+@pytest.mark.slow
+@BOTH
+def test_replicas_starting_together_seed_the_roles_once(tmp_path, catalogue_db, monkeypatch):
+    path = tmp_path / "roles.toml"
+    path.write_text(ROLES_FILE, encoding="utf-8")
+    monkeypatch.setenv("KPI_ROLES_FILE", str(path))  # the spawned processes inherit the environment
+    with catalogue.connect(tmp_path):
+        pass
+    context = multiprocessing.get_context("spawn")
+    barrier, results = context.Barrier(4), context.Queue()
+    workers = [context.Process(target=_seed_at_once, args=(str(tmp_path), barrier, results)) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+    assert [w.exitcode for w in workers] == [0] * 4
+    assert sorted([results.get(timeout=5) for _ in range(4)], key=str) == [4, None, None, None]
+    assert len(roles.current_grants(tmp_path)) == 4 and len(actions(tmp_path)) == 4
+
+
 # ---- the audit page's users tab -------------------------------------------------------------------
 
 def plain(text: str) -> str:

@@ -99,9 +99,11 @@ def upsert(parent: pd.DataFrame, rows: pd.DataFrame) -> tuple[pd.DataFrame, dict
     status, status_old = merged["estimate_status"], merged["estimate_status_old"]
     same &= status.isna() | (status == status_old)
     replaced = merged[~same][store.FACT_COLUMNS]
-    keys = pd.MultiIndex.from_frame(replaced[KEY])
-    kept = parent[~pd.MultiIndex.from_frame(parent[KEY]).isin(keys)]
-    new = pd.concat([kept[store.FACT_COLUMNS], replaced], ignore_index=True)
+    if len(parent):
+        kept = parent[~pd.MultiIndex.from_frame(parent[KEY]).isin(pd.MultiIndex.from_frame(replaced[KEY]))]
+        new = pd.concat([kept[store.FACT_COLUMNS], replaced], ignore_index=True)
+    else:  # into an empty folder: the rows are all of it
+        new = replaced.reset_index(drop=True)
     counts = {"added": int((~existing).sum()), "changed": int((existing & ~same).sum()),
               "unchanged": int(same.sum()), "facts_before": len(parent), "facts_after": len(new)}
     changes = merged[~same].rename(columns={c: f"{c}_new" for c in COMPARED})
@@ -264,10 +266,7 @@ def upserted_rows(report: ImportReport) -> pd.DataFrame:
     (kpi.store.deltas). upsert() puts them last in the new facts it holds (`report.touched`), one
     per change."""
     n, touched = len(report.changes), report.touched
-    tail = touched.iloc[len(touched) - n:] if n else touched.iloc[:0]
-    if n and not tail[KEY].reset_index(drop=True).equals(report.changes[KEY].reset_index(drop=True)):
-        tail = touched.merge(report.changes[KEY], on=KEY, how="inner")
-    return tail.reset_index(drop=True)
+    return touched.iloc[len(touched) - n:].reset_index(drop=True)
 
 
 def _reapply(report: ImportReport, head: store.Snapshot | None, data_dir, accept_warnings: bool) -> None:

@@ -98,11 +98,16 @@ def cell_forms(values: pd.Series, typed: pd.Series | None = None) -> Forms:
     todo = kind == BAD
     sep = np.zeros(n, dtype=np.int8)
     at = np.flatnonzero(todo)
-    trimmed = pc.replace_substring_regex(raw.filter(pa.array(todo)), _OUTER_SPACES, "")
-    trimmed = pc.replace_substring_regex(trimmed, rf"{_SPACE}+%$", "%")
-    misplaced = _mask(pc.match_substring_regex(trimmed, _SPACE)) & ~_mask(
-        pc.match_substring_regex(trimmed, _SPACED_GROUPS))
-    cleaned = pc.replace_substring_regex(trimmed, _SPACE, "")
+    cleaned = raw.filter(pa.array(todo))
+    misplaced = np.zeros(len(at), dtype=bool)
+    spaced = _mask(pc.match_substring_regex(cleaned, _SPACE))
+    if spaced.any():  # spaces trimmed, and dropped between digit groups; only the cells that have any
+        where = pa.array(spaced)
+        trimmed = pc.replace_substring_regex(cleaned.filter(where), _OUTER_SPACES, "")
+        trimmed = pc.replace_substring_regex(trimmed, rf"{_SPACE}+%$", "%")
+        misplaced[spaced] = _mask(pc.match_substring_regex(trimmed, _SPACE)) & ~_mask(
+            pc.match_substring_regex(trimmed, _SPACED_GROUPS))
+        cleaned = pc.replace_with_mask(cleaned, where, pc.replace_substring_regex(trimmed, _SPACE, ""))
     cleaned = pc.replace_substring(cleaned, "\u2212", "-")
     if len(at):
         has_percent = _mask(pc.ends_with(cleaned, "%"))

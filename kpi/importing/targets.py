@@ -16,6 +16,8 @@ import unicodedata
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from kpi import formulas
 from kpi.importing.messages import Phrase
@@ -80,6 +82,25 @@ def has_words(text: str) -> bool:
     return bool(re.search(_HAS_WORDS, text) or re.match(r"^\s*\d[\d.,]*\s*%?\s*[-–]\s*\d", text))
 
 
+_PLAIN_CELL = r"^[0-9 .,%+\-]*$"  # ASCII digits, spaces, separators and signs: no words, Python and Arrow agree
+_RANGE = r"^\s*\d[\d.,]*\s*%?\s*[-–]\s*\d"
+
+
+def worded_mask(cells: pd.Series) -> pd.Series:
+    """has_words of every cell, vectorised: a cell of ASCII digits, spaces, separators and signs only
+    (nearly every cell of a machine-made file) has words only when it is a range, found with Arrow's
+    regular expressions; any other cell (letters, or another script's digits and spaces, where Python's
+    \\d and \\s are wider than Arrow's) by has_words itself, once per distinct text."""
+    strings = pa.array(cells, type=pa.large_string(), from_pandas=True)
+    plain = np.asarray(pc.fill_null(pc.match_substring_regex(strings, _PLAIN_CELL), True), dtype=bool)
+    result = plain & np.asarray(pc.fill_null(pc.match_substring_regex(strings, _RANGE), False), dtype=bool)
+    if not plain.all():
+        other = cells[~plain]
+        found = {text: has_words(text) for text in other.unique()}
+        result[~plain] = other.map(found).to_numpy(dtype=bool)
+    return pd.Series(result, index=cells.index)
+
+
 def split_phrase(text: str) -> tuple[str | None, str, str, str | None]:
     """A plan cell in words -> (kind, plan number text, plan_high number text, error text key).
 
@@ -116,7 +137,7 @@ def read_targets(frame, bad, labels: dict, given: list[str], label, problems):
         kind = parsed.where(~unknown)
     if "plan" in given:
         cells = frame["plan"].fillna("").astype(str)
-        worded = ~bad & cells.map(has_words)
+        worded = ~bad & worded_mask(cells)
         if worded.any():
             split = {text: split_phrase(text) for text in cells[worded].unique()}
             phrase_kind = cells[worded].map(lambda text: split[text][0])

@@ -11,7 +11,7 @@ from kpi.periods import parse_period, period_label
 from kpi.reports import page_pdf
 from kpi.reports.spreadsheet import download_name
 from kpi.screens import drilldown as drill_view
-from kpi.screens.badges import verdict_badge
+from kpi.screens.badges import card_grid
 from kpi.screens.domains import (
     DOMAIN_PAGES,
     domain_trend,
@@ -24,7 +24,7 @@ from kpi.screens.domains import (
     unreported_caption,
 )
 from kpi.text.i18n import t
-from kpi.text.plain import html_text, markdown_escape
+from kpi.text.plain import markdown_escape
 from kpi.units import boundaries
 from pages._shared import (
     PLOT_CONFIG,
@@ -56,17 +56,7 @@ if not parse_period(ctx.period).is_whole_year:
 
 st.subheader(t("dom_focus", ctx.lang))
 cards = focus_cards(view, ctx.catalogue, ctx.lang)
-columns = st.columns(min(len(cards), 5))
-for i, card in enumerate(cards):
-    with columns[i % len(columns)].container(border=True):
-        st.markdown(f"**{markdown_escape(card.title)}**")
-        st.markdown(f"<div style='font-size:2rem;font-weight:700;line-height:1.2'>{html_text(card.value)}</div>",
-                    unsafe_allow_html=True)
-        if card.verdict == "context_only":
-            st.caption(markdown_escape(card.verdict_text))
-        else:
-            st.markdown(verdict_badge(card.verdict, ctx.lang), unsafe_allow_html=True)
-        st.caption(markdown_escape(card.caption))
+st.markdown(card_grid(cards, ctx.lang), unsafe_allow_html=True)  # one element, not five a card
 
 st.subheader(t("dom_all_indicators", ctx.lang))
 table = indicator_table(view, ctx.catalogue, ctx.lang)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+from kpi import formulas
 from kpi.charts.theme import VERDICT_COLOURS
 from kpi.text.figure_text import verdict_text
 from kpi.text.i18n import t
@@ -28,3 +29,25 @@ def source_badges(quoted: bool, standing: str, lang: str) -> str:
         text = t("src_standing_line", lang, standing=standing)
         badges.append(f"<span style='{style.format(c=colour)}'>{html.escape(text)}</span>")
     return "".join(badges)
+
+
+# Streamlit's bordered container and caption, drawn as one block of HTML (kpi.screens: no Streamlit)
+_CARD = ("border:1px solid rgba(49,51,63,0.2);border-radius:0.5rem;padding:calc(1em - 1px);"
+         "display:flex;flex-direction:column;gap:0.75rem")
+_CAPTION = "font-size:0.875rem;color:rgba(49,51,63,0.6);line-height:1.5"
+
+
+def card_grid(cards, lang: str, columns: int = 5) -> str:
+    """A row of figure cards (kpi.screens.overview.Card: title, big figure, verdict badge or the verdict
+    in words for a context-only figure, caption lines) as one HTML block: one element for the browser
+    instead of five per card, drawn like Streamlit's bordered containers side by side."""
+    cells = []
+    for card in cards:
+        verdict = (f"<div style='{_CAPTION}'>{html.escape(card.verdict_text)}</div>"
+                   if card.verdict == formulas.CONTEXT_ONLY else f"<div>{verdict_badge(card.verdict, lang)}</div>")
+        caption = "<br>".join(html.escape(line) for line in str(card.caption).split("  \n"))
+        cells.append(f"<div style='{_CARD}'><div style='font-weight:700'>{html.escape(card.title)}</div>"
+                     f"<div style='font-size:2rem;font-weight:700;line-height:1.2'>{html.escape(card.value)}</div>"
+                     f"{verdict}<div style='{_CAPTION}'>{caption}</div></div>")
+    grid = f"display:grid;grid-template-columns:repeat({max(1, min(len(cards), columns))},minmax(0,1fr));gap:1rem"
+    return f"<div style='{grid}'>{''.join(cells)}</div>"

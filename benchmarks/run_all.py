@@ -2,7 +2,9 @@
 
     .venv/bin/python benchmarks/run_all.py [--scale 10] [--skip-app]
 
-Runs bench_queries.py and, when present, bench_import.py and bench_sensitivity.py. A benchmark
+Runs bench_queries.py and, when present, bench_import.py, bench_sensitivity.py and bench_load_snapshot.py
+(on /tmp/bench/d2m when it is there, else its --quick dataset; with --scale 10 on every ready
+/tmp/bench dataset: make them with benchmarks/make_dataset.py). A benchmark
 that accepts `--json OUT` writes {"figures": [{"key", "what", "value", "unit", "target", "better",
 "met"}, ...]}; its figures go into the table. A benchmark without --json is run and its output
 shown as is. A target that is missed is printed as MISSED with its figure; a target with no
@@ -32,6 +34,9 @@ TARGETS = [
      r"^(rss_after_load|hwm_after_pages|app_rss_benchmark)_x1$"),
     ("rank sensitivity: 100 units x 20 criteria x 10,000 draws", "<= 1 s", r"sensitivity"),
     ("import: 1M-row CSV validated and written as a snapshot", "<= 10 s", r"import"),
+    ("load a 24M-fact snapshot (issue 14): time, cold", "<= 15 s", r"^load_cold_\w+_s_x10$"),
+    ("load a 24M-fact snapshot (issue 14): peak RSS", "<= 1 GB", r"^load_cold_\w+_mb_x10$"),
+    ("loading: floor, reopen, 'as of' (bench_load_snapshot.py)", "", r"^load_"),
 ]
 # Benchmarks without --json: figures read from their printed lines (key, what, unit, target)
 PRINTED = {
@@ -149,7 +154,10 @@ def main(argv: list[str] | None = None) -> int:
     figures: list[dict] = []
     failures: list[str] = []
     query_args = ["--scale", str(args.scale)] + (["--skip-app"] if args.skip_app else [])
-    for name, extra in (("bench_queries.py", query_args), ("bench_import.py", []), ("bench_sensitivity.py", [])):
+    load_args = [] if args.scale > 1 else ["--data-dir", "/tmp/bench/d2m"] if Path("/tmp/bench/d2m.READY").exists() \
+        else ["--quick"]
+    for name, extra in (("bench_queries.py", query_args), ("bench_import.py", []), ("bench_sensitivity.py", []),
+                        ("bench_load_snapshot.py", load_args)):
         script = HERE / name
         if not script.is_file():
             print(f"\n(not present: {name})")

@@ -64,7 +64,8 @@ CACHE_SUFFIX = ".duckdb"
 # every query a build runs: a change to any of them makes a new key (the old files are never read again)
 BUILD_QUERIES = ("load_facts_create", "load_facts_all", "load_facts_years", "load_facts_plans", "load_facts_year",
                  "load_facts_year_plans", "delta_create", "delta_facts_year", "delta_years", "load_units",
-                 "load_indicators", "load_frames", "load_fact_periods", "build_target_sums", "load_info_create")
+                 "load_indicators", "load_frames", "load_fact_periods", "build_target_sums", "load_info_create",
+                 "load_facts_months_without_plan", "load_facts_all_deltas")
 
 
 @dataclass(eq=False)
@@ -284,12 +285,18 @@ def _fill(con: duckdb.DuckDBPyConnection, snapshot: Snapshot, sources: _Sources,
 
 
 def _load_facts(con: duckdb.DuckDBPyConnection, base: str, delta_paths: list[str], in_memory: bool) -> None:
-    """Insert the facts, the deltas applied when there are any. Into a file: a full file in one
-    insert, the plans spread in one update. In memory, or with deltas: a year at a time (in memory
-    with a checkpoint after each, so they are held compressed)."""
-    if not delta_paths and not in_memory:
-        con.execute(load_sql("load_facts_all"), {"path": base})
-        con.execute(load_sql("load_facts_plans"))
+    """Insert the facts, the deltas applied when there are any. Into a file: in one insert (the
+    buffer pool bounds the memory), the plans spread in one update. In memory: a year at a time with
+    a checkpoint after each, so that they are held compressed."""
+    if not in_memory:
+        if delta_paths:
+            deltas.prepare(con, delta_paths)
+            con.execute(load_sql("load_facts_all_deltas"), {"path": base})
+            deltas.drop(con)
+        else:
+            con.execute(load_sql("load_facts_all"), {"path": base})
+        if con.execute(load_sql("load_facts_months_without_plan")).fetchone()[0]:
+            con.execute(load_sql("load_facts_plans"))
         return
     if delta_paths:
         deltas.prepare(con, delta_paths)

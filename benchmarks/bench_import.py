@@ -4,7 +4,8 @@ check a 200,000-row XLSX as the Dữ liệu page does (issue 15: "a few seconds"
 Run standalone: .venv/bin/python benchmarks/bench_import.py [--rows N] [--xlsx-rows N]
 Generates the CSV in a temporary folder (units written as names, GSO codes and keys; periods in
 several spellings; counts and rates with numerator and denominator), imports it onto an empty
-data folder and prints the seconds for reading + validation, for the snapshot write, and in total.
+data folder and prints the seconds for reading + validation, for the snapshot write, and in total,
+beside the floor of the same run (issue 14: DuckDB's own read_csv of the file plus a Parquet write).
 Then writes the first --xlsx-rows rows of the same figures as a filled template (sheet "Số liệu",
 Vietnamese headers, typed numbers; openpyxl's write-only mode) and prints the seconds to check it
 (read + validate + preview of the changes, what the page computes before showing the report).
@@ -18,6 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import openpyxl
 import pandas as pd
@@ -25,6 +27,7 @@ import pandas as pd
 from kpi.importing.merge import commit_import, prepare_import
 from kpi.importing.readers import CANONICAL, FIGURES_SHEET, MAX_FILE_BYTES, TEMPLATE_HEADERS
 from kpi.store.indicators import load_indicators
+from kpi.store.sql import load_sql
 from kpi.units.table import build_units
 
 
@@ -108,6 +111,10 @@ def main() -> int:
         make_csv(csv_path, args.rows)
         print(f"generated {args.rows:,} rows ({csv_path.stat().st_size / 2**20:.1f} MB) "
               f"in {time.perf_counter() - started:.1f} s")
+        # the floor (issue 14): DuckDB's own read_csv of the same file plus a Parquet write of it
+        started = time.perf_counter()
+        duckdb.execute(load_sql("import_floor"), {"path": str(csv_path), "out": str(Path(tmp) / "floor.parquet")})
+        floor = time.perf_counter() - started
         data_dir = Path(tmp) / "data"
         data_dir.mkdir()  # the commit's lock file needs the folder
         started, cpu_started = time.perf_counter(), time.process_time()
@@ -129,6 +136,9 @@ def main() -> int:
               f"({snapshot.manifest['counts']['facts']:,} facts)")
         print(f"total import:    {written - started:.2f} s wall, {cpu_written - cpu_started:.2f} s CPU "
               f"(target ≤ 10 s; load average {os.getloadavg()[0]:.1f})")
+        print(f"floor (DuckDB read_csv + Parquet write): {floor:.2f} s wall; the import is "
+              f"{(written - started) / floor:.1f}x the floor (target ≤ 2x; load average "
+              f"{', '.join(f'{x:.1f}' for x in os.getloadavg())})")
         if args.xlsx_rows:
             bench_xlsx(Path(tmp), args.xlsx_rows)
     return 0

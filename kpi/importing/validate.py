@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from kpi import formulas, store
 from kpi.importing.bounds import by_code, check_values
@@ -440,13 +442,20 @@ def _validate_upload(upload: Upload, units: pd.DataFrame, catalogue: pd.DataFram
     # the columns a warning on the figure names (kpi.importing.unusual.unusual_figures)
     out["_actual_column"] = value_label.loc[frame.index] if value_label is not None else label("actual")
     out["_plan_column"] = label("plan") if "plan" in labels else out["_actual_column"]
-    where = name + " dòng " + frame["row"].astype(str)  # the source stored with each figure (data, not a message)
+    # the source stored with each figure (data, not a message): its own, then where it was read, joined
+    # by Arrow (a million rows in a fraction of a second)
+    def texts(column: pd.Series) -> pa.Array:
+        return pa.array(column, type=pa.string(), from_pandas=True)
+
+    where = pc.binary_join_element_wise(name + " dòng ", pc.cast(pa.array(frame["row"].to_numpy()), pa.string()), "")
     if "_column" in frame:
-        where = where + ", cột " + frame["_column"]
+        where = pc.binary_join_element_wise(where, ", cột ", texts(frame["_column"]), "")
     if upload.kind == "gso" and upload.title:
-        where = "GSO: " + upload.title + " (" + where + ")"
-    own_source = frame["source"] if "source" in frame else pd.Series("", index=frame.index)
-    out["source"] = own_source.where(own_source.eq(""), own_source + " (" + where + ")").where(own_source.ne(""), where)
+        where = pc.binary_join_element_wise("GSO: " + upload.title + " (", where, ")", "")
+    if "source" in frame:
+        own_source = texts(frame["source"])
+        where = pc.if_else(pc.equal(own_source, ""), where, pc.binary_join_element_wise(own_source, " (", where, ")", ""))
+    out["source"] = where.to_pandas().set_axis(out.index)
     out["note"] = frame["note"] if "note" in frame else ""
     out["estimate_status"] = frame["estimate_status_code"] if "estimate_status_code" in frame else None
     out["file"], out["row"] = name, frame["row"]

@@ -98,24 +98,26 @@ def map_values(figures: pd.DataFrame, units: pd.DataFrame, geography: int, indic
                catalogue: pd.DataFrame, lang: str = "vi") -> MapValues:
     """The figures of one indicator for every province of the geography, with their map state."""
     meta = catalogue.set_index("code").loc[indicator]
+    decimals = int(meta["decimals"])
     grid = load_tilegrid(geography)
-    part = figures[figures["indicator"] == indicator].set_index("unit")
-    names = units.set_index("unit")["name_vi"]
+    part = figures[figures["indicator"] == indicator].drop_duplicates("unit")
+    found = dict(zip(part["unit"], zip(part["actual"], part["verdict"])))  # one lookup a province, no .loc
+    names = dict(zip(units["unit"], units["name_vi"]))
     rows = []
     for unit, label in zip(grid["unit"], grid["label"]):
-        row = part.loc[unit] if unit in part.index else None
-        value = float(row["actual"]) if row is not None and pd.notna(row["actual"]) else math.nan
+        actual, verdict = found.get(unit, (math.nan, formulas.MISSING))
+        value = float(actual) if pd.notna(actual) else math.nan
         # the figure's verdict (kpi.figures) decides its state on the map; no figure at all is missing
-        verdict = row["verdict"] if row is not None else formulas.MISSING
         state = verdict if verdict in STATE_TEXT else "ok"
-        shown = fmt.number(value, int(meta["decimals"]), lang) if state == "ok" else fmt.MISSING
-        full = (fmt.figure(value, meta["unit_of_measure"], int(meta["decimals"]), lang) if state == "ok"
+        shown = fmt.number(value, decimals, lang) if state == "ok" else fmt.MISSING
+        full = (fmt.figure(value, meta["unit_of_measure"], decimals, lang) if state == "ok"
                 else t(STATE_TEXT[state], lang))
-        rows.append({"unit": unit, "name": names.get(unit, unit), "label": label, "value": value if state == "ok"
-                     else math.nan, "state": state, "text": shown, "hover": f"{names.get(unit, unit)}: {full}"})
+        name = names.get(unit, unit)
+        rows.append({"unit": unit, "name": name, "label": label, "value": value if state == "ok" else math.nan,
+                     "state": state, "text": shown, "hover": f"{name}: {full}"})
     title = meta["name_vi"] if lang == "vi" else meta["name_en"]
     return MapValues(pd.DataFrame(rows), int(meta["direction"]), fmt.unit_of_measure(meta["unit_of_measure"], lang),
-                     int(meta["decimals"]), title)
+                     decimals, title)
 
 
 def _colourbar_trace(values: MapValues, lang: str) -> dict | None:

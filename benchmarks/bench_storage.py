@@ -86,7 +86,7 @@ def import_rows(facts: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
 
 def one_import(data_dir: Path, rows: pd.DataFrame, name: str) -> dict:
     data = rows.to_csv(index=False).encode("utf-8")
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     report = prepare_import([(name, data)], data_dir=data_dir, max_bytes=MAX_FILE_BYTES)
     prepared = time.perf_counter()
     if not report.ok:
@@ -97,6 +97,7 @@ def one_import(data_dir: Path, rows: pd.DataFrame, name: str) -> dict:
     own = snapshot.manifest["files"]
     facts_file = deltas.DELTA_FILE if deltas.DELTA_FILE in own else deltas.FULL_FILE
     return {"prepare_s": prepared - started, "commit_s": done - prepared, "total_s": done - started,
+            "cpu_s": time.process_time() - cpu_started,
             "rows_written": own[facts_file]["rows"], "file": facts_file, "snapshot": snapshot}
 
 
@@ -139,8 +140,9 @@ def bench_imports(tmp: Path, n_facts: int, label: str) -> None:
     for n, seed in ((1_000, 1), (10_000, 2)):
         result = one_import(data_dir, import_rows(facts, n, seed), f"import-{n}.csv")
         size = result["snapshot"].manifest["files"][result["file"]]
+        target = " (target ≤ 1 s)" if n == 10_000 else ""
         print(f"[{label}] import {n:>6,} rows: prepare {result['prepare_s']:.2f} s + commit {result['commit_s']:.2f} s"
-              f" = {result['total_s']:.2f} s{' (target ≤ 1 s)' if n == 10_000 else ''}; wrote {result['rows_written']:,}"
+              f" = {result['total_s']:.2f} s wall, {result['cpu_s']:.2f} s CPU{target}; wrote {result['rows_written']:,}"
               f" fact rows ({result['file']}, sha {size['sha256'][:8]}) (load average {load_average()})")
 
 

@@ -147,7 +147,8 @@ def test_merging_only_the_touched_rows_gives_what_the_whole_merge_gave(history, 
         keys = keys_compared(rows)
         # only the touched rows are read, and all of them
         pd.testing.assert_frame_equal(_sorted(held), _sorted(_at(whole_parent, keys)))
-        assert count == len(whole_parent)
+        assert count == len(whole_parent)  # the manifest's count
+        assert deltas.count_facts([str(p) for p in snapshots.facts_paths(parent)]) == len(whole_parent)  # counted
 
         touched, counts, changes, whole = merge_rows(parent, rows)
         assert counts == want_counts

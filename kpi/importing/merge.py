@@ -120,11 +120,13 @@ def _empty_facts() -> pd.DataFrame:
 def facts_touched(parent: store.Snapshot, rows: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """What an import reads of its parent: the facts at the keys its rows touch and those the
     warnings compare (kpi.importing.unusual.keys_compared), with DuckDB over the parent's Parquet
-    files (base and deltas, kpi.store.deltas), and the count of every fact it holds (not read)."""
+    files (base and deltas, kpi.store.deltas), and the count of every fact it holds, not read: its
+    manifest's (counted as it was written, as this import's will be), else counted over the files."""
     paths = [str(path) for path in snapshots.facts_paths(parent)]
     keys = pa.Table.from_pandas(keys_compared(rows).astype("string"), preserve_index=False)
     held = deltas.facts_at(paths, keys).to_pandas().reindex(columns=store.FACT_COLUMNS)
-    return held, deltas.count_facts(paths)
+    counted = (parent.manifest.get("counts") or {}).get("facts")
+    return held, int(counted) if counted is not None else deltas.count_facts(paths)
 
 
 def _whole(parent: store.Snapshot, rows: pd.DataFrame) -> pd.DataFrame:

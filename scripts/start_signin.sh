@@ -5,7 +5,7 @@
 # The [auth] section (redirect_uri, cookie_secret, client_id/secret, server_metadata_url of the
 # local provider) is written to a temporary folder, never into the repository, and passed to
 # Streamlit with --secrets.files. Roles: the provider's `roles` claim; a user without one gets the
-# roles of data/roles.example.toml ($KPI_ROLES_FILE overrides). Ports: APP_PORT (8502), OIDC_PORT
+# catalogue's grants, seeded from data/roles.example.toml ($KPI_ROLES_FILE overrides) when empty. Ports: APP_PORT (8502), OIDC_PORT
 # (9400). KPI_SKIP_SETUP=1 skips scripts/setup.sh (the browser test has run it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -80,6 +80,6 @@ Demo users (README, "Sign-in and roles"):
   lanhdao@demo.vn     / lanhdao123      viewer
   chuyenvien@demo.vn  / chuyenvien123   editor
   truongphong@demo.vn / truongphong123  approver, viewer
-  quantri@demo.vn     / quantri123      no roles claim: roles from $KPI_ROLES_FILE
+  quantri@demo.vn     / quantri123      no roles claim: the catalogue's grants (seeded from $KPI_ROLES_FILE)
 EOF
 wait "$app_pid"

@@ -23,6 +23,7 @@ from kpi.screens.domains import (
     trend_notes,
     unreported_caption,
 )
+from kpi.screens.tables import by_code
 from kpi.text.i18n import t
 from kpi.text.plain import markdown_escape
 from kpi.units import boundaries
@@ -112,7 +113,7 @@ def map_and_trend() -> None:
     if trend.trend.frame["actual"].notna().sum() == 0:
         st.info(t("no_figures", ctx.lang))
     else:
-        meta = ctx.catalogue.set_index("code").loc[indicator]
+        meta = by_code(ctx.catalogue).loc[indicator]
         st.plotly_chart(shared_call(charts.trend_lines, trend.trend.frame, name_col="name", decimals=int(meta["decimals"]),
                                            unit_of_measure=meta["unit_of_measure"], lang=ctx.lang,
                                            show_plan=not trend.rate), width="stretch", config=PLOT_CONFIG)
@@ -122,7 +123,7 @@ def map_and_trend() -> None:
     pdf_download(lambda info: page_pdf.domain_document(
         info, title, cards, table, [t("dom_rank_note", ctx.lang), unreported_caption(view, ctx.catalogue, ctx.lang)],
         focus_trend.frame, ctx.catalogue, view.focus, trend_notes(focus_trend, ctx.lang), shown, ctx.geography, trend,
-        ctx.catalogue.set_index("code").loc[indicator]),
+        by_code(ctx.catalogue).loc[indicator]),
         download_name(t(page.title_key, ctx.lang), ctx.name(ctx.unit), ctx.period, ext="pdf"), title,
         [(t("dom_map", ctx.lang), ctx.indicator_name(indicator))])
 

@@ -14,7 +14,7 @@ from kpi.memo import shared
 from kpi.periods import parse_period, period_label
 from kpi.reports.sheets import figures_sheet
 from kpi.screens.drilldown import drill_link, units_with_details
-from kpi.screens.tables import actual_text, figure_table, indicator_name, published_note, published_only
+from kpi.screens.tables import actual_text, by_code, figure_table, indicator_name, published_note, published_only
 from kpi.store.snapshots import Snapshot
 from kpi.text import fmt
 from kpi.text.figure_text import rank_change_text, rank_text
@@ -72,7 +72,7 @@ def ranked(frame: pd.DataFrame, direction: int, lang: str = "vi") -> pd.DataFram
 def compare_screen(snapshot: Snapshot, units: pd.DataFrame, catalogue: pd.DataFrame, geography: int, period: str,
                    indicator: str, region: str | None, lang: str = "vi", focus: str | None = None) -> CompareScreen:
     """`region` limits the provinces; `focus` (the selected unit) adds its region's aggregate."""
-    meta = catalogue.set_index("code").loc[indicator]
+    meta = by_code(catalogue).loc[indicator]
     provinces = units_of_geography(units, geography, levels=("province",))
     geography_note = ""
     if geography_ended(geography, period):

@@ -19,14 +19,14 @@ from kpi.figures import figures_cached, unreported
 from kpi.memo import shared
 from kpi.periods import parse_period
 from kpi.screens.overview import Card
-from kpi.screens.tables import actual_text, figure_row, published_note, with_sources
+from kpi.screens.tables import actual_text, by_code, figure_row, published_note, with_sources
 from kpi.screens.trends import periods_for_months, predecessor_notes, trend_frame
 from kpi.store.snapshots import Snapshot
 from kpi.text import fmt
 from kpi.text.figure_text import achievement_text, change_text, plan_text, progress_text, rank_text, verdict_text
 from kpi.text.i18n import t
 from kpi.units.boundaries import BoundaryMatch, attribution, load_boundaries, match_provinces
-from kpi.units.names import region_of, unit_name, units_of_geography
+from kpi.units.names import region_of, unit_name, unit_row, units_of_geography
 from kpi.units.table import NATION
 
 NOTED_VERDICTS = (formulas.NOT_COMPARABLE, formulas.MISSING, formulas.INCOMPLETE)
@@ -120,7 +120,7 @@ def domain_view(snapshot: Snapshot, units: pd.DataFrame, catalogue: pd.DataFrame
     all_codes = domain_codes(page, catalogue)
     never = unreported(snapshot, all_codes)  # never reported in this snapshot: named once, not rows of '–'
     codes = [c for c in all_codes if c not in never] or all_codes
-    level = units.set_index("unit")["level"].get(unit, "province")
+    level = (unit_row(units, unit) or {}).get("level", "province")
     provinces = units_of_geography(units, geography, levels=("province",))
     regions = units_of_geography(units, geography, levels=("region",))
     region = region_of(units, unit, geography)
@@ -173,7 +173,7 @@ def state_note(row: pd.Series, lang: str = "vi") -> str:
 @shared(maxsize=256)
 def indicator_table(view: DomainView, catalogue: pd.DataFrame, lang: str = "vi", ranked: bool = True) -> pd.DataFrame:
     """Every indicator of the domain as display text: actual, plan, % of plan, status, last year, ranks."""
-    meta = catalogue.set_index("code")
+    meta = by_code(catalogue)
     rows = []
     for _, r in view.own.iterrows():
         m = meta.loc[r["indicator"]]
@@ -193,7 +193,7 @@ def indicator_table(view: DomainView, catalogue: pd.DataFrame, lang: str = "vi",
 
 def unreported_caption(view: DomainView, catalogue: pd.DataFrame, lang: str = "vi") -> str:
     """The domain's catalogue indicators the snapshot has no figure of, named once below the table."""
-    names = catalogue.set_index("code")["name_vi" if lang == "vi" else "name_en"]
+    names = by_code(catalogue)["name_vi" if lang == "vi" else "name_en"]
     if not view.unreported:
         return ""
     return t("unreported_indicators", lang, n=len(view.unreported),
@@ -258,7 +258,7 @@ def trend_notes(trend: DomainTrend, lang: str = "vi") -> list[str]:
 @shared(maxsize=256)
 def focus_cards(view: DomainView, catalogue: pd.DataFrame, lang: str = "vi") -> list[Card]:
     """The cards of the focus indicators: figure, verdict, plan, % of plan, change, ranks."""
-    meta = catalogue.set_index("code")
+    meta = by_code(catalogue)
     rows = view.own.set_index("indicator")
     cards = []
     for code in view.focus:
@@ -319,7 +319,7 @@ def indicator_trend(snapshot: Snapshot, units: pd.DataFrame, catalogue: pd.DataF
                     periods: list[str], period: str, indicator: str, geography: int,
                     lang: str = "vi") -> IndicatorTrend:
     """One indicator of the domain over the years, with what the reader must know about its figures."""
-    meta = catalogue.set_index("code").loc[indicator]
+    meta = by_code(catalogue).loc[indicator]
     rate = meta["aggregation"] == "ratio"
     trend = domain_trend(snapshot, units, unit, periods, period, [indicator], with_aggregates=rate,
                          geography=geography, lang=lang)

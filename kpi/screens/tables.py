@@ -3,13 +3,21 @@ from __future__ import annotations
 
 import pandas as pd
 
+from kpi.memo import shared
 from kpi.text import fmt, sources
 from kpi.text.figure_text import achievement_text, change_text, plan_text, verdict_text
 from kpi.text.i18n import t
 
 
+@shared(maxsize=16)
+def by_code(catalogue: pd.DataFrame) -> pd.DataFrame:
+    """The catalogue indexed by indicator code, once per catalogue table (kpi.memo: the snapshot's
+    shared table); read-only, like the catalogue itself."""
+    return catalogue.set_index("code")
+
+
 def indicator_name(catalogue: pd.DataFrame, code: str, lang: str = "vi") -> str:
-    row = catalogue.set_index("code").loc[code]
+    row = by_code(catalogue).loc[code]
     return row["name_vi"] if lang == "vi" else row["name_en"]
 
 
@@ -70,7 +78,7 @@ def figure_row(r, meta, lang: str = "vi") -> dict:
 def figure_table(frame: pd.DataFrame, catalogue: pd.DataFrame, lang: str = "vi",
                  leading: dict[str, list] | None = None) -> pd.DataFrame:
     """Rows of kpi.figures as display text in the language's number format; `leading` columns first."""
-    meta = catalogue.set_index("code")
+    meta = by_code(catalogue)
     rows = [figure_row(r, meta.loc[r["indicator"]], lang) for _, r in frame.iterrows()]
     table = pd.DataFrame(rows, columns=[t("indicator", lang), uom_header(lang), t("actual", lang), t("plan", lang),
                                         t("achievement", lang), t("status", lang), t("change", lang)])

@@ -16,7 +16,7 @@ from kpi.figures import figures_cached
 from kpi.memo import shared
 from kpi.periods import parse_period
 from kpi.reports.sheets import figures_sheet
-from kpi.screens.tables import figure_table, indicator_name
+from kpi.screens.tables import by_code, figure_table, indicator_name
 from kpi.store.snapshots import Snapshot
 from kpi.store.standards import StandardBreak, standard_breaks, standard_codes, standard_label
 from kpi.text import fmt
@@ -90,7 +90,7 @@ def break_notes(breaks: list[StandardBreak], lang: str = "vi") -> list[str]:
 @shared(maxsize=256)  # per (snapshot, filters, language), for every session (kpi.memo)
 def trend_screen(snapshot: Snapshot, units: pd.DataFrame, catalogue: pd.DataFrame, targets: list[str],
                  periods: list[str], months: int, indicator: str, lang: str = "vi") -> TrendScreen:
-    meta = catalogue.set_index("code").loc[indicator]
+    meta = by_code(catalogue).loc[indicator]
     chosen = periods_for_months(periods, months)
     frame = trend_frame(snapshot, units, targets, chosen, [indicator], lang)
     shown = [p for p in chosen if p in set(frame["period"])]

@@ -356,12 +356,12 @@ def _normalise_arrow(facts: pa.Table) -> pa.Table:
     here and are cast to plain strings a row group at a time as the file is written (_write_table):
     memory stays near the encoded table's, not the ~150 bytes a row of plain strings."""
     columns = {}
-    for field in FACT_SCHEMA:
-        if field.name not in facts.column_names:
-            columns[field.name] = pa.nulls(facts.num_rows, field.type)
+    for spec in FACT_SCHEMA:
+        if spec.name not in facts.column_names:
+            columns[spec.name] = pa.nulls(facts.num_rows, spec.type)
             continue
-        column = facts[field.name]
-        columns[field.name] = column if pa.types.is_dictionary(column.type) else column.cast(field.type)
+        column = facts[spec.name]
+        columns[spec.name] = column if pa.types.is_dictionary(column.type) else column.cast(spec.type)
     table = pa.table(columns)
     key_names = ("period", "indicator", "unit")
     keys = pa.table({name: _sort_key(table[name]) for name in key_names})
@@ -376,7 +376,7 @@ ROW_GROUP_ROWS = 250_000
 def _write_table(table: pa.Table, path: Path) -> None:
     """Write one table of a snapshot. A facts table with dictionary-encoded columns (_normalise_arrow)
     is cast to the file schema one row group at a time: the same file as from a DataFrame."""
-    if not any(pa.types.is_dictionary(field.type) for field in table.schema):
+    if not any(pa.types.is_dictionary(spec.type) for spec in table.schema):
         pq.write_table(table, path, row_group_size=ROW_GROUP_ROWS)
         return
     schema = normalise_facts(pd.DataFrame(columns=FACT_COLUMNS)).schema  # with the same pandas metadata

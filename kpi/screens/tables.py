@@ -16,6 +16,12 @@ def by_code(catalogue: pd.DataFrame) -> pd.DataFrame:
     return catalogue.set_index("code")
 
 
+@shared(maxsize=16)
+def _meta_rows(catalogue: pd.DataFrame) -> dict[str, dict]:
+    """code -> its catalogue row as a dict, once per catalogue table (read-only)."""
+    return by_code(catalogue).to_dict("index")
+
+
 def indicator_name(catalogue: pd.DataFrame, code: str, lang: str = "vi") -> str:
     row = by_code(catalogue).loc[code]
     return row["name_vi"] if lang == "vi" else row["name_en"]
@@ -79,7 +85,8 @@ def figure_table(frame: pd.DataFrame, catalogue: pd.DataFrame, lang: str = "vi",
                  leading: dict[str, list] | None = None) -> pd.DataFrame:
     """Rows of kpi.figures as display text in the language's number format; `leading` columns first."""
     meta = by_code(catalogue)
-    rows = [figure_row(r, meta.loc[r["indicator"]], lang) for _, r in frame.iterrows()]
+    metas = _meta_rows(catalogue)  # a dict per indicator, and each figure's row as a dict: no Series per row
+    rows = [figure_row(r, metas[r["indicator"]], lang) for r in frame.to_dict("records")]
     table = pd.DataFrame(rows, columns=[t("indicator", lang), uom_header(lang), t("actual", lang), t("plan", lang),
                                         t("achievement", lang), t("status", lang), t("change", lang)])
     if "published" in frame and frame["published"].notna().any():  # a region's or the nation's own figure, beside

@@ -59,7 +59,7 @@ MAX_CACHED = 12             # cache files kept per cache folder (the most recent
 STALE_AFTER_S = 3600        # a temporary build file older than this is a killed build
 MEMORY_LIMIT = os.environ.get("KPI_LOAD_MEMORY", "512MB")   # per loaded snapshot's DuckDB instance
 THREADS = int(os.environ.get("KPI_LOAD_THREADS", "0")) or (os.cpu_count() or 1)
-CACHE_VERSION = "1"         # bump when what a cache file holds changes in a way its key does not see
+CACHE_VERSION = "2"         # bump when what a cache file holds changes in a way its key does not see
 CACHE_SUFFIX = ".duckdb"
 # every query a build runs: a change to any of them makes a new key (the old files are never read again)
 BUILD_QUERIES = ("load_facts_create", "load_facts_all", "load_facts_years", "load_facts_plans", "load_facts_year",
@@ -149,10 +149,16 @@ def cache_folder(snapshot: Snapshot) -> Path | None:
     return Path(storage.cache) / "loaded"
 
 
-def _connect(spill: Path | None) -> duckdb.DuckDBPyConnection:
+def _connect(spill: Path | None = None, building: bool = False) -> duckdb.DuckDBPyConnection:
+    """A DuckDB instance of its own for one snapshot. `building` a cache file: the insert need not
+    keep the exact row order across its threads (each thread appends whole row groups of the sorted
+    Parquet file, so the table stays clustered by period and indicator for the zone maps), which
+    spares the checkpoint re-merging the threads' row groups (a third of the insert's CPU)."""
     config = {"memory_limit": MEMORY_LIMIT, "threads": THREADS}
     if spill is not None:
         config["temp_directory"] = str(spill)
+    if building:
+        config["preserve_insertion_order"] = False
     return duckdb.connect(":memory:", config=config)
 
 
@@ -193,7 +199,7 @@ def _open_cached(snapshot: Snapshot, sources: _Sources, folder: Path, key: str) 
     spill = folder / f".spill-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     building = folder / f".tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}-{key[:16]}{CACHE_SUFFIX}"
     try:
-        con = _connect(spill)
+        con = _connect(spill, building=True)
         try:
             con.execute(load_sql("load_attach_file"), {"path": str(building)})
             con.execute(load_sql("load_use"))

@@ -138,14 +138,16 @@ def _index(snapshot: Snapshot) -> _Index:
                 return index
         try:
             index = _build(snapshot, con)
-        finally:
+        except BaseException:
             with _LOCK:
                 _BUILDING.pop(snapshot, None)
-        with _LOCK:
+            raise
+        with _LOCK:  # published and the build lock dropped at once: nobody builds it a second time
             loaded = database.loaded()
             for other in [s for s in _INDEXES if s not in loaded]:  # freed with their snapshot
                 del _INDEXES[other]
             _INDEXES[snapshot] = index
+            _BUILDING.pop(snapshot, None)
     return index
 
 

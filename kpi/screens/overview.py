@@ -13,7 +13,7 @@ from kpi.figures import figures_cached, unreported
 from kpi.memo import shared
 from kpi.periods import parse_period, period_label
 from kpi.reports.sheets import figures_sheet
-from kpi.screens.tables import actual_text, figure_table, published_note
+from kpi.screens.tables import actual_text, figure_table, meta_rows, published_note
 from kpi.store.indicators import domains
 from kpi.store.snapshots import Snapshot
 from kpi.text import sources
@@ -127,13 +127,14 @@ def overview_screen(snapshot: Snapshot, units: pd.DataFrame, catalogue: pd.DataF
     never = unreported(snapshot, frame["indicator"])
     frame = frame[~frame["indicator"].isin(never)].reset_index(drop=True)
     cumulative = not parse_period(period).is_whole_year
-    meta = catalogue.set_index("code")
+    metas = meta_rows(catalogue)  # dicts, not a Series per card (kpi.screens.tables)
+    records = frame.to_dict("records")
     sections = []
-    for _, domain in domains().iterrows():
-        part = frame[frame["indicator"].map(meta["domain"]) == domain["domain"]]
-        if len(part):
-            sections.append(Section(domain["name_vi"] if lang == "vi" else domain["name_en"],
-                                    [card(r, meta.loc[r["indicator"]], lang) for _, r in part.iterrows()]))
+    for domain, name_vi, name_en in zip(*(domains()[c] for c in ("domain", "name_vi", "name_en"))):
+        cards = [card(r, metas[r["indicator"]], lang) for r in records
+                 if r["indicator"] in metas and metas[r["indicator"]]["domain"] == domain]
+        if cards:
+            sections.append(Section(name_vi if lang == "vi" else name_en, cards))
     table = figure_table(frame, catalogue, lang)  # with each figure's source, standing and note
     return OverviewScreen(title, frame, True, summary_sentence(frame, cumulative, lang),
                           best_and_worst(frame, catalogue, lang), cumulative, sections, table,

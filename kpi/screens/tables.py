@@ -17,7 +17,7 @@ def by_code(catalogue: pd.DataFrame) -> pd.DataFrame:
 
 
 @shared(maxsize=16)
-def _meta_rows(catalogue: pd.DataFrame) -> dict[str, dict]:
+def meta_rows(catalogue: pd.DataFrame) -> dict[str, dict]:
     """code -> its catalogue row as a dict, once per catalogue table (read-only)."""
     return by_code(catalogue).to_dict("index")
 
@@ -85,7 +85,7 @@ def figure_table(frame: pd.DataFrame, catalogue: pd.DataFrame, lang: str = "vi",
                  leading: dict[str, list] | None = None) -> pd.DataFrame:
     """Rows of kpi.figures as display text in the language's number format; `leading` columns first."""
     meta = by_code(catalogue)
-    metas = _meta_rows(catalogue)  # a dict per indicator, and each figure's row as a dict: no Series per row
+    metas = meta_rows(catalogue)  # a dict per indicator, and each figure's row as a dict: no Series per row
     rows = [figure_row(r, metas[r["indicator"]], lang) for r in frame.to_dict("records")]
     table = pd.DataFrame(rows, columns=[t("indicator", lang), uom_header(lang), t("actual", lang), t("plan", lang),
                                         t("achievement", lang), t("status", lang), t("change", lang)])

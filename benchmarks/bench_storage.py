@@ -35,7 +35,7 @@ import commune_data
 import duckdb
 import numpy as np
 import pandas as pd
-from bench_import import make_csv
+from bench_import import FLOOR_SQL, make_csv
 
 from kpi import store
 from kpi.access.users import local_user
@@ -43,7 +43,6 @@ from kpi.importing.merge import commit_import, prepare_import
 from kpi.importing.readers import MAX_FILE_BYTES
 from kpi.store import deltas
 from kpi.store.indicators import load_indicators
-from kpi.store.sql import load_sql
 
 CATALOGUE = load_indicators()
 COUNTS = CATALOGUE[CATALOGUE["unit_of_measure"] != "%"]["code"].tolist()
@@ -201,7 +200,7 @@ def bench_csv(tmp: Path, rows: int) -> None:
     csv_path = tmp / "figures.csv"
     make_csv(csv_path, rows)
     started = time.perf_counter()
-    duckdb.execute(load_sql("import_floor"), {"path": str(csv_path), "out": str(tmp / "floor.parquet")})
+    duckdb.execute(FLOOR_SQL, {"path": str(csv_path), "out": str(tmp / "floor.parquet")})
     floor = time.perf_counter() - started
     (tmp / "csv").mkdir()  # an empty data folder (the commit's lock file needs the folder)
     started = time.perf_counter()

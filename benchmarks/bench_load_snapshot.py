@@ -176,6 +176,10 @@ def chain_folder(data_dir: Path, n_deltas: int) -> Path:
     return folder
 
 
+def _cpu_ratio(step: dict, floor: dict) -> str:
+    return f"CPU {step['cpu_s'] / max(floor['scan']['cpu_s'], 1e-3):.0f}x the scan's"
+
+
 def _mb(memory: dict) -> str:
     return f"{memory['VmHWM']:,.0f} MB"
 
@@ -205,7 +209,7 @@ def bench_folder(data_dir: Path, n_deltas: int, in_memory: bool, figures: list[d
         cold = run_child("load", ["--snapshots", str(snapshot)], env)
         step = cold["steps"][0]
         print(f"load from the full file, cold (cache file built): {step['s']:.2f} s ({step['cpu_s']:.1f} s CPU), "
-              f"{step['s'] / floor['scan']['s']:.1f}x the full scan; peak RSS {_mb(cold['after'])} "
+              f"{step['s'] / floor['scan']['s']:.1f}x the full scan ({_cpu_ratio(step, floor)}); peak RSS {_mb(cold['after'])} "
               f"(before loading {cold['before']['VmRSS']:.0f} MB); {step['facts']:,} facts, {step['sums']:,} target sums; "
               f"before it, the SHA-256 check of the files {cold['check']['s']:.2f} s (load average {load_average()})",
               flush=True)
@@ -229,8 +233,8 @@ def bench_folder(data_dir: Path, n_deltas: int, in_memory: bool, figures: list[d
             cold = run_child("load", ["--snapshots", str(head)], env)
             step = cold["steps"][0]
             print(f"load base + {n_deltas} deltas, cold: {step['s']:.2f} s ({step['cpu_s']:.1f} s CPU), "
-                  f"{step['s'] / floor['scan']['s']:.1f}x the full scan; peak RSS {_mb(cold['after'])}; "
-                  f"{step['facts']:,} facts (load average {load_average()})", flush=True)
+                  f"{step['s'] / floor['scan']['s']:.1f}x the full scan ({_cpu_ratio(step, floor)}); "
+                  f"peak RSS {_mb(cold['after'])}; {step['facts']:,} facts (load average {load_average()})", flush=True)
             add("cold_deltas_s", f"load base + {n_deltas} deltas, cold", step["s"], "s", TARGET_S)
             add("cold_deltas_mb", "peak RSS loading base + deltas", cold["after"]["VmHWM"], "MB", TARGET_MB)
             run_child("load", ["--snapshots", str(base)], env)  # the older one has been opened before too

@@ -259,3 +259,27 @@ def test_arrow_facts_with_dictionary_strings_write_the_same_file_as_a_dataframe(
     keys = list(zip(*(a.column(name).to_pylist() for name in ("period", "indicator", "unit")), strict=True))
     assert keys == sorted(keys) and len(keys) == 4
     assert from_arrow.manifest["counts"] == from_frame.manifest["counts"]
+
+
+@pytest.mark.slow
+def test_the_load_benchmark_runs_every_part_on_a_small_dataset(tmp_path):
+    """benchmarks/bench_load_snapshot.py --quick: every part prints its figure and the load average,
+    and --json holds them (no timing asserted)."""
+    import json
+    import subprocess
+    import sys
+
+    from kpi.paths import REPO_DIR
+
+    out = tmp_path / "figures.json"
+    done = subprocess.run([sys.executable, str(REPO_DIR / "benchmarks" / "bench_load_snapshot.py"), "--quick",
+                           "--in-memory", "--json", str(out)], cwd=REPO_DIR, capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stderr
+    for part in ("floor: DuckDB read_parquet count", "load from the full file, cold", "reopen (its cache file there)",
+                 "load base + 3 deltas, cold", "'as of'", "load from the full file in memory"):
+        line = next((row for row in done.stdout.splitlines() if row.startswith(part)), None)
+        assert line is not None and "load average" in line, part
+    keys = {row["key"] for row in json.loads(out.read_text())["figures"]}
+    assert {"load_cold_full_s_x1", "load_cold_full_mb_x1", "load_reopen_s_x1", "load_cold_deltas_s_x1",
+            "load_as_of_s_x1", "load_in_memory_s_x1", "load_floor_scan_x1"} <= keys

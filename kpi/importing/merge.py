@@ -1,8 +1,10 @@
 """Merge validated rows into the newest snapshot, preview the changes, write a new snapshot.
 
 The path is: read every file (kpi.importing.readers), check every row (kpi.importing.validate),
-upsert the rows into the newest snapshot's facts on (indicator, unit, period) and show what would
-change, with the warnings on unusual figures (`prepare_import`, which never writes); only
+upsert the rows into the newest snapshot's facts on (indicator, unit, period), reading of it only the
+facts the rows touch and those the warnings compare (`merge_rows`: an import costs in proportion to
+its own rows, not to the history), and show what would change, with the warnings on unusual figures
+(`prepare_import`, which never writes); only
 `commit_import` writes, as a new snapshot through kpi.store.write_snapshot (atomic; no snapshot is
 ever edited), and only once the warnings are confirmed. A write that fails (a full disk, a
 read-only folder) ends in ImportFailed with a message, and nothing is written. Also the snapshot
@@ -13,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import errno
 import functools
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -133,7 +136,8 @@ def _whole(parent: store.Snapshot, rows: pd.DataFrame) -> pd.DataFrame:
     return upsert(store.read_table(parent, "facts"), rows)[0]
 
 
-def merge_rows(parent: store.Snapshot | None, rows: pd.DataFrame) -> tuple[pd.DataFrame, dict, pd.DataFrame, object]:
+def merge_rows(parent: store.Snapshot | None, rows: pd.DataFrame
+               ) -> tuple[pd.DataFrame, dict, pd.DataFrame, Callable[[], pd.DataFrame] | None]:
     """Upsert the validated rows on the parent reading only what they touch (facts_touched): the new
     snapshot's facts at those keys (its added or replaced rows last), the counts (facts_before and
     facts_after of the whole snapshot, counted), the changes, and a function that builds the whole

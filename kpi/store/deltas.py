@@ -15,6 +15,10 @@ when a new delta would make it longer than MAX_DELTAS or its rows more than MAX_
 the base's: that import's snapshot is written full, a new base, in its own new folder (snapshots
 are never modified in place). Every file a snapshot is made of is listed with its SHA-256, its own
 files under `files` and the others' in `facts_layers`, so the damage check covers them all.
+
+An import reads of its parent only the facts at the keys it touches (`facts_at`: the base's row
+groups of other periods skipped, the deltas' rows at those keys winning), and counts the rest
+without reading them (`count_facts`): its cost follows its own rows, not the history's.
 """
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """The import's vectorised checks say of every cell what the one-cell rules say (issue 14: validation
 without per-row Python): a plan cell in words (kpi.importing.targets.worded_mask against has_words),
-and a unit written as its own key (resolved at once, as resolve_unit resolves it)."""
+a unit written as its own key (resolved at once, as resolve_unit resolves it), and a rule of one
+cell applied once per distinct text (kpi.importing.bounds.each_distinct)."""
 from __future__ import annotations
 
 import pandas as pd
@@ -8,8 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kpi.importing.bounds import each_distinct
 from kpi.importing.merge import prepare_import
-from kpi.importing.targets import has_words, worded_mask
+from kpi.importing.targets import has_words, parse_kind, worded_mask
 
 pytestmark = pytest.mark.unit
 
@@ -25,6 +27,16 @@ def test_worded_mask_says_what_has_words_says_of_every_cell(texts):
     series = pd.Series(texts, dtype="str", index=range(10, 10 + len(texts)))
     assert worded_mask(series).tolist() == [has_words(text) for text in texts]
     assert worded_mask(series).index.equals(series.index)
+
+
+@settings(max_examples=100, deadline=None)
+@given(texts=st.lists(st.sampled_from(["", "tối thiểu", "min", "Không quá", "dưới", "x", "từ … trở lên"]), max_size=40))
+def test_each_distinct_says_what_a_call_per_row_says(texts):
+    series = pd.Series(texts, dtype="str", index=range(5, 5 + len(texts)))
+    calls = []
+    got = each_distinct(series, lambda text: calls.append(text) or parse_kind(text))
+    assert got.tolist() == [parse_kind(text) for text in texts] and got.index.equals(series.index)
+    assert len(calls) == len(set(texts))  # once per distinct text
 
 
 @pytest.mark.parametrize("text, worded", [("1-1,5%", True), (" 3 - 4", True), ("dưới 3%", True), ("1.234,5", False),

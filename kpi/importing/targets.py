@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kpi import formulas
+from kpi.importing.bounds import each_distinct
 from kpi.importing.messages import Phrase
 from kpi.text.i18n import t
 
@@ -128,7 +129,7 @@ def read_targets(frame, bad, labels: dict, given: list[str], label, problems):
     kind = pd.Series(None, index=frame.index, dtype=object)
     if "plan_kind" in frame:
         written = frame["plan_kind"].fillna("").astype(str).str.strip()
-        parsed = written.map(lambda text: parse_kind(text) if text else None)
+        parsed = each_distinct(written, lambda text: parse_kind(text) if text else None)
         unknown = ~bad & written.ne("") & parsed.isna()
         problems.rows(frame.loc[unknown, ["file", "row"]], label("plan_kind"),
                       Phrase("imp_plan_kind_unknown", {"cell": written.str.slice(0, 40),
@@ -140,8 +141,8 @@ def read_targets(frame, bad, labels: dict, given: list[str], label, problems):
         worded = ~bad & worded_mask(cells)
         if worded.any():
             split = {text: split_phrase(text) for text in cells[worded].unique()}
-            phrase_kind = cells[worded].map(lambda text: split[text][0])
-            error = cells[worded].map(lambda text: split[text][3])
+            phrase_kind = each_distinct(cells[worded], lambda text: split[text][0])
+            error = each_distinct(cells[worded], lambda text: split[text][3])
             failed = error.notna()
             for key in error[failed].unique():
                 rows = error.index[failed & error.eq(key)]
@@ -157,8 +158,8 @@ def read_targets(frame, bad, labels: dict, given: list[str], label, problems):
             bad[conflict] = True
             ok = ok.difference(conflict)
             kind[ok] = phrase_kind[ok]
-            frame.loc[ok, "plan"] = cells[ok].map(lambda text: split[text][1])
-            highs = cells[ok].map(lambda text: split[text][2])
+            frame.loc[ok, "plan"] = each_distinct(cells[ok], lambda text: split[text][1])
+            highs = each_distinct(cells[ok], lambda text: split[text][2])
             if highs.ne("").any():
                 if "plan_high" not in frame:
                     frame["plan_high"] = ""

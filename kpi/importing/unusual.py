@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kpi import formulas
-from kpi.importing.bounds import by_code
+from kpi.importing.bounds import by_code, each_distinct
 from kpi.importing.messages import Issue, Phrase
 from kpi.importing.validate import KEY, Problems
 from kpi.periods import parse_period
@@ -112,7 +112,7 @@ def unusual_figures(facts: pd.DataFrame, new_facts: pd.DataFrame, catalogue: pd.
         return pd.Series(measures["change_pct"], index=current.index)
 
     def periods(codes: pd.Series, where: pd.Series) -> pd.Series:
-        return codes[where].map(parse_period)
+        return each_distinct(codes[where], parse_period)
 
     previous = held.get(held.key(rows, before), "actual", rows.index)
     rise = change(actual, previous)

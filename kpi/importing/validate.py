@@ -32,7 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kpi import formulas, store
-from kpi.importing.bounds import by_code, check_values
+from kpi.importing.bounds import by_code, check_values, each_distinct
 from kpi.importing.messages import Issue, Phrase, field_name
 from kpi.importing.numbers import cell_forms, infer_decimal, missing_mask, read_numbers
 from kpi.importing.readers import CANONICAL, MEASURE_COLUMNS, VALUE_COLUMNS, Upload
@@ -468,7 +468,7 @@ def _read_estimate_status(frame: pd.DataFrame, bad: pd.Series, label, problems: 
     if "estimate_status" not in frame:
         return pd.Series(False, index=frame.index)
     written = frame["estimate_status"].fillna("").astype(str).str.strip()
-    code = written.map(lambda text: ESTIMATE_STATUSES.get(fold(text)) if text else None)
+    code = each_distinct(written, lambda text: ESTIMATE_STATUSES.get(fold(text)) if text else None)
     unknown = ~bad & written.ne("") & code.isna()
     problems.rows(frame.loc[unknown, ["file", "row"]], label("estimate_status"),
                   Phrase("imp_estimate_status_unknown", {"cell": written.str.slice(0, 40), "choices": ESTIMATE_CHOICES}))

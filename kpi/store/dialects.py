@@ -47,7 +47,8 @@ LOCK_TIMEOUT_S = 600.0           # an import waits this long for the imports bef
 POOL_ENV = "KPI_CATALOGUE_POOL"  # MAX or MIN,MAX connections per process (default 1,8); 0: no pool
 POOL_DEFAULT = (1, 8)
 POOL_WAIT_S = 5.0                # a full pool is waited for this long, then a connection of its own is opened
-POOL_KEPT = 4                    # pools kept per process (one per address; the oldest closed beyond)
+POOL_KEPT = 2                    # pools kept per process (one per address; the oldest closed beyond)
+POOL_RECONNECT_S = 30.0          # a pool that lost its connections tries this long in the background
 
 
 class SnapshotError(RuntimeError):
@@ -221,7 +222,8 @@ def _pool(url: str) -> ConnectionPool | None:
             return found
         found = _POOLS[key] = ConnectionPool(
             url, kwargs=_CONNECT_ARGS, min_size=sizes[0], max_size=sizes[1], open=True, name="kpi-catalogue",
-            check=ConnectionPool.check_connection, timeout=POOL_WAIT_S, num_workers=2)
+            check=ConnectionPool.check_connection, timeout=POOL_WAIT_S, reconnect_timeout=POOL_RECONNECT_S,
+            num_workers=2)
         retired = [_POOLS.popitem(last=False)[1] for _ in range(len(_POOLS) - POOL_KEPT)]
     for pool in retired:  # e.g. tests' databases dropped since: their connections go back closed
         pool.close(timeout=1)

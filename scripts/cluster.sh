@@ -13,7 +13,8 @@
 # Configuration (environment): KPI_CLUSTER_DIR run directory (default .cluster/ in the repository),
 # KPI_CLUSTER_PORT HAProxy's port (default 8700; the replicas take the next three), KPI_CLUSTER_PG_PORT
 # (default 55434), KPI_CLUSTER_S3_PORT (default 8333; a SeaweedFS already answering there with the
-# keys is used as it is and left running), KPI_S3_ACCESS_KEY / KPI_S3_SECRET_KEY (default kpi /
+# keys is used as it is and left running; a test session's holds a lease for HAProxy's pid, so the
+# session does not stop it under the cluster), KPI_S3_ACCESS_KEY / KPI_S3_SECRET_KEY (default kpi /
 # kpi-secret).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -162,6 +163,11 @@ case "$cmd" in
       "$haproxy_bin" -D -f "$run/haproxy.cfg" -p "$run/haproxy.pid"
     fi
     wait_health "$port" 30 || { echo "HAProxy does not answer on 127.0.0.1:$port" >&2; exit 1; }
+    # a SeaweedFS found answering may be a test session's: hold a lease on it while HAProxy runs, so
+    # that session does not stop it under the cluster when it ends (tests/shared_servers.py)
+    if [ ! -f "$run/seaweedfs.started" ] && [ -f tests/shared_servers.py ]; then
+      "$python" tests/shared_servers.py lease "seaweedfs-$s3_port" "$(cat "$run/haproxy.pid")" || true
+    fi
     echo "Replicas: $(for i in "${REPLICAS[@]}"; do printf 'http://127.0.0.1:%s/ ' $((port + i)); done)"
     echo "Catalogue: postgresql://kpi@127.0.0.1:$pg_port/kpi; storage: $(grep KPI_STORAGE "$run/env" | cut -d= -f2)"
     echo "http://127.0.0.1:$port/"

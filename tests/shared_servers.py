@@ -103,3 +103,24 @@ def release(name: str, pid: int, stop: Callable[[dict], None]) -> bool:
         stop(record["info"])
         path.unlink(missing_ok=True)
         return True
+
+
+def lease(name: str, pid: int) -> bool:
+    """Add a lease of `pid` (a process outside the test sessions, e.g. the HAProxy of
+    scripts/cluster.sh using the tests' SeaweedFS) on a server a test session started: it is not
+    stopped while `pid` lives. Returns False when no test session started that server."""
+    with _locked(name) as path:
+        record = _read(path)
+        if record is None:
+            return False
+        record["users"] = [u for u in record["users"] if u != pid and alive(u)] + [pid]
+        _write(path, record)
+        return True
+
+
+if __name__ == "__main__":  # python tests/shared_servers.py lease NAME PID (scripts/cluster.sh)
+    import sys
+
+    if len(sys.argv) != 4 or sys.argv[1] != "lease":
+        sys.exit("usage: python tests/shared_servers.py lease NAME PID")
+    print("leased" if lease(sys.argv[2], int(sys.argv[3])) else "not a test session's server")

@@ -113,3 +113,33 @@ def test_a_server_that_died_is_started_again_and_its_leftovers_stopped(tmp_path)
     leave_second.touch()
     assert second.wait(timeout=60) == 0
     assert not (tmp_path / "server").exists()
+
+
+def test_a_lease_from_outside_keeps_a_test_sessions_server_while_its_process_lives(tmp_path):
+    """scripts/cluster.sh reusing the tests' SeaweedFS leases it for HAProxy's pid."""
+    first, leave_first = _session(tmp_path, "first")
+    _wait_for(lambda: _log(tmp_path) == ["start", "using True"])
+    cluster = subprocess.Popen(["sleep", "600"])
+    (tmp_path / "tmp").mkdir()
+    leased = subprocess.run([sys.executable, str(TESTS / "shared_servers.py"), "lease", "fake", str(cluster.pid)],
+                            env={"TMPDIR": str(tmp_path / "tmp")}, capture_output=True, text=True)
+    assert leased.stdout.strip() == "not a test session's server"  # another registry: nothing there
+    sys.path.insert(0, str(TESTS))
+    import shared_servers
+
+    saved = shared_servers.REGISTRY
+    shared_servers.REGISTRY = tmp_path / "registry"
+    try:
+        assert shared_servers.lease("fake", cluster.pid)
+    finally:
+        shared_servers.REGISTRY = saved
+    leave_first.touch()
+    assert first.wait(timeout=60) == 0
+    assert (tmp_path / "server").exists()  # the cluster still uses it
+    cluster.kill()
+    cluster.wait(timeout=60)
+    second, leave_second = _session(tmp_path, "second")
+    _wait_for(lambda: len(_log(tmp_path)) == 3)
+    leave_second.touch()
+    assert second.wait(timeout=60) == 0
+    assert _log(tmp_path) == ["start", "using True", "using True", "stop"]

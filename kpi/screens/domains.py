@@ -113,6 +113,20 @@ def _rank(units: np.ndarray, actual: np.ndarray, unit: str, members: list[str], 
     return float(ranks[position]), len(units), rank_text(ranks[position], bool(is_tied[position]), len(units), lang)
 
 
+@shared(maxsize=64)
+def _province_rows(frame: pd.DataFrame, provinces: tuple[str, ...]) -> pd.DataFrame:
+    """The provinces' rows of a shared figures frame (kpi.figures.figures_cached): one object for every
+    unit's view of the same period, so that what is drawn from it (the map) is shared too. Read-only."""
+    return frame[frame["unit"].isin(provinces)].reset_index(drop=True)
+
+
+@shared(maxsize=256)
+def _map_values(peers: pd.DataFrame, units: pd.DataFrame, geography: int, indicator: str, catalogue: pd.DataFrame,
+                lang: str) -> MapValues:
+    """kpi.charts.maps.map_values, once per period's provinces, indicator and language (read-only)."""
+    return map_values(peers, units, geography, indicator, catalogue, lang)
+
+
 @shared(maxsize=256)  # per (snapshot, filters, language), for every session (kpi.memo)
 def domain_view(snapshot: Snapshot, units: pd.DataFrame, catalogue: pd.DataFrame, page_key: str,
                 unit: str, period: str, geography: int, lang: str = "vi") -> DomainView:
@@ -126,7 +140,7 @@ def domain_view(snapshot: Snapshot, units: pd.DataFrame, catalogue: pd.DataFrame
     region = region_of(units, unit, geography)
     targets = list(dict.fromkeys(provinces + regions + [NATION, unit]))
     frame = figures_cached(snapshot, targets, [period], codes)  # queries/facts_aggregate.sql
-    peers = frame[frame["unit"].isin(provinces)].reset_index(drop=True)
+    peers = _province_rows(frame, tuple(provinces))  # the same object for every unit of the period
     own = frame[frame["unit"] == unit].set_index("indicator").reindex(codes).reset_index()
     own["unit"] = unit
     directions = dict(zip(catalogue["code"], catalogue["direction"]))
@@ -287,7 +301,7 @@ class MapView:
 def map_view(view: DomainView, units: pd.DataFrame, catalogue: pd.DataFrame, geography: int, indicator: str,
              kind: str, unit: str, lang: str = "vi", boundary_path: Path | None = None) -> MapView:
     """What the map shows: the values of one indicator per province, the outlined tiles, the boundaries."""
-    values = map_values(view.peers, units, geography, indicator, catalogue, lang)
+    values = _map_values(view.peers, units, geography, indicator, catalogue, lang)  # shared by the period's units
     highlight = map_highlight(units, unit, geography)
     notes, infos, warnings = [t("dom_map_note", lang)], [], []
     if kind == "choropleth" and boundary_path is None:

@@ -7,14 +7,17 @@
 -- per class, period, indicator and text (source, note, estimate status: a few distinct values), a
 -- hash aggregate of a few thousand groups, and the class sums are then summed per target. The same
 -- counts, sums and texts as joining every fact to every target it counts towards, without the
--- (facts x targets) rows in between.
+-- (facts x targets) rows in between. It reads the stored table (facts_coded: indicator, unit, period and
+-- source as ENUM codes, queries/load_facts_create.sql), joined and grouped on the codes; target_sums
+-- holds them as VARCHAR, as the view facts does.
 CREATE OR REPLACE TEMP TABLE target_atoms AS
 SELECT a.target, a.generation, a.atom
 FROM unit_atoms AS a
 JOIN target_cover AS c ON c.target = a.target AND c.generation = a.generation AND c.n_atoms > 1;
 
 CREATE OR REPLACE TEMP TABLE atom_class AS
-SELECT atom, generation, dense_rank() OVER (ORDER BY generation, targets) AS class
+SELECT atom, TRY_CAST(atom AS fact_unit) AS atom_code, generation,
+       dense_rank() OVER (ORDER BY generation, targets) AS class
 FROM (SELECT atom, generation, string_agg(target, chr(31) ORDER BY target) AS targets
       FROM temp.target_atoms GROUP BY atom, generation);
 
@@ -34,13 +37,13 @@ SELECT c.class, f.period, f.indicator, f.source, f.note, f.estimate_status,
        sum(f.plan)           AS sum_plan,
        sum(f.numerator)      AS sum_num,
        sum(f.denominator)    AS sum_den
-FROM facts AS f
-JOIN periods AS p ON p.period = f.period
-JOIN temp.atom_class AS c ON c.atom = f.unit AND c.generation = p.generation
+FROM facts_coded AS f
+JOIN (SELECT period::fact_period AS period, generation FROM periods) AS p ON p.period = f.period
+JOIN temp.atom_class AS c ON c.atom_code = f.unit AND c.generation = p.generation
 GROUP BY ALL;
 
 CREATE TABLE target_sums AS
-SELECT t.target, t.generation, s.period, s.indicator,
+SELECT t.target, t.generation, s.period::VARCHAR AS period, s.indicator::VARCHAR AS indicator,
        sum(s.n_actual)::BIGINT      AS n_actual,
        sum(s.n_plan)::BIGINT        AS n_plan,
        sum(s.n_num)::BIGINT         AS n_num,
@@ -50,13 +53,13 @@ SELECT t.target, t.generation, s.period, s.indicator,
        sum(s.sum_plan)              AS sum_plan,
        sum(s.sum_num)               AS sum_num,
        sum(s.sum_den)               AS sum_den,
-       string_agg(DISTINCT s.source, '; ' ORDER BY s.source) AS sources,
+       string_agg(DISTINCT s.source::VARCHAR, '; ' ORDER BY s.source::VARCHAR) AS sources,
        string_agg(DISTINCT s.note, '; ' ORDER BY s.note) AS notes,
        string_agg(DISTINCT s.estimate_status, ';' ORDER BY s.estimate_status) AS estimate_statuses
 FROM temp.class_sums AS s
 JOIN temp.class_targets AS t ON t.class = s.class
 GROUP BY t.target, t.generation, s.period, s.indicator
-ORDER BY t.target, s.period, s.indicator;
+ORDER BY t.target, s.period::VARCHAR, s.indicator::VARCHAR;
 
 DROP TABLE temp.class_sums;
 DROP TABLE temp.class_targets;

@@ -2,7 +2,7 @@
 -- that no delta replaces (anti-join on the key) and the deltas' rows, inserted sorted as
 -- load_facts_year.sql does. $path: the base file; $year: 'YYYY'. BY NAME: a base written before plan
 -- kinds has no plan_kind / plan_high (NULL: level plans).
-INSERT INTO facts BY NAME
+INSERT INTO facts_coded BY NAME
 SELECT * FROM (
     SELECT b.*
     FROM (SELECT * FROM read_parquet($path) WHERE left(period, 4) = $year) AS b

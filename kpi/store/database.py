@@ -13,13 +13,16 @@ SQL and the DuckDB version. Snapshots are never modified, so neither is the file
 a temporary name and renamed into place when complete, and every later load, in this process after
 an eviction or in any other (replicas, an "as of" reopen of an older snapshot), opens it read only
 (a file open, not a rebuild). The facts are inserted straight from the Parquet file (written sorted,
-kpi.store.snapshots), the plans of a year spread to its months in one update, and the target sums
-computed in one pass (queries/build_target_sums.sql). Each loaded snapshot's DuckDB instance keeps
-its memory within MEMORY_LIMIT (the facts stay on disk, read through DuckDB's buffer pool; a build
-spills what does not fit), so loading holds memory bounded whatever the number of facts. When the
-cache folder cannot be written, the snapshot is built in memory as before (a compressed in-memory
-database, facts a year at a time with a checkpoint in between). At most MAX_CACHED files are kept
-per cache folder, the least recently opened removed first.
+kpi.store.snapshots) into facts_coded, whose indicator, unit, period and source are ENUM types made
+of the snapshot's own distinct values (small integer codes: cheaper to write and compress than
+strings); every reader reads the view `facts`, the same columns as VARCHAR. The plans of a year
+spread to its months in one update, and the target sums computed in one pass
+(queries/build_target_sums.sql). Each loaded snapshot's DuckDB instance keeps its memory within
+MEMORY_LIMIT (the facts stay on disk, read through DuckDB's buffer pool; a build spills what does
+not fit), so loading holds memory bounded whatever the number of facts. When the cache folder cannot
+be written, the snapshot is built in memory as before (a compressed in-memory database, facts a year
+at a time with a checkpoint in between). At most MAX_CACHED files are kept per cache folder, the
+least recently opened removed first.
 
 A delta snapshot (kpi.store.deltas) loads its base a year at a time with the deltas applied in
 DuckDB: the deltas' rows, newest winning on the key, in a temporary table (queries/delta_create.sql),
@@ -59,13 +62,13 @@ MAX_CACHED = 12             # cache files kept per cache folder (the most recent
 STALE_AFTER_S = 3600        # a temporary build file older than this is a killed build
 MEMORY_LIMIT = os.environ.get("KPI_LOAD_MEMORY", "512MB")   # per loaded snapshot's DuckDB instance
 THREADS = int(os.environ.get("KPI_LOAD_THREADS", "0")) or (os.cpu_count() or 1)
-CACHE_VERSION = "2"         # bump when what a cache file holds changes in a way its key does not see
+CACHE_VERSION = "3"         # bump when what a cache file holds changes in a way its key does not see
 CACHE_SUFFIX = ".duckdb"
 # every query a build runs: a change to any of them makes a new key (the old files are never read again)
 BUILD_QUERIES = ("load_facts_create", "load_facts_all", "load_facts_years", "load_facts_plans", "load_facts_year",
                  "load_facts_year_plans", "delta_create", "delta_facts_year", "delta_years", "load_units",
                  "load_indicators", "load_frames", "load_fact_periods", "build_target_sums", "load_info_create",
-                 "load_facts_months_without_plan", "load_facts_all_deltas")
+                 "load_facts_months_without_plan", "load_facts_all_deltas", "load_fact_values")
 
 
 @dataclass(eq=False)
@@ -278,6 +281,7 @@ def _fill(con: duckdb.DuckDBPyConnection, snapshot: Snapshot, sources: _Sources,
     """Create and fill the snapshot's tables in `snap` (the current database)."""
     con.execute(load_sql("load_units"), {"path": sources.units})
     con.execute(load_sql("load_indicators"), {"path": sources.indicators})
+    con.execute(load_sql("load_fact_values"), {"paths": sources.layers})
     con.execute(load_sql("load_facts_create"))
     _load_facts(con, sources.layers[0], sources.layers[1:], in_memory)
     periods = periods_table([row[0] for row in con.execute(load_sql("load_fact_periods")).fetchall()])

@@ -8,7 +8,8 @@ import pytest
 from conftest import run_page
 
 from kpi.charts import maps
-from kpi.figures import figures
+from kpi.figures import figures, shared_tables
+from kpi.screens.domains import domain_view, map_view
 from kpi.store.indicators import load_indicators
 from kpi.units import boundaries
 from kpi.units.names import units_of_geography
@@ -285,3 +286,16 @@ def test_map_highlight_of_a_province_and_a_region():
     assert set(map_highlight(units, "R34-MRD", 34)) == {"VN34-82", "VN34-86", "VN34-91", "VN34-92", "VN34-96"}
     assert len(map_highlight(units, "R63-MRD", 63)) == 13
     assert map_highlight(units, "VN", 34) == []
+
+
+@pytest.mark.query
+def test_the_views_of_one_period_share_the_provinces_rows_and_the_map_values(demo_snapshot):
+    units, catalogue = shared_tables(demo_snapshot)
+    views = [domain_view(demo_snapshot, units, catalogue, "employment", unit, "2025", 34, "vi")
+             for unit in ("VN34-86", "VN34-01")]
+    assert views[0].peers is views[1].peers  # one object for the period: what is drawn from it is shared
+    shown = [map_view(view, units, catalogue, 34, "jobs_created", "tiles", unit, "vi")
+             for view, unit in zip(views, ("VN34-86", "VN34-01"))]
+    assert shown[0].values is shown[1].values and shown[0].highlight != shown[1].highlight
+    other = domain_view(demo_snapshot, units, catalogue, "employment", "VN34-86", "2024", 34, "vi")
+    assert other.peers is not views[0].peers and set(other.peers["period"]) == {"2024"}

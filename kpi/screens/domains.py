@@ -114,9 +114,11 @@ def _rank(units: np.ndarray, actual: np.ndarray, unit: str, members: list[str], 
 
 
 @shared(maxsize=64)
-def _province_rows(frame: pd.DataFrame, provinces: tuple[str, ...]) -> pd.DataFrame:
-    """The provinces' rows of a shared figures frame (kpi.figures.figures_cached): one object for every
-    unit's view of the same period, so that what is drawn from it (the map) is shared too. Read-only."""
+def _province_rows(snapshot: Snapshot, targets: tuple[str, ...], period: str, codes: tuple[str, ...],
+                   provinces: tuple[str, ...]) -> pd.DataFrame:
+    """The provinces' rows of the period's figures: one object for every unit's view of the same period,
+    so that what is drawn from it (the map) is shared too. Read-only."""
+    frame = figures_cached(snapshot, list(targets), [period], list(codes))
     return frame[frame["unit"].isin(provinces)].reset_index(drop=True)
 
 
@@ -140,7 +142,9 @@ def domain_view(snapshot: Snapshot, units: pd.DataFrame, catalogue: pd.DataFrame
     region = region_of(units, unit, geography)
     targets = list(dict.fromkeys(provinces + regions + [NATION, unit]))
     frame = figures_cached(snapshot, targets, [period], codes)  # queries/facts_aggregate.sql
-    peers = _province_rows(frame, tuple(provinces))  # the same object for every unit of the period
+    # the same object for every unit's view of the period (figures_cached gives each caller a copy)
+    peers = _province_rows(snapshot, tuple(dict.fromkeys(provinces + regions + [NATION])), period, tuple(codes),
+                           tuple(provinces))
     own = frame[frame["unit"] == unit].set_index("indicator").reindex(codes).reset_index()
     own["unit"] = unit
     directions = dict(zip(catalogue["code"], catalogue["direction"]))

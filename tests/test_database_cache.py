@@ -6,7 +6,9 @@ file as a DataFrame does."""
 from __future__ import annotations
 
 import os
+import re
 import stat
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -134,6 +136,46 @@ def test_the_one_pass_target_sums_are_the_join_of_every_fact(fresh, demo_snapsho
     assert set(ours["generation"]) >= {63, 34}
     assert ours.dtypes.equals(reference.dtypes)
     _same(ours, reference, rtol=1e-12)
+
+
+def test_facts_stored_as_codes_read_back_as_the_parquet_texts(fresh, demo_snapshot):
+    """indicator, unit, period and source are stored as ENUM codes of the snapshot's own values
+    (facts_coded); the view facts gives them back as VARCHAR, the Parquet file's texts in its order."""
+    con = database.load(demo_snapshot)
+    types = dict(con.execute("SELECT column_name, data_type FROM information_schema.columns "
+                             "WHERE table_catalog = 'snap' AND table_name = $t", {"t": "facts"}).fetchall())
+    coded = dict(con.execute("SELECT column_name, data_type FROM information_schema.columns "
+                             "WHERE table_catalog = 'snap' AND table_name = $t", {"t": "facts_coded"}).fetchall())
+    texts = ["indicator", "unit", "period", "plan_kind", "source", "note", "estimate_status"]
+    assert [types[c] for c in texts] == ["VARCHAR"] * len(texts)
+    assert all(coded[c].startswith("ENUM") for c in ("indicator", "unit", "period", "source")), coded
+    loaded = con.execute("SELECT * FROM facts ORDER BY indicator, unit, period").df()
+    written = store.read_table(demo_snapshot, "facts").sort_values(["indicator", "unit", "period"])
+    columns = ["indicator", "unit", "period", "actual", "numerator", "denominator", "source", "note", "estimate_status"]
+    _same(loaded[columns], written[columns])  # the plans differ only where a year's plan was spread
+    assert loaded["unit"].map(type).eq(str).all() and loaded["source"].dropna().map(type).eq(str).all()
+    units = [row[0] for row in con.execute("SELECT unit FROM facts_coded ORDER BY unit").fetchall()]
+    assert units == sorted(units)  # the codes sort as the texts do
+    assert con.execute("SELECT count(*) FROM facts WHERE unit = $u", {"u": units[0]}).fetchone()[0] > 0
+
+
+def test_a_change_to_any_loading_query_names_a_new_cache_file(fresh, demo_snapshot, monkeypatch):
+    """Old cache files are never read after the loading SQL changes: every query a build runs is
+    in BUILD_QUERIES, whose texts the key covers."""
+    source = Path(database.__file__).read_text(encoding="utf-8")
+    run = set(re.findall(r'load_sql\("([a-z_]+)"\)', source)) | set(re.findall(r'"((?:load|delta|build)_[a-z_]+)"', source))
+    opening = {"load_attach", "load_attach_file", "load_use", "load_use_memory", "load_checkpoint", "load_detach",
+               "load_open_file", "load_info", "load_units_frame"}  # open or write the file, or the atom map's input
+    assert run - opening <= set(database.BUILD_QUERIES)
+    assert {"load_fact_values", "load_facts_create", "build_target_sums"} <= set(database.BUILD_QUERIES)
+    sources = database._sources(demo_snapshot, None)
+    key = database.cache_key(demo_snapshot, sources)
+    real = database.load_sql
+    for name in ("load_fact_values", "build_target_sums"):
+        monkeypatch.setattr(database, "load_sql", lambda n, name=name: real(n) + ("\n-- changed" if n == name else ""))
+        assert database.cache_key(demo_snapshot, sources) != key, name
+    monkeypatch.setattr(database, "load_sql", real)
+    assert database.cache_key(demo_snapshot, sources) == key
 
 
 def test_plans_of_a_year_spread_to_its_months_in_one_update(fresh, tmp_path):

@@ -9,9 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kpi.importing.bounds import each_distinct
+from kpi.importing.bounds import by_code, by_codes, each_distinct
 from kpi.importing.merge import prepare_import
+from kpi.importing.numbers import AMBIGUOUS, BAD, DECIMAL, INTEGER, MISSING, cell_forms
 from kpi.importing.targets import has_words, parse_kind, worded_mask
+from kpi.importing.validate import _per_distinct, _UnitKeys
 
 pytestmark = pytest.mark.unit
 
@@ -63,3 +65,59 @@ def test_units_written_as_keys_names_and_codes_resolve_alike(tmp_path):
     assert report.ok, [i.text() for i in report.errors]
     assert sorted(report.facts["unit"].unique()) == ["VN-01"]
     assert sorted(report.facts["period"]) == ["2019", "2020", "2021", "2022"]
+
+
+# unit texts (some with the key's own separator), generations (None where the period was not read)
+# and period codes (None likewise), as the unit step of validation sees them
+UNIT_ROWS = st.lists(st.tuples(st.sampled_from(["Hà Nội", "01", "VN-01", "", "a|1", "Huế"]),
+                               st.sampled_from([None, 63, 34]), st.sampled_from([None, "2024", "2024-M06", "1|2"]),
+                               st.booleans()), min_size=1, max_size=50)
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=UNIT_ROWS)
+def test_unit_keys_say_what_the_key_texts_say(rows):
+    """The unit keys factorised from their three columns (validate._UnitKeys) are the texts
+    'unit|generation|period' built row by row, and resolving them once per distinct key calls the
+    same keys, in the same order, with the same results as _per_distinct over those texts."""
+    index = range(3, 3 + len(rows))
+    frame = pd.DataFrame({"unit": pd.Series([r[0] for r in rows], dtype="str", index=index),
+                          "generation": pd.Series([r[1] for r in rows], dtype=object, index=index),
+                          "period_code": pd.Series([r[2] for r in rows], dtype=object, index=index)})
+    where = pd.Series([r[3] for r in rows], index=frame.index)
+    texts = frame["unit"] + "|" + frame["generation"].fillna(0).astype(int).astype(str) \
+        + "|" + frame["period_code"].fillna("")
+    keys = _UnitKeys(frame)
+    assert keys.texts().tolist() == texts.tolist() and keys.texts().index.equals(frame.index)
+
+    def resolver(calls):
+        return lambda key: calls.append(key) or (key[:3], len(key), None)
+
+    expected_calls, got_calls = [], []
+    expected = _per_distinct(texts.where(where, ""), resolver(expected_calls), 3, first_of=lambda k: k.rsplit("|", 1)[0])
+    got = keys.spread(where, resolver(got_calls), 3, first_of=lambda k: k.rsplit("|", 1)[0])
+    assert got_calls == expected_calls
+    for mine, theirs in zip(got, expected, strict=True):
+        assert mine.index.equals(theirs.index) and mine.tolist() == theirs.tolist()
+
+
+def test_catalogue_columns_spread_at_once_as_one_at_a_time():
+    meta = pd.DataFrame({"direction": [1, -1], "aggregation": ["sum", "ratio"]}, index=pd.Index(["a", "b"], name="code"))
+    codes = pd.Series(["b", "a", None, "zz", "b"], dtype="str", index=range(7, 12))
+    spread = by_codes(codes, meta, ["direction", "aggregation"])
+    for column in ("direction", "aggregation"):
+        one = by_code(codes, meta[column])
+        assert spread[column].index.equals(one.index) and spread[column].equals(one)
+    assert spread["aggregation"].tolist()[:2] == ["ratio", "sum"] and spread["direction"].isna().tolist()[2:4] == [True, True]
+
+
+@pytest.mark.parametrize("cells, kinds, percent", [
+    (["12", " 12 ", "\u221212", "12%", "1 234", "\u22121,5 %", "60,6", "1.234", "abc", "1 2", ""],
+     [INTEGER, INTEGER, INTEGER, INTEGER, INTEGER, DECIMAL, DECIMAL, AMBIGUOUS, BAD, BAD, MISSING],
+     [False, False, False, True, False, True, False, False, False, False, False]),
+])
+def test_cells_cleaned_of_spaces_signs_and_percent_are_integers_again(cells, kinds, percent):
+    """A cell that is no integer as written but becomes one without its spaces, its minus sign or
+    its % sign is read as an integer (cell_forms looks at only those cells again)."""
+    forms = cell_forms(pd.Series(cells, dtype="str"))
+    assert forms.kind.tolist() == kinds and forms.percent.tolist() == percent

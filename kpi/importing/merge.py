@@ -234,7 +234,7 @@ def commit_import(report: ImportReport, *, note: str = "", created_by: str = "py
         raise ImportFailed(report, [Issue(_files(report), None, None, "imp_warnings_unconfirmed",
                                           {"n": len(report.warnings)})])
     user = user or local_user()
-    units = sorted(set(report.facts["unit"])) if report.facts is not None else []
+    units = sorted(set(report.facts["unit"].unique().tolist())) if report.facts is not None else []  # distinct first
     require(user, EDITOR, units, report.units)
     approve = user.local and not pending
     try:

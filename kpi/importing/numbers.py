@@ -108,16 +108,23 @@ def cell_forms(values: pd.Series, typed: pd.Series | None = None) -> Forms:
         misplaced[spaced] = _mask(pc.match_substring_regex(trimmed, _SPACE)) & ~_mask(
             pc.match_substring_regex(trimmed, _SPACED_GROUPS))
         cleaned = pc.replace_with_mask(cleaned, where, pc.replace_substring_regex(trimmed, _SPACE, ""))
-    cleaned = pc.replace_substring(cleaned, "\u2212", "-")
+    minus = _mask(pc.match_substring(cleaned, "\u2212"))
+    if minus.any():
+        cleaned = pc.replace_substring(cleaned, "\u2212", "-")
     if len(at):
         has_percent = _mask(pc.ends_with(cleaned, "%"))
-        cleaned = pc.if_else(pa.array(has_percent), pc.utf8_slice_codeunits(cleaned, 0, -1), cleaned)
+        if has_percent.any():
+            cleaned = pc.if_else(pa.array(has_percent), pc.utf8_slice_codeunits(cleaned, 0, -1), cleaned)
         percent[at] = has_percent
         sub_kind = np.full(len(at), BAD, dtype=np.int8)
         sub_sep = np.zeros(len(at), dtype=np.int8)
         comma = _mask(pc.match_substring(cleaned, ","))
         one_mark = np.where(comma, COMMA, DOT).astype(np.int8)
-        sub_kind[_mask(pc.match_substring_regex(cleaned, _INT))] = INTEGER
+        # a cell left as written is no integer (it did not match above): only the cells cleaned of
+        # spaces, a minus sign or a % sign are looked at again
+        changed = np.flatnonzero(spaced | minus | has_percent)
+        if len(changed):
+            sub_kind[changed[_mask(pc.match_substring_regex(cleaned.take(pa.array(changed)), _INT))]] = INTEGER
         decimal = _mask(pc.match_substring_regex(cleaned, _DECIMAL))
         ambiguous = decimal & _mask(pc.match_substring_regex(cleaned, _AMBIGUOUS))
         sub_kind[decimal & ~ambiguous] = DECIMAL

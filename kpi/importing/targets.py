@@ -182,7 +182,7 @@ def check_target_values(frame, bad, given: list[str], label, problems):
     effective = kind.fillna(formulas.LEVEL)
     stray = ~bad & high.notna() & ~effective.isin(formulas.HIGH_KINDS)
     problems.rows(frame.loc[stray, ["file", "row"]], label("plan_high"),
-                  Phrase("imp_plan_high_needs_range", {"kind": effective.map(KIND_CHOICES)}))
+                  Phrase("imp_plan_high_needs_range", {"kind": effective[stray].map(KIND_CHOICES)}))
     no_high = ~bad & effective.eq(formulas.RANGE) & plan.notna() & high.isna()
     problems.rows(frame.loc[no_high, ["file", "row"]], label("plan_high"), Phrase("imp_plan_range_without_high"))
     upside_down = ~bad & plan.notna() & high.notna() & high.lt(plan)

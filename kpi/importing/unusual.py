@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kpi import formulas
-from kpi.importing.bounds import by_code, each_distinct
+from kpi.importing.bounds import by_codes, each_distinct
 from kpi.importing.messages import Issue, Phrase
 from kpi.importing.validate import KEY, Problems
 from kpi.periods import parse_period
@@ -99,23 +99,30 @@ def unusual_figures(facts: pd.DataFrame, new_facts: pd.DataFrame, catalogue: pd.
     held = _Held(new_facts, rows, [before, after])
     own = held.key(rows)
     actual, plan = held.get(own, "actual", rows.index), held.get(own, "plan", rows.index)
-    direction = by_code(rows["indicator"], meta["direction"]).fillna(0).to_numpy(dtype="float64")
-    is_ratio = by_code(rows["indicator"], meta["aggregation"]).eq("ratio").to_numpy()
-    scale = 10.0 ** by_code(rows["indicator"], meta["decimals"]).fillna(2).astype(int)
+    spread = by_codes(rows["indicator"], meta, ["direction", "aggregation", "decimals"])
+    direction = spread["direction"].fillna(0).to_numpy(dtype="float64")
+    is_ratio = spread["aggregation"].eq("ratio").to_numpy()
+    scale = 10.0 ** spread["decimals"].fillna(2).astype(int)
 
     def shown(values: pd.Series, where: pd.Series) -> pd.Series:  # quoted with its indicator's decimals
         return (values[where] * scale[where]).round() / scale[where]
 
-    def change(current: pd.Series, previous: pd.Series) -> pd.Series:
-        measures = formulas.measures_arrays(current, np.full(len(current), np.nan), direction,
-                                            np.ones(len(current), dtype=bool), previous, is_ratio)
-        return pd.Series(measures["change_pct"], index=current.index)
+    def change(current: pd.Series, previous: pd.Series, needed: pd.Series) -> pd.Series:
+        """change_pct where `needed` (NaN elsewhere): computed only on the rows a warning may name, those
+        with both figures, so an import into an empty folder does not compute it for every row twice."""
+        at = np.flatnonzero(needed.to_numpy() & current.notna().to_numpy() & previous.notna().to_numpy())
+        out = np.full(len(current), np.nan)
+        if len(at):
+            measures = formulas.measures_arrays(current.to_numpy()[at], np.full(len(at), np.nan), direction[at],
+                                                np.ones(len(at), dtype=bool), previous.to_numpy()[at], is_ratio[at])
+            out[at] = measures["change_pct"]
+        return pd.Series(out, index=current.index)
 
     def periods(codes: pd.Series, where: pd.Series) -> pd.Series:
         return each_distinct(codes[where], parse_period)
 
     previous = held.get(held.key(rows, before), "actual", rows.index)
-    rise = change(actual, previous)
+    rise = change(actual, previous, previous.gt(0))
     up = rise.gt(CHANGE_WARNING_PCT) & previous.gt(0)
     problems.rows(rows.loc[up, ["file", "row"]], rows["_actual_column"], Phrase("imp_warn_change", {
         "change": rise[up].round(0), "period": periods(before, up), "previous": shown(previous, up)}), "warning")
@@ -123,7 +130,7 @@ def unusual_figures(facts: pd.DataFrame, new_facts: pd.DataFrame, catalogue: pd.
     following_key = held.key(rows, after)
     following = held.get(following_key, "actual", rows.index)
     also_imported = pd.Series(np.isin(following_key, own) & (following_key >= 0), index=rows.index)
-    next_rise = change(following, actual)
+    next_rise = change(following, actual, actual.gt(0) & ~also_imported)
     next_up = next_rise.gt(CHANGE_WARNING_PCT) & actual.gt(0) & ~also_imported
     problems.rows(rows.loc[next_up, ["file", "row"]], rows["_actual_column"], Phrase("imp_warn_change_next", {
         "change": next_rise[next_up].round(0), "period": periods(after, next_up),

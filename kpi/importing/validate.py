@@ -32,7 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kpi import formulas, store
-from kpi.importing.bounds import by_code, check_values, each_distinct
+from kpi.importing.bounds import by_code, by_codes, check_values, each_distinct
 from kpi.importing.messages import Issue, Phrase, field_name
 from kpi.importing.numbers import cell_forms, infer_decimal, missing_mask, read_numbers
 from kpi.importing.readers import CANONICAL, MEASURE_COLUMNS, VALUE_COLUMNS, Upload
@@ -158,6 +158,11 @@ def _per_distinct(values: pd.Series, resolve, width: int, first_of=None) -> list
     With `first_of`, values with the same first_of(value) share the result of the first one seen
     (units: resolved per text and generation, not per period)."""
     codes, uniques = pd.factorize(values)
+    return _spread(codes, uniques, values.index, resolve, width, first_of)
+
+
+def _spread(codes: np.ndarray, uniques, index: pd.Index, resolve, width: int, first_of=None) -> list[pd.Series]:
+    """_per_distinct of factorised values: `codes` (-1: missing) into `uniques`."""
     results, shared = [], {}
     for value in uniques:
         group = first_of(value) if first_of else value
@@ -170,8 +175,43 @@ def _per_distinct(values: pd.Series, resolve, width: int, first_of=None) -> list
         table = table.astype("str") if table.map(lambda v: isinstance(v, str) or v is None).all() \
             and table.notna().any() else table
         taken = table.take(np.where(codes >= 0, codes, len(results)))
-        columns.append(taken.set_axis(values.index))
+        columns.append(taken.set_axis(index))
     return columns
+
+
+class _UnitKeys:
+    """Each row's unit text, generation and period as one key 'text|generation|period' (generation 0
+    and period '' where there is none), factorised from the three columns' own codes: the key texts
+    are built only for the distinct keys, not for a million rows."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.index = frame.index
+        generation = frame["generation"].fillna(0).astype(int).astype(str)
+        parts = [pd.factorize(column) for column in (frame["unit"], generation, frame["period_code"].fillna(""))]
+        combined = np.zeros(len(frame), dtype=np.int64)
+        for codes, uniques in parts:
+            combined = combined * (len(uniques) + 1) + (codes + 1)
+        self.codes, self.combined = pd.factorize(combined)
+        self.parts = parts
+
+    def _text(self, position: int) -> str:
+        value = int(self.combined[position])
+        pieces = []
+        for _codes, uniques in reversed(self.parts):
+            value, at = divmod(value, len(uniques) + 1)
+            pieces.append(str(uniques[at - 1]) if at else "")
+        return "|".join(reversed(pieces))
+
+    def spread(self, where: pd.Series, resolve, width: int, first_of=None) -> list[pd.Series]:
+        """_per_distinct of the keys where `where`, of '' elsewhere."""
+        codes = np.where(where.to_numpy(), self.codes, len(self.combined))
+        codes, positions = pd.factorize(codes)
+        uniques = [self._text(p) if p < len(self.combined) else "" for p in positions]
+        return _spread(codes, uniques, self.index, resolve, width, first_of)
+
+    def texts(self) -> pd.Series:
+        table = np.array([self._text(p) for p in range(len(self.combined))], dtype=object)
+        return pd.Series(table[self.codes], index=self.index, dtype=object)
 
 
 def _period_parts(text: str) -> tuple[str | None, int | None, Phrase | None]:
@@ -348,21 +388,20 @@ def _validate_upload(upload: Upload, units: pd.DataFrame, catalogue: pd.DataFram
     # units: each distinct text resolved once per generation (63 or 34 provinces at the period's date)
     levels = units.set_index("unit")["level"].to_dict()
     names = units.set_index("unit")["name_vi"].to_dict()
-    unit_key = frame["unit"] + "|" + frame["generation"].fillna(0).astype(int).astype(str) \
-        + "|" + frame["period_code"].fillna("")
+    unit_key = _UnitKeys(frame)
     # a unit written as its own key (machine-made files, every commune) is that unit whatever the period
     # (as resolve_unit says; its dates are checked below): found at once, vectorised; only the other
     # texts, and the keys of regions and the nation (aggregates, with their message), one by one
     written = frame["unit"].str.strip()
     direct = ~bad & written.isin(units.loc[~units["level"].isin(["nation", "region"]), "unit"])
-    resolved = _per_distinct(unit_key.where(~bad & ~direct, ""), lambda key: _unit_status_of_key(
+    resolved = unit_key.spread(~bad & ~direct, lambda key: _unit_status_of_key(
         key, units, levels, names) if key else ("", None, None), 3, first_of=lambda key: key.rsplit("|", 1)[0])
     kinds, frame["unit_key"], unit_messages = resolved
     kinds = kinds.where(~direct, "ok")
     frame["unit_key"] = frame["unit_key"].where(~direct, written)
     errors = ~bad & kinds.eq("error")
     if errors.any():  # the message names the period: say it for each row's own period
-        own = _per_distinct(unit_key[errors], lambda key: _unit_status_of_key(key, units, levels, names), 3)
+        own = _per_distinct(unit_key.texts()[errors], lambda key: _unit_status_of_key(key, units, levels, names), 3)
         unit_messages = unit_messages.astype(object)
         unit_messages[errors] = own[2].astype(object)
     problems.rows(frame.loc[errors, ["file", "row"]], label("unit"), unit_messages)
@@ -398,9 +437,10 @@ def _validate_upload(upload: Upload, units: pd.DataFrame, catalogue: pd.DataFram
         mark, _counts = infer_decimal(list(forms.values()))
         upload.decimal_how = "inferred" if mark else ""
     upload.decimal = mark
-    unit_of = by_code(frame["indicator_code"], meta["unit_of_measure"])
+    spread = by_codes(frame["indicator_code"], meta, ["unit_of_measure", "whole_number"])
+    unit_of = spread["unit_of_measure"]
     is_rate = unit_of.eq("%")
-    whole = by_code(frame["indicator_code"], meta["whole_number"]).fillna(False).astype(bool)
+    whole = spread["whole_number"].fillna(False).astype(bool)
     for canon in given:
         numbers = read_numbers(forms[canon], mark)
         column = value_label.loc[frame.index] if (value_label is not None and canon == "actual") else label(canon)
@@ -447,14 +487,27 @@ def _validate_upload(upload: Upload, units: pd.DataFrame, catalogue: pd.DataFram
     def texts(column: pd.Series) -> pa.Array:
         return pa.array(column, type=pa.string(), from_pandas=True)
 
-    where = pc.binary_join_element_wise(name + " dòng ", pc.cast(pa.array(frame["row"].to_numpy()), pa.string()), "")
+    def joined(*parts) -> pa.Array:
+        return pc.binary_join_element_wise(*parts, "")
+
+    # where it was read, as the parts of one join (one pass over the rows, not one a part)
+    parts = [name + " dòng ", pc.cast(pa.array(frame["row"].to_numpy()), pa.string())]
     if "_column" in frame:
-        where = pc.binary_join_element_wise(where, ", cột ", texts(frame["_column"]), "")
+        parts += [", cột ", texts(frame["_column"])]
     if upload.kind == "gso" and upload.title:
-        where = pc.binary_join_element_wise("GSO: " + upload.title + " (", where, ")", "")
+        parts = ["GSO: " + upload.title + " (", *parts, ")"]
     if "source" in frame:
         own_source = texts(frame["source"])
-        where = pc.if_else(pc.equal(own_source, ""), where, pc.binary_join_element_wise(own_source, " (", where, ")", ""))
+        empty = pc.equal(own_source, "")
+        n_empty = int(pc.sum(empty).as_py() or 0)
+        if n_empty == 0:  # every row has its own source (the usual file): one join
+            where = joined(own_source, " (", *parts, ")")
+        elif n_empty == len(own_source):
+            where = joined(*parts)
+        else:
+            where = pc.if_else(empty, joined(*parts), joined(own_source, " (", *parts, ")"))
+    else:
+        where = joined(*parts)
     out["source"] = where.to_pandas().set_axis(out.index)
     out["note"] = frame["note"] if "note" in frame else ""
     out["estimate_status"] = frame["estimate_status_code"] if "estimate_status_code" in frame else None

@@ -1449,3 +1449,19 @@ def test_non_finite_and_huge_numbers_never_raise_nor_store_a_wrong_number(base_d
             assert value <= (meta["parts_max"] if not math.isnan(meta["parts_max"]) else meta["max_value"])
     for column in {"actual", "plan", "numerator", "denominator"} - present:
         assert math.isnan(stored[column])
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("year_2019, warned", [("9191", False), ("9190", True)])
+def test_a_rise_of_just_over_double_is_warned_and_of_double_not(base_dir, tmp_path, year_2019, warned):
+    """The rise is warned above CHANGE_WARNING_PCT and not at it, whether on a figure of the same file
+    (2022 -> 2023 exactly +100%, 2023 -> 2024 +100,5%) or of the snapshot (2020 is 18.382: 9.191 makes
+    it exactly double, 9.190 a little more)."""
+    rows = [["83", "2022", "gratitude_houses", "100", "", "", "", "", ""],
+            ["83", "2023", "gratitude_houses", "200", "", "", "", "", ""],
+            ["83", "2024", "gratitude_houses", "401", "", "", "", "", ""]]
+    report = prepare_import([("f.csv", _csv(rows))], data_dir=tmp_path)
+    assert report.ok and [(i.row, i.key) for i in report.warnings] == [(4, "imp_warn_change")]
+    report = prepare_import([("g.csv", _csv([["83", "2019", "jobs_created", year_2019, "", "", "", "", ""]]))],
+                            data_dir=base_dir)
+    assert report.ok and [(i.row, i.key) for i in report.warnings] == ([(2, "imp_warn_change_next")] if warned else [])

@@ -212,7 +212,9 @@ def read_numbers(forms: Forms, decimal: str | None) -> Numbers:
         drop_commas = sub_ok & (((sub_kind == GROUPED) & (sub_sep == COMMA))
                                 | ((sub_kind == GROUPED_DECIMAL) & (sub_sep == DOT)) | (thousands & (sub_sep == COMMA)))
         cleaned = forms.cleaned
-        for use, machine in ((as_point, lambda c: pc.replace_substring(c, ",", ".")),
+        # a decimal comma to a point; a file of decimal points has no comma in these cells (no pass)
+        commas = bool((sub_sep[as_point] == COMMA).any())
+        for use, machine in ((as_point, lambda c: pc.replace_substring(c, ",", ".") if commas else c),
                              (drop_dots, lambda c: pc.replace_substring(pc.replace_substring(c, ".", ""), ",", ".")),
                              (drop_commas, lambda c: pc.replace_substring(c, ",", ""))):
             if use.any():

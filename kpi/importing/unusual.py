@@ -122,7 +122,10 @@ def unusual_figures(facts: pd.DataFrame, new_facts: pd.DataFrame, catalogue: pd.
         return each_distinct(codes[where], parse_period)
 
     previous = held.get(held.key(rows, before), "actual", rows.index)
-    rise = change(actual, previous, previous.gt(0))
+    # a rise of more than CHANGE_WARNING_PCT needs the actual above previous × (1 + pct/100); asked here
+    # with half that rise, so that no rounding of the division can hide a warning
+    rises = 1 + CHANGE_WARNING_PCT / 200
+    rise = change(actual, previous, previous.gt(0) & actual.gt(previous * rises))
     up = rise.gt(CHANGE_WARNING_PCT) & previous.gt(0)
     problems.rows(rows.loc[up, ["file", "row"]], rows["_actual_column"], Phrase("imp_warn_change", {
         "change": rise[up].round(0), "period": periods(before, up), "previous": shown(previous, up)}), "warning")
@@ -130,7 +133,7 @@ def unusual_figures(facts: pd.DataFrame, new_facts: pd.DataFrame, catalogue: pd.
     following_key = held.key(rows, after)
     following = held.get(following_key, "actual", rows.index)
     also_imported = pd.Series(np.isin(following_key, own) & (following_key >= 0), index=rows.index)
-    next_rise = change(following, actual, actual.gt(0) & ~also_imported)
+    next_rise = change(following, actual, actual.gt(0) & ~also_imported & following.gt(actual * rises))
     next_up = next_rise.gt(CHANGE_WARNING_PCT) & actual.gt(0) & ~also_imported
     problems.rows(rows.loc[next_up, ["file", "row"]], rows["_actual_column"], Phrase("imp_warn_change_next", {
         "change": next_rise[next_up].round(0), "period": periods(after, next_up),

@@ -444,7 +444,7 @@ def _validate_upload(upload: Upload, units: pd.DataFrame, catalogue: pd.DataFram
     for canon in given:
         numbers = read_numbers(forms[canon], mark)
         column = value_label.loc[frame.index] if (value_label is not None and canon == "actual") else label(canon)
-        cells = frame[canon].str.slice(0, 40)
+        cells = _quoted(frame[canon])
         where = lambda mask: frame.loc[mask, ["file", "row"]]  # noqa: E731
         problems.rows(where(numbers.bad), column, Phrase("imp_not_a_number", {"cell": cells}))
         problems.rows(where(numbers.ambiguous), column, Phrase("imp_ambiguous_separator", {"cell": cells}))
@@ -513,6 +513,13 @@ def _validate_upload(upload: Upload, units: pd.DataFrame, catalogue: pd.DataFram
     out["estimate_status"] = frame["estimate_status_code"] if "estimate_status_code" in frame else None
     out["file"], out["row"] = name, frame["row"]
     return out.reset_index(drop=True)
+
+
+def _quoted(cells: pd.Series) -> pd.Series:
+    """The cells as a message quotes them: their first 40 characters (sliced only when one is longer)."""
+    lengths = pc.utf8_length(pa.array(cells, type=pa.string(), from_pandas=True))
+    longest = pc.max(lengths).as_py() if len(lengths) else None
+    return cells.str.slice(0, 40) if longest is not None and longest > 40 else cells
 
 
 def _read_estimate_status(frame: pd.DataFrame, bad: pd.Series, label, problems: Problems) -> pd.Series:

@@ -213,7 +213,11 @@ def bench_folder(data_dir: Path, n_deltas: int, in_memory: bool, figures: list[d
               f"(before loading {cold['before']['VmRSS']:.0f} MB); {step['facts']:,} facts, {step['sums']:,} target sums; "
               f"before it, the SHA-256 check of the files {cold['check']['s']:.2f} s (load average {load_average()})",
               flush=True)
+        size = sum(f.stat().st_size for f in Path(cache).glob("*.duckdb")) / 1e6
+        print(f"cache file: {size:,.0f} MB (facts.parquet {(snapshot / 'facts.parquet').stat().st_size / 1e6:,.0f} MB)",
+              flush=True)
         add("cold_full_s", "load from the full file, cold", step["s"], "s", TARGET_S)
+        add("cache_file_mb", "size of the snapshot's cache file", size, "MB")
         add("cold_full_mb", "peak RSS of the loading process", cold["after"]["VmHWM"], "MB", TARGET_MB)
         warm = run_child("load", ["--snapshots", str(snapshot)], env)
         step = warm["steps"][0]

@@ -324,4 +324,6 @@ def test_the_load_benchmark_runs_every_part_on_a_small_dataset(tmp_path):
         assert line is not None and "load average" in line, part
     keys = {row["key"] for row in json.loads(out.read_text())["figures"]}
     assert {"load_cold_full_s_x1", "load_cold_full_mb_x1", "load_reopen_s_x1", "load_cold_deltas_s_x1",
-            "load_as_of_s_x1", "load_in_memory_s_x1", "load_floor_scan_x1"} <= keys
+            "load_as_of_s_x1", "load_in_memory_s_x1", "load_floor_scan_x1", "load_cache_file_mb_x1"} <= keys
+    size = next(row["value"] for row in json.loads(out.read_text())["figures"] if row["key"] == "load_cache_file_mb_x1")
+    assert size > 0 and any(row.startswith("cache file: ") for row in done.stdout.splitlines())

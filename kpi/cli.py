@@ -325,10 +325,10 @@ def cmd_users(args) -> int:
         _emit(pd.DataFrame(rows), args.format)
     elif args.action == "grant":
         roles.grant(user, args.email, args.role, unit, args.data_dir)
-        print(t("acc_users_granted", role=args.role, email=args.email.strip().lower(), unit=suffix))
+        print(t("acc_users_granted", role=t(f"acc_role_{args.role}"), email=args.email.strip().lower(), unit=suffix))
     elif args.action == "revoke":
         roles.revoke(user, args.email, args.role, unit, args.data_dir)
-        print(t("acc_users_revoked", role=args.role, email=args.email.strip().lower(), unit=suffix))
+        print(t("acc_users_revoked", role=t(f"acc_role_{args.role}"), email=args.email.strip().lower(), unit=suffix))
     else:
         if not Path(args.file).is_file():
             raise CliError(f"Không có tệp phân quyền {args.file}")

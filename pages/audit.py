@@ -4,6 +4,7 @@ Layout only: what it shows is kpi.screens.audit, read through kpi.access.audit (
 written through kpi.access.roles (which checks the admin role again)."""
 import streamlit as st
 
+from kpi import figures
 from kpi.access import audit, roles
 from kpi.access.users import ADMIN, PermissionDenied, require
 from kpi.reports.spreadsheet import XLSX_MIME
@@ -24,6 +25,7 @@ try:
     require(ctx.user, ADMIN)  # the page is registered for admins only; a stale link gets this
     log = audit.read_log()
     grants = roles.current_grants()
+    units = figures.units(ctx.snapshot) if ctx.snapshot is not None else None  # names of the grants' units
 except (PermissionDenied, CatalogueError) as exc:
     st.error(markdown_escape(t("aud_unavailable", lang, error=exc)))
     st.stop()
@@ -72,7 +74,7 @@ with users_tab:
     done = st.session_state.pop("acc_users_done", None)  # the message of the change just written
     if done:
         st.success(markdown_escape(done))
-    current = view.grants_view(grants, lang)
+    current = view.grants_view(grants, lang, units)
     if current.empty:
         st.info(t("acc_users_empty", lang))
     else:
@@ -89,7 +91,7 @@ with users_tab:
         except (PermissionDenied, CatalogueError) as exc:
             st.error(markdown_escape(t("acc_users_refused", lang, error=exc)))
             return
-        st.session_state["acc_users_done"] = view.change_text(action, email, role, unit, lang)
+        st.session_state["acc_users_done"] = view.change_text(action, email, role, unit, lang, units)
         st.rerun()
 
     grant_column, revoke_column = st.columns(2)
@@ -106,7 +108,7 @@ with users_tab:
             st.markdown(f"**{t('acc_users_revoke_title', lang)}**")
             chosen = st.selectbox(t("acc_users_revoke_choice", lang), range(len(current.grants)),
                                   key="acc_users_revoke_choice",
-                                  format_func=lambda i: view.grant_label(current.grants[i], lang))
+                                  format_func=lambda i: view.grant_label(current.grants[i], lang, units))
             if st.form_submit_button(t("acc_users_revoke_button", lang), icon=":material/person_remove:"):
                 picked = current.grants[chosen]
                 write("revoke", picked.email, picked.role, picked.unit)

@@ -192,9 +192,9 @@ def test_kpi_users_commands(tmp_path, catalogue_db, capsys, monkeypatch):
     assert cli.main(base + ["users", "import", str(path)]) == 0
     assert "Đã nhập 4 quyền mới" in capsys.readouterr().out
     assert cli.main(base + ["users", "grant", "Lanhdao@demo.vn", "viewer"]) == 0
-    assert capsys.readouterr().out.strip() == "Đã cấp quyền viewer cho lanhdao@demo.vn."
+    assert capsys.readouterr().out.strip() == "Đã cấp quyền xem cho lanhdao@demo.vn."
     assert cli.main(base + ["users", "revoke", "laocai@demo.vn", "editor", "--unit", "VN34-08"]) == 0
-    assert capsys.readouterr().out.strip() == "Đã thu hồi quyền editor của laocai@demo.vn (VN34-08)."
+    assert capsys.readouterr().out.strip() == "Đã thu hồi quyền nhập liệu của laocai@demo.vn (VN34-08)."
     assert cli.main(base + ["users", "revoke", "laocai@demo.vn", "editor", "--unit", "VN34-08"]) == 1
     assert capsys.readouterr().err.startswith("Lỗi: laocai@demo.vn không có quyền")
     assert cli.main(base + ["users", "list", "--format", "csv"]) == 0
@@ -304,9 +304,10 @@ def test_admin_grants_and_revokes_on_the_audit_page(catalogue_db, demo_dir, tmp_
     at.text_input(key="acc_users_unit").input("VN34-15")
     next(b for b in at.button if b.label == "Cấp quyền").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert any("Đã cấp quyền nhập liệu cho chuyenvien@demo.vn (VN34-15)" in plain(s.value) for s in at.success)
-    table = at.dataframe[-1].value
-    assert list(table["Thư điện tử"]) == ["chuyenvien@demo.vn"] and list(table["Đơn vị"]) == ["VN34-15"]
+    assert any("Đã cấp quyền nhập liệu cho chuyenvien@demo.vn (Lào Cai, VN34-15)" in plain(s.value)
+               for s in at.success)
+    table = at.dataframe[-1].value  # the unit by its name, with its key
+    assert list(table["Thư điện tử"]) == ["chuyenvien@demo.vn"] and list(table["Đơn vị"]) == ["Lào Cai (VN34-15)"]
     assert roles.signed_in_user(claims("chuyenvien@demo.vn"), folder).scope(EDITOR) == {"VN34-15"}
     # a unit that does not exist is refused on the page, nothing written
     at.text_input(key="acc_users_unit").input("VN99-99")
@@ -328,8 +329,8 @@ def test_the_users_tab_in_english(demo_dir, tmp_path, restore_env):
     assert [tab.label for tab in at.tabs] == ["Log", "Users and roles"]
     table = at.dataframe[-1].value
     assert list(table.columns) == ["E-mail", "Role", "Unit", "Granted by", "Time"]
-    assert list(table["Role"]) == ["import"]
-    assert at.selectbox(key="acc_users_revoke_choice").options == ["laocai@demo.vn — import (VN34-15)"]
+    assert list(table["Role"]) == ["import"] and list(table["Unit"]) == ["Lào Cai (VN34-15)"]
+    assert at.selectbox(key="acc_users_revoke_choice").options == ["laocai@demo.vn — import (Lào Cai, VN34-15)"]
     assert any(c.value == "1 role(s) of 1 people" for c in at.caption)
 
 

@@ -20,6 +20,7 @@ from kpi.access.users import ROLES
 from kpi.reports.spreadsheet import csv_bytes, download_name, table_to_xlsx_bytes
 from kpi.text import fmt
 from kpi.text.i18n import TEXTS, t
+from kpi.units.names import unit_name
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -115,10 +116,21 @@ def role_choices() -> list[str]:
     return list(ROLES)
 
 
-def grant_label(grant: RoleGrant, lang: str) -> str:
-    """'chuyenvien@demo.vn — nhập liệu (VN34-15)': one current grant, as the revoke choice names it."""
-    unit = grant.unit or t("acc_users_every_unit", lang)
-    return f"{grant.email} — {role_label(grant.role, lang)} ({unit})"
+def scope_label(unit: str, units: pd.DataFrame | None, lang: str, inner: bool = False) -> str:
+    """A grant's unit as people read it: 'Lào Cai (VN34-15)', or 'Lào Cai, VN34-15' inside
+    parentheses (`inner`); the key alone when the units table does not know it; 'mọi đơn vị' for a
+    grant without a unit."""
+    if not unit:
+        return t("acc_users_every_unit", lang)
+    name = unit_name(units, unit, lang) if units is not None else unit
+    if name == unit:
+        return unit
+    return f"{name}, {unit}" if inner else f"{name} ({unit})"
+
+
+def grant_label(grant: RoleGrant, lang: str, units: pd.DataFrame | None = None) -> str:
+    """'chuyenvien@demo.vn — nhập liệu (Lào Cai, VN34-15)': one current grant, as the revoke choice names it."""
+    return f"{grant.email} — {role_label(grant.role, lang)} ({scope_label(grant.unit, units, lang, inner=True)})"
 
 
 @dataclass
@@ -132,7 +144,7 @@ class GrantsView:
         return not self.grants
 
 
-def grants_view(grants: list[RoleGrant], lang: str) -> GrantsView:
+def grants_view(grants: list[RoleGrant], lang: str, units: pd.DataFrame | None = None) -> GrantsView:
     """The current grants (kpi.access.roles.current_grants) as the page shows them: by e-mail
     address, then role in the catalogue's order, then unit; times in Vietnam's time."""
     order = {role: i for i, role in enumerate(ROLES)}
@@ -141,7 +153,7 @@ def grants_view(grants: list[RoleGrant], lang: str) -> GrantsView:
     table = pd.DataFrame({
         t("acc_users_col_email", lang): [g.email for g in ordered],
         t("acc_users_col_role", lang): [role_label(g.role, lang) for g in ordered],
-        t("acc_users_col_unit", lang): [g.unit or t("acc_users_every_unit", lang) for g in ordered],
+        t("acc_users_col_unit", lang): [scope_label(g.unit, units, lang) for g in ordered],
         t("acc_users_col_by", lang): [g.by_name or g.by_id for g in ordered],
         t("acc_users_col_at", lang): list(times.dt.strftime("%Y-%m-%d %H:%M")) if ordered else [],
     })
@@ -150,8 +162,8 @@ def grants_view(grants: list[RoleGrant], lang: str) -> GrantsView:
     return GrantsView(table, ordered, count)
 
 
-def change_text(action: str, email: str, role: str, unit: str, lang: str) -> str:
-    """What the page says once a grant or revocation is written."""
-    suffix = t("acc_users_unit_suffix", lang, unit=unit) if unit else ""
+def change_text(action: str, email: str, role: str, unit: str, lang: str, units: pd.DataFrame | None = None) -> str:
+    """What the page (and the command line) says once a grant or revocation is written."""
+    suffix = t("acc_users_unit_suffix", lang, unit=scope_label(unit, units, lang, inner=True)) if unit else ""
     key = "acc_users_granted" if action == "grant" else "acc_users_revoked"
     return t(key, lang, role=role_label(role, lang), email=email.strip().lower(), unit=suffix)

@@ -81,8 +81,9 @@ with users_tab:
         st.caption(current.count_text)
         st.dataframe(current.table, hide_index=True, width="stretch",
                      height=min(38 * (len(current.grants) + 1) + 3, 420),
-                     column_config={t("acc_users_col_email", lang): st.column_config.TextColumn(width="large"),
-                                    t("acc_users_col_role", lang): st.column_config.TextColumn(width="medium")})
+                     column_config={t("acc_users_col_email", lang): st.column_config.TextColumn(width="medium"),
+                                    t("acc_users_col_role", lang): st.column_config.TextColumn(width="medium"),
+                                    t("acc_users_col_at", lang): st.column_config.TextColumn(width="medium")})
 
     def write(action: str, email: str, role: str, unit: str) -> None:
         change = roles.grant if action == "grant" else roles.revoke

@@ -174,6 +174,17 @@ def wait_healthy(base: str, timeout: float = 120.0, log: Path | None = None) -> 
     raise RuntimeError(f"{base} did not become healthy in {timeout:.0f} s\n{tail}")
 
 
+def stop(servers: list[subprocess.Popen]) -> None:
+    """Terminate the servers a benchmark started, killing any that has not exited after 15 s."""
+    for server in servers:
+        server.terminate()
+    for server in servers:
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
 def serve(script: str, port: int, env: dict, log: Path) -> subprocess.Popen:
     command = [sys.executable, str(REPO / "scripts" / "serve.py"), "run", script, "--server.port", str(port),
                "--server.headless", "true", "--server.address", "127.0.0.1",
@@ -249,13 +260,7 @@ def main() -> int:
                     print_table(rows[-1:])
                     sys.stdout.flush()
         finally:
-            for server in servers:
-                server.terminate()
-            for server in servers:
-                try:
-                    server.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    server.kill()
+            stop(servers)
     print()
     print_table(rows)
     if args.json:

@@ -211,13 +211,7 @@ def main() -> int:
             results = run(app, bare, data_dir, changes)
             load_after = bench_load.load_average()
         finally:
-            for server in servers:
-                server.terminate()
-            for server in servers:
-                try:
-                    server.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    server.kill()
+            bench_load.stop(servers)
     floor = {"first chart": results["bare: first chart"], "change": results["bare: select"]}
     print(f"{'what':<28} {'n':>3} {'median s':>9} {'p95 s':>7} {'× bare (median)':>16}")
     for name, row in results.items():

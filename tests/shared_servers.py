@@ -21,6 +21,8 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from kpi.store.cleanup import process_alive
+
 REGISTRY = Path(tempfile.gettempdir()) / "kpi-test-servers"
 
 
@@ -50,14 +52,6 @@ def _write(path: Path, record: dict) -> None:
     os.replace(part, path)
 
 
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 @contextlib.contextmanager
@@ -73,7 +67,7 @@ def shared_server(name: str, answers: Callable[[], bool], start: Callable[[], di
         if answers():
             leased = record is not None
             if leased:
-                record["users"] = [u for u in record["users"] if u != me and alive(u)] + [me]
+                record["users"] = [u for u in record["users"] if u != me and process_alive(u)] + [me]
                 _write(path, record)
         else:
             if record is not None:  # a test session's server that died: its leftovers go
@@ -95,7 +89,7 @@ def release(name: str, pid: int, stop: Callable[[dict], None]) -> bool:
         record = _read(path)
         if record is None:
             return False
-        users = [u for u in record["users"] if u != pid and alive(u)]
+        users = [u for u in record["users"] if u != pid and process_alive(u)]
         if users:
             record["users"] = users
             _write(path, record)
@@ -113,7 +107,7 @@ def lease(name: str, pid: int) -> bool:
         record = _read(path)
         if record is None:
             return False
-        record["users"] = [u for u in record["users"] if u != pid and alive(u)] + [pid]
+        record["users"] = [u for u in record["users"] if u != pid and process_alive(u)] + [pid]
         _write(path, record)
         return True
 

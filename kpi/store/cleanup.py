@@ -42,7 +42,7 @@ def remove_stale_temporaries(data_dir: Path | str | None = None) -> list[str]:
         for folder in Path(root).glob(".tmp-*"):
             try:
                 host, pid = (folder / ".owner").read_text(encoding="utf-8").split()
-                gone = host == socket.gethostname() and not _process_alive(int(pid))
+                gone = host == socket.gethostname() and not process_alive(int(pid))
             except (OSError, ValueError):
                 gone = time.time() - folder.stat().st_mtime > STALE_AFTER_S
             if gone:
@@ -54,7 +54,7 @@ def remove_stale_temporaries(data_dir: Path | str | None = None) -> list[str]:
 
 def _gone(writer: str, mtime: float) -> bool:
     host, pid = writer.split()
-    return (host == socket.gethostname() and not _process_alive(int(pid))) or time.time() - mtime > STALE_AFTER_S
+    return (host == socket.gethostname() and not process_alive(int(pid))) or time.time() - mtime > STALE_AFTER_S
 
 
 def _remove_uncommitted(data_dir, storage: Storage) -> list[str]:
@@ -90,7 +90,8 @@ def _remove_uncommitted(data_dir, storage: Storage) -> list[str]:
     return removed
 
 
-def _process_alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """True while a process of this id exists (also one of another user)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -52,8 +52,6 @@ def _write(path: Path, record: dict) -> None:
     os.replace(part, path)
 
 
-
-
 @contextlib.contextmanager
 def shared_server(name: str, answers: Callable[[], bool], start: Callable[[], dict],
                   stop: Callable[[dict], None]) -> Iterator[dict | None]:

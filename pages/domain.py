@@ -108,7 +108,7 @@ def map_and_trend() -> None:
         st.warning(markdown_escape(warning))
 
     trend = indicator_trend(ctx.snapshot, ctx.units, ctx.catalogue, ctx.unit, ctx.periods, ctx.period, indicator,
-                            ctx.geography, ctx.lang)
+                            ctx.geography, ctx.lang, within=focus_trend)  # a focus indicator's rows: not queried again
     st.subheader(markdown_escape(trend.title))
     if trend.trend.frame["actual"].notna().sum() == 0:
         st.info(t("no_figures", ctx.lang))

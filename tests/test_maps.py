@@ -299,3 +299,54 @@ def test_the_views_of_one_period_share_the_provinces_rows_and_the_map_values(dem
     assert shown[0].values is shown[1].values and shown[0].highlight != shown[1].highlight
     other = domain_view(demo_snapshot, units, catalogue, "employment", "VN34-86", "2024", 34, "vi")
     assert other.peers is not views[0].peers and set(other.peers["period"]) == {"2024"}
+
+
+@pytest.mark.query
+def test_a_units_tile_map_outlines_only_its_tiles_over_the_shared_tiles(demo_snapshot):
+    units, catalogue = shared_tables(demo_snapshot)
+    view = domain_view(demo_snapshot, units, catalogue, "employment", "VN34-86", "2025", 34, "vi")
+    values = map_view(view, units, catalogue, 34, "jobs_created", "tiles", "VN34-86", "vi").values
+    plain = maps.tile_grid(values, units, 34)
+    one = maps.tile_grid(values, units, 34, ["VN34-86"])
+    region = maps.tile_grid(values, units, 34, ["VN34-82", "VN34-86", "VN34-91"])
+    order = list(values.frame["unit"])
+    tiles = [tr for tr in one.data if tr.fill == "toself"]
+    assert len(tiles) == len(order) and [tr.line.width for tr in tiles] == [1] * len(order)
+    outline = [tr for tr in one.data if tr.line.width == 5]
+    assert len(outline) == 1 and len(plain.data) == len(one.data) - 1
+    corners = tiles[order.index("VN34-86")]
+    assert list(outline[0].x) == list(corners.x) + [None] and list(outline[0].y) == list(corners.y) + [None]
+    outlines = [tr for tr in region.data if tr.line.width == 5][0]
+    assert sum(x is None for x in outlines.x) == 3
+    # drawn over the tiles and under their labels (the text trace comes after)
+    assert region.data.index(outlines) == len(order) and region.data[len(order) + 1].mode == "text"
+    one.update_traces(fillcolor="blue")  # a figure changed by its caller leaves the shared tiles alone
+    assert maps.tile_grid(values, units, 34, ["VN34-86"]).data[0].fillcolor != "blue"
+
+
+@pytest.mark.query
+def test_a_focus_indicators_trend_is_the_domain_trends_rows_of_it(demo_snapshot):
+    from kpi.figures import available_periods
+    from kpi.screens.domains import domain_trend, indicator_trend
+
+    units, catalogue = shared_tables(demo_snapshot)
+    periods = available_periods(demo_snapshot)
+    compared = 0
+    for unit, period in (("VN34-86", "2025"), ("VN34-01", "2025-M09"), ("VN", "2024")):
+        view = domain_view(demo_snapshot, units, catalogue, "employment", unit, period, 34, "vi")
+        within = domain_trend(demo_snapshot, units, unit, periods, period, view.focus, geography=34, lang="vi")
+        for indicator in view.focus:
+            narrowed = indicator_trend(demo_snapshot, units, catalogue, unit, periods, period, indicator, 34, "vi",
+                                       within=within)
+            alone = indicator_trend(demo_snapshot, units, catalogue, unit, periods, period, indicator, 34, "vi")
+            assert narrowed.title == alone.title and narrowed.notes == alone.notes and narrowed.rate == alone.rate
+            a, b = narrowed.trend.frame, alone.trend.frame
+            assert list(a.columns) == list(b.columns) and len(a) == len(b)
+            compared += len(a)
+            for column in a.columns:  # a text column with nothing in it may be None or NaN: both missing
+                assert (a[column].isna().to_numpy() == b[column].isna().to_numpy()).all(), column
+                assert list(a[column].dropna()) == list(b[column].dropna()), column
+            assert narrowed.trend.not_comparable == alone.trend.not_comparable
+            if not narrowed.rate and len(a):
+                assert narrowed.trend is not alone.trend  # taken from the focus trend, not queried again
+    assert compared > 20

@@ -14,6 +14,7 @@ missing, never drawn as zero; one whose figure cannot be re-expressed is 'not co
 """
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,6 +27,7 @@ import plotly.graph_objects as go
 from kpi import formulas
 from kpi.charts import spec
 from kpi.charts.theme import FONT, separators
+from kpi.memo import shared
 from kpi.paths import CATALOGUE_DIR
 from kpi.text import fmt
 from kpi.text.i18n import t
@@ -170,13 +172,34 @@ def _legend_shown(state: str, shown: set) -> bool:
 
 def tile_grid(values: MapValues, units: pd.DataFrame, geography: int, highlight: list[str] | None = None,
               lang: str = "vi") -> go.Figure:
-    """Each province one equal tile at its approximate place; value written on the tile."""
+    """Each province one equal tile at its approximate place; value written on the tile. The tiles,
+    labels and colour bar depend only on the values (shared by every unit's view of a period, see
+    kpi.screens.domains); the highlighted tiles' outlines are one trace drawn over them."""
+    tiles, layout, corners = _tile_base(values, units, geography, lang)
+    outlined = [unit for unit in corners if unit in set(highlight or [])]
+    data = list(tiles)  # the shared trace dicts themselves: a figure built from them copies them
+    if outlined:
+        xs: list = []
+        ys: list = []
+        for unit in outlined:
+            x, y = corners[unit]
+            xs += x + [None]
+            ys += y + [None]
+        data.insert(len(corners), dict(type="scatter", x=xs, y=ys, mode="lines", line=dict(color=HIGHLIGHT, width=5),
+                                       hoverinfo="skip", showlegend=False))
+    return spec.figure(data, copy.deepcopy(layout))
+
+
+@shared(maxsize=256)
+def _tile_base(values: MapValues, units: pd.DataFrame, geography: int,
+               lang: str) -> tuple[list[dict], dict, dict[str, tuple[list, list]]]:
+    """The tile map without its highlight: tile and label traces, layout, each tile's corners (read-only)."""
     grid = load_tilegrid(geography).set_index("unit")
     frame = values.frame.join(grid[["row", "col"]], on="unit")
     shown = frame["value"].dropna()
     low, high = (float(shown.min()), float(shown.max())) if len(shown) else (0.0, 1.0)
-    highlight = set(highlight or [])
     data: list[dict] = []
+    corners: dict[str, tuple[list, list]] = {}
     legend_done: set[str] = set()
     half_w, half_h = 0.47, 0.45
     ok_colours = iter(colours_of(frame.loc[frame["state"] == "ok", "value"], low, high, values.direction))
@@ -185,9 +208,9 @@ def tile_grid(values: MapValues, units: pd.DataFrame, geography: int, highlight:
                                                         fills):
         x0, x1 = float(col) - half_w, float(col) + half_w
         y0, y1 = float(row) - half_h, float(row) + half_h
-        outline = dict(color=HIGHLIGHT, width=5) if unit in highlight else dict(color="white", width=1)
+        corners[unit] = ([x0, x1, x1, x0, x0], [y0, y0, y1, y1, y0])
         tile = dict(type="scatter", x=[x0, x1, x1, x0, x0], y=[y0, y0, y1, y1, y0], mode="lines", fill="toself",
-                    fillcolor=colour, line=outline, hoverinfo="skip",
+                    fillcolor=colour, line=dict(color="white", width=1), hoverinfo="skip",
                     name=t(STATE_TEXT.get(state, "missing"), lang),
                     showlegend=_legend_shown(state, legend_done), legendgroup=state)
         if pattern:
@@ -207,7 +230,7 @@ def tile_grid(values: MapValues, units: pd.DataFrame, geography: int, highlight:
     layout["xaxis"]["range"] = [-0.6, n_cols + 1.0]
     layout["yaxis"]["range"] = [n_rows - 0.4, -0.6]
     layout["annotations"] = _island_notes(units, grid, frame, lang)
-    return spec.figure(data, layout)
+    return data, layout, corners
 
 
 def _island_notes(units: pd.DataFrame, grid: pd.DataFrame, frame: pd.DataFrame, lang: str = "vi") -> list[dict]:

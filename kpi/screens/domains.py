@@ -122,6 +122,13 @@ def _province_rows(snapshot: Snapshot, targets: tuple[str, ...], period: str, co
     return frame[frame["unit"].isin(provinces)].reset_index(drop=True)
 
 
+@shared(maxsize=64)
+def _ranked_rows(frame: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Each indicator's rankable rows of `frame` (units, figures), grouped once (read-only)."""
+    return {code: (part["unit"].to_numpy(), part["actual"].to_numpy())
+            for code, part in _rankable(frame).groupby("indicator", sort=False)}
+
+
 @shared(maxsize=256)
 def _map_values(peers: pd.DataFrame, units: pd.DataFrame, geography: int, indicator: str, catalogue: pd.DataFrame,
                 lang: str) -> MapValues:
@@ -149,8 +156,7 @@ def domain_view(snapshot: Snapshot, units: pd.DataFrame, catalogue: pd.DataFrame
     own["unit"] = unit
     directions = dict(zip(catalogue["code"], catalogue["direction"]))
     # each indicator's rankable rows once (grouped, not a scan of the frame per indicator and rank)
-    ranked = {code: (part["unit"].to_numpy(), part["actual"].to_numpy())
-              for code, part in _rankable(peers if level == "province" else frame).groupby("indicator", sort=False)}
+    ranked = _ranked_rows(peers) if level == "province" else _ranked_rows.__wrapped__(frame)  # peers: once a period
     nothing = (np.array([], dtype=object), np.array([], dtype=float))
     members = [p for p in provinces if region_of(units, p, geography) == region] if region else []
     rank_nation, rank_region = [], []
@@ -265,6 +271,14 @@ def domain_trend(snapshot: Snapshot, units: pd.DataFrame, unit: str, periods: li
     return DomainTrend(frame, predecessor_notes(units, [unit], lang), labels)
 
 
+def _one_indicator(trend: DomainTrend, indicator: str, lang: str) -> DomainTrend:
+    """A one-unit domain trend narrowed to one of its indicators (what domain_trend gives for it alone)."""
+    frame = trend.frame[trend.frame["indicator"] == indicator].reset_index(drop=True)
+    blocked = sorted({p for p, c in zip(frame["period"], frame["comparable"]) if not bool(c)},
+                     key=lambda p: parse_period(p).year)
+    return DomainTrend(frame, list(trend.notes), [parse_period(p).label(lang) for p in blocked])
+
+
 def trend_notes(trend: DomainTrend, lang: str = "vi") -> list[str]:
     """Where earlier figures come from, and the periods with no honest figure."""
     notes = list(trend.notes)
@@ -335,12 +349,17 @@ class IndicatorTrend:
 @shared(maxsize=256)
 def indicator_trend(snapshot: Snapshot, units: pd.DataFrame, catalogue: pd.DataFrame, unit: str,
                     periods: list[str], period: str, indicator: str, geography: int,
-                    lang: str = "vi") -> IndicatorTrend:
-    """One indicator of the domain over the years, with what the reader must know about its figures."""
+                    lang: str = "vi", within: DomainTrend | None = None) -> IndicatorTrend:
+    """One indicator of the domain over the years, with what the reader must know about its figures.
+    `within`: the unit's domain_trend of the focus indicators (same periods), whose rows are this
+    indicator's when it is one of them and not a rate (no region or nation beside it): not queried again."""
     meta = by_code(catalogue).loc[indicator]
     rate = meta["aggregation"] == "ratio"
-    trend = domain_trend(snapshot, units, unit, periods, period, [indicator], with_aggregates=rate,
-                         geography=geography, lang=lang)
+    if within is not None and not rate and indicator in set(within.frame["indicator"]):
+        trend = _one_indicator(within, indicator, lang)
+    else:
+        trend = domain_trend(snapshot, units, unit, periods, period, [indicator], with_aggregates=rate,
+                             geography=geography, lang=lang)
     notes = ([t("dom_trend_with_aggregates", lang)] if rate else []) + trend_notes(trend, lang)
     own = trend.frame[(trend.frame["unit"] == unit) & trend.frame["actual"].notna()]
     states = [f"{parse_period(r['period']).label(lang)}: {state_note(r, lang)}" for _, r in own.iterrows()

@@ -121,3 +121,28 @@ def test_cells_cleaned_of_spaces_signs_and_percent_are_integers_again(cells, kin
     its % sign is read as an integer (cell_forms looks at only those cells again)."""
     forms = cell_forms(pd.Series(cells, dtype="str"))
     assert forms.kind.tolist() == kinds and forms.percent.tolist() == percent
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts=cells)
+def test_cell_forms_of_a_column_say_what_each_cell_alone_says(texts):
+    """Spaces, minus and % signs are looked for only in cells with another character than digits,
+    signs and separators, a grouped look only in decimal cells: each cell of a mixed column has the
+    form, separator, % sign and cleaned text it has alone (where every cell or none is looked at)."""
+    column = cell_forms(pd.Series(texts, dtype="str", index=range(3, 3 + len(texts))))
+    cleaned = dict(zip(column.cleaned_at.tolist(), column.cleaned.to_pylist(), strict=True))
+    for position, text in enumerate(texts):
+        alone = cell_forms(pd.Series([text], dtype="str"))
+        assert (column.kind[position], column.sep[position], column.percent[position]) == (
+            alone.kind[0], alone.sep[0], alone.percent[0]), text
+        assert cleaned.get(position) == (alone.cleaned.to_pylist() or [None])[0], text
+
+
+@pytest.mark.parametrize("texts", [["12.5", "3.25", "7"], ["60,6%", " 1 234 ", "\u22122,5"], ["1.234", "1.234,5"]])
+def test_cell_forms_of_columns_of_one_kind(texts):
+    """Columns where every cell, or none, has a space or a sign: the same forms as cell by cell."""
+    column = cell_forms(pd.Series(texts, dtype="str"))
+    for position, text in enumerate(texts):
+        alone = cell_forms(pd.Series([text], dtype="str"))
+        assert (column.kind[position], column.sep[position], column.percent[position]) == (
+            alone.kind[0], alone.sep[0], alone.percent[0]), text

@@ -64,12 +64,18 @@ class _Held:
         found = pc.index_in(strings, value_set=value_set)
         return np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
 
-    def key(self, frame: pd.DataFrame, period: pd.Series | None = None) -> np.ndarray:
+    def pair(self, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """(indicator and unit as one integer, where either is unknown) of each row."""
         indicator, unit = self._codes(frame["indicator"], "indicator"), self._codes(frame["unit"], "unit")
+        return indicator * len(self.sets["unit"]) + unit, (indicator < 0) | (unit < 0)
+
+    def key(self, frame: pd.DataFrame, period: pd.Series | None = None,
+            pair: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+        """`pair`: self.pair(frame), when already computed (the same rows at another period)."""
+        indicator_unit, unknown = self.pair(frame) if pair is None else pair
         period = self._codes(frame["period"] if period is None else period, "period")
-        n_units, n_periods = len(self.sets["unit"]), len(self.sets["period"])
-        key = (indicator * n_units + unit) * n_periods + period
-        return np.where((indicator < 0) | (unit < 0) | (period < 0), -1, key)
+        key = indicator_unit * len(self.sets["period"]) + period
+        return np.where(unknown | (period < 0), -1, key)
 
     def get(self, keys: np.ndarray, column: str, index: pd.Index) -> pd.Series:
         """new_facts[column] at each key (NaN where absent)."""
@@ -97,7 +103,8 @@ def unusual_figures(facts: pd.DataFrame, new_facts: pd.DataFrame, catalogue: pd.
     rows = facts.reset_index(drop=True)
     before, after = _shifted(rows["period"], -1), _shifted(rows["period"], 1)
     held = _Held(new_facts, rows, [before, after])
-    own = held.key(rows)
+    pair = held.pair(rows)  # the rows' indicator and unit, looked up once for their three periods
+    own = held.key(rows, pair=pair)
     actual, plan = held.get(own, "actual", rows.index), held.get(own, "plan", rows.index)
     spread = by_codes(rows["indicator"], meta, ["direction", "aggregation", "decimals"])
     direction = spread["direction"].fillna(0).to_numpy(dtype="float64")
@@ -121,7 +128,7 @@ def unusual_figures(facts: pd.DataFrame, new_facts: pd.DataFrame, catalogue: pd.
     def periods(codes: pd.Series, where: pd.Series) -> pd.Series:
         return each_distinct(codes[where], parse_period)
 
-    previous = held.get(held.key(rows, before), "actual", rows.index)
+    previous = held.get(held.key(rows, before, pair), "actual", rows.index)
     # a rise of more than CHANGE_WARNING_PCT needs the actual above previous × (1 + pct/100); asked here
     # with half that rise, so that no rounding of the division can hide a warning
     rises = 1 + CHANGE_WARNING_PCT / 200
@@ -130,7 +137,7 @@ def unusual_figures(facts: pd.DataFrame, new_facts: pd.DataFrame, catalogue: pd.
     problems.rows(rows.loc[up, ["file", "row"]], rows["_actual_column"], Phrase("imp_warn_change", {
         "change": rise[up].round(0), "period": periods(before, up), "previous": shown(previous, up)}), "warning")
 
-    following_key = held.key(rows, after)
+    following_key = held.key(rows, after, pair)
     following = held.get(following_key, "actual", rows.index)
     also_imported = pd.Series(np.isin(following_key, own) & (following_key >= 0), index=rows.index)
     next_rise = change(following, actual, actual.gt(0) & ~also_imported & following.gt(actual * rises))

@@ -192,7 +192,8 @@ class _UnitKeys:
         for codes, uniques in parts:
             combined = combined * (len(uniques) + 1) + (codes + 1)
         self.codes, self.combined = pd.factorize(combined)
-        self.parts = parts
+        # the distinct values as lists: a key's text takes three items, not three pandas Index look-ups
+        self.parts = [(codes, uniques.tolist()) for codes, uniques in parts]
 
     def _text(self, position: int) -> str:
         value = int(self.combined[position])

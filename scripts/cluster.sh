@@ -37,7 +37,11 @@ stop_pid() {  # stop the process of a pid file: TERM, then KILL after 10 s
   pid=$(cat "$file")
   kill "$pid" 2>/dev/null || true
   for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-  kill -9 "$pid" 2>/dev/null || true
+  if kill -0 "$pid" 2>/dev/null; then
+    echo "pid $pid did not stop within 10 s of TERM: killed" >&2
+    kill -9 "$pid" 2>/dev/null || true
+    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+  fi
   rm -f "$file"
 }
 

@@ -47,6 +47,26 @@ def _cluster_env(run: Path) -> dict:
     return dict(line.removeprefix("export ").split("=", 1) for line in lines if line.startswith("export "))
 
 
+def _running(pid: int) -> bool:
+    """The process exists and is not a zombie waiting to be reaped."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def _describe(pid: int) -> str:
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        return f"{pid} {command[:120]}"
+    except OSError:
+        return str(pid)
+
+
 def _stat(run: Path) -> dict[str, str]:
     """HAProxy's view of each replica ('UP', 'DOWN', ...), from `show stat` on its socket."""
     with socket.socket(socket.AF_UNIX) as sock:
@@ -191,12 +211,11 @@ def test_replicas_share_an_import_survive_a_lost_replica_and_take_it_back(tmp_pa
         logs = {p.name: p.read_text(errors="replace")[-1500:] for p in run.glob("*.log")}
         shutil.rmtree(run, ignore_errors=True)
     assert down.returncode == 0, down.stderr[-2000:] + str(logs)
-    alive = []
-    for pid in pids:
-        try:
-            os.kill(pid, 0)
-            alive.append(pid)
-        except ProcessLookupError:
-            pass
-    assert alive == [], f"still running after down: {alive}"
+    alive = pids
+    for _ in range(40):  # a process stopped by `down` may take a moment to leave the process table
+        alive = [pid for pid in alive if _running(pid)]
+        if not alive:
+            break
+        time.sleep(0.5)
+    assert alive == [], f"still running 20 s after down: {[_describe(pid) for pid in alive]}; {down.stderr[-1500:]}"
     assert [p for p in (PORT, PORT + 1, PORT + 2, PORT + 3, PG_PORT) if _listening(p)] == []

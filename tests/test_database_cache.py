@@ -225,8 +225,10 @@ def test_an_incomplete_or_foreign_cache_file_is_built_again(fresh, demo_dir, tmp
     [path] = _cache_files(snapshot)
     _drop(snapshot)
     path.write_bytes(b"not a database")  # a file cut short, or not what its name says
+    # built again: DuckDB's parallel sums of doubles may add in another order (the last bit of a
+    # sum), as between a cached and an in-memory build above
     for name, frame in _tables(database.load(snapshot)).items():
-        _same(frame, expected[name])
+        _same(frame, expected[name], rtol=1e-12)
     assert path.stat().st_size > 1000
 
 

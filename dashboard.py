@@ -9,6 +9,7 @@ import streamlit as st
 from kpi.access import audit, roles, signin
 from kpi.screens import access as access_view
 from kpi.screens.domains import DOMAIN_OF_URL, DOMAIN_PAGES
+from kpi.store import catalogue
 from kpi.store.catalogue import CatalogueError
 from kpi.text.i18n import t
 from kpi.text.plain import markdown_escape
@@ -70,6 +71,13 @@ def sign_in_page() -> None:
 
 
 auth = auth_section()
+# the catalogue's version, read once per run and before anything is read from the catalogue: the
+# snapshots offered and a signed-in user's grants are computed once per version (and user), and read
+# again after any write, from this process or another replica (kpi.store.catalogue.version)
+try:
+    version = catalogue.version()
+except CatalogueError:
+    version = None  # the sidebar and the roles then read the catalogue themselves, and say what is wrong
 problems = signin.auth_problems(auth)
 if problems:
     st.error(markdown_escape(t("acc_auth_error", lang, error=", ".join(problems))))
@@ -84,7 +92,7 @@ else:
     claims = st.user.to_dict()
     try:  # roles: the provider's claim, else the catalogue's grants (the roles file seeds an empty one)
         roles.seed_once()
-        user = roles.signed_in_user(claims)
+        user = roles.signed_in_user(claims, version=version)
     except (signin.RolesFileError, CatalogueError) as exc:
         st.error(markdown_escape(t("acc_roles_file_error", lang, error=exc)))
         st.stop()
@@ -131,7 +139,7 @@ if access_view.shows_audit_log(user):
 navigation = st.navigation(PAGES, position="top")
 st.session_state["_domain_page"] = DOMAIN_OF_URL.get(navigation.url_path)
 st.session_state["_page_url"] = navigation.url_path  # what an audited export names as its page
-st.session_state["_ctx"] = build_context(user)
+st.session_state["_ctx"] = build_context(user, version)
 if user.local:
     st.info(t("acc_local_banner", lang), icon=":material/lock_open:")
 else:

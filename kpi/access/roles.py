@@ -85,10 +85,22 @@ def current_grants(data_dir: Path | str | None = None) -> list[RoleGrant]:
     return sorted(rows, key=lambda g: (g.email, order.get(g.role, len(order)), g.unit))
 
 
-def grant_of(email: str, data_dir: Path | str | None = None) -> Grant:
-    """The roles and scopes the catalogue grants one e-mail address (nothing when it grants none)."""
+def grant_of(email: str, data_dir: Path | str | None = None, version: catalogue.Version | None = None) -> Grant:
+    """The roles and scopes the catalogue grants one e-mail address (nothing when it grants none).
+    With `version` (kpi.store.catalogue.version, read before this call) it is read once per version
+    and address: a grant or revocation anywhere bumps the version, so it is read again."""
+    email = (email or "").strip().lower()
+    return _shared_grant(version, email, data_dir) if version is not None else _grant(email, data_dir)
+
+
+@catalogue.per_version(maxsize=1024)
+def _shared_grant(version: catalogue.Version | None, email: str, data_dir: Path | str | None) -> Grant:
+    return _grant(email, data_dir)
+
+
+def _grant(email: str, data_dir: Path | str | None) -> Grant:
     with catalogue.connect(data_dir) as con:
-        rows = [_row(r) for r in catalogue.run_sql(con, "roles_of_email", email=(email or "").strip().lower())]
+        rows = [_row(r) for r in catalogue.run_sql(con, "roles_of_email", email=email)]
     return grant_from_entries(f"{g.role}:{g.unit}" if g.unit else g.role for g in rows)
 
 
@@ -194,9 +206,11 @@ def seed_once(data_dir: Path | str | None = None) -> int | None:
     return written
 
 
-def signed_in_user(claims: Mapping, data_dir: Path | str | None = None) -> User | None:
+def signed_in_user(claims: Mapping, data_dir: Path | str | None = None,
+                   version: catalogue.Version | None = None) -> User | None:
     """The signed-in user of st.user's claims: the provider's roles when it names any, else the
-    catalogue's grants for the verified e-mail address (signin.user_from_claims decides)."""
+    catalogue's grants for the verified e-mail address (signin.user_from_claims decides); with
+    `version`, those grants are read once per catalogue version (grant_of)."""
     email = claimed_email(claims).lower() if claims else ""
     needs = bool(claims) and claims.get("is_logged_in") is True and bool(email) and grant_from_claims(claims) is None
-    return user_from_claims(claims, {email: grant_of(email, data_dir)} if needs else {})
+    return user_from_claims(claims, {email: grant_of(email, data_dir, version)} if needs else {})

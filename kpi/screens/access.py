@@ -94,8 +94,21 @@ class SnapshotChoice:
         return self.newest.id if self.newest else (self.offered[0].id if self.offered else None)
 
 
-def snapshot_choice(user: User, data_dir: Path | str | None = None) -> SnapshotChoice:
-    """What the sidebar's snapshot selector offers `user` (DESIGN section 10)."""
+def snapshot_choice(user: User, data_dir: Path | str | None = None,
+                    version: catalogue.Version | None = None) -> SnapshotChoice:
+    """What the sidebar's snapshot selector offers `user` (DESIGN section 10). With `version` (the
+    catalogue's, kpi.store.catalogue.version, read by the caller before this call) the choice is
+    computed once per version and user, and shared read-only by every run that reads that version;
+    damage is checked as before (kpi.store.damage: once per snapshot and process)."""
+    return _shared_choice(version, user, data_dir) if version is not None else _choice(user, data_dir)
+
+
+@catalogue.per_version(maxsize=256)
+def _shared_choice(version: catalogue.Version | None, user: User, data_dir: Path | str | None) -> SnapshotChoice:
+    return _choice(user, data_dir)
+
+
+def _choice(user: User, data_dir: Path | str | None) -> SnapshotChoice:
     entries = {e.id: e for e in store.catalogue_entries(data_dir)}
     states = (catalogue.PENDING, catalogue.APPROVED) if sees_pending(user) else (catalogue.APPROVED,)
     intact, damaged = store.intact_and_damaged(data_dir, states)

@@ -26,11 +26,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import io
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -165,7 +168,83 @@ def transaction(con: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     except BaseException:
         con.rollback()
         raise
+    try:
+        _bump_version(con)
+    except BaseException:
+        con.rollback()
+        raise
     con.commit()
+
+
+# --------------------------------------------------------------------------- version
+
+VERSION_KEY, INSTANCE_KEY = "version", "instance"   # catalogue_meta rows
+
+
+def _bump_version(con: sqlite3.Connection) -> None:
+    """Count one more write, in the writing transaction itself (so a reader that sees the new
+    version sees the write), and give a catalogue its identity on its first write."""
+    run_sql(con, "catalogue_instance_set", key=INSTANCE_KEY, value=uuid.uuid4().hex)
+    run_sql(con, "catalogue_version_bump", key=VERSION_KEY)
+
+
+@dataclass(frozen=True)
+class Version:
+    """What the catalogue says, as of one moment: its place (the data folder and the database), its
+    identity and its count of writing transactions. Every write (an import, an approval or rejection,
+    a grant or revocation, a migration, a decision, an audit row) goes through `transaction`, which
+    bumps the count before it commits: two equal versions of one catalogue hold the same rows, so a
+    result computed from one version can be shared by every run that reads the same version."""
+    place: str
+    instance: str
+    count: int
+
+
+def version(data_dir: Path | str | None = None) -> Version | None:
+    """The catalogue's version now: one indexed read of two rows (queries/catalogue_version.sql);
+    None when the data folder has no SQLite catalogue yet (none is made by reading; nothing is
+    cached on None). Read it BEFORE what is cached on it: what is read afterwards is at least as
+    new. CatalogueError when the catalogue cannot be read."""
+    folder = folder_of(data_dir)
+    db = dialect(data_dir)
+    if isinstance(db, SQLiteDialect) and not db.exists(folder):
+        return None
+    try:
+        with connect(data_dir, db) as con:
+            rows = {row["key"]: row["value"] for row in run_sql(
+                con, "catalogue_version", instance_key=INSTANCE_KEY, version_key=VERSION_KEY)}
+    except DB_ERRORS as exc:
+        raise CatalogueError(f"Không đọc được sổ bản dữ liệu {db.path(folder)}: {exc}") from exc
+    return Version(f"{folder.resolve()} {db.path(folder)}", rows.get(INSTANCE_KEY) or "",
+                   int(rows.get(VERSION_KEY) or 0))
+
+
+def per_version(maxsize: int = 256) -> Callable[[Callable], Callable]:
+    """A function of (version, *args) computed once per catalogue version and arguments (at most
+    `maxsize` kept, the least recently used dropped; thread-safe); called through when version is None."""
+    def decorate(fn: Callable) -> Callable:
+        kept: OrderedDict[tuple, object] = OrderedDict()
+        lock = threading.Lock()
+
+        @functools.wraps(fn)
+        def wrapper(version_: Version | None, *args):
+            if version_ is None:
+                return fn(version_, *args)
+            key = (version_, *args)
+            with lock:
+                if key in kept:
+                    kept.move_to_end(key)
+                    return kept[key]
+            value = fn(version_, *args)
+            with lock:
+                kept[key] = value
+                while len(kept) > maxsize:
+                    kept.popitem(last=False)
+            return value
+
+        wrapper.cache_clear = kept.clear
+        return wrapper
+    return decorate
 
 
 def copy_catalogue(source: sqlite3.Connection, target: sqlite3.Connection) -> int:

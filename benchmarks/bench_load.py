@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_load.py [--sessions 5,10,20,50] [--seconds 30] [--think 1.0]
                                               [--url http://127.0.0.1:8700 --pids 101,102,103]
-                                              [--no-bare] [--json OUT]
+                                              [--no-bare] [--ports 8541,8542] [--json OUT]
 
 Each virtual user opens a session as a leader opening a shared link (a random page, province and
 period of the 34-province geography), reads for about --think seconds, moves to two more random
@@ -225,9 +225,12 @@ def main() -> int:
     parser.add_argument("--no-bare", action="store_true", help="skip the bare page (the floor)")
     parser.add_argument("--data-dir", help="data folder to serve (default: the demo, built in a temporary folder)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--ports", default=f"{APP_PORT},{BARE_PORT}",
+                        help="loopback ports of the dashboard and the bare page it serves (without --url)")
     parser.add_argument("--json")
     args = parser.parse_args()
     counts = [int(n) for n in args.sessions.split(",") if n]
+    app_port, bare_port = (int(p) for p in args.ports.split(","))
     rows: list[dict] = []
     servers: list[subprocess.Popen] = []
     with tempfile.TemporaryDirectory(prefix="kpi_load_") as tmp:
@@ -243,11 +246,11 @@ def main() -> int:
                     subprocess.run([sys.executable, "-m", "kpi", "--data-dir", str(data_dir), "--create", "demo"],
                                    cwd=REPO, env=env, check=True, stdout=subprocess.DEVNULL)
                 queries = demo_queries(data_dir)
-                servers.append(serve("dashboard.py", APP_PORT, env, Path(tmp) / "dashboard.log"))
-                targets = [("dashboard", f"http://127.0.0.1:{APP_PORT}", [servers[-1].pid], APP_PAGES)]
+                servers.append(serve("dashboard.py", app_port, env, Path(tmp) / "dashboard.log"))
+                targets = [("dashboard", f"http://127.0.0.1:{app_port}", [servers[-1].pid], APP_PAGES)]
                 if not args.no_bare:
-                    servers.append(serve(str(HERE / "bare_app.py"), BARE_PORT, env, Path(tmp) / "bare.log"))
-                    targets.append(("bare", f"http://127.0.0.1:{BARE_PORT}", [servers[-1].pid], [""]))
+                    servers.append(serve(str(HERE / "bare_app.py"), bare_port, env, Path(tmp) / "bare.log"))
+                    targets.append(("bare", f"http://127.0.0.1:{bare_port}", [servers[-1].pid], [""]))
             for name, base, _, pages in targets:
                 wait_healthy(base, log=Path(tmp) / f"{name}.log")
                 # one first run of each page, so that module imports are not counted as load

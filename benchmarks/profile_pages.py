@@ -1,10 +1,12 @@
 """Where a page run's CPU goes: each page run as a session would, sampled with py-spy.
 
-    .venv/bin/python benchmarks/profile_pages.py [--seconds 10] [--pages so-sanh,xu-huong] [--json OUT]
+    .venv/bin/python benchmarks/profile_pages.py [--seconds 10] [--pages so-sanh,xu-huong] [--fresh]
+                                                 [--port 8543] [--json OUT]
 
 Serves the dashboard on the demo data (127.0.0.1:8543), then for each page: one websocket session
 (benchmarks/bench_load.py's client) asks for the page again and again with varying province and
-period, for --seconds, while py-spy samples every thread of the server. The server's CPU seconds
+period, for --seconds, while py-spy samples every thread of the server. With --fresh every run is
+a new session's first run instead (connect, one run, close: what a leader opening a link costs). The server's CPU seconds
 per page run come from /proc; they are split by what the sampled stacks were doing:
 
   query          DuckDB and kpi/store (the named queries)
@@ -87,14 +89,32 @@ def _relative(frame: str) -> str:
     return re.sub(r"\((?:/[^()]*?/(?:site-packages|lib/python3\.\d+)/)", "(", frame)
 
 
-def profile_page(page: str, base: str, pid: int, queries: list[str], seconds: float, tmp: Path) -> dict:
+async def fresh_runs(base: str, page: str, queries: list[str], seconds: float) -> bench_load.Outcome:
+    """New sessions one after another for `seconds`, each asking for one run of `page` and closing."""
+    outcome = bench_load.Outcome()
+    ws_url = base.replace("http://", "ws://").rstrip("/") + "/_stcore/stream"
+    deadline, n = time.monotonic() + seconds, 0
+    while time.monotonic() < deadline:
+        async with bench_load.websockets.connect(ws_url, subprotocols=["streamlit"], origin=base, max_size=None,
+                                                 open_timeout=60, ping_interval=None) as ws:
+            run_s, error = await bench_load.page_run(ws, page, queries[n % len(queries)])
+        outcome.runs.append(run_s)
+        if error:
+            outcome.errors.append(error)
+        n += 1
+    return outcome
+
+
+def profile_page(page: str, base: str, pid: int, queries: list[str], seconds: float, tmp: Path,
+                 fresh: bool = False) -> dict:
     raw = tmp / f"{page or 'overview'}.speedscope.json"
     spy = subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "-p", str(pid), "-r", str(RATE),
                             "--format", "speedscope", "-o", str(raw), "--nonblocking"],
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(1.0)
     cpu_before = bench_load.cpu_seconds(pid)
-    outcome = asyncio.run(bench_load.run_load(base, [page], queries, 1, seconds, 0.0, 7))
+    outcome = asyncio.run(fresh_runs(base, page, queries, seconds) if fresh
+                          else bench_load.run_load(base, [page], queries, 1, seconds, 0.0, 7))
     cpu = bench_load.cpu_seconds(pid) - cpu_before
     spy.send_signal(2)  # SIGINT: py-spy writes its file and exits
     spy.wait(timeout=60)
@@ -114,6 +134,8 @@ def main() -> int:
     parser.add_argument("--pages", help="comma-separated URL paths (default: every page of the load benchmark)")
     parser.add_argument("--data-dir", help="data folder to serve (default: the demo, built in a temporary folder)")
     parser.add_argument("--raw-dir", help="keep py-spy's profiles here (speedscope JSON, one file per page)")
+    parser.add_argument("--fresh", action="store_true", help="every run a new session's first run")
+    parser.add_argument("--port", type=int, default=PORT, help="the loopback port to serve on")
     parser.add_argument("--json")
     args = parser.parse_args()
     pages = args.pages.split(",") if args.pages is not None else bench_load.APP_PAGES
@@ -127,15 +149,15 @@ def main() -> int:
             subprocess.run([sys.executable, "-m", "kpi", "--data-dir", str(data_dir), "--create", "demo"],
                            cwd=bench_load.REPO, env=env, check=True, stdout=subprocess.DEVNULL)
         queries = bench_load.demo_queries(data_dir)
-        server = bench_load.serve("dashboard.py", PORT, env, tmp / "server.log")
-        base = f"http://127.0.0.1:{PORT}"
+        server = bench_load.serve("dashboard.py", args.port, env, tmp / "server.log")
+        base = f"http://127.0.0.1:{args.port}"
         try:
             bench_load.wait_healthy(base, log=tmp / "server.log")
             asyncio.run(bench_load.run_load(base, pages, queries, 1, 0.1, 0.0, 0))  # imports, first loads
             for page in pages:
                 raw_dir = Path(args.raw_dir) if args.raw_dir else tmp
                 raw_dir.mkdir(parents=True, exist_ok=True)
-                rows.append(profile_page(page, base, server.pid, queries, args.seconds, raw_dir))
+                rows.append(profile_page(page, base, server.pid, queries, args.seconds, raw_dir, args.fresh))
                 row = rows[-1]
                 print(f"{row['page']:<22} runs {row['runs']:>4}  errors {row['errors']:>2}  "
                       f"CPU {row['cpu_s_per_run']:.3f} s/run", flush=True)

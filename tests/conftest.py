@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import pytest
+from browser_support import chromium, served_app
 from hypothesis import settings
 
 from kpi.screens.domains import DOMAIN_PAGES
@@ -32,6 +33,36 @@ def demo_snapshot(demo_dir):
     from kpi import store
 
     return store.get_snapshot(None, demo_dir)
+
+
+# --- the browser tests: one served app and one headless Chromium per test module --------------------
+
+@pytest.fixture(scope="module")
+def app_data_dir(demo_dir) -> Path:
+    """The data folder `app_url` serves: the demo's. A module whose app writes (imports, audit rows) or
+    needs other data overrides this fixture with its own module-scoped copy."""
+    return demo_dir
+
+
+@pytest.fixture(scope="module")
+def app_server():
+    """How `app_url` starts the dashboard: a context manager taking the data folder and yielding the
+    app's URL (browser_support.served_app; the sign-in tests override it to start the OIDC provider too)."""
+    return served_app
+
+
+@pytest.fixture(scope="module")
+def app_url(app_server, app_data_dir):
+    """The URL of the dashboard served on `app_data_dir` for the test module; stopped after it."""
+    with app_server(app_data_dir) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium through Playwright, one per test module."""
+    with chromium() as instance:
+        yield instance
 
 
 @pytest.fixture

@@ -1,20 +1,8 @@
 """Headless Chromium against the running app: every page in the navigation, no exception box."""
 import pytest
-from browser_support import chromium, needs_chromium, served_app, settle, visit_every_page
+from browser_support import needs_chromium, settle, visit_every_page
 
 pytestmark = [needs_chromium, pytest.mark.browser]
-
-
-@pytest.fixture(scope="module")
-def app_url(demo_dir):
-    with served_app(demo_dir) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as instance:
-        yield instance
 
 
 def _assert_no_exception(page, where):

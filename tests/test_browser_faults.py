@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from browser_support import chromium, needs_chromium, served_app, settle, visit_every_page
+from browser_support import needs_chromium, settle, visit_every_page
 
 from kpi import store
 
@@ -44,21 +44,19 @@ def faulty_dir(demo_dir, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def app_url(faulty_dir):
-    with served_app(faulty_dir[0]) as url:
-        yield url
+def app_data_dir(faulty_dir):
+    return faulty_dir[0]
 
 
-def test_every_page_renders_with_a_notice_of_the_damaged_snapshot(app_url, faulty_dir):
+def test_every_page_renders_with_a_notice_of_the_damaged_snapshot(app_url, browser, faulty_dir):
     damaged_id = faulty_dir[1]
-    with chromium() as browser:
-        page = browser.new_page(viewport={"width": 1600, "height": 1000})
-        for href in visit_every_page(page, app_url):
-            assert page.locator("[data-testid='stException']").count() == 0, href
-            body = page.locator("[data-testid='stMain']").inner_text()
-            if "trinh-chieu" not in href:  # the presentation mode shows slides only
-                assert damaged_id in body and "bị hỏng" in body, href
-        page.goto(f"{app_url}/xep-hang?sc=hong.toml")
-        settle(page)
-        assert page.locator("[data-testid='stException']").count() == 0
-        assert "hong.toml" in page.locator("[data-testid='stMain']").inner_text()
+    page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    for href in visit_every_page(page, app_url):
+        assert page.locator("[data-testid='stException']").count() == 0, href
+        body = page.locator("[data-testid='stMain']").inner_text()
+        if "trinh-chieu" not in href:  # the presentation mode shows slides only
+            assert damaged_id in body and "bị hỏng" in body, href
+    page.goto(f"{app_url}/xep-hang?sc=hong.toml")
+    settle(page)
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert "hong.toml" in page.locator("[data-testid='stMain']").inner_text()

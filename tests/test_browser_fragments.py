@@ -3,7 +3,7 @@ the link: headless Chromium against the served demo."""
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from browser_support import chromium, needs_chromium, served_app, settle
+from browser_support import needs_chromium, settle
 
 pytestmark = [needs_chromium, pytest.mark.browser]
 
@@ -11,18 +11,6 @@ CHART_DATA = """n => {
   const gd = document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot')[n];
   return gd && gd.data ? JSON.stringify(gd.data.map(d => [d.x, d.y, d.marker && d.marker.color])) : null;
 }"""
-
-
-@pytest.fixture(scope="module")
-def app_url(demo_dir):
-    with served_app(demo_dir) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as instance:
-        yield instance
 
 
 def _choose(page, area: str, label: str, option: str) -> None:

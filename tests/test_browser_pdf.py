@@ -6,7 +6,7 @@ import re
 import shutil
 
 import pytest
-from browser_support import chromium, needs_chromium, served_app, settle
+from browser_support import needs_chromium, settle
 from pypdf import PdfReader
 
 from kpi import figures, store
@@ -20,31 +20,19 @@ URL = "/so-sanh?ind=jobs_created&period=2020&geo=63&unit=VN63-83"
 
 
 @pytest.fixture(scope="module")
-def data_dir(demo_dir, tmp_path_factory):
-    """A copy of the demo folder: the download writes to its audit log."""
+def app_data_dir(demo_dir, tmp_path_factory):
+    """A copy of the demo folder, served by app_url: the download writes to its audit log."""
     folder = tmp_path_factory.mktemp("pdf_data") / "data"
     shutil.copytree(demo_dir, folder)
     return folder
-
-
-@pytest.fixture(scope="module")
-def app_url(data_dir):
-    with served_app(data_dir) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as instance:
-        yield instance
 
 
 def _flat(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-def test_pdf_download_of_the_compare_page_holds_every_row(app_url, browser, data_dir, tmp_path):
-    snapshot = store.get_snapshot(None, data_dir)
+def test_pdf_download_of_the_compare_page_holds_every_row(app_url, browser, app_data_dir, tmp_path):
+    snapshot = store.get_snapshot(None, app_data_dir)
     screen = compare_screen(snapshot, figures.units(snapshot), figures.indicators(snapshot), 63, "2020",
                             "jobs_created", None, "vi", focus="VN63-83")
     page = browser.new_page(viewport={"width": 1366, "height": 768}, accept_downloads=True)
@@ -65,7 +53,7 @@ def test_pdf_download_of_the_compare_page_holds_every_row(app_url, browser, data
     names = list(screen.provinces["name"])
     assert len(names) == 63 and [n for n in names if n not in whole] == []
     assert "Bến Tre" in whole and "Đơn vị: Bến Tre" in whole and f"Trang {len(texts)}/{len(texts)}" in whole
-    log = audit.read_log(data_dir)
+    log = audit.read_log(app_data_dir)
     exports = log[(log["action"] == audit.EXPORT) & log["what"].str.contains(r"\.pdf", regex=True)]
     assert len(exports) == 1 and "so-sanh" in exports["what"].iloc[0] and snapshot.id in exports["ids"].iloc[0]
     page.close()

@@ -1,23 +1,11 @@
 """The presentation page in headless Chromium: the keys a presentation clicker sends step the slides,
 and the slide, its navigation and the exit link fit the meeting room's screens without scrolling."""
 import pytest
-from browser_support import chromium, needs_chromium, served_app, settle
+from browser_support import needs_chromium, settle
 
 pytestmark = [needs_chromium, pytest.mark.browser]
 
 PRESENT = "/trinh-chieu?unit=VN34-86&period=2025"
-
-
-@pytest.fixture(scope="module")
-def app_url(demo_dir):
-    with served_app(demo_dir) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as instance:
-        yield instance
 
 
 def _number(page) -> tuple[int, int]:

@@ -18,7 +18,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from browser_support import REPO, _free_port, chromium, nav_links, needs_chromium, settle
+from browser_support import REPO, _free_port, nav_links, needs_chromium, settle
 
 from kpi import store
 from kpi.access import audit, signin
@@ -102,15 +102,14 @@ def signin_data(demo_dir, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def app_url(signin_data):
-    with signin_app(signin_data) as url:
-        yield url
+def app_data_dir(signin_data) -> Path:
+    return signin_data
 
 
 @pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
+def app_server():
+    """app_url (conftest) served with the local OIDC provider beside it."""
+    return signin_app
 
 
 def sign_in(browser, app_url: str, email: str):

@@ -44,8 +44,10 @@ def page_caption(snapshot: store.Snapshot | None, lang: str = "vi") -> str:
 
 
 def damaged_lines(damaged: list[tuple[store.Snapshot, store.Damage]], lang: str = "vi") -> list[str]:
-    """Each damaged snapshot that was passed over, and why (the notice every page shows)."""
-    return [t("snapshot_damaged", lang, id=snapshot.id, reason=t(f"snapshot_damage_{d.kind}", lang, file=d.file))
+    """Each damaged snapshot that was passed over, and why (the notice every page shows); one whose
+    files only could not be read just now (Damage.definite False) is said to be so, not damaged."""
+    return [t("snapdmg_unavailable", lang, id=snapshot.id, file=d.file) if not d.definite else
+            t("snapshot_damaged", lang, id=snapshot.id, reason=t(f"snapshot_damage_{d.kind}", lang, file=d.file))
             for snapshot, d in damaged]
 
 
@@ -236,8 +238,8 @@ def history_view(current: store.Snapshot | None, lang: str = "vi") -> HistoryVie
     shown = current.id if current is not None and current.id in ids else (ids[0] if ids else None)
     parent = intact.iloc[0]["parent"] if ids else ""
     diff_old = parent if parent in ids else (ids[1] if len(ids) > 1 else None)
-    state = [t("imp_damaged", lang, reason=t(f"snapshot_damage_{d.kind}", lang, file=d.file)) if d is not None else ""
-             for d in history["damage"]]
+    state = ["" if d is None else t("snapdmg_unavailable_state", lang, file=d.file) if not d.definite else
+             t("imp_damaged", lang, reason=t(f"snapshot_damage_{d.kind}", lang, file=d.file)) for d in history["damage"]]
     table = pd.DataFrame({
         t("imp_col_snapshot", lang): history["id"],
         t("imp_col_time", lang): history["created"] + " UTC",

@@ -66,4 +66,13 @@ TEXTS: dict[str, tuple[str, str]] = {
                      "liệu kỳ này của đơn vị.",
                      "Time and author: the first snapshot (along the catalogue's chain of snapshots) holding the "
                      "unit's figures for the period."),
+    # a snapshot whose files could not be read just now (object storage not answering): not damaged,
+    # passed over this time and read again on the next run (kpi.store.snapshots.damage, kpi/screens/data.py)
+    "snapdmg_unavailable": ("Bản dữ liệu {id} lúc này chưa đọc được (tệp {file}: kho lưu trữ không trả lời), "
+                            "tạm bỏ qua; lần mở trang sau sẽ đọc lại. Các trang dùng bản còn nguyên vẹn mới nhất.",
+                            "Snapshot {id} cannot be read right now (file {file}: the storage did not answer) and "
+                            "was passed over for now; it is read again the next time a page opens. The pages use "
+                            "the newest intact snapshot."),
+    "snapdmg_unavailable_state": ("lúc này chưa đọc được tệp {file}, sẽ đọc lại lần sau",
+                                  "file {file} cannot be read right now; read again next time"),
 }

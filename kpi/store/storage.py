@@ -23,6 +23,8 @@ chain names it (a base is named by all its deltas) and never stale (its name is 
 """
 from __future__ import annotations
 
+import atexit
+import gc
 import hashlib
 import os
 import shutil
@@ -30,6 +32,7 @@ import sys
 import threading
 import time
 import uuid
+import weakref
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -186,6 +189,11 @@ def s3_filesystem() -> pafs.S3FileSystem:
     with _LOCK:
         found = _FILESYSTEMS.get(key)
         if found is None:
+            if not _EXIT["hooked"]:
+                # registered after pyarrow's own (atexit runs last registered first): at exit ours
+                # finalizes S3 before pyarrow's runs, with no filesystem of ours left alive
+                atexit.register(finalize_s3_at_exit)
+                _EXIT["hooked"] = True
             found = _FILESYSTEMS[key] = pafs.S3FileSystem(
                 access_key=key[2], secret_key=key[3], region=key[4], endpoint_override=endpoint, scheme=scheme,
                 allow_bucket_creation=True, connect_timeout=5, request_timeout=60)
@@ -194,6 +202,25 @@ def s3_filesystem() -> pafs.S3FileSystem:
 
 _LOCK = threading.Lock()
 _FILESYSTEMS: dict[tuple, pafs.S3FileSystem] = {}
+_EXIT = {"hooked": False, "finalized": False}
+_OPEN: weakref.WeakSet = weakref.WeakSet()  # the S3Storage objects alive (each holds a filesystem)
+
+
+def finalize_s3_at_exit() -> None:
+    """Shut pyarrow's S3 subsystem down cleanly as the process ends (atexit, once S3 was used): every
+    S3 filesystem this module made is let go first (the S3Storage objects' too, wherever they are
+    cached), then pyarrow.fs.finalize_s3() stops the AWS SDK and its threads. Left to the
+    interpreter's teardown instead, with filesystems still alive, a command could print "terminate
+    called without an active exception" after its last line. S3 cannot be used after this."""
+    with _LOCK:
+        if _EXIT["finalized"]:
+            return
+        _EXIT["finalized"] = True
+        for storage in list(_OPEN):
+            storage.fs = None
+        _FILESYSTEMS.clear()
+    gc.collect()
+    pafs.finalize_s3()
 
 
 class S3Storage(Storage):
@@ -209,6 +236,7 @@ class S3Storage(Storage):
             raise ValueError(f"{url}: no bucket")
         self.cache = Path(cache)
         self.fs = s3_filesystem()
+        _OPEN.add(self)
 
     def _path(self, key: str) -> str:
         return "/".join(p for p in (self.bucket, self.prefix, key.strip("/")) if p)

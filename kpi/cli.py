@@ -204,7 +204,7 @@ def cmd_rank(args) -> int:
     """Per unit: rank, unit, name, total, tier, complete, tied, bonus, penalty, then the points of
     each criterion; unrounded in csv and json, a missing figure empty (csv) or null (json)."""
     try:
-        card = scoring.load_scorecard(args.scorecard)
+        card = scoring.load_scorecard(args.scorecard, args.data_dir)  # a file, or a catalogue version's name
         snapshot = _snapshot(args)
         card, inputs = scoring.load_inputs(card, snapshot)
     except scoring.ScorecardError as exc:

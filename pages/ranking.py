@@ -1,6 +1,4 @@
 """Xếp hạng thi đua: score an emulation bloc on a scorecard, explain every point, test robustness."""
-from pathlib import Path
-
 import streamlit as st
 
 from kpi import scoring, store
@@ -21,11 +19,13 @@ PLOT = {"displaylogo": False}
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def robustness_and_workbook(snapshot: store.Snapshot, scorecard_path: str, modified: float, spread: int, switch: int):
+def robustness_and_workbook(snapshot: store.Snapshot, scorecard_name: str, sha256: str, _card: scoring.Scorecard,
+                            spread: int, switch: int):
     """The Monte Carlo analysis and the Excel workbook, once per snapshot (hashed by st.cache_data as
-    the dataclass it is), scorecard version and settings: moving a weight slider reruns the page
-    without drawing 10,000 rankings again."""
-    card, inputs = scoring.load_inputs(scoring.load_scorecard(Path(scorecard_path)), snapshot)
+    the dataclass it is), scorecard version (its name and the SHA-256 of its text; `_card` is that
+    scorecard, not hashed) and settings: moving a weight slider reruns the page without drawing
+    10,000 rankings again."""
+    card, inputs = scoring.load_inputs(_card, snapshot)
     result = scoring.score(card, inputs)  # the workbook is Vietnamese
     sens = scoring.sensitivity(result, inputs, spread=spread / 100, switch=switch / 100)
     return sens, workbook_bytes(result, snapshot, sens)
@@ -61,7 +61,6 @@ chosen = synced_selectbox(t("rank_scorecard", lang), names, "sc", valid[0] if va
 notice = view.invalid_notice(list(entries.values()), lang)
 if notice:
     st.caption(view.plain(notice))
-path = entries[chosen].path
 try:
     if entries[chosen].error is not None:
         raise entries[chosen].error
@@ -159,7 +158,7 @@ else:
                 st.error(t("rank_adjust_need_reason", lang))
             else:
                 items = list(card.adjustments) + [scoring.Adjustment(adj_unit, float(adj_points), adj_reason.strip())]
-                try:  # the items are checked and the file written in kpi.scoring (never half a file)
+                try:  # the items are checked and the version saved in the catalogue by kpi.scoring (all or nothing)
                     saved = scoring.save_version(card, items, user=user)
                 except (scoring.ScorecardError, PermissionDenied) as exc:
                     st.error(view.plain(exc.message(lang) if isinstance(exc, scoring.ScorecardError) else str(exc)))
@@ -174,8 +173,9 @@ s1, s2 = st.columns(2)
 spread = s1.slider(t("rank_spread", lang), 0, 50, 25, step=5, key="rank_spread")
 switch = s2.slider(t("rank_switch", lang), 0, 50, 25, step=5, key="rank_switch")
 try:
-    sens, workbook = robustness_and_workbook(ctx.snapshot, str(path), path.stat().st_mtime, spread, switch)
-except (scoring.ScorecardError, OSError) as exc:  # the file changed or went away since it was listed
+    chosen_card = entries[chosen].scorecard
+    sens, workbook = robustness_and_workbook(ctx.snapshot, chosen, chosen_card.sha256, chosen_card, spread, switch)
+except (scoring.ScorecardError, OSError) as exc:
     st.error(view.plain(exc.message(lang) if isinstance(exc, scoring.ScorecardError) else str(exc)))
     st.stop()
 st.caption(view.plain(t("rank_robustness_help", lang, draws=fmt.number(sens.draws, 0, lang), spread=spread,
@@ -202,7 +202,8 @@ else:
     st.caption(view.plain(t("rank_lock_help", lang, id=ctx.snapshot.id)))
     if st.button(t("rank_lock_button", lang), key="rank_lock", type="primary"):
         try:  # the committee role and the approved snapshot are checked in kpi.scoring.decisions
-            locked = decisions.lock_decision(path, ctx.snapshot, user, spread=spread / 100, switch=switch / 100)
+            locked = decisions.lock_decision(entries[chosen].scorecard, ctx.snapshot, user, spread=spread / 100,
+                                             switch=switch / 100)
         except (decisions.DecisionError, scoring.ScorecardError) as exc:
             st.error(view.plain(exc.message(lang)))
         except PermissionDenied as exc:

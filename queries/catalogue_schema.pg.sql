@@ -113,3 +113,27 @@ CREATE TABLE IF NOT EXISTS sign_ins (
     at        TEXT NOT NULL,
     PRIMARY KEY (user_id, issued_at)
 );
+
+-- scorecard versions saved by the award committee (kpi/scoring/versions.py), append-only
+CREATE TABLE IF NOT EXISTS scorecard_versions (
+    base            TEXT NOT NULL,
+    version         INTEGER NOT NULL,
+    file_name       TEXT NOT NULL UNIQUE,
+    text            TEXT NOT NULL,
+    sha256          TEXT NOT NULL,
+    based_on        TEXT NOT NULL,
+    based_on_sha256 TEXT NOT NULL,
+    created_by      TEXT NOT NULL,
+    created_name    TEXT,
+    created_at      TEXT NOT NULL,
+    PRIMARY KEY (base, version)
+);
+
+CREATE OR REPLACE TRIGGER scorecard_versions_no_update BEFORE UPDATE ON scorecard_versions
+FOR EACH ROW EXECUTE FUNCTION kpi_refuse('scorecard_versions is append-only');
+
+CREATE OR REPLACE TRIGGER scorecard_versions_no_delete BEFORE DELETE ON scorecard_versions
+FOR EACH ROW EXECUTE FUNCTION kpi_refuse('scorecard_versions is append-only');
+
+CREATE OR REPLACE TRIGGER scorecard_versions_no_truncate BEFORE TRUNCATE ON scorecard_versions
+FOR EACH STATEMENT EXECUTE FUNCTION kpi_refuse('scorecard_versions is append-only');

@@ -110,3 +110,30 @@ CREATE TABLE IF NOT EXISTS sign_ins (
     at        TEXT NOT NULL,
     PRIMARY KEY (user_id, issued_at)
 );
+
+-- scorecard versions saved by the award committee (kpi/scoring/versions.py), append-only like the
+-- audit log: one row per (base name, version), its exact TOML text and SHA-256, the version it was
+-- based on (name and SHA-256), who saved it and when
+CREATE TABLE IF NOT EXISTS scorecard_versions (
+    base            TEXT NOT NULL,              -- the scorecard's name without .vN.toml (dbscl-2025)
+    version         INTEGER NOT NULL,
+    file_name       TEXT NOT NULL UNIQUE,       -- how it is listed and referred to: dbscl-2025.v2.toml
+    text            TEXT NOT NULL,
+    sha256          TEXT NOT NULL,
+    based_on        TEXT NOT NULL,
+    based_on_sha256 TEXT NOT NULL,
+    created_by      TEXT NOT NULL,
+    created_name    TEXT,
+    created_at      TEXT NOT NULL,
+    PRIMARY KEY (base, version)
+);
+
+CREATE TRIGGER IF NOT EXISTS scorecard_versions_no_update BEFORE UPDATE ON scorecard_versions
+BEGIN
+    SELECT RAISE(ABORT, 'scorecard_versions is append-only');
+END;
+
+CREATE TRIGGER IF NOT EXISTS scorecard_versions_no_delete BEFORE DELETE ON scorecard_versions
+BEGIN
+    SELECT RAISE(ABORT, 'scorecard_versions is append-only');
+END;

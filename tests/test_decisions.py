@@ -99,9 +99,12 @@ def test_a_locked_decision_reproduces_after_a_new_import_and_a_new_scorecard_ver
     last = decision.results["ranking"][-1]
     version = scoring.save_version(card, list(card.adjustments) + [scoring.Adjustment(last["name"], 20.0, "Sáng kiến")],
                                    user=LOCAL_USER, data_dir=data)
-    assert scoring.load_scorecard(version).version == 2 and card_path.read_text(encoding="utf-8") == \
-        decision.scorecard_text
-    live_card, inputs = scoring.load_inputs(scoring.load_scorecard(version), newer)
+    # the version is the catalogue's (every replica's), named as the files of earlier releases were
+    assert (version.version, version.name, version.path) == (2, "khoi-dbscl.v2.toml", None)
+    assert not (data / "scorecards" / version.name).exists()
+    assert scoring.load_scorecard(data / "scorecards" / version.name, data) == version
+    assert card_path.read_text(encoding="utf-8") == decision.scorecard_text
+    live_card, inputs = scoring.load_inputs(version, newer)
     live = scoring.score(live_card, inputs).ranking
     assert live["unit"].tolist() != [r["unit"] for r in decision.results["ranking"]]  # the live ranking moved
     # even the scorecard file itself edited in place changes nothing: the stored text is scored
@@ -112,6 +115,24 @@ def test_a_locked_decision_reproduces_after_a_new_import_and_a_new_scorecard_ver
     assert check.ranking == decision.results["ranking"] and check.decision.snapshot_id == first.id
     log = audit.read_log(data)
     assert audit.SCORECARD_VERSION in set(log["action"]) and version.name in log["ids"].iloc[-1]
+
+
+@pytest.mark.query
+def test_a_decision_on_a_catalogue_version_stores_its_text_and_reproduces(data):
+    card = scoring.load_scorecard(data / "scorecards" / "khoi-dbscl.toml")
+    version = scoring.save_version(card, list(card.adjustments) + [scoring.Adjustment("Cà Mau", 3.0, "Sáng kiến")],
+                                   user=COMMITTEE_USER, data_dir=data)
+    stored = next(s for s in scoring.list_scorecards(data) if s.name == version.name)
+    snapshot = store.get_snapshot(None, data)
+    by_card = decisions.lock_decision(version, snapshot, COMMITTEE_USER, data, draws=200)
+    by_name = decisions.lock_decision(str(data / "scorecards" / version.name), snapshot, COMMITTEE_USER, data,
+                                      draws=200)  # a name as earlier releases' files had: the catalogue's version
+    for decision in (by_card, by_name):
+        assert (decision.scorecard_name, decision.scorecard_sha256) == (version.name, stored.sha256)
+        assert decision.scorecard_text == stored.text and decision.card["version"] == 2
+        assert decisions.reproduce(decision.id, data).equal
+    assert by_card.results["ranking"] == by_name.results["ranking"]
+    assert next(r for r in by_card.results["ranking"] if r["name"] == "Cà Mau")["bonus"] > 0  # the version's item
 
 
 @pytest.mark.query
@@ -132,9 +153,9 @@ def test_a_viewer_refuses_to_lock_or_save_a_version_and_nothing_is_written(data)
         with pytest.raises(PermissionDenied, match="Hội đồng thi đua"):
             decisions.lock_decision(card_path, snapshot, user, data)
         with pytest.raises(PermissionDenied):
-            scoring.save_version(scoring.load_scorecard(card_path), [], folder=data / "scorecards", user=user,
-                                 data_dir=data)
+            scoring.save_version(scoring.load_scorecard(card_path), [], user=user, data_dir=data)
     assert decisions.list_decisions(data) == [] and sorted(p.name for p in (data / "scorecards").iterdir()) == before
+    assert [s for s in scoring.list_scorecards(data) if isinstance(s, scoring.StoredVersion)] == []
     assert audit.DECISION not in set(audit.read_log(data)["action"])
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import io
 import json
 import math
@@ -20,11 +21,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kpi import figures, formulas, scoring
+from kpi.access import audit
 from kpi.access.users import LOCAL_USER
 from kpi.cli import main as cli_main
 from kpi.reports import ranking_workbook
 from kpi.screens import ranking as scoring_view
-from kpi.store import write_snapshot
+from kpi.store import catalogue, write_snapshot
 from kpi.store.indicators import load_indicators
 from kpi.text import plain
 from kpi.text.figure_text import achievement_text, rank_text
@@ -304,14 +306,23 @@ def test_save_version_never_overwrites(tmp_path):
     original = source.read_bytes()
     card = scoring.load_scorecard(source)
     items = list(card.adjustments) + [scoring.Adjustment("Cà Mau", -1.5, "=Lý do có dấu bằng")]
-    v2 = scoring.save_version(card, items, folder=tmp_path, user=LOCAL_USER, data_dir=tmp_path)
+    v2 = scoring.save_version(card, items, user=LOCAL_USER, data_dir=tmp_path)
     # v2 exists: the next free version
-    v3 = scoring.save_version(card, items, folder=tmp_path, user=LOCAL_USER, data_dir=tmp_path)
+    v3 = scoring.save_version(card, items, user=LOCAL_USER, data_dir=tmp_path)
     assert (v2.name, v3.name) == ("card.v2.toml", "card.v3.toml")
     assert source.read_bytes() == original
-    loaded = scoring.load_scorecard(v2)
-    assert loaded.version == 2 and loaded.adjustments[-1].reason == "=Lý do có dấu bằng"
-    assert tomllib.loads(v2.read_text(encoding="utf-8"))["scorecard"]["based_on"] == "card.toml"
+    # rows of the catalogue, not files: listed after the files, and loaded by name as the files were
+    assert not list(tmp_path.glob("*.v*.toml")) and not (tmp_path / "scorecards").exists()
+    assert [s.name for s in scoring.list_scorecards(tmp_path)][-2:] == ["card.v2.toml", "card.v3.toml"]
+    loaded = scoring.load_scorecard(tmp_path / "scorecards" / "card.v2.toml", tmp_path)
+    assert loaded == v2 and loaded.version == 2 and loaded.adjustments[-1].reason == "=Lý do có dấu bằng"
+    head = tomllib.loads(v2.text)["scorecard"]
+    assert head["based_on"] == "card.toml" and head["based_on_sha256"] == scoring.file_sha256(source)
+    assert v2.sha256 == hashlib.sha256(v2.text.encode("utf-8")).hexdigest() != v3.sha256
+    # each version's audit row names it and its SHA-256, in the same catalogue
+    log = audit.read_log(tmp_path)
+    assert [ids[:2] for ids in log[log["action"] == audit.SCORECARD_VERSION]["ids"]] == [
+        ["card.v2.toml", v2.sha256], ["card.v3.toml", v3.sha256]]
 
 
 @pytest.mark.parametrize("name,units", [("dbscl-2024.toml", 13), ("dbscl-2025.toml", 5),
@@ -429,10 +440,12 @@ def test_page_saves_adjustment_as_new_version(demo_dir, tmp_path):
     at.text_input[0].input("Chậm nộp báo cáo")
     at.button[0].click().run()
     assert not at.exception, [e.value for e in at.exception]
-    saved = list((data / "scorecards").glob("*.toml"))
-    assert [p.name for p in saved] == ["dbscl-2025.v2.toml"]
+    assert not (data / "scorecards").exists()  # a row of the catalogue, not a file of this replica
+    saved = [s for s in scoring.list_scorecards(data) if isinstance(s, scoring.StoredVersion)]
+    assert [s.name for s in saved] == ["dbscl-2025.v2.toml"]
     assert scoring.load_scorecard(saved[0]).adjustments[-1].points == -2.0
     assert any("dbscl-2025.v2.toml" in unescape(s.value) for s in at.success)
+    assert at.selectbox(key="sc").value == "dbscl-2025.v2.toml"  # the saved version is now the choice
 
 
 @pytest.mark.query
@@ -856,71 +869,85 @@ def test_bonus_and_penalty_checked_in_scoring_before_any_write(tmp_path, points,
         scoring.check_adjustment(card, item)
     assert caught.value.phrase.key == key
     with pytest.raises(scoring.ScorecardError):
-        scoring.save_version(card, list(card.adjustments) + [item], folder=tmp_path / "out", user=LOCAL_USER,
-                             data_dir=tmp_path)
-    assert not (tmp_path / "out").exists() and sorted(p.name for p in tmp_path.iterdir()) == ["card.toml"]
+        scoring.save_version(card, list(card.adjustments) + [item], user=LOCAL_USER, data_dir=tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["card.toml"]  # not even a catalogue
     scoring.check_adjustment(card, scoring.Adjustment("Cà Mau", -100.0, "Vi phạm nghiêm trọng"))  # within range
 
 
+REFUSE_INSERTS = {  # a trigger that makes the SQLite catalogue abort every insert into the table
+    "scorecard_versions": ("CREATE TRIGGER refuse_scorecard_versions BEFORE INSERT ON scorecard_versions "
+                           "BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END", "DROP TRIGGER refuse_scorecard_versions"),
+    "audit_log": ("CREATE TRIGGER refuse_audit_log BEFORE INSERT ON audit_log "
+                  "BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END", "DROP TRIGGER refuse_audit_log"),
+}
+
+
+def _refuse_inserts(data_dir, table: str = "scorecard_versions") -> None:
+    """Make the data folder's SQLite catalogue refuse every insert into `table` (a failing disk, a
+    constraint added later): the database itself aborts the statement."""
+    with catalogue.connect(data_dir) as con:
+        con.execute(REFUSE_INSERTS[table][0])
+
+
+def _versions(data_dir) -> list[str]:
+    return [s.name for s in scoring.list_scorecards(data_dir) if isinstance(s, scoring.StoredVersion)]
+
+
 @pytest.mark.unit
-def test_save_version_os_error_is_a_clear_message_and_writes_nothing(tmp_path, monkeypatch):
+@pytest.mark.parametrize("table", ["scorecard_versions", "audit_log"])
+def test_save_version_failed_insert_is_a_clear_message_and_writes_nothing(tmp_path, table):
     source = tmp_path / "card.toml"
     shutil.copy(REPO / "data" / "scorecards" / "dbscl-2024.toml", source)
     card = scoring.load_scorecard(source)
     items = [scoring.Adjustment("Cà Mau", 1.0, "Sáng kiến")]
-    # a data folder whose scorecards/ cannot be created (a file stands in its place)
-    blocked = tmp_path / "blocked"
-    blocked.write_text("", encoding="utf-8")
+    _refuse_inserts(tmp_path, table)  # the version's row, or its audit row: neither is kept without the other
     with pytest.raises(scoring.ScorecardError) as caught:
-        scoring.save_version(card, items, folder=blocked, user=LOCAL_USER, data_dir=tmp_path)
-    assert str(blocked) in caught.value.message("en") and caught.value.phrase.key == "score_err_save"
-    # a full disk while writing: no file, not even the temporary one, is left
-    out = tmp_path / "out"
-    out.mkdir()
-
-    def full_disk(fd):
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr("kpi.scoring.scorecard.os.fsync", full_disk)
-    with pytest.raises(scoring.ScorecardError) as caught:
-        scoring.save_version(card, items, folder=out, user=LOCAL_USER, data_dir=tmp_path)
-    assert "No space left on device" in caught.value.message("vi") and list(out.iterdir()) == []
-    monkeypatch.undo()
-    saved = scoring.save_version(card, items, folder=out, user=LOCAL_USER, data_dir=tmp_path)
-    assert [p.name for p in out.iterdir()] == [saved.name] == ["card.v2.toml"]
+        scoring.save_version(card, items, user=LOCAL_USER, data_dir=tmp_path)
+    assert caught.value.phrase.key == "score_err_save"
+    assert caught.value.message("vi") == (f"Không ghi được phiên bản mới vào {tmp_path / 'catalogue.sqlite'} "
+                                          "(disk I/O error); không có tệp nào được ghi.")
+    assert _versions(tmp_path) == [] and audit.SCORECARD_VERSION not in set(audit.read_log(tmp_path)["action"])
+    with catalogue.connect(tmp_path) as con:
+        con.execute(REFUSE_INSERTS[table][1])
+    saved = scoring.save_version(card, items, user=LOCAL_USER, data_dir=tmp_path)
+    assert _versions(tmp_path) == [saved.name] == ["card.v2.toml"]
 
 
 @pytest.mark.unit
-def test_save_version_on_a_read_only_folder(tmp_path):
+def test_save_version_on_a_read_only_catalogue(tmp_path):
     if hasattr(os, "geteuid") and os.geteuid() == 0:
-        pytest.skip("root writes into a read-only folder")
+        pytest.skip("root writes into a read-only file (the PostgreSQL read-only role: test_scorecard_versions)")
     source = tmp_path / "card.toml"
     shutil.copy(REPO / "data" / "scorecards" / "dbscl-2024.toml", source)
     card = scoring.load_scorecard(source)
-    out = tmp_path / "ro"
-    out.mkdir()
-    out.chmod(0o500)
+    with catalogue.connect(tmp_path):
+        pass
+    (tmp_path / "catalogue.sqlite").chmod(0o400)
+    tmp_path.chmod(0o500)
     try:
-        with pytest.raises(scoring.ScorecardError):
-            scoring.save_version(card, [scoring.Adjustment("Cà Mau", 1.0, "Sáng kiến")], folder=out, user=LOCAL_USER,
+        with pytest.raises(scoring.ScorecardError) as caught:
+            scoring.save_version(card, [scoring.Adjustment("Cà Mau", 1.0, "Sáng kiến")], user=LOCAL_USER,
                                  data_dir=tmp_path)
-        assert list(out.iterdir()) == []
+        assert caught.value.phrase.key == "score_err_save"
     finally:
-        out.chmod(0o700)
+        tmp_path.chmod(0o700)
+        (tmp_path / "catalogue.sqlite").chmod(0o600)
+    assert _versions(tmp_path) == []
 
 
 @pytest.mark.page
 def test_page_says_a_failed_save_and_writes_nothing(demo_dir, tmp_path):
     data = tmp_path / "data"
     shutil.copytree(demo_dir, data)
-    (data / "scorecards").write_text("", encoding="utf-8")  # the folder for new versions cannot be made
+    _refuse_inserts(data)  # the catalogue refuses the new version's row
     at = run_page("pages/ranking.py", data, {"sc": "dbscl-2025.toml"})
     at.number_input[0].set_value(2.0)
     at.text_input[0].input("Sáng kiến")
     at.button[0].click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert any("Không ghi được phiên bản mới" in unescape(e.value) for e in at.error)
-    assert not at.success and (data / "scorecards").read_text(encoding="utf-8") == ""
+    assert any("Không ghi được phiên bản mới" in unescape(e.value) and "disk I/O error" in unescape(e.value)
+               for e in at.error)
+    assert not at.success and _versions(data) == [] and not (data / "scorecards").exists()
 
 
 # --------------------------------------------------------------------------- no HTML or markdown from data

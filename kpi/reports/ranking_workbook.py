@@ -77,11 +77,15 @@ def _sensitivity(ws, sensitivity: Sensitivity) -> None:
 
 
 def _scorecard(ws, result: ScoreResult, path: Path | None) -> None:
+    """The scorecard's head, criteria and tiers, and its exact text: a file's, or the text it was read
+    from (a version in the catalogue, kpi.scoring.versions), named by its file name and SHA-256."""
     card = result.scorecard
     exists = bool(path) and Path(path).exists()
+    text = Path(path).read_text(encoding="utf-8") if exists else card.text
     info = [["Tên bảng điểm", card.title], ["Khối thi đua", card.bloc], ["Kỳ", card.period],
-            ["Phiên bản", card.version], ["Căn cứ", card.issued], ["Tệp", path.name if path else ""],
-            ["SHA-256 của tệp", file_sha256(path) if exists else ""], ["Điểm thưởng tối đa", card.max_bonus],
+            ["Phiên bản", card.version], ["Căn cứ", card.issued],
+            ["Tệp", path.name if path else card.name if card.text else ""],
+            ["SHA-256 của tệp", file_sha256(path) if exists else card.sha256], ["Điểm thưởng tối đa", card.max_bonus],
             ["Đơn vị thiếu số liệu", incomplete_rule(card, LANG)]]
     last = spreadsheet.write_rows(ws, ["Mục", "Nội dung"], info, widths={1: 22, 2: 90})
     criteria = [[c.id, c.label, c.indicator or ", ".join(f"{u}: {i}" for u, i in c.indicator_by_unit.items()),
@@ -92,8 +96,8 @@ def _scorecard(ws, result: ScoreResult, path: Path | None) -> None:
     tiers = [[tier.name, tier.min_points] for tier in card.tiers]
     last = spreadsheet.write_rows(ws, ["Mức danh hiệu", "Từ (điểm)"], tiers, start_row=last + 2)
     ws.freeze_panes = "A2"  # the first table's header, not the last one's
-    if exists:
-        _lines(ws, last + 2, ["Nội dung tệp bảng điểm (TOML)"] + Path(path).read_text(encoding="utf-8").splitlines())
+    if text:
+        _lines(ws, last + 2, ["Nội dung tệp bảng điểm (TOML)"] + text.splitlines())
 
 
 def _source(ws, snapshot) -> None:

@@ -1,6 +1,11 @@
 """Emulation scoring (DESIGN section 5): scorecards, methods, totals and ties, sensitivity.
 
-    scorecard.py    the TOML a committee reads: parsing, validation, listing, new versions
+    scorecard.py    the scorecards listed and loaded by name (shipped files, the data folder's, the catalogue's)
+    model.py        a scorecard as data: criteria, bonus/penalty items, tiers, rules
+    parsing.py      the TOML read and validated as data
+    checks.py       a scorecard changed after reading checked again (items entered, trial weights)
+    files.py        scorecard files, each parsed once per version of it
+    versions.py     the committee's new versions: append-only rows of the catalogue, every replica's
     inputs.py       the scorecard's units resolved and its figures (queries/facts_aggregate.sql)
     methods.py      plan_ratio, goalposts, leader, rank: a fraction of each criterion's points
     totals.py       points, totals, ranks and ties, award tiers
@@ -28,6 +33,7 @@ from kpi.scoring.scorecard import (
     Scorecard,
     ScorecardEntry,
     ScorecardError,
+    StoredVersion,
     check_adjustment,
     check_points,
     file_sha256,
@@ -53,7 +59,8 @@ __all__ = [
     "GOALPOSTS", "INCOMPLETE_AFTER", "INCOMPLETE_APART", "INCOMPLETE_RULES", "LEADER", "MAX_CAP_PCT",
     "MAX_SHEET_POINTS", "METHODS",
     "PLAN_RATIO", "RANK", "Adjustment", "Criterion", "ScoreResult", "Scorecard", "ScorecardEntry", "ScorecardError",
-    "Sensitivity", "build_inputs", "check_adjustment", "check_points", "file_sha256", "incomplete_rule", "leader_sentence",
+    "Sensitivity", "StoredVersion", "build_inputs", "check_adjustment", "check_points", "file_sha256", "incomplete_rule",
+    "leader_sentence",
     "list_scorecards", "listed_apart", "load_inputs", "load_scorecard", "method_fraction", "method_matrix", "method_name",
     "parse_scorecard", "rank_changes", "rank_label", "ranks_complete_first", "save_version", "score",
     "scorecard_entries", "sensitivity", "simulate_ranks", "with_points",

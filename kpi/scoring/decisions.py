@@ -31,7 +31,9 @@ from kpi import store
 from kpi.access import audit
 from kpi.access.users import COMMITTEE, User, require
 from kpi.scoring.inputs import load_inputs
-from kpi.scoring.scorecard import Phrase, PhrasedError, Scorecard, ScorecardError, parse_scorecard
+from kpi.scoring.model import Phrase, PhrasedError, Scorecard, ScorecardError
+from kpi.scoring.parsing import parse_scorecard
+from kpi.scoring.scorecard import load_scorecard
 from kpi.scoring.sensitivity import Sensitivity, sensitivity
 from kpi.scoring.totals import ScoreResult, incomplete_rule, score
 from kpi.store import catalogue
@@ -139,23 +141,14 @@ def scorecard_from_text(text: str, name: str) -> Scorecard:
     return parse_scorecard(data, name)
 
 
-def _scorecard_text(scorecard: str | Path | Scorecard) -> tuple[str, str]:
-    """(exact TOML text, name) of a scorecard file, or of a scorecard read from one."""
-    if isinstance(scorecard, Scorecard):
-        if scorecard.path is None:
-            return tomli_w.dumps(scorecard.raw), scorecard.name
-        scorecard = scorecard.path
-    path = Path(scorecard)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise ScorecardError("score_err_no_file", path=str(path)) from exc
-    except OSError as exc:
-        raise ScorecardError("score_err_read", path=str(path), error=exc.strerror or str(exc)) from exc
-    try:
-        return raw.decode("utf-8"), path.name
-    except UnicodeDecodeError as exc:
-        raise ScorecardError("score_err_toml", path=str(path), error=str(exc)) from exc
+def _scorecard_text(scorecard: str | Path | Scorecard, data_dir=None) -> tuple[str, str]:
+    """(exact TOML text, name) of a scorecard: the text it was read from (a file's or a catalogue
+    version's), or that of a file, or of a version named by its file name (kpi.scoring.scorecard)."""
+    if not isinstance(scorecard, Scorecard):
+        scorecard = load_scorecard(scorecard, data_dir)
+    if scorecard.text:
+        return scorecard.text, scorecard.name
+    return tomli_w.dumps(scorecard.raw), scorecard.name
 
 
 def _snapshot(snapshot, data_dir) -> store.Snapshot:
@@ -179,11 +172,11 @@ def compute(card: Scorecard, snapshot: store.Snapshot) -> tuple[ScoreResult, pd.
 
 def lock_decision(scorecard: str | Path | Scorecard, snapshot, user: User | None, data_dir=None,
                   draws: int = DRAWS, seed: int = SEED, spread: float = SPREAD, switch: float = SWITCH) -> Decision:
-    """Lock the ranking of `scorecard` (a file, or a scorecard read from one: its file's exact text
-    is what is stored and scored) on `snapshot` (a Snapshot or its id), which must be approved.
-    Requires the committee role; audited. Returns the stored decision."""
+    """Lock the ranking of `scorecard` (a file, a catalogue version's name, or a scorecard read from
+    either: the exact text it was read from is what is stored and scored) on `snapshot` (a Snapshot
+    or its id), which must be approved. Requires the committee role; audited. Returns the stored decision."""
     require(user, COMMITTEE)
-    text, name = _scorecard_text(scorecard)
+    text, name = _scorecard_text(scorecard, data_dir)
     card = scorecard_from_text(text, name)
     snap = _snapshot(snapshot, data_dir)
     with catalogue.connect(data_dir) as con:

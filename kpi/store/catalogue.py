@@ -9,7 +9,8 @@ busy timeout), holding:
 - `audit_log`: append-only (triggers abort an UPDATE or DELETE), one row per action;
 - `decisions`: the locked award decisions, append-only too;
 - `role_grants`: users' roles, grants and revocations, append-only (kpi.access.roles);
-- `sign_ins`: one row per id_token, so replicas record a sign-in once (kpi.access.audit).
+- `sign_ins`: one row per id_token, so replicas record a sign-in once (kpi.access.audit);
+- `scorecard_versions`: the committee's scorecard versions, append-only (kpi.scoring.versions).
 
 A commit is one transaction (BEGIN IMMEDIATE) that checks the new snapshot's parent is still the
 head (the newest snapshot not rejected); `commit()` says which head it found when it is not, and
@@ -250,7 +251,7 @@ def per_version(maxsize: int = 256) -> Callable[[Callable], Callable]:
 def copy_catalogue(source: sqlite3.Connection, target: sqlite3.Connection) -> int:
     """Copy every row of one catalogue into another, empty one (a data folder's SQLite catalogue
     into PostgreSQL when a deployment moves to replicas): snapshots in commit order, the audit log,
-    the decisions, the meta rows, the role grants and the recorded sign-ins. In one transaction of
+    the decisions, the meta rows, the role grants, the recorded sign-ins and the scorecard versions. In one transaction of
     the target; returns the snapshots copied."""
     rows = list(reversed(list(run_sql(source, "catalogue_snapshots_all"))))
     audit = list(run_sql(source, "catalogue_audit_all"))
@@ -258,6 +259,7 @@ def copy_catalogue(source: sqlite3.Connection, target: sqlite3.Connection) -> in
     meta = list(run_sql(source, "catalogue_meta_all"))
     grants = list(run_sql(source, "roles_all"))
     sign_ins = list(run_sql(source, "sign_ins_all"))
+    versions = list(run_sql(source, "scorecard_versions_all"))
     with transaction(target):
         if run_sql(target, "catalogue_snapshots_all").fetchone() is not None:
             raise CatalogueError("Sổ bản dữ liệu đích đã có bản dữ liệu; chỉ chép vào một sổ trống")
@@ -277,6 +279,8 @@ def copy_catalogue(source: sqlite3.Connection, target: sqlite3.Connection) -> in
                 "email", "role", "unit", "action", "by_id", "by_name", "at")})
         for row in sign_ins:
             run_sql(target, "sign_ins_insert", **dict(row))
+        for row in versions:
+            run_sql(target, "scorecard_version_insert", **dict(row))
     return len(rows)
 
 

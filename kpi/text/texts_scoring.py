@@ -131,6 +131,10 @@ TEXTS: dict[str, tuple[str, str]] = {
                                 "not {value}"),
     "score_err_tier_name": ("{where}: tên mức danh hiệu ('name') không được để trống",
                             "{where}: the award tier's 'name' must not be empty"),
+    "score_err_version_sha": ("Phiên bản bảng điểm {name} trong sổ bản dữ liệu không khớp mã SHA-256 đã lưu; "
+                              "không dùng phiên bản này",
+                              "The scorecard version {name} in the catalogue does not match its stored SHA-256; "
+                              "it is not used"),
     "score_err_no_file": ("Không tìm thấy tệp bảng điểm {path}", "Scorecard file {path} not found"),
     "score_err_toml": ("{path}: không đọc được TOML ({error})", "{path}: the TOML cannot be read ({error})"),
     "score_err_missing_field": ("{where}: thiếu trường '{field}'", "{where}: the field '{field}' is missing"),

@@ -71,11 +71,11 @@ def sign_in_page() -> None:
 
 
 auth = auth_section()
-# the catalogue's version, read once per run and before anything is read from the catalogue: the
+# the catalogue's version, taken once per run before anything is read from the catalogue: the
 # snapshots offered and a signed-in user's grants are computed once per version (and user), and read
-# again after any write, from this process or another replica (kpi.store.catalogue.version)
+# again after any write: this process's at once, another replica's within 0,5 s (catalogue.recent_version)
 try:
-    version = catalogue.version()
+    version = catalogue.recent_version()  # at most 0,5 s old; at once after a write of this process
 except CatalogueError:
     version = None  # the sidebar and the roles then read the catalogue themselves, and say what is wrong
 problems = signin.auth_problems(auth)

@@ -9,6 +9,7 @@ import multiprocessing
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -168,6 +169,7 @@ def test_a_cached_grant_is_read_again_after_a_grant_in_another_process(tmp_path,
     roles.grant(ADMIN_USER, "chuyenvien@demo.vn", VIEWER, None, tmp_path)
     version = catalogue.version(tmp_path)
     assert roles.grant_of("ChuyenVien@demo.vn", tmp_path, version).roles == {VIEWER}
+    assert catalogue.recent_version(tmp_path, max_age_s=600) == version  # read now, kept from here on
     context = multiprocessing.get_context("spawn")  # a fresh interpreter, as a replica is
     worker = context.Process(target=_grant_in_a_process,
                              args=(str(tmp_path), os.environ.get("KPI_CATALOGUE"), "chuyenvien@demo.vn"))
@@ -175,8 +177,24 @@ def test_a_cached_grant_is_read_again_after_a_grant_in_another_process(tmp_path,
     worker.join(120)
     assert worker.exitcode == 0
     assert roles.grant_of("chuyenvien@demo.vn", tmp_path, version).roles == {VIEWER}  # that version's, kept
-    newer = catalogue.version(tmp_path)
-    assert newer.count == version.count + 1
+    # another process's write: a version this process read is reused for at most its age ...
+    assert catalogue.recent_version(tmp_path, max_age_s=600) == version
+    time.sleep(catalogue.VERSION_MAX_AGE_S)
+    newer = catalogue.recent_version(tmp_path)  # ... the page runs' (0,5 s): read again
+    assert newer == catalogue.version(tmp_path) and newer.count == version.count + 1
     assert roles.grant_of("chuyenvien@demo.vn", tmp_path, newer).roles == {EDITOR, VIEWER}
     claims = {"is_logged_in": True, "email": "chuyenvien@demo.vn", "email_verified": True, "sub": "s1"}
     assert roles.signed_in_user(claims, tmp_path, newer).roles == {EDITOR, VIEWER}
+
+
+@pytest.mark.unit
+@BOTH
+def test_a_write_of_this_process_is_seen_at_once_however_recent_the_version(tmp_path, catalogue_db):
+    roles.grant(ADMIN_USER, "a@demo.vn", VIEWER, None, tmp_path)
+    kept = catalogue.recent_version(tmp_path, max_age_s=600)
+    assert catalogue.recent_version(tmp_path, max_age_s=600) is kept  # not read again
+    assert roles.grant_of("a@demo.vn", tmp_path, kept).roles == {VIEWER}
+    roles.grant(ADMIN_USER, "a@demo.vn", EDITOR, None, tmp_path)  # this process writes: read again at once
+    fresh = catalogue.recent_version(tmp_path, max_age_s=600)
+    assert fresh.count == kept.count + 1 and fresh == catalogue.version(tmp_path)
+    assert roles.grant_of("a@demo.vn", tmp_path, fresh).roles == {EDITOR, VIEWER}

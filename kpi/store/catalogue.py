@@ -32,6 +32,7 @@ import io
 import json
 import sqlite3
 import threading
+import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -175,6 +176,7 @@ def transaction(con: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         con.rollback()
         raise
     con.commit()
+    _note_write()
 
 
 # --------------------------------------------------------------------------- version
@@ -218,6 +220,34 @@ def version(data_dir: Path | str | None = None) -> Version | None:
         raise CatalogueError(f"Không đọc được sổ bản dữ liệu {db.path(folder)}: {exc}") from exc
     return Version(f"{folder.resolve()} {db.path(folder)}", rows.get(INSTANCE_KEY) or "",
                    int(rows.get(VERSION_KEY) or 0))
+
+
+VERSION_MAX_AGE_S = 0.5   # how long a process reuses a version it read (a write of its own: not at all)
+_RECENT: dict[tuple[str, str], tuple[float, int, Version | None]] = {}
+_RECENT_LOCK = threading.Lock()
+_WRITES = [0]             # writing transactions this process has committed
+
+
+def _note_write() -> None:
+    with _RECENT_LOCK:
+        _WRITES[0] += 1
+
+
+def recent_version(data_dir: Path | str | None = None, max_age_s: float = VERSION_MAX_AGE_S) -> Version | None:
+    """The catalogue's version as this process read it at most `max_age_s` ago, else read now
+    (version()): what a page run keys its caches by. A write committed by this process since (any
+    thread) makes it read again at once, so a process never shows what it wrote over; another
+    process's or replica's write is seen at most `max_age_s` later."""
+    key = (str(folder_of(data_dir)), str(dialect(data_dir).path(folder_of(data_dir))))
+    now = time.monotonic()
+    with _RECENT_LOCK:
+        writes, kept = _WRITES[0], _RECENT.get(key)
+    if kept is not None and kept[1] == writes and now - kept[0] < max_age_s:
+        return kept[2]
+    found = version(data_dir)  # read after `writes` was taken: a write since is counted and read again
+    with _RECENT_LOCK:
+        _RECENT[key] = (now, writes, found)
+    return found
 
 
 def per_version(maxsize: int = 256) -> Callable[[Callable], Callable]:

@@ -2,22 +2,24 @@
 -- several atoms (a region, the nation, a post-merger province before 1 July 2025), per period and
 -- indicator. An atom counts only in periods of its own generation (periods.generation).
 --
--- In one pass over the facts: atoms that count towards the same targets in a generation form a
--- class (the communes of one province: that province, its region, the nation); the facts are summed
--- per class, period, indicator and text (source, note, estimate status: a few distinct values), a
--- hash aggregate of a few thousand groups, and the class sums are then summed per target. The same
--- counts, sums and texts as joining every fact to every target it counts towards, without the
--- (facts x targets) rows in between. It reads the stored table (facts_coded: indicator, unit, period and
--- source as ENUM codes, queries/load_facts_create.sql), joined and grouped on the codes; target_sums
--- holds them as VARCHAR, as the view facts does.
+-- In one pass over the facts (the view facts: the snapshot's Parquet file, queries/load_facts_view.sql):
+-- atoms that count towards the same targets in a generation form a class (the communes of one
+-- province: that province, its region, the nation); the facts are summed per class, period, indicator
+-- and text (source, note, estimate status: a few distinct values), a hash aggregate of a few thousand
+-- groups, and the class sums are then summed per target. The same counts, sums and texts as joining
+-- every fact to every target it counts towards, without the (facts x targets) rows in between.
+--
+-- Sums are exact and do not depend on the order DuckDB's threads add in: each value is taken as a
+-- DECIMAL(38, 12) (a figure to 12 decimals, far beyond any shown; an import reads 15 significant digits, as Excel
+-- shows), summed in integer arithmetic, and made a DOUBLE once, at the end. So a rebuild of the same
+-- snapshot gives the same bits (doubles summed in parallel may differ in the last bit).
 CREATE OR REPLACE TEMP TABLE target_atoms AS
 SELECT a.target, a.generation, a.atom
 FROM unit_atoms AS a
 JOIN target_cover AS c ON c.target = a.target AND c.generation = a.generation AND c.n_atoms > 1;
 
 CREATE OR REPLACE TEMP TABLE atom_class AS
-SELECT atom, TRY_CAST(atom AS fact_unit) AS atom_code, generation,
-       dense_rank() OVER (ORDER BY generation, targets) AS class
+SELECT atom, generation, dense_rank() OVER (ORDER BY generation, targets) AS class
 FROM (SELECT atom, generation, string_agg(target, chr(31) ORDER BY target) AS targets
       FROM temp.target_atoms GROUP BY atom, generation);
 
@@ -33,33 +35,33 @@ SELECT c.class, f.period, f.indicator, f.source, f.note, f.estimate_status,
        count(f.numerator)    AS n_num,
        count(f.denominator)  AS n_den,
        count(f.plan) FILTER (WHERE coalesce(f.plan_kind, 'level') = 'level') AS n_plan_level,
-       sum(f.actual)         AS sum_actual,
-       sum(f.plan)           AS sum_plan,
-       sum(f.numerator)      AS sum_num,
-       sum(f.denominator)    AS sum_den
-FROM facts_coded AS f
-JOIN (SELECT period::fact_period AS period, generation FROM periods) AS p ON p.period = f.period
-JOIN temp.atom_class AS c ON c.atom_code = f.unit AND c.generation = p.generation
+       sum(f.actual::DECIMAL(38, 12))      AS sum_actual,
+       sum(f.plan::DECIMAL(38, 12))        AS sum_plan,
+       sum(f.numerator::DECIMAL(38, 12))   AS sum_num,
+       sum(f.denominator::DECIMAL(38, 12)) AS sum_den
+FROM facts AS f
+JOIN periods AS p ON p.period = f.period
+JOIN temp.atom_class AS c ON c.atom = f.unit AND c.generation = p.generation
 GROUP BY ALL;
 
 CREATE TABLE target_sums AS
-SELECT t.target, t.generation, s.period::VARCHAR AS period, s.indicator::VARCHAR AS indicator,
+SELECT t.target, t.generation, s.period, s.indicator,
        sum(s.n_actual)::BIGINT      AS n_actual,
        sum(s.n_plan)::BIGINT        AS n_plan,
        sum(s.n_num)::BIGINT         AS n_num,
        sum(s.n_den)::BIGINT         AS n_den,
        sum(s.n_plan_level)::BIGINT  AS n_plan_level,
-       sum(s.sum_actual)            AS sum_actual,
-       sum(s.sum_plan)              AS sum_plan,
-       sum(s.sum_num)               AS sum_num,
-       sum(s.sum_den)               AS sum_den,
-       string_agg(DISTINCT s.source::VARCHAR, '; ' ORDER BY s.source::VARCHAR) AS sources,
+       sum(s.sum_actual)::DOUBLE    AS sum_actual,
+       sum(s.sum_plan)::DOUBLE      AS sum_plan,
+       sum(s.sum_num)::DOUBLE       AS sum_num,
+       sum(s.sum_den)::DOUBLE       AS sum_den,
+       string_agg(DISTINCT s.source, '; ' ORDER BY s.source) AS sources,
        string_agg(DISTINCT s.note, '; ' ORDER BY s.note) AS notes,
        string_agg(DISTINCT s.estimate_status, ';' ORDER BY s.estimate_status) AS estimate_statuses
 FROM temp.class_sums AS s
 JOIN temp.class_targets AS t ON t.class = s.class
 GROUP BY t.target, t.generation, s.period, s.indicator
-ORDER BY t.target, s.period::VARCHAR, s.indicator::VARCHAR;
+ORDER BY t.target, s.period, s.indicator;
 
 DROP TABLE temp.class_sums;
 DROP TABLE temp.class_targets;

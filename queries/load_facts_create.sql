@@ -1,23 +1,16 @@
--- Load a snapshot (kpi/store/database.py): an empty facts table with the columns of facts.parquet
--- (kpi/store/snapshots.py FACT_SCHEMA). Snapshots written before plan kinds lack plan_kind and
--- plan_high: inserted BY NAME, they read as level plans; those written before estimate_status read it as NULL.
+-- Load a snapshot (kpi/store/database.py): the facts are not copied into the snapshot's database; the
+-- view facts (queries/load_facts_view.sql) reads them from the snapshot's own facts.parquet, which is
+-- immutable and sorted by period, indicator, unit (kpi.store.snapshots.normalise_facts), so DuckDB's
+-- Parquet reader skips row groups on the period and indicator as it skipped a table's.
 --
--- Stored as facts_coded: indicator, unit, period and source as ENUM types made of the snapshot's own
--- distinct values (temp.fact_values, queries/load_fact_values.sql; sorted, so an ENUM orders as its
--- text): DuckDB stores and compresses small integer codes instead of strings (at 24M facts the insert
--- costs a third less CPU and the file 40% less disk). Every reader reads the view facts, the same
--- columns as VARCHAR, so what a query returns is what it returned from VARCHAR columns.
-CREATE TYPE fact_indicator AS ENUM (SELECT unnest(indicators) FROM temp.fact_values);
-CREATE TYPE fact_unit AS ENUM (SELECT unnest(units) FROM temp.fact_values);
-CREATE TYPE fact_period AS ENUM (SELECT unnest(periods) FROM temp.fact_values);
-CREATE TYPE fact_source AS ENUM (SELECT unnest(sources) FROM temp.fact_values);
-DROP TABLE temp.fact_values;
-CREATE TABLE facts_coded (
-    indicator fact_indicator, unit fact_unit, period fact_period, actual DOUBLE, plan DOUBLE,
-    plan_kind VARCHAR, plan_high DOUBLE, numerator DOUBLE, denominator DOUBLE, source fact_source,
-    note VARCHAR, estimate_status VARCHAR
+-- fact_columns: no rows, the columns of facts.parquet (kpi/store/snapshots.py FACT_SCHEMA); the view
+-- unions the file to it BY NAME, so that a file written before plan kinds (no plan_kind / plan_high:
+-- level plans) or before estimate_status reads those columns as NULL.
+-- fact_overrides: the rows that replace the file's rows of the same key (indicator, unit, period): a
+-- delta snapshot's rows (the newest delta winning, queries/delta_create.sql) and the months whose plan
+-- is their year's (queries/load_facts_plan_fill.sql); usually none.
+CREATE TABLE fact_columns (
+    indicator VARCHAR, unit VARCHAR, period VARCHAR, actual DOUBLE, plan DOUBLE, plan_kind VARCHAR,
+    plan_high DOUBLE, numerator DOUBLE, denominator DOUBLE, source VARCHAR, note VARCHAR, estimate_status VARCHAR
 );
-CREATE VIEW facts AS
-SELECT indicator::VARCHAR AS indicator, unit::VARCHAR AS unit, period::VARCHAR AS period, actual, plan,
-       plan_kind, plan_high, numerator, denominator, source::VARCHAR AS source, note, estimate_status
-FROM facts_coded;
+CREATE TABLE fact_overrides AS SELECT * FROM fact_columns;

@@ -62,19 +62,22 @@ MAX_CACHED = 12             # cache files kept per cache folder (the most recent
 STALE_AFTER_S = 3600        # a temporary build file older than this is a killed build
 MEMORY_LIMIT = os.environ.get("KPI_LOAD_MEMORY", "512MB")   # per loaded snapshot's DuckDB instance
 THREADS = int(os.environ.get("KPI_LOAD_THREADS", "0")) or (os.cpu_count() or 1)
-CACHE_VERSION = "3"         # bump when what a cache file holds changes in a way its key does not see
+CACHE_VERSION = "4"         # bump when what a cache file holds changes in a way its key does not see
 CACHE_SUFFIX = ".duckdb"
+OVERRIDES_MAX = 1_000_000   # rows replacing the facts file's read through an anti-join; more: the facts stored
 # every query a build runs: a change to any of them makes a new key (the old files are never read again)
-BUILD_QUERIES = ("load_facts_create", "load_facts_all", "load_facts_years", "load_facts_plans", "load_facts_year",
-                 "load_facts_year_plans", "delta_create", "delta_facts_year", "delta_years", "load_units",
-                 "load_indicators", "load_frames", "load_fact_periods", "build_target_sums", "load_info_create",
-                 "load_facts_months_without_plan", "load_facts_all_deltas", "load_fact_values")
+BUILD_QUERIES = ("load_facts_file", "load_facts_create", "load_facts_deltas", "load_facts_view_overrides",
+                 "load_facts_months_without_plan", "load_facts_plan_fill", "load_facts_overrides_count",
+                 "load_facts_view", "load_facts_materialise", "load_facts_coded", "delta_create", "delta_drop",
+                 "load_units", "load_indicators", "load_frames", "load_fact_periods", "build_target_sums",
+                 "load_info_create")
 
 
 @dataclass(eq=False)
 class _Loaded:
     """A loaded snapshot's connection and the number of cursors open on it."""
     con: duckdb.DuckDBPyConnection
+    facts_file: str             # the base facts file the view facts reads (set on every cursor)
     users: int = 0
     closed: bool = False
 
@@ -165,7 +168,7 @@ def _connect(spill: Path | None = None, building: bool = False) -> duckdb.DuckDB
     return duckdb.connect(":memory:", config=config)
 
 
-def _build(snapshot: Snapshot, atom_map) -> duckdb.DuckDBPyConnection:
+def _build(snapshot: Snapshot, atom_map) -> tuple[duckdb.DuckDBPyConnection, str]:
     reason = damage(snapshot)
     if reason:  # never load numbers from a file that is not what the manifest says
         raise SnapshotError(f"Bản dữ liệu {snapshot.id} bị hỏng, không dùng được: {reason}")
@@ -174,19 +177,19 @@ def _build(snapshot: Snapshot, atom_map) -> duckdb.DuckDBPyConnection:
     if folder is not None:
         key = cache_key(snapshot, sources)
         try:
-            return _open_cached(snapshot, sources, folder, key)
+            return _open_cached(snapshot, sources, folder, key), sources.layers[0]
         except (OSError, duckdb.IOException, duckdb.PermissionException):
             pass  # a folder that cannot be written (or a full disk): built in memory, as before
     con = _connect(None)
     try:
         con.execute(load_sql("load_attach"))
         con.execute(load_sql("load_use"))
-        _fill(con, snapshot, sources, in_memory=True)
+        _fill(con, sources)
         con.execute(load_sql("load_checkpoint"))
     except BaseException:
         con.close()
         raise
-    return con
+    return con, sources.layers[0]
 
 
 def _open_cached(snapshot: Snapshot, sources: _Sources, folder: Path, key: str) -> duckdb.DuckDBPyConnection:
@@ -194,7 +197,7 @@ def _open_cached(snapshot: Snapshot, sources: _Sources, folder: Path, key: str) 
     (or incomplete, or built from something else)."""
     path = folder / f"{key}{CACHE_SUFFIX}"
     if path.is_file():
-        con = _open_file(path, key)
+        con = _open_file(path, key, sources.layers[0])
         if con is not None:
             _touch(path)
             return con
@@ -206,7 +209,7 @@ def _open_cached(snapshot: Snapshot, sources: _Sources, folder: Path, key: str) 
         try:
             con.execute(load_sql("load_attach_file"), {"path": str(building)})
             con.execute(load_sql("load_use"))
-            _fill(con, snapshot, sources, in_memory=False)
+            _fill(con, sources)
             con.execute(load_sql("load_info_create"), {"key": key, "snapshot": snapshot.id})
             con.execute(load_sql("load_checkpoint"))
             con.execute(load_sql("load_use_memory"))
@@ -219,18 +222,19 @@ def _open_cached(snapshot: Snapshot, sources: _Sources, folder: Path, key: str) 
             leftover.unlink(missing_ok=True)
         _remove_tree(spill)
     _prune(folder, keep=path)
-    con = _open_file(path, key)
+    con = _open_file(path, key, sources.layers[0])
     if con is None:
         raise OSError(f"{path}: the cache file just written does not open")
     return con
 
 
-def _open_file(path: Path, key: str) -> duckdb.DuckDBPyConnection | None:
+def _open_file(path: Path, key: str, facts_file: str) -> duckdb.DuckDBPyConnection | None:
     """A read-only connection on a complete cache file built with `key`, or None (the file removed)."""
     con = _connect(None)
     try:
         con.execute(load_sql("load_open_file"), {"path": str(path)})
         con.execute(load_sql("load_use"))
+        con.execute(load_sql("load_facts_file"), {"path": facts_file})
         found = con.execute(load_sql("load_info")).fetchone()
         if found is not None and found[0] == key:
             return con
@@ -277,13 +281,13 @@ def _prune(folder: Path, keep: Path) -> None:
             pass
 
 
-def _fill(con: duckdb.DuckDBPyConnection, snapshot: Snapshot, sources: _Sources, in_memory: bool) -> None:
+def _fill(con: duckdb.DuckDBPyConnection, sources: _Sources) -> None:
     """Create and fill the snapshot's tables in `snap` (the current database)."""
+    con.execute(load_sql("load_facts_file"), {"path": sources.layers[0]})
     con.execute(load_sql("load_units"), {"path": sources.units})
     con.execute(load_sql("load_indicators"), {"path": sources.indicators})
-    con.execute(load_sql("load_fact_values"), {"paths": sources.layers})
-    con.execute(load_sql("load_facts_create"))
-    _load_facts(con, sources.layers[0], sources.layers[1:], in_memory)
+    _facts_view(con, sources.layers[1:])
+    con.execute(load_sql("load_facts_coded"))
     periods = periods_table([row[0] for row in con.execute(load_sql("load_fact_periods")).fetchall()])
     for name, frame in (("unit_atoms_frame", sources.unit_atoms), ("target_cover_frame", sources.target_cover),
                         ("periods_frame", periods)):
@@ -294,32 +298,25 @@ def _fill(con: duckdb.DuckDBPyConnection, snapshot: Snapshot, sources: _Sources,
     con.execute(load_sql("build_target_sums"))
 
 
-def _load_facts(con: duckdb.DuckDBPyConnection, base: str, delta_paths: list[str], in_memory: bool) -> None:
-    """Insert the facts, the deltas applied when there are any. Into a file: in one insert (the
-    buffer pool bounds the memory), the plans spread in one update. In memory: a year at a time with
-    a checkpoint after each, so that they are held compressed."""
-    if not in_memory:
-        if delta_paths:
-            deltas.prepare(con, delta_paths)
-            con.execute(load_sql("load_facts_all_deltas"), {"path": base})
-            deltas.drop(con)
-        else:
-            con.execute(load_sql("load_facts_all"), {"path": base})
-        if con.execute(load_sql("load_facts_months_without_plan")).fetchone()[0]:
-            con.execute(load_sql("load_facts_plans"))
-        return
+def _facts_view(con: duckdb.DuckDBPyConnection, delta_paths: list[str]) -> None:
+    """The view facts over the snapshot's base facts file (the connection's variable kpi_facts_file):
+    nothing of the file is copied. The rows that replace the file's of the same key (a delta
+    snapshot's, months given their year's plan) are stored as fact_overrides and the view anti-joins
+    them; with none, the view is the file. More than OVERRIDES_MAX of them (an anti-join on every read
+    would cost more than storing the facts): the facts written once into the database instead."""
+    con.execute(load_sql("load_facts_create"))
     if delta_paths:
         deltas.prepare(con, delta_paths)
-        years = [row[0] for row in con.execute(load_sql("delta_years"), {"path": base}).fetchall()]
-    else:
-        years = [row[0] for row in con.execute(load_sql("load_facts_years"), {"path": base}).fetchall()]
-    for year in years:
-        con.execute(load_sql("delta_facts_year" if delta_paths else "load_facts_year"), {"path": base, "year": year})
-        con.execute(load_sql("load_facts_year_plans"), {"year": year})
-        if in_memory:
-            con.execute(load_sql("load_checkpoint"))
-    if delta_paths:
+        con.execute(load_sql("load_facts_deltas"))
         deltas.drop(con)
+    con.execute(load_sql("load_facts_view_overrides"))
+    if con.execute(load_sql("load_facts_months_without_plan")).fetchone()[0]:
+        con.execute(load_sql("load_facts_plan_fill"))
+    overrides = con.execute(load_sql("load_facts_overrides_count")).fetchone()[0]
+    if overrides == 0:
+        con.execute(load_sql("load_facts_view"))
+    elif overrides > OVERRIDES_MAX:
+        con.execute(load_sql("load_facts_materialise"))
 
 
 def _acquire(snapshot: Snapshot, atom_map=None) -> _Loaded:
@@ -341,13 +338,13 @@ def _acquire(snapshot: Snapshot, atom_map=None) -> _Loaded:
                 entry.users += 1
                 return entry
         try:
-            con = _build(snapshot, atom_map)
+            con, facts_file = _build(snapshot, atom_map)
         except BaseException:
             with _LOCK:
                 _LOADING.pop(snapshot, None)
             raise
         with _LOCK:
-            entry = _LOADED[snapshot] = _Loaded(con, users=1)
+            entry = _LOADED[snapshot] = _Loaded(con, facts_file, users=1)
             _LOADING.pop(snapshot, None)
             retired = _evict_unused()
     _close(retired)
@@ -402,6 +399,7 @@ class Cursor:
         try:
             self._cur = entry.con.cursor()
             self._cur.execute(load_sql("load_use"))
+            self._cur.execute(load_sql("load_facts_file"), {"path": entry.facts_file})
         except BaseException:
             self.close()
             raise

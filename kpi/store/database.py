@@ -1,10 +1,22 @@
 """DuckDB: each snapshot loaded once into its own DuckDB database, kept as a cache file.
 
-A loaded snapshot is a DuckDB connection holding the tables facts, units, indicators, periods,
-unit_atoms, target_cover and target_sums in its database `snap`. `target_sums` holds, once, the sums
-behind every unit made of several atoms (regions, the nation, a new province before the merger), so
-that a page's query reads a few rows whatever the number of reporting units. All SQL is in
+A loaded snapshot is a DuckDB connection holding the tables units, indicators, periods, unit_atoms,
+target_cover and target_sums and the view facts in its database `snap`. `target_sums` holds, once, the
+sums behind every unit made of several atoms (regions, the nation, a new province before the merger),
+so that a page's query reads a few rows whatever the number of reporting units. All SQL is in
 queries/load_*.sql and queries/build_target_sums.sql, with the file paths bound as parameters.
+
+The facts are not copied: the view facts reads the snapshot's own facts.parquet (immutable, written
+sorted by period, indicator, unit, so the Parquet reader skips row groups on period and indicator; its
+path is the connection's variable kpi_facts_file, set on every connection and cursor, so the cache
+file names no path). Rows that replace the file's of the same key are kept as the table
+fact_overrides and anti-joined by the view: a delta snapshot's rows (kpi.store.deltas: the deltas'
+rows, newest winning on the key, queries/delta_create.sql) and months given their year's plan (DESIGN
+4.1, queries/load_facts_plan_fill.sql); usually there are none and the view is the file. Past
+OVERRIDES_MAX of them the facts are written into the database once instead (facts_stored). Building a
+snapshot is then one pass over the file for the target sums (queries/build_target_sums.sql), summed
+exactly (DECIMAL, a DOUBLE once: a rebuild gives the same bits). facts_coded and the type fact_unit
+remain for queries/lookup_published.sql (queries/load_facts_coded.sql).
 
 The database is built once per snapshot into a DuckDB file in a cache folder (`<data folder>/cache/
 loaded/`, or $KPI_LOAD_CACHE; on S3 beside the downloaded files), named by a key over everything it
@@ -12,23 +24,11 @@ is built from: the SHA-256 of every Parquet file the snapshot is made of, the at
 SQL and the DuckDB version. Snapshots are never modified, so neither is the file: it is written under
 a temporary name and renamed into place when complete, and every later load, in this process after
 an eviction or in any other (replicas, an "as of" reopen of an older snapshot), opens it read only
-(a file open, not a rebuild). The facts are inserted straight from the Parquet file (written sorted,
-kpi.store.snapshots) into facts_coded, whose indicator, unit, period and source are ENUM types made
-of the snapshot's own distinct values (small integer codes: cheaper to write and compress than
-strings); every reader reads the view `facts`, the same columns as VARCHAR. The plans of a year
-spread to its months in one update, and the target sums computed in one pass
-(queries/build_target_sums.sql). Each loaded snapshot's DuckDB instance keeps its memory within
-MEMORY_LIMIT (the facts stay on disk, read through DuckDB's buffer pool; a build spills what does
-not fit), so loading holds memory bounded whatever the number of facts. When the cache folder cannot
-be written, the snapshot is built in memory as before (a compressed in-memory database, facts a year
-at a time with a checkpoint in between). At most MAX_CACHED files are kept per cache folder, the
-least recently opened removed first.
-
-A delta snapshot (kpi.store.deltas) loads its base a year at a time with the deltas applied in
-DuckDB: the deltas' rows, newest winning on the key, in a temporary table (queries/delta_create.sql),
-and each year's base rows that no delta replaces (an anti-join) inserted with the deltas' rows of the
-year (queries/delta_facts_year.sql): one pass over the Parquet files, memory bounded by a year and
-the deltas. Files on S3 are read from the local cache keyed by SHA-256 (kpi.store.storage).
+(a file open, not a rebuild). Each loaded snapshot's DuckDB instance keeps its memory within
+MEMORY_LIMIT (a build spills what does not fit). When the cache folder cannot be written, the same
+tables and views are built in an in-memory database. At most MAX_CACHED files are kept per cache
+folder, the least recently opened removed first. Files on S3 are read from the local cache keyed by
+SHA-256 (kpi.store.storage).
 
 At most MAX_LOADED snapshots stay loaded, the least recently used evicted first, and its database
 closed at once (its memory freed). A snapshot is in use while any session holds a cursor on it
@@ -66,7 +66,7 @@ CACHE_VERSION = "4"         # bump when what a cache file holds changes in a way
 CACHE_SUFFIX = ".duckdb"
 OVERRIDES_MAX = 1_000_000   # rows replacing the facts file's read through an anti-join; more: the facts stored
 # every query a build runs: a change to any of them makes a new key (the old files are never read again)
-BUILD_QUERIES = ("load_facts_file", "load_facts_create", "load_facts_deltas", "load_facts_view_overrides",
+BUILD_QUERIES = ("load_settings", "load_facts_file", "load_facts_create", "load_facts_deltas", "load_facts_view_overrides",
                  "load_facts_months_without_plan", "load_facts_plan_fill", "load_facts_overrides_count",
                  "load_facts_view", "load_facts_materialise", "load_facts_coded", "delta_create", "delta_drop",
                  "load_units", "load_indicators", "load_frames", "load_fact_periods", "build_target_sums",
@@ -156,16 +156,17 @@ def cache_folder(snapshot: Snapshot) -> Path | None:
 
 
 def _connect(spill: Path | None = None, building: bool = False) -> duckdb.DuckDBPyConnection:
-    """A DuckDB instance of its own for one snapshot. `building` a cache file: the insert need not
-    keep the exact row order across its threads (each thread appends whole row groups of the sorted
-    Parquet file, so the table stays clustered by period and indicator for the zone maps), which
-    spares the checkpoint re-merging the threads' row groups (a third of the insert's CPU)."""
+    """A DuckDB instance of its own for one snapshot (queries/load_settings.sql). `building` a cache
+    file: a build's inserts need not keep the exact row order across threads (the target sums are
+    grouped; stored facts, past OVERRIDES_MAX overrides, are read by key)."""
     config = {"memory_limit": MEMORY_LIMIT, "threads": THREADS}
     if spill is not None:
         config["temp_directory"] = str(spill)
     if building:
         config["preserve_insertion_order"] = False
-    return duckdb.connect(":memory:", config=config)
+    con = duckdb.connect(":memory:", config=config)
+    con.execute(load_sql("load_settings"))
+    return con
 
 
 def _build(snapshot: Snapshot, atom_map) -> tuple[duckdb.DuckDBPyConnection, str]:

@@ -28,6 +28,7 @@ import pandas as pd
 
 from kpi import formulas, store
 from kpi.importing.bounds import by_code, by_codes, check_values
+from kpi.importing.clean import clean_facts
 from kpi.importing.messages import Issue, Phrase, field_name
 from kpi.importing.numbers import cell_forms, infer_decimal, missing_mask, read_numbers
 from kpi.importing.readers import CANONICAL, MEASURE_COLUMNS, VALUE_COLUMNS, Upload
@@ -109,11 +110,13 @@ class ImportReport:
 
 
 def validate(uploads: list[Upload], units: pd.DataFrame, catalogue: pd.DataFrame, indicator: str | None,
-             report: ImportReport, decimal: str | None = None) -> pd.DataFrame | None:
+             report: ImportReport, decimal: str | None = None, typed_pass: bool = True) -> pd.DataFrame | None:
     """Resolve and check every row of every upload. Returns the facts to upsert, or None on errors.
 
     `catalogue` carries the bound columns (kpi.store.indicators.with_bounds); `decimal` (',' or '.')
-    is the decimal mark of every file, else each file's own is inferred from its cells."""
+    is the decimal mark of every file, else each file's own is inferred from its cells. A file in which
+    no cell has a problem is read by one typed pass (kpi.importing.clean, `typed_pass`), any other by
+    the careful path, which names each problem's file, row and column."""
     problems = Problems(report.issues)
     fixed_indicator = None
     if indicator:
@@ -124,7 +127,7 @@ def validate(uploads: list[Upload], units: pd.DataFrame, catalogue: pd.DataFrame
             return None
     frames = []
     for upload in uploads:
-        frame = _validate_upload(upload, units, catalogue, fixed_indicator, problems, report, decimal)
+        frame = _validate_upload(upload, units, catalogue, fixed_indicator, problems, report, decimal, typed_pass)
         if frame is not None:
             frames.append(frame)
     if not frames:
@@ -143,7 +146,8 @@ def validate(uploads: list[Upload], units: pd.DataFrame, catalogue: pd.DataFrame
 
 
 def _validate_upload(upload: Upload, units: pd.DataFrame, catalogue: pd.DataFrame, fixed_indicator: str | None,
-                     problems: Problems, report: ImportReport, decimal: str | None) -> pd.DataFrame | None:
+                     problems: Problems, report: ImportReport, decimal: str | None, typed_pass: bool = True
+                     ) -> pd.DataFrame | None:
     name, frame, labels = upload.name, upload.frame, upload.labels
     label = lambda canon: labels.get(canon) or canon  # noqa: E731 - the column as written in the file
     value_label = (frame["_column"] if "_column" in frame else None)
@@ -164,6 +168,10 @@ def _validate_upload(upload: Upload, units: pd.DataFrame, catalogue: pd.DataFram
     if len(report.errors) > errors_before:
         return None
     given = [c for c in VALUE_COLUMNS if c in labels]
+    if typed_pass and not fixed_indicator:  # a file with no problem: one typed pass, no message
+        facts = clean_facts(upload, units, catalogue, given, decimal)
+        if facts is not None:
+            return facts
 
     # rows with nothing at all are blank lines, not figures
     present = [c for c in CANONICAL if c in frame]

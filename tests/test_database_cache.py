@@ -226,6 +226,36 @@ def test_plans_of_a_year_spread_to_its_months_in_one_update(fresh, tmp_path):
                     ("VN-01", "2022-M06", None), ("VN-02", "2021-M06", None)]
 
 
+def test_a_file_written_before_plan_kinds_reads_them_as_null(fresh, tmp_path):
+    """A facts.parquet without plan_kind, plan_high and estimate_status (written before them) loads:
+    the view gives those columns as NULL (level plans), the year's plan still spread to its months."""
+    import hashlib
+    import json
+
+    from kpi.store import snapshot_read
+
+    facts = pd.DataFrame([
+        {"indicator": "jobs_created", "unit": "VN-01", "period": "2021", "actual": 100.0, "plan": 120.0},
+        {"indicator": "jobs_created", "unit": "VN-01", "period": "2021-M06", "actual": 50.0},
+    ])
+    snapshot = store.write_snapshot(facts, build_units(), load_indicators(), created_by="tests", data_dir=tmp_path)
+    path = snapshot.path / "facts.parquet"
+    old = pq.read_table(path).drop_columns(["plan_kind", "plan_high", "estimate_status"])
+    path.unlink()
+    pq.write_table(old, path)
+    manifest = json.loads((snapshot.path / "manifest.json").read_text())
+    manifest["files"]["facts.parquet"]["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    for layer in manifest.get("facts_layers", []):
+        layer["sha256"] = manifest["files"]["facts.parquet"]["sha256"]
+    (snapshot.path / "manifest.json").write_text(json.dumps(manifest))
+    snapshot_read._MANIFESTS.clear()
+    store.damage.cache_clear()
+    legacy = store.get_snapshot(None, tmp_path)
+    rows = database.load(legacy).execute(
+        "SELECT period, plan, plan_kind, plan_high, estimate_status FROM facts ORDER BY period").fetchall()
+    assert rows == [("2021", 120.0, None, None, None), ("2021-M06", 120.0, None, None, None)]
+
+
 def test_many_overrides_store_the_facts_and_read_the_same(fresh, tmp_path, monkeypatch):
     """Past OVERRIDES_MAX rows replacing the file's (months given their year's plan), the facts are
     written into the database once (facts_stored) instead of an anti-join on every read: same rows."""

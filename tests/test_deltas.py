@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from kpi import store
 from kpi.access.users import local_user
 from kpi.importing.merge import import_file, upsert
-from kpi.store import database, deltas, snapshots
+from kpi.store import database, deltas, snapshot_read, snapshots
 from kpi.store.indicators import load_indicators
 from kpi.units.table import build_units
 
@@ -194,7 +194,7 @@ def test_a_full_copy_snapshot_written_before_deltas_keeps_loading(tmp_path):
     manifest = json.loads(manifest_path.read_text())
     del manifest["facts_layers"]  # as written before delta snapshots
     manifest_path.write_text(json.dumps(manifest))
-    snapshots._MANIFESTS.clear()
+    snapshot_read._MANIFESTS.clear()
     legacy = store.get_snapshot(None, tmp_path)
     assert "facts_layers" not in legacy.manifest
     assert len(_loaded_facts(legacy)) == len(_base())

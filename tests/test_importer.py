@@ -48,8 +48,9 @@ from kpi.importing.xlsx import Number, Workbook
 from kpi.periods import PeriodError, parse_period_text, parse_year_header
 from kpi.reports.spreadsheet import set_cell
 from kpi.screens import data as data_screen
-from kpi.store import snapshots
+from kpi.store import snapshot_write
 from kpi.store.indicators import BOUND_COLUMNS, load_indicators, with_bounds
+from kpi.store.storage import sha256_file
 from kpi.text.texts_importing import TEXTS as IMPORTING_TEXTS
 from kpi.units.table import build_units
 
@@ -503,7 +504,7 @@ def test_malformed_files_end_in_a_clear_error_or_a_correct_import(base_dir, uplo
 CHILD = """
 import os, sys, time
 sys.path.insert(0, sys.argv[4])
-from kpi.store import snapshots as store
+from kpi.store import snapshot_write as store
 from kpi.importing.merge import import_file
 point = sys.argv[1]
 real_write, real_rename = store.pq.write_table, os.rename
@@ -527,7 +528,7 @@ print("DONE", flush=True)
 
 def _snapshot_intact(snapshot: store.Snapshot) -> bool:
     for name, info in snapshot.manifest["files"].items():
-        if snapshots._sha256(snapshot.path / name) != info["sha256"]:
+        if sha256_file(snapshot.path / name) != info["sha256"]:
             return False
     return True
 
@@ -1220,7 +1221,7 @@ GOOD_ROW = [["Bến Tre", "6T/2023", "jobs_created", "9000", "", "", "", "", ""]
 @pytest.mark.query
 def test_full_disk_during_the_write_is_a_message_and_nothing_is_written(base_dir, monkeypatch):
     report = prepare_import([("tot.csv", _csv(GOOD_ROW))], data_dir=base_dir)
-    monkeypatch.setattr(snapshots.pq, "write_table", _disk_full)
+    monkeypatch.setattr(snapshot_write.pq, "write_table", _disk_full)
     with pytest.raises(ImportFailed) as failed:
         commit_import(report, data_dir=base_dir)
     [issue] = failed.value.issues
@@ -1233,7 +1234,7 @@ def test_full_disk_during_the_write_is_a_message_and_nothing_is_written(base_dir
 @pytest.mark.query
 def test_full_disk_on_the_command_line_is_one_line_and_exit_1(base_dir, tmp_path, monkeypatch, capsys):
     file = _to_file(tmp_path, "tot.csv", _csv(GOOD_ROW))
-    monkeypatch.setattr(snapshots.pq, "write_table", _disk_full)
+    monkeypatch.setattr(snapshot_write.pq, "write_table", _disk_full)
     assert cli_main(["--data-dir", str(base_dir), "import", str(file)]) == 1
     err = capsys.readouterr().err
     assert err.splitlines() == [f"Lỗi: Không ghi được bản dữ liệu mới vào {store.snapshots_dir(base_dir)}: ổ đĩa đã "
@@ -1314,7 +1315,7 @@ def test_read_only_data_folder_as_an_unprivileged_user(tmp_path):
 def test_page_shows_a_failed_write_as_a_message(base_dir, monkeypatch):
     at = run_page("pages/data.py", base_dir)
     at.file_uploader[0].set_value(("tot.csv", _csv(GOOD_ROW), "text/csv")).run()
-    monkeypatch.setattr(snapshots.pq, "write_table", _disk_full)
+    monkeypatch.setattr(snapshot_write.pq, "write_table", _disk_full)
     at.button(key="imp_confirm").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert [e.value for e in at.error] == [f"Không ghi được bản dữ liệu mới vào {store.snapshots_dir(base_dir)}: ổ đĩa "

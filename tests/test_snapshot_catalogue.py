@@ -20,7 +20,7 @@ import pytest
 from kpi import cli, store
 from kpi.access.users import APPROVER, EDITOR, VIEWER, PermissionDenied, User, local_user
 from kpi.importing.merge import ImportFailed, commit_import, prepare_import
-from kpi.store import catalogue, snapshots
+from kpi.store import catalogue, snapshot_read, snapshots
 from kpi.store.indicators import load_indicators
 from kpi.units.table import build_units
 
@@ -136,7 +136,7 @@ def test_a_folder_whose_commit_died_is_not_listed_and_is_cleaned(db_folder):
     manifest = dict(dead.manifest, writer=f"{socket.gethostname()} {child.stdout.strip()}")  # that process ended
     (dead.path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     snapshots.release_folder(dead)
-    snapshots._MANIFESTS.clear()
+    snapshot_read._MANIFESTS.clear()
     assert [s.id for s in store.list_snapshots(db_folder)] == before  # readers never see a half commit
     removed = store.remove_stale_temporaries(db_folder)
     assert removed == [dead.id] and not dead.path.exists()

@@ -18,7 +18,7 @@ import pytest
 
 from kpi import store
 from kpi.screens.data import damaged_lines
-from kpi.store import snapshots
+from kpi.store import snapshot_integrity, snapshots
 from kpi.store.indicators import load_indicators
 from kpi.store.storage import StorageError
 from kpi.units.table import build_units
@@ -190,7 +190,7 @@ class _Flaky:
 def test_a_transient_read_error_is_tried_again_on_the_next_call(tmp_path, monkeypatch, error):
     base = _write(tmp_path)
     flaky = _Flaky(snapshots.snapshot_storage(base), failures=2, error=error)
-    monkeypatch.setattr(snapshots, "snapshot_storage", lambda snapshot: flaky)
+    monkeypatch.setattr(snapshot_integrity, "snapshot_storage", lambda snapshot: flaky)
     store.damage.cache_clear()
     first = store.damage(base)
     assert first is not None and not first.definite and first.kind == "unreadable"  # a local folder's words

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from kpi import store
-from kpi.store import snapshots
+from kpi.store import snapshot_write
 from kpi.store.indicators import load_indicators
 from kpi.units.table import build_units
 
@@ -54,7 +54,7 @@ def test_failed_write_leaves_nothing(tmp_path, monkeypatch):
     def boom(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(snapshots, "_verify", boom)
+    monkeypatch.setattr(snapshot_write, "_verify", boom)
     with pytest.raises(OSError):
         store.write_snapshot(_facts(), build_units(), load_indicators(), created_by="test", data_dir=tmp_path)
     assert sorted(os.listdir(store.snapshots_dir(tmp_path))) == before

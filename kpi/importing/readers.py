@@ -252,6 +252,42 @@ def _read_csv_arrow(data: bytes, header_index: int, delimiter: str, width: int) 
     return body
 
 
+# the bytes a character str.strip() (and Arrow's utf8_trim_whitespace) removes begins with, and ends
+# with, in UTF-8: ASCII \t-\r and \x1c-space; U+0085 and U+00A0 (C2 ..), U+1680 (E1 9A 80), U+2000-U+200A,
+# U+2028, U+2029, U+202F, U+205F (E2 80 80-8A, A8, A9, AF; E2 81 9F), U+3000 (E3 80 80)
+_SPACE_FIRST = np.zeros(256, dtype=bool)
+_SPACE_FIRST[[*range(0x09, 0x0E), *range(0x1C, 0x21), 0xC2, 0xE1, 0xE2, 0xE3]] = True
+_SPACE_LAST = np.zeros(256, dtype=bool)
+_SPACE_LAST[[*range(0x09, 0x0E), *range(0x1C, 0x21), 0x85, 0xA0, *range(0x80, 0x8B), 0xA8, 0xA9, 0xAF, 0x9F]] = True
+
+
+def _may_have_spaces(array: pa.Array) -> bool:
+    """Whether a cell of an Arrow text array may begin or end with a space (see _SPACE_FIRST)."""
+    if not (pa.types.is_large_string(array.type) or pa.types.is_string(array.type)) or array.null_count:
+        return True
+    _validity, offsets, data = array.buffers()
+    if data is None or len(array) == 0:  # every cell empty
+        return False
+    wide = np.int64 if pa.types.is_large_string(array.type) else np.int32
+    bounds = np.frombuffer(offsets, dtype=wide)[array.offset:array.offset + len(array) + 1]
+    text = np.frombuffer(data, dtype=np.uint8)
+    starts, ends = bounds[:-1], bounds[1:]
+    filled = ends > starts
+    return bool(_SPACE_FIRST[text[starts[filled]]].any() or _SPACE_LAST[text[ends[filled] - 1]].any())
+
+
+def _stripped(column: pd.Series) -> pd.Series:
+    """column.str.strip(), skipped when no cell begins or ends with a byte a space may begin or end
+    with (most columns of a machine-made file: one look at each cell's first and last byte)."""
+    if len(column) == 0 or column.isna().any():
+        return column.str.strip()
+    array = pa.array(column)
+    chunks = array.chunks if isinstance(array, pa.ChunkedArray) else [array]
+    if any(_may_have_spaces(chunk) for chunk in chunks):
+        return column.str.strip()
+    return column
+
+
 # --- XLSX ----------------------------------------------------------------------------------------
 
 def _check_workbook_zip(data: bytes) -> None:
@@ -357,5 +393,5 @@ def _long_columns(body: pd.DataFrame, header: list[str], source_kind: str):
             else:
                 column = pd.Series([v if type(v) is str else cell_text(v) for v in cells], index=body.index,
                                    dtype=object)
-        frame[canon] = column.astype(str).str.strip()  # same RangeIndex as body: no copy to numpy
+        frame[canon] = _stripped(column.astype(str))  # same RangeIndex as body: no copy to numpy
     return frame, labels, typed, set(seen.values())

@@ -6,9 +6,18 @@ periods last year in the snapshot's index (kpi.store.lookup: a few dictionary ge
 no query), turns the sums into figures (kpi.formulas.aggregate_arrays) and adds achievement,
 status, verdict and change (kpi.formulas), matching last year's rows, territories and poverty
 standards over the question's grid with NumPy. Nothing downstream re-decides them.
+
+A row's figures depend only on its own sums and last year's, never on the rest of the question. So
+a question asking last year (the pages') is answered from the snapshot's table of figures (_Table):
+every row of the regions, the nation and the provinces of several atoms computed once per loaded
+snapshot by that same code, other targets added when first asked for (bounded); the question is
+then positions in a dense array and one take per column (tests/test_figures_table.py checks it gives
+the frame computed for the question itself, and the one computed from queries/facts_aggregate.sql).
 """
 from __future__ import annotations
 
+import threading
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -30,6 +39,7 @@ OUTPUT_COLUMNS = [
     "comparable", "published",
     "n_actual", "n_atoms", "sources", "notes", "estimate_status", "aggregation", "direction",
 ]
+_OUTPUT_INDEX = pd.Index(OUTPUT_COLUMNS)  # the result frame's columns, built once
 # a figure's standing in its report (facts.estimate_status); a figure of several units takes the least
 # settled of theirs: one estimate makes the sum an estimate
 ESTIMATE_ORDER = ("estimate", "preliminary", "official")
@@ -91,8 +101,19 @@ def all_periods(snapshot: Snapshot) -> list[str]:
 def figures(snapshot: Snapshot, targets: list[str], periods: list[str],
             indicator_codes: list[str] | None = None, with_previous: bool = True) -> pd.DataFrame:
     """One row per (unit, period, indicator): figures, achievement, status, verdict, change on last year."""
+    codes = list(indicator_codes) if indicator_codes is not None else _catalogue_meta(snapshot)["codes"]
+    if with_previous:   # a row's figures do not depend on the rest of the question: taken from the table
+        frame = _Table.of(snapshot).frame(snapshot, targets, periods, codes)
+        if frame is not None:
+            return frame
+    return _frame(*_computed(snapshot, targets, periods, codes, with_previous))
+
+
+def _computed(snapshot: Snapshot, targets, periods, codes, with_previous: bool):
+    """The columns of the question's whole grid (the asked periods, last year's and last year's whole
+    year: kpi.store.lookup.grid), the grid, and the rows to show: the asked periods, in catalogue
+    order, then unit, then period."""
     meta = _catalogue_meta(snapshot)
-    codes = list(indicator_codes) if indicator_codes is not None else meta["codes"]
     parsed = {p: parse_period(p) for p in periods}
     previous_of = {p: q.same_period_last_year().code for p, q in parsed.items()}
     # last year's whole year: the seasonal profile of a 3-, 6- or 9-month period (progress in the year)
@@ -165,10 +186,10 @@ def figures(snapshot: Snapshot, targets: list[str], periods: list[str],
     # the asked periods, in catalogue order, then unit, then period (ties: as the query orders them)
     rows = np.flatnonzero(current)
     rows = rows[np.lexsort((grid.i[rows], grid.p[rows], grid.t[rows], order[rows]))]
-    return _frame(columns, rows)
+    return columns, rows, grid, order
 
 
-def _frame(columns: dict, rows: np.ndarray) -> pd.DataFrame:
+def _frame(columns: dict, rows: np.ndarray, *_) -> pd.DataFrame:
     """The result frame: OUTPUT_COLUMNS of `rows`. A text column is of pandas' string dtype when
     any row of the whole grid holds text (last year's rows included), as a frame built from the
     whole grid and then filtered would infer it; otherwise of object dtype."""
@@ -181,6 +202,160 @@ def _frame(columns: dict, rows: np.ndarray) -> pd.DataFrame:
             taken = ArrowStringArray(pa.array(taken, type=pa.large_string(), from_pandas=True), dtype=_STR)
         data[name] = taken
     return pd.DataFrame(data, copy=False)  # in OUTPUT_COLUMNS' order (columns= would cost 3x: a reindex)
+
+
+MAX_TABLE_ROWS = 250_000  # rows of figures kept per loaded snapshot (_Table; about 320 bytes a row, 80 MB)
+
+
+@lru_cache(maxsize=4096)
+def _related(period: str) -> tuple[str, str | None]:
+    """The same period last year and, for a part of a year, last year's whole year (figures())."""
+    q = parse_period(period)
+    return q.same_period_last_year().code, None if q.is_whole_year else str(q.year - 1)
+
+
+@dataclass(frozen=True, eq=False)
+class _Rows:
+    """figures() of every period and indicator of some targets, computed once (_computed over the
+    snapshot's whole axes): a row's figures depend only on its own and last year's sums, never on
+    the rest of the question. Replaced as a whole when targets are added (readers keep the old one)."""
+    target_at: dict          # target -> position on the first axis of `position`
+    period_at: dict          # period -> position (the snapshot's periods, sorted)
+    code_at: dict            # indicator -> position (sorted)
+    position: np.ndarray     # [target, period, indicator] -> row (-1: no such row)
+    order: np.ndarray        # per row: the catalogue order of its indicator
+    columns: dict            # column of OUTPUT_COLUMNS -> values per row (text columns: see below)
+    text: pa.Table           # text columns holding only text or None, as Arrow strings
+    valid: dict              # column of `text` -> per row: it holds text
+    mixed: dict              # other text columns -> (per row: holds text, per row: holds another object)
+
+    @property
+    def n(self) -> int:
+        return len(self.order)
+
+
+def _rows_of(snapshot: Snapshot, targets: list[str], periods: list[str], codes: list[str]) -> _Rows:
+    columns, _, grid, order = _computed(snapshot, targets, periods, codes, True)
+    out, text, valid, mixed = {}, {}, {}, {}
+    for name in OUTPUT_COLUMNS:
+        values = np.asarray(columns[name])
+        if values.dtype.kind == "U":
+            values = values.astype(object)
+        if values.dtype != object:
+            out[name] = values
+            continue
+        try:   # text and None only (NaN, pd.NA or another object: kept as objects)
+            strings = pa.array(values, type=pa.large_string())
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            strings = None
+        if strings is not None:
+            text[name] = strings
+            valid[name] = strings.is_valid().to_numpy(zero_copy_only=False)
+        else:   # kept as objects: text where the question's grid holds only text, else as they are
+            null = pd.isna(values)
+            is_text = np.fromiter((isinstance(v, str) for v in values), dtype=bool, count=len(values))
+            out[name] = values
+            mixed[name] = (is_text, ~is_text & ~null)
+    position = np.full((len(grid.targets), len(grid.periods), len(grid.indicators)), -1, dtype=np.int64)
+    if len(grid.t):
+        position[grid.t, grid.p, grid.i] = np.arange(len(grid.t))
+    return _Rows({t: k for k, t in enumerate(grid.targets)}, {p: k for k, p in enumerate(grid.periods)},
+                 {c: k for k, c in enumerate(grid.indicators)}, position, np.asarray(order), out,
+                 pa.table(text) if text else pa.table({}), valid, mixed)
+
+
+def _layout(rows: _Rows) -> tuple:
+    """How the rows' columns are stored: which as arrays of which dtype, which as Arrow strings."""
+    return tuple((c, v.dtype) for c, v in rows.columns.items()), tuple(rows.valid), tuple(rows.mixed)
+
+
+def _joined(old: _Rows, new: _Rows) -> _Rows:
+    """The rows of both (`new` of other targets, on the same periods and indicators)."""
+    position = np.concatenate([old.position, np.where(new.position >= 0, new.position + old.n, -1)])
+    target_at = dict(old.target_at)
+    target_at.update({t: k + len(old.target_at) for t, k in new.target_at.items()})
+    text = pa.concat_tables([old.text, new.text]).combine_chunks() if old.text.num_columns else old.text
+    return _Rows(target_at, old.period_at, old.code_at, position, np.concatenate([old.order, new.order]),
+                 {c: np.concatenate([v, new.columns[c]]) for c, v in old.columns.items()}, text,
+                 {c: np.concatenate([v, new.valid[c]]) for c, v in old.valid.items()},
+                 {c: (np.concatenate([v[0], new.mixed[c][0]]), np.concatenate([v[1], new.mixed[c][1]]))
+                  for c, v in old.mixed.items()})
+
+
+class _Table:
+    """Per loaded snapshot (kept with its lookup index, kpi.store.lookup.derived): the figures of
+    every target without a single-atom cover (regions, the nation, provinces of communes) computed
+    once, and of other targets added when first asked for (at most MAX_TABLE_ROWS rows). A question
+    asking last year too is then positions in a dense array and one take per column."""
+
+    def __init__(self, snapshot: Snapshot):
+        self.periods, self.codes = lookup.axes(snapshot)
+        self.several = lookup.targets(snapshot)
+        self.lock = threading.Lock()
+        self.rows = _rows_of(snapshot, sorted(t for t, s in self.several.items() if s), self.periods, self.codes)
+
+    @classmethod
+    def of(cls, snapshot: Snapshot) -> _Table:
+        return lookup.derived(snapshot, "figures", lambda: cls(snapshot))
+
+    def _with(self, snapshot: Snapshot, targets: list[str]) -> _Rows | None:
+        """The rows with those of `targets` added (None: past MAX_TABLE_ROWS)."""
+        with self.lock:
+            rows = self.rows
+            targets = [t for t in targets if t not in rows.target_at]
+            if targets:
+                if rows.n + len(targets) * len(self.periods) * len(self.codes) > MAX_TABLE_ROWS:
+                    return None
+                new = _rows_of(snapshot, targets, self.periods, self.codes)
+                if rows.n and _layout(rows) == _layout(new):
+                    rows = _joined(rows, new)
+                else:   # columns stored otherwise (or nothing yet): all computed together
+                    rows = _rows_of(snapshot, [*rows.target_at, *targets], self.periods, self.codes)
+                self.rows = rows
+            return rows
+
+    def frame(self, snapshot: Snapshot, targets, periods, codes) -> pd.DataFrame | None:
+        """figures()' answer with last year; None where it is to be computed (_computed)."""
+        rows = self.rows
+        asked = [t for t in sorted(set(targets)) if t in self.several]   # a target without a cover has no rows
+        if any(t not in rows.target_at for t in asked):
+            rows = self._with(snapshot, asked)
+            if rows is None:
+                return None
+        period_at, code_at = rows.period_at, rows.code_at
+        now = sorted(p for p in set(periods) if p in period_at)
+        wanted = set(periods)
+        for p in set(periods):
+            wanted.update(q for q in _related(p) if q is not None)
+        wanted = sorted(p for p in wanted if p in period_at)
+        ti = np.array([rows.target_at[t] for t in asked], dtype=np.int64)
+        ii = np.array(sorted(code_at[c] for c in set(codes) if c in code_at), dtype=np.int64)
+        if not len(ti) or not len(ii) or not wanted:
+            return None
+        grid = rows.position[np.ix_(ti, [period_at[p] for p in wanted], ii)].ravel()
+        grid = grid[grid >= 0]
+        if not len(grid):
+            return None   # no row at all: the computed answer's empty columns
+        at = rows.position[np.ix_(ti, [period_at[p] for p in now], ii)]
+        t, p, i = np.nonzero(at >= 0)
+        taken = at[t, p, i]
+        taken = taken[np.lexsort((i, p, t, rows.order[taken]))]
+        data, n = {}, len(taken)
+        text = rows.text.take(taken) if rows.text.num_columns else None
+        for name in OUTPUT_COLUMNS:
+            if name in rows.valid:
+                data[name] = ArrowStringArray(text.column(name), dtype=_STR) if rows.valid[name][grid].any() \
+                    else np.full(n, None, dtype=object)
+                continue
+            values = rows.columns[name][taken]
+            if name in rows.mixed:
+                is_text, other = rows.mixed[name]
+                if is_text[grid].any() and not other[grid].any():
+                    values = ArrowStringArray(pa.array(values, type=pa.large_string(), from_pandas=True), dtype=_STR)
+            data[name] = values
+        # the arrays are fresh and already as pandas stores them: no checks, no copies (as pd.DataFrame(data))
+        return pd.DataFrame._from_arrays([data[c] for c in OUTPUT_COLUMNS], columns=_OUTPUT_INDEX,
+                                         index=pd.RangeIndex(n), verify_integrity=False)
 
 
 def _from_row(figures_: dict, grid, period_at: np.ndarray) -> np.ndarray:

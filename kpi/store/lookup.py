@@ -19,7 +19,8 @@ the whole facts table (millions of rows) is what the precomputed sums exist to a
 columns and values; tests/test_lookup.py checks them against each other): the SQL stays the
 definition, the lookup is its fast path. The index is tied to the loaded database it was read from:
 when the snapshot is evicted and loaded again it is rebuilt, and the indexes of snapshots no longer
-loaded are dropped.
+loaded are dropped, and with an index what the layers above derived from it once (`derived()`:
+kpi.figures' table of figures).
 """
 from __future__ import annotations
 
@@ -79,8 +80,11 @@ class _Index:
     sums_at: np.ndarray                        # [target, period, indicator] -> row of `sums` (-1: none)
     sums: dict                                 # column -> array
     published: dict                            # (unit, period, indicator) -> published figure
+    several: dict                              # target with a cover -> no cover of it is a single atom
     atoms: _Atoms = field(default_factory=_Atoms)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    derived: dict = field(default_factory=dict)                  # key -> value built from this index (derived())
+    derived_lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 _LOCK = threading.Lock()
@@ -109,6 +113,9 @@ def _build(snapshot: Snapshot, con) -> _Index:
     rows = np.flatnonzero(own & np.array([c in indicators_at for c in sums["indicator"].tolist()], dtype=bool))
     sums_at[[targets[t] for t in sums["target"][rows].tolist()], [periods_at[p] for p in sums["period"][rows].tolist()],
             [indicators_at[c] for c in sums["indicator"][rows].tolist()]] = rows
+    several: dict = {}
+    for t, n in zip(cover["target"].tolist(), cover["n_atoms"].tolist()):
+        several[t] = several.get(t, True) and n != 1
     return _Index(
         con=con,
         cover={(t, g): (n, bool(e), a) for t, g, n, e, a in zip(
@@ -120,6 +127,7 @@ def _build(snapshot: Snapshot, con) -> _Index:
         sums={c: sums[c] for c in (*COUNT_COLUMNS, *SUM_COLUMNS, *TEXT_COLUMNS)},
         published=dict(zip(zip(published["unit"].tolist(), published["period"].tolist(),
                                published["indicator"].tolist()), published["published"].tolist())),
+        several=several,
     )
 
 
@@ -149,6 +157,32 @@ def _index(snapshot: Snapshot) -> _Index:
             _INDEXES[snapshot] = index
             _BUILDING.pop(snapshot, None)
     return index
+
+
+def derived(snapshot: Snapshot, key: str, build):
+    """`build()`'s value, built once per loaded snapshot (whoever asks first, the others wait) and
+    kept with its index: rebuilt when the snapshot is loaded again, dropped with it. For what the
+    layers above derive from a snapshot's figures once instead of per question (kpi.figures)."""
+    index = _index(snapshot)
+    value = index.derived.get(key)
+    if value is None:
+        with index.derived_lock:
+            value = index.derived.get(key)
+            if value is None:
+                value = index.derived[key] = build()
+    return value
+
+
+def targets(snapshot: Snapshot) -> dict:
+    """Every target with a cover in some generation -> True when none of its covers is a single atom
+    (a region, the nation, a province of communes), False when one is (its atom's own rows are read)."""
+    return _index(snapshot).several
+
+
+def axes(snapshot: Snapshot) -> tuple[list[str], list[str]]:
+    """Every period and every indicator a grid of the snapshot can hold, sorted (grid()'s axes)."""
+    index = _index(snapshot)
+    return sorted(index.generation), sorted(index.aggregation)
 
 
 def forget(snapshot: Snapshot | None = None) -> None:

@@ -9,6 +9,7 @@ import streamlit as st
 
 from kpi import store
 from kpi.screens import access as access_view
+from kpi.screens import data as data_view
 from kpi.screens import drilldown as drill_view
 from kpi.text.i18n import t
 from kpi.text.plain import markdown_escape
@@ -34,9 +35,8 @@ def header(title: str) -> Context:
     """Page title, the snapshot it reads and the demo notice; stops with an empty state if no data."""
     ctx = context()
     st.title(markdown_escape(title))
-    for snapshot, reason in ctx.damaged:
-        why = t(f"snapshot_damage_{reason.kind}", ctx.lang, file=reason.file)
-        st.error(markdown_escape(t("snapshot_damaged", ctx.lang, id=snapshot.id, reason=why)), icon="⚠️")
+    for line in data_view.damaged_lines(ctx.damaged, ctx.lang):  # damaged, or unreadable right now
+        st.error(markdown_escape(line), icon="⚠️")
     if ctx.snapshot is None:
         st.info(f"**{t('empty_title', ctx.lang)}** — " + t("empty_body", ctx.lang, dir=store.snapshots_dir()))
         st.stop()

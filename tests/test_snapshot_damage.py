@@ -17,8 +17,10 @@ import pandas as pd
 import pytest
 
 from kpi import store
+from kpi.access.users import LOCAL_USER
+from kpi.screens import access as access_view
 from kpi.screens.data import damaged_lines
-from kpi.store import snapshot_integrity, snapshots
+from kpi.store import catalogue, snapshot_integrity, snapshots
 from kpi.store.indicators import load_indicators
 from kpi.store.storage import StorageError
 from kpi.units.table import build_units
@@ -198,3 +200,21 @@ def test_a_transient_read_error_is_tried_again_on_the_next_call(tmp_path, monkey
     assert store.damage(base) is None  # the third read succeeds
     reads = flaky.reads
     assert store.damage(base) is None and flaky.reads == reads  # intact is definite: kept
+
+
+@pytest.mark.unit
+def test_the_pages_snapshot_choice_is_not_kept_while_a_snapshot_cannot_be_read(tmp_path, monkeypatch):
+    # the sidebar's choice is shared per catalogue version (kpi.screens.access): one that passed over
+    # a snapshot only unreadable right now must be computed again on the next run, not kept
+    base = _write(tmp_path)
+    flaky = _Flaky(snapshots.snapshot_storage(base), failures=1, error=ConnectionRefusedError("refused"))
+    monkeypatch.setattr(snapshot_integrity, "snapshot_storage", lambda snapshot: flaky)
+    store.damage.cache_clear()
+    version = catalogue.version(tmp_path)
+    first = access_view.snapshot_choice(LOCAL_USER, tmp_path, version=version)
+    assert first.offered == [] and [(s.id, d.definite) for s, d in first.damaged] == [(base.id, False)]
+    assert "lúc này chưa đọc được" in damaged_lines(first.damaged, "vi")[0]
+    second = access_view.snapshot_choice(LOCAL_USER, tmp_path, version=catalogue.version(tmp_path))
+    assert catalogue.version(tmp_path) == version  # nothing was written: the same version
+    assert second.ids == [base.id] and second.damaged == []
+    assert access_view.snapshot_choice(LOCAL_USER, tmp_path, version=version) is second  # an intact one is kept

@@ -99,13 +99,29 @@ def snapshot_choice(user: User, data_dir: Path | str | None = None,
     """What the sidebar's snapshot selector offers `user` (DESIGN section 10). With `version` (the
     catalogue's, kpi.store.catalogue.version, read by the caller before this call) the choice is
     computed once per version and user, and shared read-only by every run that reads that version;
-    damage is checked as before (kpi.store.damage: once per snapshot and process)."""
-    return _shared_choice(version, user, data_dir) if version is not None else _choice(user, data_dir)
+    damage is checked as before (kpi.store.damage: a definite verdict once per snapshot and process).
+    A choice that passed over a snapshot only unreadable right now (S3 not answering) is not kept:
+    the next run reads it again."""
+    if version is None:
+        return _choice(user, data_dir)
+    try:
+        return _shared_choice(version, user, data_dir)
+    except _NotKept as passing:
+        return passing.choice
+
+
+class _NotKept(Exception):  # noqa: N818 - not an error: a choice per_version must not keep
+    def __init__(self, choice: SnapshotChoice):
+        super().__init__("a snapshot cannot be read right now")
+        self.choice = choice
 
 
 @catalogue.per_version(maxsize=256)
 def _shared_choice(version: catalogue.Version | None, user: User, data_dir: Path | str | None) -> SnapshotChoice:
-    return _choice(user, data_dir)
+    choice = _choice(user, data_dir)
+    if any(not found.definite for _, found in choice.damaged):
+        raise _NotKept(choice)  # raised through per_version, which keeps only what is returned
+    return choice
 
 
 def _choice(user: User, data_dir: Path | str | None) -> SnapshotChoice:

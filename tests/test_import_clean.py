@@ -1,11 +1,14 @@
 """The typed pass over a clean file (kpi.importing.clean) gives exactly what the careful path gives
 (issue 14, item 5): the same accepted table (values, dtypes, sources) and the same messages, on
-random mixes of good and bad cells; and a file with no problem does go through the typed pass."""
+random mixes of good and bad cells in CSV files and workbooks (figures typed as numbers too); a file
+with no problem does go through the typed pass; the reader's strip is str.strip's."""
 from __future__ import annotations
 
 import csv
 import io
+import re
 
+import openpyxl
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -40,7 +43,8 @@ HEADER = ["unit", "period", "indicator", "actual", "plan", "numerator", "denomin
 
 @st.composite
 def files(draw):
-    """A CSV of rows of counts, amounts and rates, each cell good or (with the drawn probability) bad."""
+    """A CSV or a workbook of rows of counts, amounts and rates, each cell good or (with the drawn
+    probability) bad; in a workbook some figures typed as numbers."""
     n = draw(st.integers(1, 25))
     bad_share = draw(st.sampled_from([0.0, 0.0, 0.03, 0.2]))
     style = draw(st.sampled_from(["decimal", "vi"]))
@@ -79,24 +83,47 @@ def files(draw):
         rows.append([unit, period, indicator_text, actual, plan, numerator, denominator, "Báo cáo", ""])
     columns = HEADER if with_parts else [c for c in HEADER if c not in ("numerator", "denominator")]
     keep = [HEADER.index(c) for c in columns]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows([[row[i] for i in keep] for row in rows])
-    return out.getvalue().encode("utf-8"), draw(st.sampled_from([None, None, ",", "."]))
+    rows = [[row[i] for i in keep] for row in rows]
+    decimal = draw(st.sampled_from([None, None, ",", "."]))
+    if not draw(st.booleans()):
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows)
+        return "f.csv", out.getvalue().encode("utf-8"), decimal
+    # a workbook: some figures typed as numbers in Excel (a plain one, or a share in a percent format)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(columns)
+    for row in rows:
+        cells, percent = list(row), []
+        for c, column in enumerate(columns):
+            if column in VALUE_COLUMNS and re.fullmatch(r"-?\d+(\.\d+)?", cells[c]) and draw(st.booleans()):
+                number = float(cells[c])
+                if column == "actual" and row[2] == RATE and draw(st.booleans()):
+                    cells[c] = number / 100
+                    percent.append(c)
+                else:
+                    cells[c] = int(number) if number.is_integer() else number
+        sheet.append(cells)
+        for c in percent:
+            sheet.cell(sheet.max_row, c + 1).number_format = "0.00%"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return "f.xlsx", buffer.getvalue(), decimal
 
 
-def _validated(data: bytes, decimal, typed_pass: bool):
-    upload = read_upload(data, "f.csv")
+def _validated(data: bytes, decimal, typed_pass: bool, name: str = "f.csv"):
+    upload = read_upload(data, name)
     report = ImportReport()
     facts = validate([upload], UNITS, CATALOGUE, None, report, decimal, typed_pass=typed_pass)
     messages = [(i.file, i.row, i.column, i.severity, i.text("vi"), i.text("en")) for i in report.issues]
     return facts, messages, (upload.decimal, upload.decimal_how)
 
 
-def _same(data: bytes, decimal) -> list:
-    fast, fast_messages, fast_mark = _validated(data, decimal, True)
-    careful, careful_messages, careful_mark = _validated(data, decimal, False)
+def _same(data: bytes, decimal, name: str = "f.csv") -> list:
+    fast, fast_messages, fast_mark = _validated(data, decimal, True, name)
+    careful, careful_messages, careful_mark = _validated(data, decimal, False, name)
     assert fast_messages == careful_messages
     assert fast_mark == careful_mark
     if careful is None:
@@ -109,10 +136,10 @@ def _same(data: bytes, decimal) -> list:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(case=files())
 def test_typed_pass_gives_what_the_careful_path_gives(case):
-    data, decimal = case
-    messages = _same(data, decimal)
+    name, data, decimal = case
+    messages = _same(data, decimal, name)
     if not messages:  # a file without any message: the typed pass itself accepted it
-        upload = read_upload(data, "f.csv")
+        upload = read_upload(data, name)
         given_columns = [c for c in VALUE_COLUMNS if c in upload.labels]
         assert clean_facts(upload, UNITS, CATALOGUE, given_columns, decimal) is not None
 

@@ -31,6 +31,7 @@ from kpi.importing.validate import KEY, ImportReport, validate
 from kpi.reports.spreadsheet import csv_bytes
 from kpi.store import catalogue, deltas, snapshots
 from kpi.store.indicators import load_indicators, with_bounds
+from kpi.store.storage import StorageError
 from kpi.text import fmt
 from kpi.text.i18n import t
 from kpi.units.table import build_units
@@ -155,7 +156,13 @@ def prepare_import(files: list[tuple[str, bytes]], *, indicator: str | None = No
     error) and `report.warnings` (to be confirmed). `decimal`: ',' or '.' for every file, else
     each file's decimal mark is inferred from its cells."""
     report = ImportReport()
-    parent, _passed_over = store.import_base(data_dir)  # the head: the newest intact snapshot not rejected
+    try:
+        parent, _passed_over = store.import_base(data_dir)  # the head: the newest intact snapshot not rejected
+    except StorageError as exc:  # the newest snapshot cannot be read right now (S3 down): nothing to build on
+        report.files = [{"file": name, "sha256": sha256_bytes(data), "bytes": len(data)} for name, data in files]
+        report.issues.append(Issue(", ".join(name for name, _data in files), None, None, "imp_base_unavailable",
+                                   {"reason": str(exc)}))
+        return report
     report.parent = parent
     units = store.read_table(parent, "units") if parent else build_units()
     catalogue = with_bounds(store.read_table(parent, "indicators")) if parent else load_indicators()

@@ -214,6 +214,9 @@ TEXTS: dict[str, tuple[str, str]] = {
                                  "{n} warning(s) not confirmed: check the unusual figures, then confirm"),
     "imp_write_failed": ("Không ghi được bản dữ liệu mới vào {folder}: {reason}; không có gì thay đổi",
                          "Could not write the new snapshot to {folder}: {reason}; nothing was changed"),
+    "imp_base_unavailable": ("chưa kiểm tra được tệp: {reason}; không có gì được ghi",
+                             "the file cannot be checked yet: {reason} (the newest snapshot cannot be read right "
+                             "now; try again later); nothing was written"),
     "imp_reason_disk_full": ("ổ đĩa đã đầy", "the disk is full"),
     "imp_reason_quota": ("vượt hạn mức dung lượng đĩa", "the disk quota is exceeded"),
     "imp_reason_permission": ("không có quyền ghi vào thư mục", "no permission to write to the folder"),

@@ -26,6 +26,13 @@ LINE_PX = 1.35         # a line of text is this many times its font size high
 CHART_PX = 860         # the chart's width on a 1366 px screen beside the sidebar (the narrowest shown)
 PANEL_PX = 240         # the plotting height of one small multiple
 LEGEND_PX = 34         # one row of legend
+# The widest y tick label, estimated: a digit and a separator of the widest font the charts may be
+# drawn in (DejaVu Sans, where Inter and Segoe UI are missing: 0,636 and 0,318 em; Arial is 0,556
+# and 0,278), and what Plotly adds beside the labels when its automargin pushes the left margin:
+# 11 px, or 30 with an axis title (39 when its letters reach below the line: 'hộ').
+DIGIT_EM, MARK_EM = 0.64, 0.32
+AXIS_PAD_PX, TITLED_AXIS_PAD_PX = 14, 42
+EMPTY_RANGE = (0.0, 6.0)  # what Plotly draws on a y axis (rangemode 'tozero') without a figure
 
 
 def _name(meta: pd.Series, lang: str) -> str:
@@ -58,8 +65,53 @@ def lane_ticks(years: list, series: list[tuple[str, dict, pd.Series]], lang: str
     return ticks
 
 
-def _finish(layout: dict, height: int, lang: str, top: int, bottom: int) -> dict:
-    spec.merge(layout, dict(height=height, margin=dict(l=10, r=10, t=top, b=bottom), font=dict(FONT),
+def _tick_decimals(high: float, tickformat: str) -> int:
+    """The decimals of the widest y tick label of an axis from 0 to `high` in `tickformat`: fixed for
+    ',.1f', else (',~f') those of the tick step Plotly is likely to take, counted generously."""
+    if tickformat.startswith(",.") and tickformat.endswith("f"):
+        return int(tickformat[2:-1])
+    if tickformat == ",d" or high >= 10:
+        return 0
+    return 1 if high >= 1 else 2
+
+
+def tick_label_px(low: float, high: float, tickformat: str, font_px: float = FONT["size"]) -> float:
+    """The width of the widest tick label of a y axis over [min(0, low), high] (rangemode 'tozero';
+    Plotly's autorange adds up to about 5% beyond the data), in Vietnamese or English grouping."""
+    top = max(abs(low), abs(high), 0.0) * 1.06
+    decimals = _tick_decimals(top, tickformat)
+    digits = len(str(int(top))) if top >= 1 else 1
+    marks = (digits - 1) // 3 + (1 if decimals else 0)
+    return ((digits + decimals + (1 if low < 0 else 0)) * DIGIT_EM + marks * MARK_EM) * font_px
+
+
+def left_margin(axes: list[tuple[np.ndarray, str, bool]]) -> int:
+    """The left margin the y tick labels of the left-most panels need: set before Plotly draws, so
+    that its automargin (kept, in case a font is wider still) has nothing to push. A pushed margin
+    makes Plotly draw the whole figure a second time: half the browser's cost of a domain chart."""
+    widest = 0.0
+    for values, tickformat, titled in axes:
+        shown = values[~np.isnan(values)]
+        low, high = (float(shown.min()), float(shown.max())) if len(shown) else EMPTY_RANGE
+        widest = max(widest, tick_label_px(low, high, tickformat) + (TITLED_AXIS_PAD_PX if titled else AXIS_PAD_PX))
+    return int(math.ceil(widest)) if widest else 10
+
+
+def _axis_values(data: list[dict], layout: dict, y_names: set[str]) -> list[tuple[np.ndarray, str, bool]]:
+    """(every value drawn on it, its tick format, whether it has a title) of each y axis named in
+    `y_names` ('y', 'y3')."""
+    values: dict[str, list[np.ndarray]] = {}
+    for trace in data:
+        name = trace.get("yaxis", "y")
+        if name in y_names:
+            values.setdefault(name, []).append(_array(trace["y"]))
+    axes = {name: layout[spec.axis_key(name)] for name in values}
+    return [(np.concatenate(parts), axes[name].get("tickformat", ",~f"), bool(axes[name].get("title", {}).get("text")))
+            for name, parts in values.items()]
+
+
+def _finish(layout: dict, height: int, lang: str, top: int, bottom: int, left: int = 10) -> dict:
+    spec.merge(layout, dict(height=height, margin=dict(l=left, r=10, t=top, b=bottom), font=dict(FONT),
                             plot_bgcolor="white", paper_bgcolor="white", separators=separators(lang), barmode="group"))
     for key in _axes(layout, "x"):
         spec.merge(layout[key], dict(gridcolor=GRID, automargin=True, tickfont=dict(size=LANE_PX, color=FONT["color"])))
@@ -133,7 +185,9 @@ def combo(frame: pd.DataFrame, catalogue: pd.DataFrame, codes: list[str], lang: 
     legend_rows = len(data)  # one long indicator name a row
     lane = (1 + len(series)) * LANE_PX * LINE_PX
     layout["legend"] = dict(orientation="h", yanchor="bottom", y=1.02, x=0, font=dict(size=15))
-    return spec.figure(data, _finish(layout, int(540 + lane + legend_rows * 24), lang, top=30, bottom=int(lane + 16)))
+    left = left_margin(_axis_values(data, layout, {trace["yaxis"] for trace in data}))  # both panels on the left
+    return spec.figure(data, _finish(layout, int(540 + lane + legend_rows * 24), lang, top=30, bottom=int(lane + 16),
+                                     left=left))
 
 
 def multiples(frame: pd.DataFrame, catalogue: pd.DataFrame, codes: list[str], lang: str = "vi") -> go.Figure:
@@ -183,4 +237,7 @@ def multiples(frame: pd.DataFrame, catalogue: pd.DataFrame, codes: list[str], la
     # the legend above the first row's titles, outside every panel: never over a title
     top = int(title_px + (LEGEND_PX if plan_in_legend else 0) + 16)
     layout["legend"] = dict(orientation="h", yanchor="bottom", y=1 + (title_px + 8) / plot, x=0, font=dict(size=15))
-    return spec.figure(data, _finish(layout, int(plot + top + lane_px + 20), lang, top=top, bottom=int(lane_px + 20)))
+    first_column = {spec.axis_names(i // columns + 1, 1, columns)[1] for i in range(0, len(codes), columns)}
+    left = left_margin(_axis_values(data, layout, first_column))
+    return spec.figure(data, _finish(layout, int(plot + top + lane_px + 20), lang, top=top, bottom=int(lane_px + 20),
+                                     left=left))

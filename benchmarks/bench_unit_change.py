@@ -1,6 +1,6 @@
 """Browser benchmark: a widget change until the chart has updated, against the bare page (issue 14).
 
-    .venv/bin/python benchmarks/bench_unit_change.py [--changes 8] [--data-dir DIR] [--json OUT]
+    .venv/bin/python benchmarks/bench_unit_change.py [--changes 8] [--data-dir DIR] [--json OUT] [--pages viec-lam]
                                                      [--url http://127.0.0.1:8544 --bare-url http://127.0.0.1:8546]
 
 Headless Chromium (Debian's /usr/bin/chromium, driven by Playwright), on 127.0.0.1 only. Without
@@ -14,6 +14,8 @@ built by an earlier one; a view another leader opened before is cheaper, and is 
                  Plotly data has changed: a whole page run (the sidebar filters are in the URL)
   indicator      the page's own Chỉ tiêu chosen the same way: the page's fragment only (st.fragment)
   bare           the bare page's select box, until its chart has changed
+  unit, all charts   the domain page's unit change until every one of its three charts has changed
+                 (the years, the map, the indicator's trend: the whole page redrawn, not only the first)
 
 on a domain page (Việc làm: the chart over the years, the first of its three; Giảm nghèo: the map,
 for its own Chỉ tiêu) and on So sánh (the ranked bars). Prints median and p95 of each, their ratio
@@ -85,11 +87,17 @@ def choose(page, label: str, option_text: str, sidebar: bool = False) -> float:
     return started
 
 
-def timed_change(page, label: str, option_text: str, n: int, sidebar: bool, count: int = 1) -> float:
-    before = chart_data(page, n, count)
+def timed_change(page, label: str, option_text: str, n: int, sidebar: bool, count: int = 1,
+                 every: list | None = None) -> float:
+    """Seconds until the n-th chart has changed; with `every` (a list), also appends the seconds until
+    all `count` charts have."""
+    before = [chart_data(page, i, count) for i in range(count)] if every is not None else [chart_data(page, n, count)]
     started = choose(page, label, option_text, sidebar)
-    page.wait_for_function(CHANGED, arg=[n, before], timeout=TIMEOUT_MS)
+    page.wait_for_function(CHANGED, arg=[n, before[n] if every is not None else before[0]], timeout=TIMEOUT_MS)
     seconds = time.perf_counter() - started
+    if every is not None:
+        page.wait_for_function(f"b => b.every((x, i) => ({CHANGED})([i, x]))", arg=before, timeout=TIMEOUT_MS)
+        every.append(time.perf_counter() - started)
     idle(page)
     return seconds
 
@@ -124,7 +132,7 @@ def summary(values: list[float]) -> dict:
             "p95_s": round(bench_load.percentile(values, 0.95), 3) if values else None}
 
 
-def run(app: str, bare: str, data_dir: Path, changes: int) -> dict:
+def run(app: str, bare: str, data_dir: Path, changes: int, pages: set[str] | None = None) -> dict:
     from playwright.sync_api import sync_playwright  # noqa: PLC0415 - the browser only for this benchmark
 
     chosen = provinces(data_dir)[:changes + 4]  # none twice in a run
@@ -146,27 +154,33 @@ def run(app: str, bare: str, data_dir: Path, changes: int) -> dict:
             results["bare: first chart"] = summary(firsts)
             results["bare: select"] = summary(times)
             # the dashboard: a domain page and So sánh
-            for path, count, indicators in (("viec-lam", 3, None),
+            for path, count, indicators in [p for p in (("viec-lam", 3, None),
                                      ("so-sanh", 1, ["workers_abroad", "urban_unemployment_rate", "jobs_created",
                                                   "trained_labour_rate", "poor_household_rate",
                                                   "households_out_of_poverty", "vocational_enrolment",
-                                                  "near_poor_household_rate", "social_assistance_recipients"])):
-                firsts, unit_times, indicator_times = [], [], []
+                                                  "near_poor_household_rate", "social_assistance_recipients"]))
+                                            if pages is None or p[0] in pages]:
+                firsts, unit_times, indicator_times, all_times = [], [], [], []
                 for unit in units[-3:]:  # first chart: three links that no change below opens
                     seconds, page = first_chart(browser, f"{app}/{path}?unit={unit}&period={PERIOD}&geo=34")
                     firsts.append(seconds)
                     page.close()
                 seconds, page = first_chart(browser, f"{app}/{path}?unit={units[0]}&period={PERIOD}&geo=34")
                 for unit in units[1:changes + 1]:
-                    unit_times.append(timed_change(page, "Đơn vị", names[unit], 0, sidebar=True, count=count))
+                    unit_times.append(timed_change(page, "Đơn vị", names[unit], 0, sidebar=True, count=count,
+                                                   every=all_times if count > 1 else None))
                 if indicators:
                     for name in indicator_names(indicators)[:changes]:
                         indicator_times.append(timed_change(page, "Chỉ tiêu", name, 0, sidebar=False))
                 page.close()
                 results[f"{path}: first chart"] = summary(firsts)
                 results[f"{path}: unit"] = summary(unit_times)
+                if all_times:
+                    results[f"{path}: unit, all charts"] = summary(all_times)
                 if indicator_times:
                     results[f"{path}: indicator"] = summary(indicator_times)
+            if pages is not None and "giam-ngheo" not in pages:
+                return results
             # the domain page's own indicator (the map and trend fragment): its map, the second chart
             seconds, page = first_chart(browser, f"{app}/giam-ngheo?unit={units[0]}&period={PERIOD}&geo=34")
             map_times = []
@@ -186,6 +200,7 @@ def main() -> int:
     parser.add_argument("--url", help="a running dashboard instead of serving one (its data folder: --data-dir)")
     parser.add_argument("--bare-url", help="a running bare page (with --url)")
     parser.add_argument("--data-dir", help="data folder (default: the demo, built in a temporary folder)")
+    parser.add_argument("--pages", help="only these of viec-lam,so-sanh,giam-ngheo (comma-separated; the bare page always)")
     parser.add_argument("--json")
     args = parser.parse_args()
     changes = max(1, min(args.changes, 16))
@@ -208,7 +223,7 @@ def main() -> int:
             for base, log in ((app, "dashboard.log"), (bare, "bare.log")):
                 bench_load.wait_healthy(base, log=Path(tmp) / log)
             load_before = bench_load.load_average()
-            results = run(app, bare, data_dir, changes)
+            results = run(app, bare, data_dir, changes, set(args.pages.split(",")) if args.pages else None)
             load_after = bench_load.load_average()
         finally:
             bench_load.stop(servers)

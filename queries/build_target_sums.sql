@@ -13,6 +13,9 @@
 -- DECIMAL(38, 12) (a figure to 12 decimals, far beyond any shown; an import reads 15 significant digits, as Excel
 -- shows), summed in integer arithmetic, and made a DOUBLE once, at the end. So a rebuild of the same
 -- snapshot gives the same bits (doubles summed in parallel may differ in the last bit).
+-- A sum holding a value of 1e16 or more in magnitude, an infinity or NaN (no import accepts one; a
+-- snapshot written by other means may hold one) is summed as doubles instead, as before: such a value
+-- has no DECIMAL, and the pages show what the doubles give (an infinity, a missing figure).
 CREATE OR REPLACE TEMP TABLE target_atoms AS
 SELECT a.target, a.generation, a.atom
 FROM unit_atoms AS a
@@ -35,10 +38,18 @@ SELECT c.class, f.period, f.indicator, f.source, f.note, f.estimate_status,
        count(f.numerator)    AS n_num,
        count(f.denominator)  AS n_den,
        count(f.plan) FILTER (WHERE coalesce(f.plan_kind, 'level') = 'level') AS n_plan_level,
-       sum(f.actual::DECIMAL(38, 12))      AS sum_actual,
-       sum(f.plan::DECIMAL(38, 12))        AS sum_plan,
-       sum(f.numerator::DECIMAL(38, 12))   AS sum_num,
-       sum(f.denominator::DECIMAL(38, 12)) AS sum_den
+       sum(CASE WHEN abs(f.actual) < 1e16 THEN f.actual::DECIMAL(38, 12) END) AS exact_actual,
+       count(f.actual) FILTER (WHERE NOT abs(f.actual) < 1e16) AS n_wide_actual,
+       sum(f.actual) AS double_actual,
+       sum(CASE WHEN abs(f.plan) < 1e16 THEN f.plan::DECIMAL(38, 12) END) AS exact_plan,
+       count(f.plan) FILTER (WHERE NOT abs(f.plan) < 1e16) AS n_wide_plan,
+       sum(f.plan) AS double_plan,
+       sum(CASE WHEN abs(f.numerator) < 1e16 THEN f.numerator::DECIMAL(38, 12) END) AS exact_num,
+       count(f.numerator) FILTER (WHERE NOT abs(f.numerator) < 1e16) AS n_wide_num,
+       sum(f.numerator) AS double_num,
+       sum(CASE WHEN abs(f.denominator) < 1e16 THEN f.denominator::DECIMAL(38, 12) END) AS exact_den,
+       count(f.denominator) FILTER (WHERE NOT abs(f.denominator) < 1e16) AS n_wide_den,
+       sum(f.denominator) AS double_den
 FROM facts AS f
 JOIN periods AS p ON p.period = f.period
 JOIN temp.atom_class AS c ON c.atom = f.unit AND c.generation = p.generation
@@ -51,10 +62,14 @@ SELECT t.target, t.generation, s.period, s.indicator,
        sum(s.n_num)::BIGINT         AS n_num,
        sum(s.n_den)::BIGINT         AS n_den,
        sum(s.n_plan_level)::BIGINT  AS n_plan_level,
-       sum(s.sum_actual)::DOUBLE    AS sum_actual,
-       sum(s.sum_plan)::DOUBLE      AS sum_plan,
-       sum(s.sum_num)::DOUBLE       AS sum_num,
-       sum(s.sum_den)::DOUBLE       AS sum_den,
+       CASE WHEN sum(s.n_wide_actual) > 0 THEN sum(s.double_actual)
+            ELSE sum(s.exact_actual)::DOUBLE END AS sum_actual,
+       CASE WHEN sum(s.n_wide_plan) > 0 THEN sum(s.double_plan)
+            ELSE sum(s.exact_plan)::DOUBLE END AS sum_plan,
+       CASE WHEN sum(s.n_wide_num) > 0 THEN sum(s.double_num)
+            ELSE sum(s.exact_num)::DOUBLE END AS sum_num,
+       CASE WHEN sum(s.n_wide_den) > 0 THEN sum(s.double_den)
+            ELSE sum(s.exact_den)::DOUBLE END AS sum_den,
        string_agg(DISTINCT s.source, '; ' ORDER BY s.source) AS sources,
        string_agg(DISTINCT s.note, '; ' ORDER BY s.note) AS notes,
        string_agg(DISTINCT s.estimate_status, ';' ORDER BY s.estimate_status) AS estimate_statuses

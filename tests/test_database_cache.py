@@ -302,6 +302,21 @@ def test_target_sums_are_exact_decimal_sums(fresh, tmp_path):
     assert in_order != found[1]  # what a sum of doubles gives: the test tells them apart
 
 
+def test_target_sums_with_a_value_beyond_decimals_are_double_sums(fresh, tmp_path):
+    """A value no DECIMAL(38, 12) holds (1e300, an infinity: no import accepts one, a snapshot written by
+    other means may) makes its sums double sums, as before the exact sums; the other columns stay exact."""
+    units = build_units()
+    provinces = units[(units["level"] == "province") & units["generation"].isin(["63", "both"])]["unit"].tolist()
+    rows = [{"indicator": "jobs_created", "unit": unit, "period": "2021", "actual": 1e300 if i == 0 else 1.0,
+             "plan": float("inf") if i == 1 else 0.1} for i, unit in enumerate(provinces)]
+    snapshot = store.write_snapshot(pd.DataFrame(rows), units, load_indicators(), created_by="tests", data_dir=tmp_path)
+    con = database.load(snapshot)
+    nation = con.execute("SELECT target FROM target_cover WHERE generation = 63 ORDER BY n_atoms DESC LIMIT 1").fetchone()[0]
+    sum_actual, sum_plan = con.execute("SELECT sum_actual, sum_plan FROM target_sums WHERE target = $t AND period = '2021'",
+                                       {"t": nation}).fetchone()
+    assert sum_actual == 1e300 and sum_plan == float("inf")
+
+
 def test_a_delta_snapshot_cached_and_in_memory_agree_and_have_their_own_files(fresh, tmp_path, monkeypatch):
     units = build_units()
     provinces = units[(units["level"] == "province") & units["generation"].isin(["63", "both"])]

@@ -91,7 +91,7 @@ def left_margin(axes: list[tuple[np.ndarray, str, bool]]) -> int:
     makes Plotly draw the whole figure a second time: half the browser's cost of a domain chart."""
     widest = 0.0
     for values, tickformat, titled in axes:
-        shown = values[~np.isnan(values)]
+        shown = values[np.isfinite(values)]  # Plotly draws no point (and no tick) for a missing or infinite value
         low, high = (float(shown.min()), float(shown.max())) if len(shown) else EMPTY_RANGE
         widest = max(widest, tick_label_px(low, high, tickformat) + (TITLED_AXIS_PAD_PX if titled else AXIS_PAD_PX))
     return int(math.ceil(widest)) if widest else 10

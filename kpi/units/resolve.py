@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import weakref
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -45,31 +47,90 @@ def _candidates(units: pd.DataFrame, generation: int, period: Period | None = No
     return units[provinces | regions | ~units["level"].isin(["province", "region"])]
 
 
+@dataclass
+class _Pool:
+    """The units a text may name for one geography or date, as resolve_unit looks them up."""
+    pool: pd.DataFrame
+    names: dict[str, str]                   # name_key of a short or full name -> unit (full names win)
+    provinces_by_code: dict[str, list[str]]  # GSO code -> the province units of the pool with it
+    _others: dict[str, int] | None = None   # name_key -> position in `others` (units outside the pool)
+    _other_rows: pd.DataFrame | None = None
+
+    def others(self, units: pd.DataFrame) -> tuple[dict[str, int], pd.DataFrame]:
+        """Units outside the pool by name_key (the later row of a name wins), built when first asked."""
+        if self._others is None:
+            self._other_rows = units[~units["unit"].isin(self.pool["unit"])]
+            self._others = {name_key(n): i for i, n in enumerate(self._other_rows["name_vi"])}
+        return self._others, self._other_rows
+
+
+class _Tables:
+    """What resolve_unit reads of one units table: its keys and a pool per geography or date."""
+
+    def __init__(self, units: pd.DataFrame):
+        self.shape = units.shape
+        self.keys = set(units["unit"])
+        self.pools: dict[tuple, _Pool] = {}
+
+    def pool(self, units: pd.DataFrame, generation: int, period: Period | None) -> _Pool:
+        at = (generation, period.end_date if period is not None else None)
+        if at not in self.pools:
+            pool = _candidates(units, generation, period)
+            names = {name_key(n): u for n, u in zip(pool["name_vi"], pool["unit"])}
+            names.update({name_key(n): u for n, u in zip(pool["name_full_vi"], pool["unit"])})
+            codes: dict[str, list[str]] = {}
+            for code, unit in zip(pool["gso_code"][pool["level"] == "province"],
+                                  pool["unit"][pool["level"] == "province"]):
+                codes.setdefault(code, []).append(unit)
+            self.pools[at] = _Pool(pool, names, codes)
+        return self.pools[at]
+
+
+# the tables of each units table alive, by identity (a units table is read once per snapshot and never
+# changed in place; its shape is checked all the same): built once, not on every call
+_TABLES: dict[int, tuple[weakref.ref, _Tables]] = {}
+
+
+def _forget(ref: weakref.ref, key: int) -> None:
+    entry = _TABLES.get(key)
+    if entry is not None and entry[0] is ref:
+        del _TABLES[key]
+
+
+def _tables(units: pd.DataFrame) -> _Tables:
+    key = id(units)
+    entry = _TABLES.get(key)
+    if entry is not None and entry[0]() is units and entry[1].shape == units.shape:
+        return entry[1]
+    tables = _Tables(units)
+    _TABLES[key] = (weakref.ref(units, lambda ref, key=key: _forget(ref, key)), tables)
+    return tables
+
+
 def resolve_unit(text: str, units: pd.DataFrame, period: Period | None = None,
                  geography: int | None = None) -> str:
     """Return the unit key; raise UnitError in Vietnamese, with the closest names, if none fits."""
     raw = str(text).strip()
     generation = geography or (period.generation if period else 34)
-    if raw in set(units["unit"]):
+    tables = _tables(units)
+    if raw in tables.keys:
         return raw
     key = name_key(raw)
     key = ALIASES.get(key, key)
     if key in NATION_NAMES:
         return NATION
-    pool = _candidates(units, generation, None if geography else period)
+    found = tables.pool(units, generation, None if geography else period)
+    pool, names = found.pool, found.names
     if raw.isdigit():
-        hits = pool[(pool["gso_code"] == raw.zfill(2)) & (pool["level"] == "province")]
+        hits = found.provinces_by_code.get(raw.zfill(2), [])
         if len(hits) == 1:
-            return hits.iloc[0]["unit"]
-    names = {name_key(n): u for n, u in zip(pool["name_vi"], pool["unit"])}
-    names.update({name_key(n): u for n, u in zip(pool["name_full_vi"], pool["unit"])})
+            return hits[0]
     if key in names:
         return names[key]
-    other = units[~units["unit"].isin(pool["unit"])]
-    other_names = {name_key(n): r for n, (_, r) in zip(other["name_vi"], other.iterrows())}
+    other_names, other = found.others(units)
     when = f"kỳ {period.label().lower()}" if period else f"địa giới {generation} tỉnh"
     if key in other_names:
-        row = other_names[key]
+        row = other.iloc[other_names[key]]
         ended, began = _as_date(row.get("valid_to")), _as_date(row.get("valid_from"))
         date = period.end_date if period is not None and not geography else None
         not_yet = date is not None and began is not None and date < began

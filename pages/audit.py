@@ -96,7 +96,8 @@ with users_tab:
         st.rerun()
 
     grant_column, revoke_column = st.columns(2)
-    with grant_column, st.form("acc_users_grant_form", clear_on_submit=False):
+    # enter_to_submit=False: the buttons submit; no English-only "Press Enter to submit form" hint
+    with grant_column, st.form("acc_users_grant_form", clear_on_submit=False, enter_to_submit=False):
         st.markdown(f"**{t('acc_users_grant_title', lang)}**")
         email = st.text_input(t("acc_users_email", lang), key="acc_users_email", max_chars=200)
         role = st.selectbox(t("acc_users_role", lang), view.role_choices(), key="acc_users_role",
@@ -105,7 +106,7 @@ with users_tab:
         if st.form_submit_button(t("acc_users_grant_button", lang), icon=":material/person_add:"):
             write("grant", email, role, unit)
     if not current.empty:
-        with revoke_column, st.form("acc_users_revoke_form"):
+        with revoke_column, st.form("acc_users_revoke_form", enter_to_submit=False):
             st.markdown(f"**{t('acc_users_revoke_title', lang)}**")
             chosen = st.selectbox(t("acc_users_revoke_choice", lang), range(len(current.grants)),
                                   key="acc_users_revoke_choice",

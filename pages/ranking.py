@@ -148,7 +148,8 @@ else:
 if not committee:
     st.caption(t("rank_committee_only", lang))
 else:
-    with st.form("rank_adjust_form", clear_on_submit=True):
+    # enter_to_submit=False: the button submits, and Streamlit's English-only "Press Enter to submit form" is not shown
+    with st.form("rank_adjust_form", clear_on_submit=True, enter_to_submit=False):
         a, b, c = st.columns([2, 1, 3])
         adj_unit = a.selectbox(t("unit", lang), units, format_func=unit_names.get)
         adj_points = b.number_input(t("rank_adjust_points", lang), -10.0, 10.0, 1.0, step=0.5)

@@ -190,14 +190,15 @@ def _computed(snapshot: Snapshot, targets, periods, codes, with_previous: bool):
 
 
 def _frame(columns: dict, rows: np.ndarray, *_) -> pd.DataFrame:
-    """The result frame: OUTPUT_COLUMNS of `rows`. A text column is of pandas' string dtype when
-    any row of the whole grid holds text (last year's rows included), as a frame built from the
-    whole grid and then filtered would infer it; otherwise of object dtype."""
+    """The result frame: OUTPUT_COLUMNS of `rows`. A text column is of pandas' string dtype when its
+    rows hold text and nothing else (None aside), otherwise of object dtype: decided on the rows
+    returned, not on last year's rows of the grid, whose columns derived from their own last year
+    (share_basis) are not computed in full here and would make the dtype depend on the question."""
     data = {}
     for name in OUTPUT_COLUMNS:
         values = np.asarray(columns[name])
         taken = values[rows]
-        if values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) == "string":
+        if values.dtype == object and pd.api.types.infer_dtype(taken, skipna=True) == "string":
             # pandas' "str" dtype, built straight from an Arrow array (8x faster than pd.array)
             taken = ArrowStringArray(pa.array(taken, type=pa.large_string(), from_pandas=True), dtype=_STR)
         data[name] = taken
@@ -344,13 +345,13 @@ class _Table:
         text = rows.text.take(taken) if rows.text.num_columns else None
         for name in OUTPUT_COLUMNS:
             if name in rows.valid:
-                data[name] = ArrowStringArray(text.column(name), dtype=_STR) if rows.valid[name][grid].any() \
+                data[name] = ArrowStringArray(text.column(name), dtype=_STR) if rows.valid[name][taken].any() \
                     else np.full(n, None, dtype=object)
                 continue
             values = rows.columns[name][taken]
             if name in rows.mixed:
                 is_text, other = rows.mixed[name]
-                if is_text[grid].any() and not other[grid].any():
+                if is_text[taken].any() and not other[taken].any():
                     values = ArrowStringArray(pa.array(values, type=pa.large_string(), from_pandas=True), dtype=_STR)
             data[name] = values
         # the arrays are fresh and already as pandas stores them: no checks, no copies (as pd.DataFrame(data))
